@@ -1,0 +1,77 @@
+//! `invite-desk`: the engine's functions for scripts and scheduled tasks.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use invite_desk_engine::{AppError, about, paths::AppPaths};
+
+/// Exit code for setup errors: bad flags, unreadable input, missing credentials.
+const EXIT_SETUP_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "invite-desk",
+    version,
+    about = "Invite people into an Auth0 tenant that does not allow self sign-up",
+    long_about = None
+)]
+struct Cli {
+    /// Folder for the journal, saved batches and logs (default: the OS data folder).
+    #[arg(long, global = true, env = invite_desk_engine::paths::DATA_DIR_ENV, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Also print the log to stderr.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show the version and where Invite Desk keeps its data and logs.
+    Info {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("invite-desk: {} ({})", err.message, err.code.as_str());
+            ExitCode::from(EXIT_SETUP_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, AppError> {
+    let paths = AppPaths::resolve(cli.data_dir.as_deref())?;
+    let _log = invite_desk_engine::logging::init(&paths.log_dir, "invite-desk-cli", cli.verbose)?;
+    tracing::debug!(command = ?cli.command, "cli start");
+    match cli.command {
+        Command::Info { json } => {
+            let info = about::app_info(&paths);
+            if json {
+                print_json(&info)?;
+            } else {
+                println!("{} {}", info.name, info.version);
+                println!("data folder: {}", info.data_dir);
+                println!("log folder:  {}", info.log_dir);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| AppError::internal(format!("could not encode JSON output: {e}")))?;
+    println!("{text}");
+    Ok(())
+}

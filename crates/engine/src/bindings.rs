@@ -1,0 +1,59 @@
+//! TypeScript declarations for every type that crosses into the webview, generated from the Rust
+//! types with ts-rs. The generated file is committed (`ui/src/generated/bindings.ts`); the test
+//! below fails when it drifts, and `UPDATE_BINDINGS=1 cargo test -p invite-desk-engine bindings`
+//! rewrites it.
+
+use ts_rs::{Config, TS};
+
+/// Where the committed declarations live, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/generated/bindings.ts";
+
+fn declare<T: TS>(cfg: &Config, out: &mut String) {
+    if let Some(docs) = T::docs() {
+        out.push_str(&docs);
+    }
+    out.push_str("export ");
+    out.push_str(&T::decl(cfg));
+    out.push_str("\n\n");
+}
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    // Counts and sizes never exceed 2^53, so plain `number` is exact and easier on the UI than bigint.
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types by crates/engine/src/bindings.rs. Do not edit by hand:\n\
+         // run `UPDATE_BINDINGS=1 cargo test -p invite-desk-engine bindings` after changing them.\n\n",
+    );
+    declare::<crate::error::ErrorCode>(&cfg, &mut out);
+    declare::<crate::error::AppError>(&cfg, &mut out);
+    declare::<crate::about::AppInfo>(&cfg, &mut out);
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_match_the_committed_file() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(super::BINDINGS_PATH);
+        let expected = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &expected).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{} is out of date with the Rust types: run \
+             `UPDATE_BINDINGS=1 cargo test -p invite-desk-engine bindings` and commit the result",
+            path.display()
+        );
+    }
+}

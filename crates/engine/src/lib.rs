@@ -1,0 +1,11 @@
+//! The Invite Desk engine: the parts the desktop shell, the CLI and the tests share.
+//!
+//! Nothing here depends on Tauri, so the CLI and the engine's tests build without WebKit.
+
+pub mod about;
+pub mod bindings;
+pub mod error;
+pub mod logging;
+pub mod paths;
+
+pub use error::{AppError, ErrorCode};

@@ -1,0 +1,94 @@
+// Starts tauri-driver, opens a WebDriver session on the real Invite Desk binary, and tears both down.
+// Each test file gets its own app process with its own data folder.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../..');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited early with code ${child.exitCode}`);
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** Launches the app and returns { browser, dataDir, close }. */
+export async function launchApp() {
+  const application = process.env.INVITE_DESK_APP;
+  if (!application) throw new Error('set INVITE_DESK_APP to the path of the built invite-desk-app binary');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'invite-desk-e2e-'));
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driverLog = [];
+  const driver = spawn(
+    'tauri-driver',
+    ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
+    { env: { ...process.env, INVITE_DESK_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  driver.stdout.on('data', (d) => driverLog.push(String(d)));
+  driver.stderr.on('data', (d) => driverLog.push(String(d)));
+  let browser;
+  try {
+    await waitForPort(port, driver);
+    browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'warn',
+      connectionRetryCount: 0,
+      capabilities: {
+        browserName: 'wry',
+        'wdio:enforceWebDriverClassic': true,
+        'tauri:options': { application },
+      },
+    });
+  } catch (err) {
+    driver.kill('SIGTERM');
+    throw new Error(`${err.message}\n--- tauri-driver output ---\n${driverLog.join('')}`);
+  }
+  const close = async () => {
+    try {
+      await browser.deleteSession();
+    } finally {
+      driver.kill('SIGTERM');
+    }
+  };
+  return { browser, dataDir, close };
+}
+
+/** Saves a screenshot (PNG) named after the screen, into E2E_SCREENSHOT_DIR or tests/e2e/artifacts. */
+export async function saveScreenshot(browser, name) {
+  const dir = process.env.E2E_SCREENSHOT_DIR || path.join(here, 'artifacts');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  writeFileSync(file, Buffer.from(await browser.takeScreenshot(), 'base64'));
+  return file;
+}

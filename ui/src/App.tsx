@@ -1,0 +1,55 @@
+import { useState, type ReactElement } from 'react';
+import appIcon from '../../icons/app-icon.svg';
+import { SCREENS, type ScreenId } from './screens';
+import {
+  FindPersonScreen,
+  HistoryScreen,
+  NewBatchScreen,
+  RunScreen,
+  TenantsScreen,
+} from './screens/Placeholders';
+import { SettingsScreen } from './screens/SettingsScreen';
+
+const RENDER: Record<ScreenId, () => ReactElement> = {
+  tenants: TenantsScreen,
+  'new-batch': NewBatchScreen,
+  run: RunScreen,
+  history: HistoryScreen,
+  'find-person': FindPersonScreen,
+  settings: SettingsScreen,
+};
+
+export function App() {
+  const [current, setCurrent] = useState<ScreenId>('tenants');
+  const Screen = RENDER[current];
+  const title = SCREENS.find((s) => s.id === current)?.title ?? '';
+
+  return (
+    <div className="frame">
+      <nav className="frame__nav" aria-label="Main">
+        <div className="frame__brand">
+          <img src={appIcon} alt="" width="28" height="28" />
+          <span>Invite Desk</span>
+        </div>
+        <ul>
+          {SCREENS.map((screen) => (
+            <li key={screen.id}>
+              <button
+                type="button"
+                data-screen={screen.id}
+                aria-current={screen.id === current ? 'page' : undefined}
+                onClick={() => setCurrent(screen.id)}
+              >
+                {screen.title}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="frame__main" aria-labelledby="screen-title">
+        <h1 id="screen-title">{title}</h1>
+        <Screen />
+      </main>
+    </div>
+  );
+}

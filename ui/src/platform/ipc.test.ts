@@ -1,0 +1,42 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commands, toAppError } from './ipc';
+
+describe('platform ipc', () => {
+  afterEach(() => clearMocks());
+
+  it('calls the app_info command and returns its result', async () => {
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === 'app_info') {
+        return { name: 'Invite Desk', version: '0.1.0', data_dir: '/d', log_dir: '/d/logs' };
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    await expect(commands.appInfo()).resolves.toEqual({
+      name: 'Invite Desk',
+      version: '0.1.0',
+      data_dir: '/d',
+      log_dir: '/d/logs',
+    });
+    expect(calls).toEqual(['app_info']);
+  });
+
+  it('passes a structured error from Rust through unchanged', async () => {
+    mockIPC(() => {
+      throw { code: 'not_found', message: 'no such batch' };
+    });
+    await expect(commands.appInfo()).rejects.toEqual({ code: 'not_found', message: 'no such batch' });
+  });
+
+  it('turns anything else into an internal error with a message', () => {
+    expect(toAppError('command app_info not allowed')).toEqual({
+      code: 'internal',
+      message: 'command app_info not allowed',
+    });
+    expect(toAppError(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' });
+    expect(toAppError({ code: 'made_up', message: 'x' })).toEqual({ code: 'internal', message: 'x' });
+    expect(toAppError(undefined)).toEqual({ code: 'internal', message: 'unknown failure' });
+  });
+});
