@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use invite_desk_engine::{AppError, about, paths::AppPaths};
 
+mod roster_check;
+
 /// Exit code for setup errors: bad flags, unreadable input, missing credentials.
 const EXIT_SETUP_ERROR: u8 = 2;
 
@@ -31,9 +33,28 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// People lists: read and validate a list without touching any tenant.
+    #[command(subcommand)]
+    Roster(RosterCommand),
     /// Show the version and where Invite Desk keeps its data and logs.
     Info {
         /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RosterCommand {
+    /// Read a list (CSV, TSV, text, Outlook address lines, XLSX, ODS) and report every problem by line.
+    /// Exits 0 even when rows have problems; 2 when the input cannot be read at all.
+    Check {
+        /// The file to read, or `-` for standard input.
+        file: PathBuf,
+        /// The workbook sheet to read (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Print the stable JSON report instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -66,10 +87,14 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Roster(RosterCommand::Check { file, sheet, json }) => {
+            roster_check::run(&file, sheet, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
     let text = serde_json::to_string(value)
         .map_err(|e| AppError::internal(format!("could not encode JSON output: {e}")))?;
     println!("{text}");

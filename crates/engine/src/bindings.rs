@@ -28,6 +28,20 @@ pub fn typescript() -> String {
     declare::<crate::error::ErrorCode>(&cfg, &mut out);
     declare::<crate::error::AppError>(&cfg, &mut out);
     declare::<crate::about::AppInfo>(&cfg, &mut out);
+    {
+        use crate::roster::*;
+        declare::<ColumnRole>(&cfg, &mut out);
+        declare::<MappingOverride>(&cfg, &mut out);
+        declare::<ReadOptions>(&cfg, &mut out);
+        declare::<SourceFormat>(&cfg, &mut out);
+        declare::<ColumnInfo>(&cfg, &mut out);
+        declare::<SourceInfo>(&cfg, &mut out);
+        declare::<Summary>(&cfg, &mut out);
+        declare::<Severity>(&cfg, &mut out);
+        declare::<Problem>(&cfg, &mut out);
+        declare::<Person>(&cfg, &mut out);
+        declare::<RosterReport>(&cfg, &mut out);
+    }
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

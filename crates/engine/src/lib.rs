@@ -7,5 +7,6 @@ pub mod bindings;
 pub mod error;
 pub mod logging;
 pub mod paths;
+pub mod roster;
 
 pub use error::{AppError, ErrorCode};

@@ -1,0 +1,104 @@
+//! `invite-desk roster check`: the roster report as text or as the stable JSON contract.
+
+use std::io::Read;
+use std::path::Path;
+
+use invite_desk_engine::AppError;
+use invite_desk_engine::roster::{
+    self, Person, Problem, ReadOptions, RosterReport, Severity, Summary,
+};
+use serde::Serialize;
+
+/// The `--json` contract (README, "roster check"): exactly these three keys.
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    summary: &'a Summary,
+    people: &'a [Person],
+    problems: &'a [Problem],
+}
+
+pub fn run(file: &Path, sheet: Option<String>, json: bool) -> Result<(), AppError> {
+    let bytes = read_input(file)?;
+    let options = ReadOptions {
+        sheet,
+        mapping: None,
+    };
+    let report = roster::read_bytes(&bytes, &options)?;
+    tracing::info!(
+        rows = report.summary.rows,
+        valid = report.summary.valid,
+        "roster checked"
+    );
+    if json {
+        return crate::print_json(&CheckJson {
+            summary: &report.summary,
+            people: &report.people,
+            problems: &report.problems,
+        });
+    }
+    print_text(file, &report);
+    Ok(())
+}
+
+fn read_input(file: &Path) -> Result<Vec<u8>, AppError> {
+    let mut bytes = Vec::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| AppError::io("read", Path::new("standard input"), &e))?;
+    } else {
+        bytes = std::fs::read(file).map_err(|e| AppError::io("read", file, &e))?;
+    }
+    Ok(bytes)
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn print_text(file: &Path, report: &RosterReport) {
+    let s = &report.summary;
+    let source = &report.source;
+    let mut how: Vec<String> = Vec::new();
+    how.extend(source.encoding.clone());
+    how.extend(source.delimiter.as_ref().map(|d| format!("{d}-separated")));
+    how.extend(
+        source
+            .sheet
+            .as_ref()
+            .map(|name| format!("sheet \"{name}\"")),
+    );
+    how.push(if source.has_header {
+        "with a header row".into()
+    } else {
+        "no header row".into()
+    });
+    println!(
+        "{}: {}, {} valid, {} left out, {}  ({})",
+        if file.as_os_str() == "-" {
+            "standard input".into()
+        } else {
+            file.display().to_string()
+        },
+        plural(s.rows, "entry", "entries"),
+        s.valid,
+        s.errors,
+        plural(s.warnings, "warning", "warnings"),
+        how.join(", ")
+    );
+    for problem in &report.problems {
+        let severity = match problem.severity {
+            Severity::Error => "error  ",
+            Severity::Warning => "warning",
+        };
+        let field = problem
+            .field
+            .as_deref()
+            .map(|f| format!("{f}: "))
+            .unwrap_or_default();
+        println!(
+            "line {:<6} {severity} {field}{}",
+            problem.line, problem.message
+        );
+    }
+}

@@ -1,0 +1,557 @@
+//! One row to one person, or to problems on that row's line. Values are normalized the way Auth0
+//! stores them (trimmed, address lowercased) and checked against Auth0's limits; odd but usable
+//! content becomes a warning. Hostile content (formulas, HTML, control characters) stays verbatim:
+//! it is data, escaped wherever it is shown or exported.
+
+use std::collections::HashMap;
+
+use email_address::{EmailAddress, Options};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use super::mapping::{ColumnRole, role_label};
+
+/// A valid person, ready for a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Person {
+    /// 1-based physical line where the person's record starts.
+    pub line: u64,
+    pub email: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub name: Option<String>,
+    pub roles: Vec<String>,
+    #[ts(type = "Record<string, unknown>")]
+    pub app_metadata: Map<String, Value>,
+    #[ts(type = "Record<string, unknown>")]
+    pub user_metadata: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Something wrong (error: the row is left out) or odd (warning: the row is kept) on a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Problem {
+    pub line: u64,
+    pub severity: Severity,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// Auth0's length limits (Management API: given/family name 1–150, name 1–300 characters).
+const MAX_GIVEN_FAMILY: usize = 150;
+const MAX_NAME: usize = 300;
+
+/// Characters copy-paste brings along at the ends of a cell that `trim` does not remove.
+const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+/// The cells of one row, already assigned to fields.
+#[derive(Debug, Default)]
+pub struct RowFields<'a> {
+    pub email: Option<&'a str>,
+    pub given_name: Option<&'a str>,
+    pub family_name: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub roles: Option<&'a str>,
+    pub metadata: Vec<(&'a ColumnRole, &'a str)>,
+}
+
+/// Validates rows in order, remembering addresses to report duplicates.
+pub struct Validator {
+    /// When the list has no given/family columns, a full name is split into them.
+    split_names: bool,
+    seen: HashMap<String, u64>,
+    pub people: Vec<Person>,
+    pub problems: Vec<Problem>,
+    pub rows: u64,
+    pub rows_with_errors: u64,
+    pub warnings: u64,
+}
+
+impl Validator {
+    pub fn new(split_names: bool) -> Self {
+        Validator {
+            split_names,
+            seen: HashMap::new(),
+            people: Vec::new(),
+            problems: Vec::new(),
+            rows: 0,
+            rows_with_errors: 0,
+            warnings: 0,
+        }
+    }
+
+    pub fn row(&mut self, line: u64, fields: RowFields<'_>) {
+        self.rows += 1;
+        let mut row = RowProblems {
+            line,
+            problems: Vec::new(),
+        };
+        let email = self.email(&mut row, fields.email);
+        let given_name = limited(&mut row, "given_name", fields.given_name, MAX_GIVEN_FAMILY);
+        let family_name = limited(
+            &mut row,
+            "family_name",
+            fields.family_name,
+            MAX_GIVEN_FAMILY,
+        );
+        let name = limited(&mut row, "name", fields.name, MAX_NAME);
+        let (given_name, family_name) = match (&name, self.split_names) {
+            (Some(full), true) if given_name.is_none() && family_name.is_none() => {
+                split_full_name(full)
+            }
+            _ => (given_name, family_name),
+        };
+        let roles = fields.roles.map(split_roles).unwrap_or_default();
+        let mut app_metadata = Map::new();
+        let mut user_metadata = Map::new();
+        for (role, cell) in fields.metadata {
+            let (target, key) = match role {
+                ColumnRole::AppMetadata(key) => (&mut app_metadata, key),
+                ColumnRole::UserMetadata(key) => (&mut user_metadata, key),
+                _ => continue,
+            };
+            if let Some(value) = metadata_value(&mut row, &role_label(role), cell) {
+                target.insert(key.clone(), value);
+            }
+        }
+
+        let has_error = row.problems.iter().any(|p| p.severity == Severity::Error);
+        self.warnings += row
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count() as u64;
+        self.problems.append(&mut row.problems);
+        match email {
+            Some(email) if !has_error => self.people.push(Person {
+                line,
+                email,
+                given_name,
+                family_name,
+                name,
+                roles,
+                app_metadata,
+                user_metadata,
+            }),
+            _ => self.rows_with_errors += 1,
+        }
+    }
+
+    fn email(&mut self, row: &mut RowProblems, cell: Option<&str>) -> Option<String> {
+        let raw = clean(cell.unwrap_or(""));
+        if raw.is_empty() {
+            row.error("email", "missing email address".into());
+            return None;
+        }
+        let (address, note) = strip_decoration(raw);
+        if let Some(note) = note {
+            row.warning("email", note);
+        }
+        let address = address.to_lowercase();
+        if let Err(why) = check_address(&address) {
+            row.error(
+                "email",
+                format!("invalid email address \"{}\": {why}", printable(raw)),
+            );
+            return None;
+        }
+        if !address.split('@').next().unwrap_or("").is_ascii() {
+            row.warning(
+                "email",
+                "the part before @ has non-ASCII characters; some mail systems cannot deliver to it".into(),
+            );
+        }
+        match self.seen.get(&address) {
+            Some(first) => {
+                row.error("email", format!("duplicate of line {first} ({address})"));
+                None
+            }
+            None => {
+                self.seen.insert(address.clone(), row.line);
+                Some(address)
+            }
+        }
+    }
+}
+
+struct RowProblems {
+    line: u64,
+    problems: Vec<Problem>,
+}
+
+impl RowProblems {
+    fn push(&mut self, severity: Severity, field: &str, message: String) {
+        self.problems.push(Problem {
+            line: self.line,
+            severity,
+            field: Some(field.to_owned()),
+            message,
+        });
+    }
+    fn error(&mut self, field: &str, message: String) {
+        self.push(Severity::Error, field, message);
+    }
+    fn warning(&mut self, field: &str, message: String) {
+        self.push(Severity::Warning, field, message);
+    }
+}
+
+fn clean(cell: &str) -> &str {
+    cell.trim().trim_matches(INVISIBLE).trim()
+}
+
+/// Control characters shown as escapes, so a message never carries them to a terminal or the UI.
+fn printable(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// `mailto:a@b`, `<a@b>` and `Name <a@b>` in an email cell become `a@b`.
+fn strip_decoration(raw: &str) -> (&str, Option<String>) {
+    let mut address = raw;
+    if address.len() >= 7
+        && address.is_char_boundary(7)
+        && address[..7].eq_ignore_ascii_case("mailto:")
+    {
+        address = address[7..].trim();
+        if let Some(query) = address.find('?') {
+            address = &address[..query];
+        }
+    }
+    match (address.rfind('<'), address.ends_with('>')) {
+        (Some(open), true) => {
+            let inner = address[open + 1..address.len() - 1].trim();
+            let note = (open > 0).then(|| {
+                format!(
+                    "the email cell also holds a name (\"{}\"); only the address is used",
+                    printable(address[..open].trim().trim_matches('"'))
+                )
+            });
+            (inner, note)
+        }
+        _ => (address, None),
+    }
+}
+
+fn check_address(address: &str) -> Result<(), String> {
+    if let Some(c) = address.chars().find(|c| c.is_whitespace()) {
+        return Err(if c == ' ' {
+            "it contains a space".into()
+        } else {
+            "it contains white space".into()
+        });
+    }
+    if address.chars().any(char::is_control) {
+        return Err("it contains a control character".into());
+    }
+    let Some(at) = address.rfind('@') else {
+        return Err("there is no @".into());
+    };
+    let (local, domain) = (&address[..at], &address[at + 1..]);
+    if domain.is_empty() {
+        return Err("nothing after the @".into());
+    }
+    // Internationalized domains are valid; check their ASCII (punycode) form.
+    let ascii_domain = idna::domain_to_ascii(domain)
+        .map_err(|_| format!("\"{domain}\" is not a valid domain name"))?;
+    let options = Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+    };
+    EmailAddress::parse_with_options(&format!("{local}@{ascii_domain}"), options)
+        .map(|_| ())
+        .map_err(|e| explain(&e, domain))
+}
+
+fn explain(error: &email_address::Error, domain: &str) -> String {
+    use email_address::Error as E;
+    match error {
+        E::InvalidCharacter => "it contains a character addresses cannot have".into(),
+        E::MissingSeparator => "there is no @".into(),
+        E::LocalPartEmpty => "nothing before the @".into(),
+        E::LocalPartTooLong => "the part before the @ is longer than 64 characters".into(),
+        E::DomainEmpty => "nothing after the @".into(),
+        E::DomainTooLong => "the domain is longer than 254 characters".into(),
+        E::SubDomainEmpty => format!(
+            "the domain \"{domain}\" has an empty part (two dots in a row, or a dot at an end)"
+        ),
+        E::SubDomainTooLong => {
+            format!("a part of the domain \"{domain}\" is longer than 63 characters")
+        }
+        E::DomainTooFew => format!("the domain \"{domain}\" has no dot (like example.com)"),
+        E::DomainInvalidSeparator => format!("the domain \"{domain}\" has a misplaced dot"),
+        E::UnbalancedQuotes => "its quotes are unbalanced".into(),
+        E::InvalidComment => "it has a malformed comment".into(),
+        E::InvalidIPAddress | E::UnsupportedDomainLiteral => {
+            "IP-address domains are not accepted".into()
+        }
+        E::UnsupportedDisplayName | E::MissingDisplayName | E::MissingEndBracket => {
+            "it is not a plain address".into()
+        }
+    }
+}
+
+/// Trims, checks Auth0's length limit, and warns about content a spreadsheet would misread.
+fn limited(row: &mut RowProblems, field: &str, cell: Option<&str>, max: usize) -> Option<String> {
+    let value = clean(cell?);
+    if value.is_empty() {
+        return None;
+    }
+    let length = value.chars().count();
+    if length > max {
+        row.error(
+            field,
+            format!("{field} is {length} characters long; Auth0 accepts at most {max}"),
+        );
+    }
+    warn_odd_text(row, field, value);
+    Some(value.to_owned())
+}
+
+fn warn_odd_text(row: &mut RowProblems, field: &str, value: &str) {
+    if let Some(first @ ('=' | '+' | '-' | '@')) = value.chars().next() {
+        row.warning(
+            field,
+            format!(
+                "starts with '{first}': kept as text, but a spreadsheet would treat it as a formula"
+            ),
+        );
+    }
+    if value.chars().any(char::is_control) {
+        row.warning(field, "contains control characters (kept as typed)".into());
+    }
+}
+
+/// "Last, First" or "First Middle Last" to given and family names.
+fn split_full_name(full: &str) -> (Option<String>, Option<String>) {
+    if let Some((last, first)) = full.split_once(',') {
+        let (first, last) = (first.trim(), last.trim());
+        if !first.is_empty() && !last.is_empty() {
+            return (Some(first.to_owned()), Some(last.to_owned()));
+        }
+    }
+    match full.trim().rsplit_once(char::is_whitespace) {
+        Some((given, family)) if !given.trim().is_empty() => {
+            (Some(given.trim().to_owned()), Some(family.to_owned()))
+        }
+        _ => (Some(full.trim().to_owned()), None),
+    }
+}
+
+fn split_roles(cell: &str) -> Vec<String> {
+    let mut roles: Vec<String> = Vec::new();
+    for role in cell
+        .split([',', ';', '|'])
+        .map(clean)
+        .filter(|r| !r.is_empty())
+    {
+        if !roles.iter().any(|r| r == role) {
+            roles.push(role.to_owned());
+        }
+    }
+    roles
+}
+
+/// Text stays text; a cell that starts like JSON (`{` or `[`) must be valid JSON.
+fn metadata_value(row: &mut RowProblems, field: &str, cell: &str) -> Option<Value> {
+    let value = clean(cell);
+    if value.is_empty() {
+        return None;
+    }
+    if value.starts_with(['{', '[']) {
+        return match serde_json::from_str(value) {
+            Ok(json) => Some(json),
+            Err(err) => {
+                row.error(
+                    field,
+                    format!("invalid metadata: looks like JSON but is not valid JSON ({err})"),
+                );
+                None
+            }
+        };
+    }
+    warn_odd_text(row, field, value);
+    Some(Value::String(value.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(cell: &str) -> Result<String, String> {
+        let mut v = Validator::new(true);
+        v.row(
+            7,
+            RowFields {
+                email: Some(cell),
+                ..RowFields::default()
+            },
+        );
+        match v.people.pop() {
+            Some(p) => Ok(p.email),
+            None => Err(v.problems.pop().map(|p| p.message).unwrap_or_default()),
+        }
+    }
+
+    #[test]
+    fn addresses_are_trimmed_unwrapped_and_lowercased() {
+        assert_eq!(
+            check("  Jane.Doe@Example.COM \u{200B}").unwrap(),
+            "jane.doe@example.com"
+        );
+        assert_eq!(
+            check("mailto:Jane@Example.com").unwrap(),
+            "jane@example.com"
+        );
+        assert_eq!(
+            check("MAILTO:jane@example.com?subject=hi").unwrap(),
+            "jane@example.com"
+        );
+        assert_eq!(
+            check("Jane Doe <jane@example.com>").unwrap(),
+            "jane@example.com"
+        );
+        assert_eq!(check("jörg@bücher.de").unwrap(), "jörg@bücher.de");
+        assert_eq!(check("user@例え.jp").unwrap(), "user@例え.jp");
+    }
+
+    #[test]
+    fn invalid_addresses_say_why() {
+        assert!(check("").unwrap_err().contains("missing email"));
+        assert!(check("jane.example.com").unwrap_err().contains("no @"));
+        assert!(check("jane@localhost").unwrap_err().contains("has no dot"));
+        assert!(check("jane doe@example.com").unwrap_err().contains("space"));
+        assert!(
+            check("@example.com")
+                .unwrap_err()
+                .contains("nothing before the @")
+        );
+        assert!(check("jane@").unwrap_err().contains("nothing after the @"));
+        assert!(
+            check("jane@example..com")
+                .unwrap_err()
+                .contains("empty part")
+        );
+        assert!(
+            check("jane@[127.0.0.1]")
+                .unwrap_err()
+                .contains("IP-address")
+        );
+    }
+
+    #[test]
+    fn duplicates_are_case_insensitive_and_name_the_first_line() {
+        let mut v = Validator::new(true);
+        v.row(
+            2,
+            RowFields {
+                email: Some("a@b.co"),
+                ..RowFields::default()
+            },
+        );
+        v.row(
+            5,
+            RowFields {
+                email: Some("A@B.CO"),
+                ..RowFields::default()
+            },
+        );
+        assert_eq!(v.people.len(), 1);
+        assert_eq!(v.problems[0].line, 5);
+        assert_eq!(v.problems[0].message, "duplicate of line 2 (a@b.co)");
+        assert_eq!((v.rows, v.rows_with_errors), (2, 1));
+    }
+
+    #[test]
+    fn full_names_are_split_when_there_are_no_name_columns() {
+        assert_eq!(
+            split_full_name("Doe, Jane"),
+            (Some("Jane".into()), Some("Doe".into()))
+        );
+        assert_eq!(
+            split_full_name("Mary Ann Smith"),
+            (Some("Mary Ann".into()), Some("Smith".into()))
+        );
+        assert_eq!(split_full_name("Cher"), (Some("Cher".into()), None));
+    }
+
+    #[test]
+    fn limits_metadata_and_hostile_content() {
+        let long = "x".repeat(151);
+        let mut v = Validator::new(false);
+        v.row(
+            3,
+            RowFields {
+                email: Some("a@b.co"),
+                given_name: Some(&long),
+                ..RowFields::default()
+            },
+        );
+        assert!(v.people.is_empty());
+        assert!(v.problems[0].message.contains("151 characters"));
+
+        let dept = ColumnRole::AppMetadata("dept".into());
+        let tags = ColumnRole::UserMetadata("tags".into());
+        let bad = ColumnRole::UserMetadata("bad".into());
+        let mut v = Validator::new(false);
+        v.row(
+            4,
+            RowFields {
+                email: Some("c@d.co"),
+                family_name: Some("=HYPERLINK(\"http://x\")"),
+                name: Some("<b>Bold</b>"),
+                metadata: vec![(&dept, "Sales"), (&tags, "[\"a\",1]")],
+                ..RowFields::default()
+            },
+        );
+        let person = &v.people[0];
+        assert_eq!(
+            person.family_name.as_deref(),
+            Some("=HYPERLINK(\"http://x\")")
+        );
+        assert_eq!(person.name.as_deref(), Some("<b>Bold</b>"));
+        assert_eq!(person.app_metadata["dept"], "Sales");
+        assert_eq!(person.user_metadata["tags"], serde_json::json!(["a", 1]));
+        assert_eq!(v.warnings, 1, "{:?}", v.problems);
+
+        let mut v = Validator::new(false);
+        v.row(
+            9,
+            RowFields {
+                email: Some("e@f.co"),
+                metadata: vec![(&bad, "{oops")],
+                ..RowFields::default()
+            },
+        );
+        assert!(v.people.is_empty());
+        assert!(
+            v.problems[0].message.starts_with("invalid metadata"),
+            "{:?}",
+            v.problems
+        );
+        assert_eq!(v.problems[0].field.as_deref(), Some("user_metadata.bad"));
+    }
+
+    #[test]
+    fn roles_split_and_dedupe() {
+        assert_eq!(
+            split_roles("admin, editor;admin | viewer,"),
+            vec!["admin", "editor", "viewer"]
+        );
+    }
+}
