@@ -61,7 +61,10 @@ fn print_text(file: &Path, report: &RosterReport) {
     let source = &report.source;
     let mut how: Vec<String> = Vec::new();
     how.extend(source.encoding.clone());
-    how.extend(source.delimiter.as_ref().map(|d| format!("{d}-separated")));
+    how.extend(source.delimiter.as_deref().map(|d| match d {
+        "none" => "one column".to_owned(),
+        d => format!("{d}-separated"),
+    }));
     how.extend(
         source
             .sheet

@@ -23,7 +23,8 @@ export type ColumnRole = { "role": "email" } | { "role": "given_name" } | { "rol
  */
 export type MappingOverride = { 
 /**
- * Whether the first non-blank row is a header; detected when absent.
+ * Whether the list has a header row; detected when absent. `true` when none was detected takes
+ * the first non-blank row.
  */
 has_header?: boolean, 
 /**
@@ -64,7 +65,7 @@ export type SourceInfo = { format: SourceFormat,
  */
 encoding: string | null, 
 /**
- * `comma`, `semicolon`, `tab`, `pipe` or `none (one column)` for delimited text.
+ * `comma`, `semicolon`, `tab`, `pipe`, or `none` (one column) for delimited text.
  */
 delimiter: string | null, sheet: string | null, sheets: Array<string>, has_header: boolean, columns: Array<ColumnInfo>, };
 

@@ -54,7 +54,8 @@ fn split_tokens_with(line: &str, honour_quotes: bool) -> Option<Vec<&str>> {
 }
 
 /// Whether the text reads as address lines rather than a table: at least one `Name <address>` or a
-/// line with several addresses, and nearly every token is an address.
+/// line with several addresses, and at least two thirds of the tokens hold an `@` (a table with an
+/// email column has one address among several cells).
 pub fn looks_like_address_lines(text: &str) -> bool {
     let (mut tokens, mut with_at, mut telling) = (0usize, 0usize, false);
     for line in text.lines().take(2000) {
@@ -70,7 +71,7 @@ pub fn looks_like_address_lines(text: &str) -> bool {
         tokens += line_tokens.len();
         with_at += at_count;
     }
-    telling && tokens > 0 && with_at * 10 >= tokens * 9
+    telling && tokens > 0 && with_at * 3 >= tokens * 2
 }
 
 /// Every address on every line. Tokens that are not parseable addresses are kept as written, so
@@ -86,6 +87,11 @@ pub fn parse_address_lines(text: &str) -> Vec<AddressEntry> {
     entries
 }
 
+/// Outlook writes some names as `'Ravi Kumar'`; the quotes are not part of the name.
+fn display_name_text(name: &str) -> &str {
+    name.trim().trim_matches(['"', '\'']).trim()
+}
+
 fn parse_token(token: &str, line: u64) -> AddressEntry {
     // mailparse knows RFC 5322 display names: quoting, escapes, comments and encoded words.
     if let Ok(list) = mailparse::addrparse(token)
@@ -96,7 +102,7 @@ fn parse_token(token: &str, line: u64) -> AddressEntry {
             display_name: single
                 .display_name
                 .as_deref()
-                .map(str::trim)
+                .map(display_name_text)
                 .filter(|n| !n.is_empty())
                 .map(str::to_owned),
             address: single.addr.clone(),
@@ -105,7 +111,7 @@ fn parse_token(token: &str, line: u64) -> AddressEntry {
     // Not RFC-clean (unbalanced quotes, stray text): take what is between < > if there is such.
     let (display_name, address) = match (token.find('<'), token.rfind('>')) {
         (Some(open), Some(close)) if open < close => {
-            let name = token[..open].trim().trim_matches('"').trim();
+            let name = display_name_text(&token[..open]);
             (
                 (!name.is_empty()).then(|| name.to_owned()),
                 token[open + 1..close].trim().to_owned(),

@@ -29,7 +29,8 @@ pub enum ColumnRole {
 /// The admin's corrections to what was detected.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct MappingOverride {
-    /// Whether the first non-blank row is a header; detected when absent.
+    /// Whether the list has a header row; detected when absent. `true` when none was detected takes
+    /// the first non-blank row.
     #[ts(optional)]
     pub has_header: Option<bool>,
     /// One role per column, replacing the detected ones; columns beyond the list are ignored.
@@ -39,9 +40,14 @@ pub struct MappingOverride {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mapping {
-    pub has_header: bool,
+    /// Index (among the non-blank records) of the header row. Rows above it are a preamble (a
+    /// title, an export date) and are skipped.
+    pub header: Option<usize>,
     pub roles: Vec<ColumnRole>,
 }
+
+/// How far down a header row is looked for.
+const HEADER_SEARCH_ROWS: usize = 10;
 
 /// Keys Auth0 reserves in `app_metadata` (a user import with these fails).
 const RESERVED_APP_METADATA: &[&str] = &[
@@ -176,46 +182,55 @@ fn looks_like_address(cell: &str) -> bool {
         .is_some_and(|at| at > 0 && cell[at..].contains('.'))
 }
 
-/// Detects the mapping of a table whose first non-blank record is `records[0]`.
-pub fn detect(records: &[Record]) -> Mapping {
-    let Some(first) = records.first() else {
-        return Mapping {
-            has_header: false,
-            roles: Vec::new(),
-        };
-    };
-    let header_roles: Vec<Option<ColumnRole>> =
-        first.cells.iter().map(|c| role_for_header(c)).collect();
-    let is_header = header_roles.iter().any(Option::is_some)
-        && !first.cells.iter().any(|c| looks_like_address(c));
-    if is_header {
-        let mut roles: Vec<ColumnRole> = header_roles
-            .into_iter()
-            .map(|r| r.unwrap_or(ColumnRole::Ignore))
-            .collect();
-        // Two columns claiming the same role (e.g. "Email" and "Work email"): the first one wins.
-        for i in 0..roles.len() {
-            if roles[i] != ColumnRole::Ignore && roles[..i].contains(&roles[i]) {
-                roles[i] = ColumnRole::Ignore;
-            }
-        }
-        return Mapping {
-            has_header: true,
-            roles,
-        };
-    }
-    let width = records
+fn header_roles(record: &Record) -> Vec<ColumnRole> {
+    let mut roles: Vec<ColumnRole> = record
+        .cells
         .iter()
-        .take(200)
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(0);
+        .map(|c| role_for_header(c).unwrap_or(ColumnRole::Ignore))
+        .collect();
+    // Two columns claiming the same role (e.g. "Email" and "Work email"): the first one wins.
+    for i in 0..roles.len() {
+        if roles[i] != ColumnRole::Ignore && roles[..i].contains(&roles[i]) {
+            roles[i] = ColumnRole::Ignore;
+        }
+    }
+    roles
+}
+
+/// The first of the top rows that names a known column and holds no address; the search stops at
+/// the first row with an address, where the data has begun.
+fn find_header(records: &[Record]) -> Option<usize> {
+    for (i, record) in records.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        if record.cells.iter().any(|c| looks_like_address(c)) {
+            return None;
+        }
+        if record.cells.iter().any(|c| role_for_header(c).is_some()) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Detects the mapping of a table of non-blank records.
+pub fn detect(records: &[Record]) -> Mapping {
+    match find_header(records) {
+        Some(index) => Mapping {
+            header: Some(index),
+            roles: header_roles(&records[index]),
+        },
+        None => content_mapping(records),
+    }
+}
+
+/// No header: the email column is the one where most cells hold an `@`; the others are ignored.
+fn content_mapping(records: &[Record]) -> Mapping {
+    let sample = &records[..records.len().min(200)];
+    let width = sample.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let mut roles = vec![ColumnRole::Ignore; width];
     let mut best: Option<(usize, usize)> = None;
     for column in 0..width {
-        let hits = records
+        let hits = sample
             .iter()
-            .take(200)
             .filter(|r| r.cells.get(column).is_some_and(|c| c.contains('@')))
             .count();
         if hits > 0 && best.is_none_or(|(_, h)| hits > h) {
@@ -226,7 +241,7 @@ pub fn detect(records: &[Record]) -> Mapping {
         roles[column] = ColumnRole::Email;
     }
     Mapping {
-        has_header: false,
+        header: None,
         roles,
     }
 }
@@ -235,23 +250,29 @@ pub fn detect(records: &[Record]) -> Mapping {
 pub fn resolve(records: &[Record], over: Option<&MappingOverride>) -> Result<Mapping, AppError> {
     let mut mapping = detect(records);
     if let Some(over) = over {
-        if let Some(has_header) = over.has_header {
-            mapping.has_header = has_header;
+        match (over.has_header, mapping.header) {
+            (Some(false), Some(_)) => mapping = content_mapping(records),
+            (Some(true), None) if !records.is_empty() => {
+                mapping = Mapping {
+                    header: Some(0),
+                    roles: header_roles(&records[0]),
+                };
+            }
+            _ => {}
         }
         if let Some(roles) = &over.roles {
             mapping.roles = roles.clone();
         }
     }
-    check(&mapping, records.first())?;
+    check(&mapping, mapping.header.map(|i| &records[i]))?;
     Ok(mapping)
 }
 
 fn check(mapping: &Mapping, header: Option<&Record>) -> Result<(), AppError> {
     if !mapping.roles.contains(&ColumnRole::Email) {
-        let seen = match header {
-            Some(h) if mapping.has_header => format!(" (its columns: {})", h.cells.join(", ")),
-            _ => String::new(),
-        };
+        let seen = header
+            .map(|h| format!(" (its columns: {})", h.cells.join(", ")))
+            .unwrap_or_default();
         return Err(AppError::invalid_input(format!(
             "no column of this list holds email addresses{seen}; choose which column is the email"
         )));
@@ -364,7 +385,7 @@ mod tests {
             rec(2, &["Joe", "joe@x.com", ""]),
         ];
         let mapping = detect(&records);
-        assert!(!mapping.has_header);
+        assert_eq!(mapping.header, None);
         assert_eq!(
             mapping.roles,
             vec![ColumnRole::Ignore, ColumnRole::Email, ColumnRole::Ignore]
@@ -374,7 +395,25 @@ mod tests {
     #[test]
     fn a_row_of_addresses_is_not_a_header_even_with_known_words() {
         let records = vec![rec(1, &["name", "jane@x.com"])];
-        assert!(!detect(&records).has_header);
+        assert_eq!(detect(&records).header, None);
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_passed_over() {
+        let records = vec![
+            rec(1, &["Seat list, Q3", ""]),
+            rec(2, &["Email", "Last name"]),
+            rec(3, &["a@b.co", "B"]),
+        ];
+        let mapping = detect(&records);
+        assert_eq!(mapping.header, Some(1));
+        assert_eq!(
+            mapping.roles,
+            vec![ColumnRole::Email, ColumnRole::FamilyName]
+        );
+        // Once data has begun, a later row with a known word is data, not a header.
+        let records = vec![rec(1, &["a@b.co", "x"]), rec(2, &["Email", "Name"])];
+        assert_eq!(detect(&records).header, None);
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub struct SourceInfo {
     pub format: SourceFormat,
     /// Encoding of a text input (`UTF-8`, `UTF-16LE`, `windows-1252`, …).
     pub encoding: Option<String>,
-    /// `comma`, `semicolon`, `tab`, `pipe` or `none (one column)` for delimited text.
+    /// `comma`, `semicolon`, `tab`, `pipe`, or `none` (one column) for delimited text.
     pub delimiter: Option<String>,
     pub sheet: Option<String>,
     pub sheets: Vec<String>,
@@ -149,10 +149,10 @@ fn read_text_as(
             column(1, None, ColumnRole::Name, None),
         ];
         let mapping = mapping::Mapping {
-            has_header: false,
+            header: None,
             roles: vec![ColumnRole::Email, ColumnRole::Name],
         };
-        return Ok(validate_records(&records, &mapping, source));
+        return Ok(validate_records(&records, &[], &mapping, source));
     }
     let delimiter = table::sniff_delimiter(&text);
     let records = table::read_records(&text, delimiter)?;
@@ -185,10 +185,12 @@ fn from_records(
         ));
     }
     let mapping = mapping::resolve(&records, options.mapping.as_ref())?;
-    let header = mapping.has_header.then(|| &records[0]);
-    let records = records.as_slice();
-    let body = &records[usize::from(mapping.has_header)..];
-    source.has_header = mapping.has_header;
+    let header = mapping.header.map(|i| &records[i]);
+    let (preamble, body) = match mapping.header {
+        Some(i) => (&records[..i], &records[i + 1..]),
+        None => (&records[..0], &records[..]),
+    };
+    source.has_header = header.is_some();
     source.columns = mapping
         .roles
         .iter()
@@ -204,17 +206,21 @@ fn from_records(
             column(i, header_cell, role.clone(), sample)
         })
         .collect();
-    Ok(validate_records(body, &mapping, source))
+    Ok(validate_records(body, preamble, &mapping, source))
 }
 
 fn validate_records(
     records: &[Record],
+    preamble: &[Record],
     mapping: &mapping::Mapping,
     source: SourceInfo,
 ) -> RosterReport {
     let has = |role: &ColumnRole| mapping.roles.contains(role);
     let split_names = !has(&ColumnRole::GivenName) && !has(&ColumnRole::FamilyName);
     let mut validator = Validator::new(split_names);
+    for record in preamble {
+        validator.skipped(record.line, "skipped: this row is above the header row");
+    }
     for record in records {
         let mut fields = RowFields::default();
         for (role, cell) in mapping.roles.iter().zip(&record.cells) {

@@ -136,7 +136,7 @@ pub fn delimiter_name(delimiter: Option<u8>) -> &'static str {
         Some(b',') => "comma",
         Some(b'|') => "pipe",
         Some(_) => "other",
-        None => "none (one column)",
+        None => "none",
     }
 }
 

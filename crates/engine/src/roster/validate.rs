@@ -87,6 +87,17 @@ impl Validator {
         }
     }
 
+    /// A row that is not an entry (e.g. a title above the header), reported so nothing vanishes.
+    pub fn skipped(&mut self, line: u64, message: &str) {
+        self.warnings += 1;
+        self.problems.push(Problem {
+            line,
+            severity: Severity::Warning,
+            field: None,
+            message: message.to_owned(),
+        });
+    }
+
     pub fn row(&mut self, line: u64, fields: RowFields<'_>) {
         self.rows += 1;
         let mut row = RowProblems {
