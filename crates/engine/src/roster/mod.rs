@@ -103,7 +103,7 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<RosterReport, A
             has_header: false,
             columns: Vec::new(),
         };
-        return from_records(sheet.records, source, options);
+        return from_rows(Rows::Materialized(sheet.records), source, options);
     }
     if options.sheet.is_some() {
         return Err(AppError::invalid_input(
@@ -135,7 +135,10 @@ fn read_text_as(
         has_header: false,
         columns: Vec::new(),
     };
-    if options.mapping.is_none() && addresses::looks_like_address_lines(&text) {
+    if options.mapping.is_none()
+        && !first_line_names_columns(&text)
+        && addresses::looks_like_address_lines(&text)
+    {
         let records: Vec<Record> = addresses::parse_address_lines(&text)
             .into_iter()
             .map(|entry| Record {
@@ -143,20 +146,39 @@ fn read_text_as(
                 cells: vec![entry.address, entry.display_name.unwrap_or_default()],
             })
             .collect();
-        let mut source = source(SourceFormat::AddressLines, None);
-        source.columns = vec![
-            column(0, None, ColumnRole::Email, None),
-            column(1, None, ColumnRole::Name, None),
-        ];
-        let mapping = mapping::Mapping {
-            header: None,
-            roles: vec![ColumnRole::Email, ColumnRole::Name],
+        let mapping = MappingOverride {
+            has_header: Some(false),
+            roles: Some(vec![ColumnRole::Email, ColumnRole::Name]),
         };
-        return Ok(validate_records(&records, &[], &mapping, source));
+        let options = ReadOptions {
+            sheet: None,
+            mapping: Some(mapping),
+        };
+        return from_rows(
+            Rows::Materialized(records),
+            source(SourceFormat::AddressLines, None),
+            &options,
+        );
     }
     let delimiter = table::sniff_delimiter(&text);
-    let records = table::read_records(&text, delimiter)?;
-    from_records(records, source(SourceFormat::Delimited, delimiter), options)
+    from_rows(
+        Rows::Delimited {
+            text: &text,
+            delimiter,
+        },
+        source(SourceFormat::Delimited, delimiter),
+        options,
+    )
+}
+
+/// A first line such as `Email,Name` makes the input a table, whatever its cells hold.
+fn first_line_names_columns(text: &str) -> bool {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|line| {
+            line.split([',', ';', '\t', '|'])
+                .any(|cell| mapping::role_for_header(cell).is_some())
+        })
 }
 
 fn column(
@@ -173,73 +195,73 @@ fn column(
     }
 }
 
-fn from_records(
-    records: Vec<Record>,
+/// Where the records come from. Delimited text is streamed (read twice: a head for the mapping,
+/// then every record straight into validation) so 100k-row lists never hold every cell as a String.
+enum Rows<'a> {
+    Materialized(Vec<Record>),
+    Delimited {
+        text: &'a str,
+        delimiter: Option<u8>,
+    },
+}
+
+/// How many non-blank records the mapping is detected from (header search, email column by content).
+const HEAD_RECORDS: usize = 200;
+
+fn from_rows(
+    rows: Rows<'_>,
     mut source: SourceInfo,
     options: &ReadOptions,
 ) -> Result<RosterReport, AppError> {
-    let records: Vec<Record> = records.into_iter().filter(|r| !r.is_blank()).collect();
-    if records.is_empty() {
+    let head: Vec<Record> = match &rows {
+        Rows::Materialized(records) => records
+            .iter()
+            .filter(|r| !r.is_blank())
+            .take(HEAD_RECORDS)
+            .cloned()
+            .collect(),
+        Rows::Delimited { text, delimiter } => table::read_head(text, *delimiter, HEAD_RECORDS)?,
+    };
+    if head.is_empty() {
         return Err(AppError::invalid_input(
             "the list is empty: there is no row with any text",
         ));
     }
-    let mapping = mapping::resolve(&records, options.mapping.as_ref())?;
-    let header = mapping.header.map(|i| &records[i]);
-    let (preamble, body) = match mapping.header {
-        Some(i) => (&records[..i], &records[i + 1..]),
-        None => (&records[..0], &records[..]),
-    };
-    source.has_header = header.is_some();
-    source.columns = mapping
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, role)| {
-            let header_cell = header.and_then(|h| h.cells.get(i)).map(String::as_str);
-            let sample = body
-                .iter()
-                .take(50)
-                .filter_map(|r| r.cells.get(i))
-                .map(|c| c.trim())
-                .find(|c| !c.is_empty());
-            column(i, header_cell, role.clone(), sample)
-        })
-        .collect();
-    Ok(validate_records(body, preamble, &mapping, source))
-}
+    let mapping = mapping::resolve(&head, options.mapping.as_ref())?;
+    source.has_header = mapping.header.is_some();
+    source.columns = describe_columns(&head, &mapping);
 
-fn validate_records(
-    records: &[Record],
-    preamble: &[Record],
-    mapping: &mapping::Mapping,
-    source: SourceInfo,
-) -> RosterReport {
+    let labels: Vec<String> = mapping.roles.iter().map(mapping::role_label).collect();
     let has = |role: &ColumnRole| mapping.roles.contains(role);
     let split_names = !has(&ColumnRole::GivenName) && !has(&ColumnRole::FamilyName);
     let mut validator = Validator::new(split_names);
-    for record in preamble {
-        validator.skipped(record.line, "skipped: this row is above the header row");
-    }
-    for record in records {
-        let mut fields = RowFields::default();
-        for (role, cell) in mapping.roles.iter().zip(&record.cells) {
-            let cell = cell.as_str();
-            match role {
-                ColumnRole::Email => fields.email = Some(cell),
-                ColumnRole::GivenName => fields.given_name = Some(cell),
-                ColumnRole::FamilyName => fields.family_name = Some(cell),
-                ColumnRole::Name => fields.name = Some(cell),
-                ColumnRole::Roles => fields.roles = Some(cell),
-                ColumnRole::AppMetadata(_) | ColumnRole::UserMetadata(_) => {
-                    fields.metadata.push((role, cell))
-                }
-                ColumnRole::Ignore => {}
+    // Non-blank records are numbered from 0: the header's index, and the preamble's above it.
+    let mut visit =
+        |index: usize, line: u64, cells: &mut dyn Iterator<Item = &str>| match mapping.header {
+            Some(header) if index < header => {
+                validator.skipped(line, "skipped: this row is above the header row")
+            }
+            Some(header) if index == header => {}
+            _ => validator.row(line, row_fields(&mapping.roles, &labels, cells)),
+        };
+    match &rows {
+        Rows::Materialized(records) => {
+            for (index, record) in records.iter().filter(|r| !r.is_blank()).enumerate() {
+                visit(
+                    index,
+                    record.line,
+                    &mut record.cells.iter().map(String::as_str),
+                );
             }
         }
-        validator.row(record.line, fields);
+        Rows::Delimited { text, delimiter } => {
+            table::for_each_nonblank(text, *delimiter, |index, line, record| {
+                visit(index, line, &mut record.iter());
+                std::ops::ControlFlow::Continue(())
+            })?
+        }
     }
-    RosterReport {
+    Ok(RosterReport {
         summary: Summary {
             rows: validator.rows,
             valid: validator.people.len() as u64,
@@ -249,5 +271,46 @@ fn validate_records(
         people: validator.people,
         problems: validator.problems,
         source,
+    })
+}
+
+fn row_fields<'r, 'a>(
+    roles: &'r [ColumnRole],
+    labels: &'r [String],
+    cells: &mut dyn Iterator<Item = &'a str>,
+) -> RowFields<'r, 'a> {
+    let mut fields = RowFields::default();
+    for ((role, label), cell) in roles.iter().zip(labels).zip(cells) {
+        match role {
+            ColumnRole::Email => fields.email = Some(cell),
+            ColumnRole::GivenName => fields.given_name = Some(cell),
+            ColumnRole::FamilyName => fields.family_name = Some(cell),
+            ColumnRole::Name => fields.name = Some(cell),
+            ColumnRole::Roles => fields.roles = Some(cell),
+            ColumnRole::AppMetadata(_) | ColumnRole::UserMetadata(_) => {
+                fields.metadata.push((role, label.as_str(), cell))
+            }
+            ColumnRole::Ignore => {}
+        }
     }
+    fields
+}
+
+fn describe_columns(head: &[Record], mapping: &mapping::Mapping) -> Vec<ColumnInfo> {
+    let header = mapping.header.map(|i| &head[i]);
+    let body = &head[mapping.header.map_or(0, |i| i + 1)..];
+    mapping
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(i, role)| {
+            let header_cell = header.and_then(|h| h.cells.get(i)).map(String::as_str);
+            let sample = body
+                .iter()
+                .filter_map(|r| r.cells.get(i))
+                .map(|c| c.trim())
+                .find(|c| !c.is_empty());
+            column(i, header_cell, role.clone(), sample)
+        })
+        .collect()
 }

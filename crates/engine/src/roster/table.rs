@@ -3,6 +3,7 @@
 //! line where it starts, so problems can point at the line the admin sees in their editor.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use crate::AppError;
 
@@ -28,11 +29,21 @@ const SNIFF_RECORDS: usize = 200;
 
 /// `\r\n` and lone `\r` (old Mac exports) become `\n`, so line numbers count what editors show.
 pub fn normalize_line_endings(text: &str) -> Cow<'_, str> {
-    if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Cow::Borrowed(text)
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = text.split('\r').peekable();
+    while let Some(piece) = pieces.next() {
+        out.push_str(piece);
+        // A `\r` stood between this piece and the next; `\r\n` keeps the `\n` the next piece starts with.
+        if let Some(next) = pieces.peek()
+            && !next.starts_with('\n')
+        {
+            out.push('\n');
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The delimiter that splits the sample into the most consistent number of fields (more than one).
@@ -91,22 +102,30 @@ fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
-/// Reads every record. `delimiter` `None` means one column per line.
-pub fn read_records(text: &str, delimiter: Option<u8>) -> Result<Vec<Record>, AppError> {
+/// Calls `visit(index, line, record)` for every non-blank record, `index` counting only those, until
+/// it returns `ControlFlow::Break`. `delimiter` `None` means one column per line.
+pub fn for_each_nonblank(
+    text: &str,
+    delimiter: Option<u8>,
+    mut visit: impl FnMut(usize, u64, &csv::StringRecord) -> ControlFlow<()>,
+) -> Result<(), AppError> {
     // With one column any byte works as the delimiter as long as it never splits: the unit separator.
     let mut reader = reader(text, delimiter.unwrap_or(0x1F));
-    let mut records = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut index = 0;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
+                if record.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
                 let line = record.position().map_or(0, |p| record_start_line(text, p));
-                records.push(Record {
-                    line,
-                    cells: record.iter().map(str::to_owned).collect(),
-                });
+                if visit(index, line, &record).is_break() {
+                    return Ok(());
+                }
+                index += 1;
             }
-            Ok(false) => break,
+            Ok(false) => return Ok(()),
             Err(err) => {
                 let line = err.position().map_or(0, |p| p.line());
                 return Err(AppError::invalid_input(format!(
@@ -115,7 +134,31 @@ pub fn read_records(text: &str, delimiter: Option<u8>) -> Result<Vec<Record>, Ap
             }
         }
     }
-    Ok(records)
+}
+
+/// The first `limit` non-blank records, owned (for detecting the mapping).
+pub fn read_head(text: &str, delimiter: Option<u8>, limit: usize) -> Result<Vec<Record>, AppError> {
+    let mut head = Vec::new();
+    if limit == 0 {
+        return Ok(head);
+    }
+    for_each_nonblank(text, delimiter, |_, line, record| {
+        head.push(Record {
+            line,
+            cells: record.iter().map(str::to_owned).collect(),
+        });
+        if head.len() == limit {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })?;
+    Ok(head)
+}
+
+/// Every non-blank record (tests and small inputs).
+pub fn read_records(text: &str, delimiter: Option<u8>) -> Result<Vec<Record>, AppError> {
+    read_head(text, delimiter, usize::MAX)
 }
 
 /// The `csv` crate positions a record where its reader started, before the empty lines it skipped;

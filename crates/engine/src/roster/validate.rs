@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use super::mapping::{ColumnRole, role_label};
+use super::mapping::ColumnRole;
 
 /// A valid person, ready for a batch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -53,13 +53,14 @@ const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u
 
 /// The cells of one row, already assigned to fields.
 #[derive(Debug, Default)]
-pub struct RowFields<'a> {
+pub struct RowFields<'r, 'a> {
     pub email: Option<&'a str>,
     pub given_name: Option<&'a str>,
     pub family_name: Option<&'a str>,
     pub name: Option<&'a str>,
     pub roles: Option<&'a str>,
-    pub metadata: Vec<(&'a ColumnRole, &'a str)>,
+    /// (role, its label such as `app_metadata.dept`, cell)
+    pub metadata: Vec<(&'r ColumnRole, &'r str, &'a str)>,
 }
 
 /// Validates rows in order, remembering addresses to report duplicates.
@@ -98,7 +99,7 @@ impl Validator {
         });
     }
 
-    pub fn row(&mut self, line: u64, fields: RowFields<'_>) {
+    pub fn row(&mut self, line: u64, fields: RowFields<'_, '_>) {
         self.rows += 1;
         let mut row = RowProblems {
             line,
@@ -122,13 +123,13 @@ impl Validator {
         let roles = fields.roles.map(split_roles).unwrap_or_default();
         let mut app_metadata = Map::new();
         let mut user_metadata = Map::new();
-        for (role, cell) in fields.metadata {
+        for (role, label, cell) in fields.metadata {
             let (target, key) = match role {
                 ColumnRole::AppMetadata(key) => (&mut app_metadata, key),
                 ColumnRole::UserMetadata(key) => (&mut user_metadata, key),
                 _ => continue,
             };
-            if let Some(value) = metadata_value(&mut row, &role_label(role), cell) {
+            if let Some(value) = metadata_value(&mut row, label, cell) {
                 target.insert(key.clone(), value);
             }
         }
@@ -277,14 +278,21 @@ fn check_address(address: &str) -> Result<(), String> {
         return Err("nothing after the @".into());
     }
     // Internationalized domains are valid; check their ASCII (punycode) form.
-    let ascii_domain = idna::domain_to_ascii(domain)
-        .map_err(|_| format!("\"{domain}\" is not a valid domain name"))?;
+    let ascii_form;
+    let checked = if domain.is_ascii() {
+        address
+    } else {
+        let ascii_domain = idna::domain_to_ascii(domain)
+            .map_err(|_| format!("\"{domain}\" is not a valid domain name"))?;
+        ascii_form = format!("{local}@{ascii_domain}");
+        ascii_form.as_str()
+    };
     let options = Options {
         minimum_sub_domains: 2,
         allow_domain_literal: false,
         allow_display_text: false,
     };
-    EmailAddress::parse_with_options(&format!("{local}@{ascii_domain}"), options)
+    EmailAddress::parse_with_options(checked, options)
         .map(|_| ())
         .map_err(|e| explain(&e, domain))
 }
@@ -526,7 +534,10 @@ mod tests {
                 email: Some("c@d.co"),
                 family_name: Some("=HYPERLINK(\"http://x\")"),
                 name: Some("<b>Bold</b>"),
-                metadata: vec![(&dept, "Sales"), (&tags, "[\"a\",1]")],
+                metadata: vec![
+                    (&dept, "app_metadata.dept", "Sales"),
+                    (&tags, "user_metadata.tags", "[\"a\",1]"),
+                ],
                 ..RowFields::default()
             },
         );
@@ -545,7 +556,7 @@ mod tests {
             9,
             RowFields {
                 email: Some("e@f.co"),
-                metadata: vec![(&bad, "{oops")],
+                metadata: vec![(&bad, "user_metadata.bad", "{oops")],
                 ..RowFields::default()
             },
         );
