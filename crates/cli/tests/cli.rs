@@ -1,0 +1,190 @@
+//! The `invite-desk` binary as scripts use it: flags, exit codes and the `--json` contracts.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Cli {
+    data_dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Cli {
+            data_dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_invite-desk"));
+        command
+            .args(args)
+            .env("INVITE_DESK_DATA_DIR", self.data_dir.path());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &[u8]) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+#[test]
+fn version_and_help() {
+    let cli = Cli::new();
+    let version = cli.run(&["--version"]);
+    assert!(version.status.success());
+    assert_eq!(
+        stdout(&version).trim(),
+        format!("invite-desk {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = cli.run(&["--help"]);
+    assert!(help.status.success());
+    let text = stdout(&help);
+    assert!(text.contains("roster") && text.contains("info"), "{text}");
+}
+
+#[test]
+fn info_json_reports_the_data_dir_in_use() {
+    let cli = Cli::new();
+    let output = cli.run(&["info", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(keys(&json), ["data_dir", "log_dir", "name", "version"]);
+    assert_eq!(json["data_dir"], cli.data_dir.path().display().to_string());
+}
+
+#[test]
+fn roster_check_json_contract_and_exit_zero_with_row_errors() {
+    let cli = Cli::new();
+    let file = cli.data_dir.path().join("people.csv");
+    std::fs::write(
+        &file,
+        "Email,First name,Last name,Roles,app_metadata.plan\nJane@Example.com,Jane,Doe,\"a,b\",gold\nnot-an-address,X,Y,,\n",
+    )
+    .unwrap();
+    let output = cli.run(&["roster", "check", file.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(keys(&json), ["people", "problems", "summary"]);
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"rows": 2, "valid": 1, "errors": 1, "warnings": 0})
+    );
+    let person = &json["people"][0];
+    assert_eq!(
+        keys(person),
+        [
+            "app_metadata",
+            "email",
+            "family_name",
+            "given_name",
+            "line",
+            "name",
+            "roles",
+            "user_metadata"
+        ]
+    );
+    assert_eq!(person["line"], 2);
+    assert_eq!(person["email"], "jane@example.com");
+    assert_eq!(person["name"], Value::Null);
+    assert_eq!(person["roles"], serde_json::json!(["a", "b"]));
+    assert_eq!(person["app_metadata"], serde_json::json!({"plan": "gold"}));
+    let problem = &json["problems"][0];
+    assert_eq!(keys(problem), ["field", "line", "message", "severity"]);
+    assert_eq!(
+        (problem["line"].as_u64(), problem["severity"].as_str()),
+        (Some(3), Some("error"))
+    );
+    assert_eq!(problem["field"], "email");
+}
+
+#[test]
+fn roster_check_reads_standard_input_and_prints_text() {
+    let cli = Cli::new();
+    let output = cli.run_with_stdin(
+        &["roster", "check", "-"],
+        b"Jane Doe <jane@example.com>; \"Smith, John\" <john@example.org>; nope\n",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("standard input: 3 entries, 2 valid, 1 left out"),
+        "{text}"
+    );
+    assert!(text.contains("line 1"), "{text}");
+}
+
+#[test]
+fn unreadable_input_exits_two_with_a_clear_message() {
+    let cli = Cli::new();
+    let missing = cli.run(&["roster", "check", "/definitely/not/here.csv"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("could not read /definitely/not/here.csv"),
+        "{}",
+        stderr(&missing)
+    );
+    assert!(stdout(&missing).is_empty());
+
+    let junk = cli.run_with_stdin(
+        &["roster", "check", "-", "--json"],
+        &[0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254, 0, 0],
+    );
+    assert_eq!(junk.status.code(), Some(2));
+    assert!(
+        stderr(&junk).contains("does not look like a list of people"),
+        "{}",
+        stderr(&junk)
+    );
+
+    let sheet_on_text =
+        cli.run_with_stdin(&["roster", "check", "-", "--sheet", "People"], b"a@b.co\n");
+    assert_eq!(sheet_on_text.status.code(), Some(2));
+    assert!(
+        stderr(&sheet_on_text).contains("--sheet applies to workbooks"),
+        "{}",
+        stderr(&sheet_on_text)
+    );
+}
+
+#[test]
+fn bad_flags_are_a_usage_error() {
+    let cli = Cli::new();
+    let output = cli.run(&["roster", "check"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("Usage"), "{}", stderr(&output));
+}
