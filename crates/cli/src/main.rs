@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use invite_desk_engine::{AppError, about, paths::AppPaths};
 
 mod roster_check;
+mod sandbox;
 
 /// Exit code for setup errors: bad flags, unreadable input, missing credentials.
 const EXIT_SETUP_ERROR: u8 = 2;
@@ -33,6 +34,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Serve the sandbox tenant: a simulated Auth0 tenant on loopback, for trying Invite Desk and for
+    /// tests. Prints its base URL and credentials, then serves until interrupted.
+    Sandbox(sandbox::SandboxArgs),
     /// People lists: read and validate a list without touching any tenant.
     #[command(subcommand)]
     Roster(RosterCommand),
@@ -85,6 +89,10 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
                 println!("data folder: {}", info.data_dir);
                 println!("log folder:  {}", info.log_dir);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sandbox(args) => {
+            sandbox::run(args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Roster(RosterCommand::Check { file, sheet, json }) => {

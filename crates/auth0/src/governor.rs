@@ -1,0 +1,265 @@
+//! The rate governor, shared by every request to one tenant.
+//!
+//! It follows what Auth0 says on every response (`x-ratelimit-limit`, `-remaining`, `-reset` as epoch
+//! seconds) and keeps an estimate of the requests left in the tenant's bucket, counting requests in
+//! flight as already spent. While the estimate is above zero requests go out at once; at zero they
+//! wait for the reset, then one probe goes out and its answer tells how much refilled. Consuming what
+//! the bucket refills, as it refills, runs at the tenant's sustained rate with 429s kept for
+//! mistakes in the estimate. After a 429 everyone waits for `Retry-After` or the reset.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::HeaderMap;
+
+/// The longest a reset or Retry-After is believed (a clock far off must not stall a run for hours).
+const MAX_WAIT: Duration = Duration::from_secs(60);
+/// How long waiting requests sleep before looking again while a probe is out.
+const POLL: Duration = Duration::from_millis(5);
+/// A 429 with no headers at all: wait this long.
+const BARE_429_WAIT: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Default)]
+struct State {
+    /// Requests believed left in the bucket; `None` until the tenant has said.
+    estimate: Option<i64>,
+    limit: Option<u64>,
+    reset_at: Option<SystemTime>,
+    blocked_until: Option<Instant>,
+    in_flight: u32,
+    probe_out: bool,
+}
+
+/// A snapshot for progress displays ("rate gauge") and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateSnapshot {
+    pub limit: Option<u64>,
+    pub remaining: Option<i64>,
+    pub in_flight: u32,
+    pub blocked: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct RateGovernor {
+    state: Mutex<State>,
+}
+
+/// Held while a request is in flight; dropping it without an answer (an error) releases the slot.
+#[must_use]
+pub struct Permit<'a> {
+    governor: &'a RateGovernor,
+    was_probe: bool,
+    settled: bool,
+}
+
+impl Permit<'_> {
+    /// Feed the response's status and headers back.
+    pub fn observe(mut self, status: u16, headers: &HeaderMap) {
+        self.settled = true;
+        self.governor.observe(status, headers, self.was_probe);
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            let mut state = self.governor.lock();
+            state.in_flight = state.in_flight.saturating_sub(1);
+            if self.was_probe {
+                state.probe_out = false;
+            }
+        }
+    }
+}
+
+impl RateGovernor {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding this lock leaves plain numbers behind, still usable.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn snapshot(&self) -> RateSnapshot {
+        let s = self.lock();
+        RateSnapshot {
+            limit: s.limit,
+            remaining: s.estimate,
+            in_flight: s.in_flight,
+            blocked: s.blocked_until.is_some_and(|u| u > Instant::now()),
+        }
+    }
+
+    /// Waits until a request may go out.
+    pub async fn acquire(&self) -> Permit<'_> {
+        loop {
+            let wait = {
+                let mut s = self.lock();
+                let now = Instant::now();
+                match s.blocked_until {
+                    Some(until) if until > now => Some(until - now),
+                    _ => {
+                        s.blocked_until = None;
+                        match s.estimate {
+                            Some(left) if left <= 0 => match until_reset(s.reset_at) {
+                                Some(wait) => Some(wait),
+                                None if s.probe_out => Some(POLL),
+                                None => {
+                                    s.probe_out = true;
+                                    s.in_flight += 1;
+                                    return Permit {
+                                        governor: self,
+                                        was_probe: true,
+                                        settled: false,
+                                    };
+                                }
+                            },
+                            _ => {
+                                if let Some(left) = s.estimate.as_mut() {
+                                    *left -= 1;
+                                }
+                                s.in_flight += 1;
+                                None
+                            }
+                        }
+                    }
+                }
+            };
+            match wait {
+                None => {
+                    return Permit {
+                        governor: self,
+                        was_probe: false,
+                        settled: false,
+                    };
+                }
+                Some(wait) => tokio::time::sleep(wait.min(MAX_WAIT).max(POLL.min(wait))).await,
+            }
+        }
+    }
+
+    fn observe(&self, status: u16, headers: &HeaderMap, was_probe: bool) {
+        let number =
+            |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
+        let mut s = self.lock();
+        s.in_flight = s.in_flight.saturating_sub(1);
+        if was_probe {
+            s.probe_out = false;
+        }
+        if let Some(limit) = number("x-ratelimit-limit") {
+            s.limit = Some(limit);
+        }
+        if let Some(reset) = number("x-ratelimit-reset") {
+            s.reset_at = Some(UNIX_EPOCH + Duration::from_secs(reset));
+        }
+        if let Some(remaining) = number("x-ratelimit-remaining") {
+            // Requests still in flight were sent after this answer's count may have been taken.
+            s.estimate = Some(remaining as i64 - i64::from(s.in_flight));
+        }
+        if status == 429 {
+            let retry_after = number("retry-after").map(Duration::from_secs);
+            let wait = retry_after.or_else(|| until_reset(s.reset_at)).unwrap_or(
+                if s.reset_at.is_some() {
+                    Duration::ZERO
+                } else {
+                    BARE_429_WAIT
+                },
+            );
+            let until = Instant::now() + wait.min(MAX_WAIT);
+            s.blocked_until = Some(s.blocked_until.map_or(until, |u| u.max(until)));
+            s.estimate = Some(0);
+        }
+    }
+}
+
+/// Time until `reset`, if it is still ahead (capped).
+fn until_reset(reset_at: Option<SystemTime>) -> Option<Duration> {
+    let wait = reset_at?.duration_since(SystemTime::now()).ok()?;
+    (!wait.is_zero()).then(|| wait.min(MAX_WAIT))
+}
+
+/// Seconds since the epoch, for headers and tests.
+pub fn epoch_seconds(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(
+                HeaderName::from_static(k),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        map
+    }
+
+    fn limits(remaining: i64, reset_in_secs: u64) -> HeaderMap {
+        let reset = epoch_seconds(SystemTime::now()) + reset_in_secs;
+        headers(&[
+            ("x-ratelimit-limit", "20".into()),
+            ("x-ratelimit-remaining", remaining.to_string()),
+            ("x-ratelimit-reset", reset.to_string()),
+        ])
+    }
+
+    #[tokio::test]
+    async fn counts_in_flight_requests_against_what_remains() {
+        let g = RateGovernor::new();
+        let first = g.acquire().await;
+        let second = g.acquire().await;
+        first.observe(200, &limits(5, 1));
+        // 5 left, one still in flight: 4 may go.
+        assert_eq!(g.snapshot().remaining, Some(4));
+        second.observe(200, &limits(4, 1));
+        assert_eq!(g.snapshot().remaining, Some(4));
+        assert_eq!(g.snapshot().in_flight, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_empty_bucket_waits_for_the_reset_then_probes_once() {
+        let g = RateGovernor::new();
+        g.acquire().await.observe(200, &limits(0, 2));
+        let before = Instant::now();
+        let probe = g.acquire().await;
+        assert!(
+            Instant::now() - before >= Duration::from_millis(900),
+            "waited for the reset"
+        );
+        // While the probe is out nobody else goes.
+        let other = tokio::time::timeout(Duration::from_millis(50), g.acquire()).await;
+        assert!(other.is_err(), "a second request went out beside the probe");
+        probe.observe(200, &limits(19, 1));
+        let _next = tokio::time::timeout(Duration::from_millis(50), g.acquire())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_blocks_everyone_for_retry_after() {
+        let g = RateGovernor::new();
+        let mut h = limits(0, 0);
+        h.insert("retry-after", HeaderValue::from_static("3"));
+        g.acquire().await.observe(429, &h);
+        assert!(g.snapshot().blocked);
+        let before = Instant::now();
+        let _p = g.acquire().await;
+        assert!(Instant::now() - before >= Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn a_dropped_permit_frees_its_slot() {
+        let g = RateGovernor::new();
+        drop(g.acquire().await);
+        assert_eq!(g.snapshot().in_flight, 0);
+    }
+}

@@ -1,0 +1,80 @@
+//! Which Management API scopes each operation needs (any one of the listed ones), per the OpenAPI
+//! description's `security` entries.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    CreateUser,
+    ReadUser,
+    UpdateUser,
+    DeleteUser,
+    FindUsers,
+    CreateTicket,
+    ImportUsers,
+    ReadJob,
+    ReadRoles,
+    AssignRoles,
+    ReadUserRoles,
+    ReadConnections,
+    ReadOrganizations,
+    InviteToOrganization,
+}
+
+impl Operation {
+    /// The scopes that allow the operation: any one of them is enough.
+    pub fn scopes(self) -> &'static [&'static str] {
+        match self {
+            Operation::CreateUser | Operation::ImportUsers => &["create:users"],
+            Operation::ReadUser | Operation::FindUsers | Operation::ReadUserRoles => {
+                &["read:users"]
+            }
+            Operation::UpdateUser => &["update:users"],
+            Operation::DeleteUser => &["delete:users"],
+            Operation::CreateTicket => &["create:user_tickets"],
+            Operation::ReadJob => &["create:users", "read:users"],
+            Operation::ReadRoles => &["read:roles"],
+            Operation::AssignRoles => &["create:role_members", "update:users"],
+            Operation::ReadConnections => &["read:connections"],
+            Operation::ReadOrganizations => &["read:organizations"],
+            Operation::InviteToOrganization => &["create:organization_invitations"],
+        }
+    }
+
+    pub const ALL: [Operation; 14] = [
+        Operation::CreateUser,
+        Operation::ReadUser,
+        Operation::UpdateUser,
+        Operation::DeleteUser,
+        Operation::FindUsers,
+        Operation::CreateTicket,
+        Operation::ImportUsers,
+        Operation::ReadJob,
+        Operation::ReadRoles,
+        Operation::AssignRoles,
+        Operation::ReadUserRoles,
+        Operation::ReadConnections,
+        Operation::ReadOrganizations,
+        Operation::InviteToOrganization,
+    ];
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// Every scope an invitation run may need, for "Test connection" and the sandbox's default grant.
+pub const INVITE_DESK_SCOPES: &[&str] = &[
+    "read:users",
+    "create:users",
+    "update:users",
+    "delete:users",
+    "create:user_tickets",
+    "read:roles",
+    "create:role_members",
+    "read:connections",
+    "read:organizations",
+    "create:organization_invitations",
+];

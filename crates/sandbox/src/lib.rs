@@ -1,0 +1,248 @@
+//! The sandbox tenant: a simulated Auth0 tenant on loopback for the app's Sandbox profile, the CLI,
+//! the tests and the benchmarks. Its answers have the shapes, status codes and error bodies recorded
+//! from a real tenant (`shared/auth0/recordings`), with Auth0's rate-limit headers on every answer and
+//! seeded faults on request.
+
+mod api;
+pub mod faults;
+pub mod ratelimit;
+pub mod tenant;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+pub use faults::{Fault, FaultSpec};
+use ratelimit::TokenBucket;
+use tenant::Tenant;
+
+/// How the sandbox behaves.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub client_id: String,
+    pub client_secret: String,
+    /// Sustained requests per second of the Management API bucket.
+    pub rate_limit: f64,
+    /// Bucket size: requests allowed at once.
+    pub burst: u32,
+    /// Lifetime of issued access tokens.
+    pub token_ttl: Duration,
+    /// Seeds ids, tickets and faults, so a run can be replayed.
+    pub seed: u64,
+    pub faults: FaultSpec,
+    /// The scopes granted to the client (default: everything Invite Desk uses).
+    pub scopes: Vec<String>,
+    /// How long an import job takes per user (it completes asynchronously, like Auth0's).
+    pub import_time_per_user: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            client_id: "sandbox-client".into(),
+            client_secret: "sandbox-secret".into(),
+            rate_limit: 50.0,
+            burst: 50,
+            token_ttl: Duration::from_secs(86_400),
+            seed: 1,
+            faults: FaultSpec::none(),
+            scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+            import_time_per_user: Duration::from_micros(200),
+        }
+    }
+}
+
+/// Everything Invite Desk asks of a tenant.
+pub const DEFAULT_SCOPES: &[&str] = &[
+    "read:users",
+    "create:users",
+    "update:users",
+    "delete:users",
+    "create:user_tickets",
+    "read:roles",
+    "create:role_members",
+    "read:connections",
+    "read:organizations",
+    "create:organization_invitations",
+];
+
+/// Counters the inspection API reports.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Counters {
+    pub requests: u64,
+    pub rate_limited: u64,
+    pub token_requests: u64,
+    pub faults_503: u64,
+    pub faults_dropped: u64,
+    pub faults_slow: u64,
+    pub faults_expired: u64,
+    /// Successful user creations (through the API or import jobs).
+    pub users_created: u64,
+}
+
+pub(crate) struct Shared {
+    pub config: SandboxConfig,
+    pub base_url: String,
+    pub signing_key: Vec<u8>,
+    pub tenant: Mutex<Tenant>,
+    pub bucket: Mutex<TokenBucket>,
+    pub dice: Mutex<faults::FaultDice>,
+    pub counters: Mutex<Counters>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shared {
+    pub fn tenant(&self) -> MutexGuard<'_, Tenant> {
+        lock(&self.tenant)
+    }
+    pub fn counters(&self) -> MutexGuard<'_, Counters> {
+        lock(&self.counters)
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the sandbox only listens on loopback addresses, not {0}")]
+    NotLoopback(SocketAddr),
+}
+
+impl Sandbox {
+    /// Starts serving on `addr` (port 0 picks a free port). Loopback only.
+    pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<Sandbox, SandboxError> {
+        if !addr.ip().is_loopback() {
+            return Err(SandboxError::NotLoopback(addr));
+        }
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let mut rng = StdRng::seed_from_u64(config.seed);
+        let signing_key: Vec<u8> = (0..32).map(|_| rand::Rng::random::<u8>(&mut rng)).collect();
+        let shared = Arc::new(Shared {
+            base_url: format!("http://{addr}"),
+            signing_key,
+            tenant: Mutex::new(Tenant::new(StdRng::seed_from_u64(
+                config.seed.wrapping_add(1),
+            ))),
+            bucket: Mutex::new(TokenBucket::new(config.rate_limit, config.burst)),
+            dice: Mutex::new(faults::FaultDice::new(
+                config.faults,
+                config.seed.wrapping_add(2),
+            )),
+            counters: Mutex::new(Counters::default()),
+            config,
+        });
+        let app = api::router(shared.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        tracing::info!(base_url = %shared.base_url, "sandbox tenant listening");
+        Ok(Sandbox {
+            shared,
+            addr,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: what to give the client as the tenant domain.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn config(&self) -> &SandboxConfig {
+        &self.shared.config
+    }
+
+    pub fn counters(&self) -> Counters {
+        self.shared.counters().clone()
+    }
+
+    /// Users in the tenant (as the API would return them).
+    pub fn users(&self) -> Vec<serde_json::Value> {
+        self.shared
+            .tenant()
+            .users
+            .values()
+            .map(|u| serde_json::Value::Object(u.clone()))
+            .collect()
+    }
+
+    /// Tickets issued, oldest first. Includes the URLs: this is a test inspection API.
+    pub fn tickets(&self) -> Vec<tenant::TicketRecord> {
+        self.shared.tenant().tickets.clone()
+    }
+
+    /// The id of the seeded database connection (`con_…`).
+    pub fn database_connection_id(&self) -> String {
+        let tenant = self.shared.tenant();
+        tenant
+            .connection_by_name(tenant::DATABASE_CONNECTION)
+            .map(|c| c.id.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// ISO 8601 with milliseconds, as Auth0 writes dates.
+pub(crate) fn now_iso() -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::now_utc()
+        .format(&format)
+        .unwrap_or_default()
+}
+
+pub(crate) fn iso_in(seconds: u64) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    (time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds as i64))
+        .format(&format)
+        .unwrap_or_default()
+}

@@ -1,0 +1,243 @@
+//! The tenant's data: users, connections, roles, organizations, tickets and import jobs, plus what
+//! the inspection API reports. Everything behind one lock; the sandbox serves tests, not the world.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rand::Rng;
+use rand::rngs::StdRng;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+pub const DATABASE_CONNECTION: &str = "Username-Password-Authentication";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketRecord {
+    pub kind: &'static str,
+    pub user_id: String,
+    pub email: Option<String>,
+    pub url: String,
+    pub ttl_sec: u64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobRecord {
+    pub job: Value,
+    pub errors: Vec<Value>,
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Connection {
+    pub id: String,
+    pub name: String,
+    pub strategy: String,
+    pub disable_signup: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug)]
+pub struct Tenant {
+    pub rng: StdRng,
+    pub users: BTreeMap<String, Map<String, Value>>,
+    /// (connection name, lowercase email) → user id
+    pub by_email: HashMap<(String, String), String>,
+    pub connections: Vec<Connection>,
+    pub roles: Vec<Role>,
+    pub organizations: Vec<Value>,
+    pub user_roles: HashMap<String, BTreeSet<String>>,
+    pub tickets: Vec<TicketRecord>,
+    pub jobs: HashMap<String, JobRecord>,
+    pub invitations: Vec<Value>,
+}
+
+const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+impl Tenant {
+    pub fn new(mut rng: StdRng) -> Self {
+        let mut id = |prefix: &str| format!("{prefix}_{}", random_text(&mut rng, ALPHANUMERIC, 16));
+        let connections = vec![
+            Connection {
+                id: id("con"),
+                name: DATABASE_CONNECTION.into(),
+                strategy: "auth0".into(),
+                disable_signup: true,
+            },
+            Connection {
+                id: id("con"),
+                name: "google-oauth2".into(),
+                strategy: "google-oauth2".into(),
+                disable_signup: false,
+            },
+        ];
+        let roles = [
+            ("admin", "Administers the customer's account"),
+            ("editor", "Edits content"),
+            ("viewer", "Reads content"),
+            ("billing", "Sees invoices"),
+        ]
+        .into_iter()
+        .map(|(name, description)| Role {
+            id: id("rol"),
+            name: name.into(),
+            description: description.into(),
+        })
+        .collect();
+        let organizations = vec![json!({
+            "id": id("org"),
+            "name": "acme",
+            "display_name": "Acme Corporation",
+        })];
+        Tenant {
+            rng,
+            users: BTreeMap::new(),
+            by_email: HashMap::new(),
+            connections,
+            roles,
+            organizations,
+            user_roles: HashMap::new(),
+            tickets: Vec::new(),
+            jobs: HashMap::new(),
+            invitations: Vec::new(),
+        }
+    }
+
+    pub fn random(&mut self, alphabet: &[u8], len: usize) -> String {
+        random_text(&mut self.rng, alphabet, len)
+    }
+
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        format!("{prefix}_{}", self.random(ALPHANUMERIC, 16))
+    }
+
+    pub fn connection_by_name(&self, name: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.name == name)
+    }
+
+    pub fn connection_by_id(&self, id: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.id == id)
+    }
+
+    pub fn connection_json(c: &Connection) -> Value {
+        json!({
+            "id": c.id,
+            "name": c.name,
+            "display_name": c.name,
+            "strategy": c.strategy,
+            "is_domain_connection": false,
+            "realms": [c.name],
+            "enabled_clients": [],
+            "options": if c.strategy == "auth0" {
+                json!({
+                    "disable_signup": c.disable_signup,
+                    "passwordPolicy": "good",
+                    "password_complexity_options": {"min_length": 8},
+                    "requires_username": false,
+                    "import_mode": false,
+                    "brute_force_protection": true
+                })
+            } else {
+                json!({})
+            },
+        })
+    }
+
+    /// Inserts a user in a database connection; the caller checked it does not exist.
+    pub fn insert_user(
+        &mut self,
+        connection: &str,
+        fields: &Map<String, Value>,
+        now: &str,
+    ) -> Map<String, Value> {
+        let hex = self.random(b"0123456789abcdef", 24);
+        let user_id = format!("auth0|{hex}");
+        let email = fields
+            .get("email")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_lowercase();
+        let local = email.split('@').next().unwrap_or_default().to_owned();
+        let mut user = Map::new();
+        user.insert("created_at".into(), json!(now));
+        user.insert("email".into(), json!(email));
+        user.insert(
+            "email_verified".into(),
+            json!(
+                fields
+                    .get("email_verified")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            ),
+        );
+        user.insert(
+            "identities".into(),
+            json!([{"connection": connection, "user_id": hex, "provider": "auth0", "isSocial": false}]),
+        );
+        user.insert(
+            "name".into(),
+            fields.get("name").cloned().unwrap_or_else(|| json!(email)),
+        );
+        user.insert(
+            "nickname".into(),
+            fields
+                .get("nickname")
+                .cloned()
+                .unwrap_or_else(|| json!(local)),
+        );
+        user.insert(
+            "picture".into(),
+            json!(format!("https://s.gravatar.com/avatar/{}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F{}.png",
+                self.random(b"0123456789abcdef", 32),
+                local.chars().take(2).collect::<String>())),
+        );
+        user.insert("updated_at".into(), json!(now));
+        user.insert("user_id".into(), json!(user_id));
+        for key in [
+            "given_name",
+            "family_name",
+            "username",
+            "blocked",
+            "app_metadata",
+            "user_metadata",
+        ] {
+            if let Some(value) = fields.get(key) {
+                user.insert(key.into(), value.clone());
+            }
+        }
+        self.by_email
+            .insert((connection.to_owned(), email), user_id.clone());
+        self.users.insert(user_id, user.clone());
+        user
+    }
+
+    pub fn remove_user(&mut self, user_id: &str) {
+        if let Some(user) = self.users.remove(user_id) {
+            self.by_email.retain(|_, id| id != user_id);
+            self.user_roles.remove(user_id);
+            drop(user);
+        }
+    }
+
+    pub fn find_by_email(&self, connection: &str, email: &str) -> Option<&Map<String, Value>> {
+        let id = self
+            .by_email
+            .get(&(connection.to_owned(), email.to_lowercase()))?;
+        self.users.get(id)
+    }
+
+    pub fn pending_jobs(&self) -> usize {
+        self.jobs.values().filter(|j| j.pending).count()
+    }
+}
+
+fn random_text(rng: &mut StdRng, alphabet: &[u8], len: usize) -> String {
+    (0..len)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .collect()
+}
