@@ -294,7 +294,7 @@ fn authenticate(
     validation.leeway = 0;
     let claims = match jsonwebtoken::decode::<Claims>(
         token,
-        &DecodingKey::from_secret(&shared.signing_key),
+        &DecodingKey::from_secret(&crate::lock(&shared.signing_key).clone()),
         &validation,
     ) {
         Ok(data) => data.claims,
@@ -390,7 +390,7 @@ async fn token(State(shared): S, headers: HeaderMap, body: Bytes) -> Response {
     match jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &claims,
-        &EncodingKey::from_secret(&shared.signing_key),
+        &EncodingKey::from_secret(&crate::lock(&shared.signing_key).clone()),
     ) {
         Ok(jwt) => json_response(
             StatusCode::OK,

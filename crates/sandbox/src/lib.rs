@@ -86,7 +86,8 @@ pub struct Counters {
 pub(crate) struct Shared {
     pub config: SandboxConfig,
     pub base_url: String,
-    pub signing_key: Vec<u8>,
+    /// Rotating it invalidates every token issued so far.
+    pub signing_key: Mutex<Vec<u8>>,
     pub tenant: Mutex<Tenant>,
     pub bucket: Mutex<TokenBucket>,
     pub dice: Mutex<faults::FaultDice>,
@@ -140,7 +141,7 @@ impl Sandbox {
         let signing_key: Vec<u8> = (0..32).map(|_| rand::Rng::random::<u8>(&mut rng)).collect();
         let shared = Arc::new(Shared {
             base_url: format!("http://{addr}"),
-            signing_key,
+            signing_key: Mutex::new(signing_key),
             tenant: Mutex::new(Tenant::new(StdRng::seed_from_u64(
                 config.seed.wrapping_add(1),
             ))),
@@ -202,6 +203,13 @@ impl Sandbox {
     /// Tickets issued, oldest first. Includes the URLs: this is a test inspection API.
     pub fn tickets(&self) -> Vec<tenant::TicketRecord> {
         self.shared.tenant().tickets.clone()
+    }
+
+    /// Invalidates every access token issued so far (as if the tenant's signing key rotated): the
+    /// next API call with an old token gets 401.
+    pub fn revoke_tokens(&self) {
+        let fresh: Vec<u8> = (0..32).map(|_| rand::random::<u8>()).collect();
+        *lock(&self.shared.signing_key) = fresh;
     }
 
     /// The id of the seeded database connection (`con_…`).

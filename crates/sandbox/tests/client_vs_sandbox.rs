@@ -1,0 +1,604 @@
+//! The Auth0 client against the sandbox tenant: every endpoint, the error classes, token refresh,
+//! scope checks, the rate governor, and writes under injected faults.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use invite_desk_auth0::models::*;
+use invite_desk_auth0::{ClientOptions, Credentials, ErrorKind, ManagementClient, TenantUrl};
+use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use serde_json::json;
+
+const DB: &str = "Username-Password-Authentication";
+
+async fn sandbox(config: SandboxConfig) -> Sandbox {
+    Sandbox::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .unwrap()
+}
+
+fn client_for(sandbox: &Sandbox) -> ManagementClient {
+    client_with(
+        sandbox,
+        &sandbox.config().client_secret.clone(),
+        ClientOptions::default(),
+    )
+}
+
+fn client_with(sandbox: &Sandbox, secret: &str, options: ClientOptions) -> ManagementClient {
+    ManagementClient::new(
+        TenantUrl::parse(sandbox.base_url()).unwrap(),
+        Credentials {
+            client_id: sandbox.config().client_id.clone(),
+            client_secret: secret.to_owned().into(),
+        },
+        options,
+    )
+    .unwrap()
+}
+
+fn new_user(email: &str) -> CreateUser {
+    CreateUser {
+        connection: DB.into(),
+        email: email.into(),
+        password: Some("Correct-Horse-9".to_owned().into()),
+        email_verified: Some(false),
+        verify_email: Some(false),
+        given_name: Some("Chuck".into()),
+        family_name: Some("Sanchez".into()),
+        ..CreateUser::default()
+    }
+}
+
+#[tokio::test]
+async fn users_lifecycle_with_recorded_shapes_and_errors() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let client = client_for(&sb);
+
+    let created = client
+        .create_user(&new_user("Chuck@Example.com"))
+        .await
+        .unwrap();
+    assert!(!created.reconciled);
+    let user = created.value;
+    assert!(user.user_id.starts_with("auth0|"), "{}", user.user_id);
+    assert_eq!(
+        user.email.as_deref(),
+        Some("chuck@example.com"),
+        "stored lower case"
+    );
+    assert_eq!(user.identities[0].connection, DB);
+    assert_eq!(user.identities[0].provider, "auth0");
+    assert_eq!(
+        user.name.as_deref(),
+        Some("chuck@example.com"),
+        "name defaults to the email"
+    );
+    assert_eq!(user.nickname.as_deref(), Some("chuck"));
+
+    let again = client
+        .create_user(&new_user("chuck@example.com"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (again.kind, again.status, again.error_code.as_deref()),
+        (ErrorKind::Conflict, Some(409), Some("auth0_idp_error"))
+    );
+
+    assert_eq!(
+        client.get_user(&user.user_id).await.unwrap().user_id,
+        user.user_id
+    );
+    let found = client.users_by_email("CHUCK@example.com").await.unwrap();
+    assert_eq!(found.len(), 1);
+    let page = client
+        .search_users("email:\"chuck@example.com\"", 0, 50)
+        .await
+        .unwrap();
+    assert_eq!((page.users.len(), page.total), (1, Some(1)));
+
+    let mut patch = UserPatch::new();
+    patch.insert(
+        "app_metadata".into(),
+        json!({"invited_by": "invite-desk", "batch": "b1"}),
+    );
+    client.update_user(&user.user_id, &patch).await.unwrap();
+    let mut patch = UserPatch::new();
+    patch.insert(
+        "app_metadata".into(),
+        json!({"batch": null, "status": "invited"}),
+    );
+    let patched = client.update_user(&user.user_id, &patch).await.unwrap();
+    assert_eq!(
+        patched.app_metadata.unwrap(),
+        json!({"invited_by": "invite-desk", "status": "invited"})
+            .as_object()
+            .unwrap()
+            .clone(),
+        "merged at the first level; null removes"
+    );
+
+    client.delete_user(&user.user_id).await.unwrap();
+    let gone = client.get_user(&user.user_id).await.unwrap_err();
+    assert_eq!(
+        (gone.kind, gone.error_code.as_deref()),
+        (ErrorKind::NotFound, Some("inexistent_user"))
+    );
+    assert_eq!(gone.message, "The user does not exist.");
+    client.delete_user(&user.user_id).await.unwrap();
+
+    let weak = client
+        .create_user(&CreateUser {
+            password: Some("short".to_owned().into()),
+            ..new_user("w@example.com")
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(weak.kind, ErrorKind::Invalid);
+    assert!(
+        weak.message.contains("PasswordStrengthError"),
+        "{}",
+        weak.message
+    );
+}
+
+#[tokio::test]
+async fn tickets_roles_connections_and_organizations() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let client = client_for(&sb);
+    let user = client
+        .create_user(&new_user("t@example.com"))
+        .await
+        .unwrap()
+        .value;
+
+    let ticket = client
+        .password_change_ticket(&PasswordChangeTicket {
+            user_id: Some(user.user_id.clone()),
+            result_url: Some("https://app.example.com/welcome".into()),
+            ttl_sec: Some(7 * 86_400),
+            mark_email_as_verified: Some(true),
+            ..PasswordChangeTicket::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        ticket.ticket.contains("/u/reset-password?ticket=") && ticket.ticket.ends_with('#'),
+        "{}",
+        ticket.ticket
+    );
+    assert!(
+        !format!("{ticket:?}").contains("ticket="),
+        "Debug never shows the URL"
+    );
+    let verify = client
+        .email_verification_ticket(&EmailVerificationTicket {
+            user_id: user.user_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        verify.ticket.contains("/u/email-verification?ticket=") && verify.ticket.ends_with('#')
+    );
+    let issued = sb.tickets();
+    assert_eq!(issued.len(), 2);
+    assert_eq!(issued[0].ttl_sec, 7 * 86_400);
+    assert_eq!(issued[1].ttl_sec, 432_000, "the API's default of 5 days");
+    let missing = client
+        .password_change_ticket(&PasswordChangeTicket {
+            user_id: Some("auth0|nobody".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+
+    let roles = client.list_roles(None).await.unwrap();
+    assert!(roles.len() >= 3);
+    let viewer = client.list_roles(Some("VIEW")).await.unwrap();
+    assert_eq!(
+        viewer.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["viewer"]
+    );
+    client
+        .assign_roles(&user.user_id, &[viewer[0].id.clone()])
+        .await
+        .unwrap();
+    client
+        .assign_roles(&user.user_id, &[viewer[0].id.clone()])
+        .await
+        .unwrap();
+    assert_eq!(client.user_roles(&user.user_id).await.unwrap(), viewer);
+
+    let databases = client.list_connections(Some("auth0"), None).await.unwrap();
+    assert_eq!(databases.len(), 1);
+    assert_eq!(databases[0].name.as_deref(), Some(DB));
+    assert!(databases[0].id.starts_with("con_"));
+    assert!(databases[0].is_database() && databases[0].signup_disabled());
+
+    let orgs = client.list_organizations().await.unwrap();
+    let invitation = client
+        .invite_to_organization(
+            &orgs[0].id,
+            &CreateOrganizationInvitation {
+                inviter: Inviter {
+                    name: "Invite Desk".into(),
+                },
+                invitee: Invitee {
+                    email: "new@example.com".into(),
+                },
+                client_id: "app-client".into(),
+                connection_id: Some(databases[0].id.clone()),
+                app_metadata: None,
+                user_metadata: None,
+                ttl_sec: None,
+                roles: None,
+                send_invitation_email: Some(false),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(invitation.id.starts_with("uinv_"));
+    let url = invitation.invitation_url.unwrap();
+    assert!(
+        url.contains(&format!("invitation={}", invitation.ticket_id.unwrap()))
+            && url.contains(&orgs[0].id)
+    );
+    let no_org = client
+        .invite_to_organization(
+            "org_nope",
+            &CreateOrganizationInvitation {
+                inviter: Inviter { name: "x".into() },
+                invitee: Invitee {
+                    email: "x@example.com".into(),
+                },
+                client_id: "c".into(),
+                connection_id: None,
+                app_metadata: None,
+                user_metadata: None,
+                ttl_sec: None,
+                roles: None,
+                send_invitation_email: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(no_org.message, "No organization found by that id");
+}
+
+#[tokio::test]
+async fn import_jobs_complete_asynchronously_and_report_duplicates() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let client = client_for(&sb);
+    client
+        .create_user(&new_user("existing@example.com"))
+        .await
+        .unwrap();
+    let file = serde_json::to_vec(&json!([
+        {"email": "imp1@example.com", "email_verified": false, "given_name": "Imp"},
+        {"email": "existing@example.com"},
+        {"email": "imp2@example.com"},
+    ]))
+    .unwrap();
+    let form = ImportUsers {
+        connection_id: sb.database_connection_id(),
+        ..ImportUsers::default()
+    };
+    let job = client.import_users(&form, file).await.unwrap();
+    assert_eq!(
+        (job.job_type.as_str(), job.status.as_str()),
+        ("users_import", "pending")
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let done = loop {
+        let job = client.job(&job.id).await.unwrap();
+        if job.is_finished() {
+            break job;
+        }
+        assert!(Instant::now() < deadline, "the job never finished");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        done.summary.unwrap(),
+        JobSummary {
+            failed: 1,
+            updated: 0,
+            inserted: 2,
+            total: 3
+        }
+    );
+    let errors = client.job_errors(&job.id).await.unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].user["email"], "existing@example.com");
+    assert_eq!(errors[0].errors[0].code, "DUPLICATED_USER");
+    assert_eq!(
+        client
+            .users_by_email("imp2@example.com")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let clean = client
+        .import_users(
+            &form,
+            serde_json::to_vec(&json!([{"email": "imp3@example.com"}])).unwrap(),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        client.job_errors(&clean.id).await.unwrap().is_empty(),
+        "204: no errors"
+    );
+
+    let too_big = client
+        .import_users(&form, vec![b' '; 512_001])
+        .await
+        .unwrap_err();
+    assert_eq!(too_big.kind, ErrorKind::Invalid);
+    // The tenant itself refuses it too, with Auth0's 413.
+    let raw = reqwest::Client::new()
+        .post(format!("{}/api/v2/jobs/users-imports", sb.base_url()))
+        .bearer_auth(token(&sb).await)
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("connection_id", sb.database_connection_id())
+                .part(
+                    "users",
+                    reqwest::multipart::Part::bytes(vec![b' '; 512_001]).file_name("users.json"),
+                ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status().as_u16(), 413);
+    let body: serde_json::Value = raw.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        "Payload content length greater than maximum allowed: 512000"
+    );
+}
+
+async fn token(sb: &Sandbox) -> String {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token", sb.base_url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", sb.config().client_id.as_str()),
+            ("client_secret", sb.config().client_secret.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn at_most_two_import_jobs_run_at_once() {
+    let sb = sandbox(SandboxConfig {
+        import_time_per_user: Duration::from_millis(400),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let bearer = token(&sb).await;
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        let file = serde_json::to_vec(&json!([{"email": format!("j{i}@example.com")}])).unwrap();
+        let response = http
+            .post(format!("{}/api/v2/jobs/users-imports", sb.base_url()))
+            .bearer_auth(&bearer)
+            .multipart(
+                reqwest::multipart::Form::new()
+                    .text("connection_id", sb.database_connection_id())
+                    .part(
+                        "users",
+                        reqwest::multipart::Part::bytes(file).file_name("users.json"),
+                    ),
+            )
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [202, 202, 429]);
+}
+
+#[tokio::test]
+async fn wrong_secret_missing_scope_and_token_refresh() {
+    let sb = sandbox(SandboxConfig {
+        scopes: vec!["read:users".into(), "create:users".into()],
+        ..SandboxConfig::default()
+    })
+    .await;
+    let wrong = client_with(&sb, "not-the-secret", ClientOptions::default());
+    let err = wrong.users_by_email("a@example.com").await.unwrap_err();
+    assert_eq!((err.kind, err.status), (ErrorKind::Auth, Some(401)));
+    assert!(
+        err.message.contains("refused the client credentials"),
+        "{}",
+        err.message
+    );
+
+    let client = client_for(&sb);
+    let user = client
+        .create_user(&new_user("s@example.com"))
+        .await
+        .unwrap()
+        .value;
+    let before = sb.counters().requests;
+    let err = client
+        .password_change_ticket(&PasswordChangeTicket {
+            user_id: Some(user.user_id),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.missing_scope.as_deref(), Some("create:user_tickets"));
+    assert!(
+        err.message
+            .starts_with("this client lacks create:user_tickets; authorize it in Dashboard"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        sb.counters().requests,
+        before,
+        "refused before sending anything"
+    );
+    assert_eq!(
+        client.granted_scopes().await.unwrap().unwrap(),
+        ["create:users", "read:users"]
+    );
+
+    // Every token issued so far becomes invalid: the next call gets a 401, fetches a new token once,
+    // and succeeds.
+    let tokens_before = client.stats.token_requests.load(Ordering::Relaxed);
+    sb.revoke_tokens();
+    assert_eq!(
+        client.users_by_email("s@example.com").await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        client.stats.token_requests.load(Ordering::Relaxed),
+        tokens_before + 1
+    );
+}
+
+#[tokio::test]
+async fn short_lived_tokens_are_renewed_before_they_expire() {
+    let sb = sandbox(SandboxConfig {
+        token_ttl: Duration::from_secs(2),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = client_for(&sb);
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(5) {
+        client.list_roles(None).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let tokens = client.stats.token_requests.load(Ordering::Relaxed);
+    assert!(
+        (3..=5).contains(&tokens),
+        "a 2 s token over 5 s: {tokens} token requests"
+    );
+}
+
+#[tokio::test]
+async fn an_always_expiring_tenant_fails_after_one_refresh() {
+    let sb = sandbox(SandboxConfig {
+        faults: FaultSpec::parse("expire=1").unwrap(),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = client_for(&sb);
+    let err = client.list_roles(None).await.unwrap_err();
+    assert_eq!((err.kind, err.status), (ErrorKind::Auth, Some(401)));
+    assert_eq!(
+        client.stats.token_requests.load(Ordering::Relaxed),
+        2,
+        "one refresh, not a loop"
+    );
+}
+
+/// Writes under 503s, dropped answers and slow replies: every person created exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_under_faults_make_each_user_exactly_once() {
+    let sb = sandbox(SandboxConfig {
+        faults: FaultSpec::parse("503=0.1,drop=0.1,slow=0.05@100ms").unwrap(),
+        seed: 42,
+        rate_limit: 500.0,
+        burst: 100,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let options = ClientOptions {
+        min_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(50),
+        ..ClientOptions::default()
+    };
+    let client = Arc::new(client_with(
+        &sb,
+        &sb.config().client_secret.clone(),
+        options,
+    ));
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut outcomes = Vec::new();
+            for i in 0..25 {
+                let email = format!("w{worker}-{i}@example.com");
+                outcomes.push((email.clone(), client.create_user(&new_user(&email)).await));
+            }
+            outcomes
+        }));
+    }
+    let mut reconciled = 0;
+    for task in tasks {
+        for (email, outcome) in task.await.unwrap() {
+            let created = outcome.unwrap_or_else(|e| panic!("{email}: {e}"));
+            assert_eq!(created.value.email.as_deref(), Some(email.as_str()));
+            reconciled += usize::from(created.reconciled);
+        }
+    }
+    let users = sb.users();
+    assert_eq!(users.len(), 200, "exactly one user per person");
+    let counters = sb.counters();
+    assert!(
+        counters.faults_dropped > 0 && counters.faults_503 > 0,
+        "{counters:?}"
+    );
+    assert!(reconciled > 0, "some answers were lost and reconciled");
+    assert_eq!(
+        client.stats.reconciled.load(Ordering::Relaxed) as usize,
+        reconciled
+    );
+}
+
+/// The governor keeps a fast client under the tenant's limit: few 429s, and the run takes as long
+/// as the bucket allows (not less, which would mean the limit was not applied).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_governor_paces_to_the_tenant_limit() {
+    let sb = sandbox(SandboxConfig {
+        rate_limit: 20.0,
+        burst: 5,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = Arc::new(client_for(&sb));
+    client.list_roles(None).await.unwrap();
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..10 {
+                client.list_connections(None, None).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let elapsed = start.elapsed();
+    let limited = sb.counters().rate_limited;
+    assert!(
+        elapsed >= Duration::from_millis(3500),
+        "80 calls at 20/s after a burst of 5: {elapsed:?}"
+    );
+    assert!(limited <= 4, "{limited} answers were 429");
+    let rate = client.rate();
+    assert_eq!(rate.limit, Some(5));
+}
