@@ -24,6 +24,10 @@ struct State {
     /// Requests believed left in the bucket; `None` until the tenant has said.
     estimate: Option<i64>,
     limit: Option<u64>,
+    /// The reset (epoch seconds) of the newest answer seen, and the lowest `remaining` reported
+    /// with it: answers arrive out of order, and an older, higher count must not win.
+    window: Option<u64>,
+    reported: i64,
     reset_at: Option<SystemTime>,
     blocked_until: Option<Instant>,
     in_flight: u32,
@@ -153,12 +157,31 @@ impl RateGovernor {
         if let Some(limit) = number("x-ratelimit-limit") {
             s.limit = Some(limit);
         }
-        if let Some(reset) = number("x-ratelimit-reset") {
-            s.reset_at = Some(UNIX_EPOCH + Duration::from_secs(reset));
-        }
-        if let Some(remaining) = number("x-ratelimit-remaining") {
-            // Requests still in flight were sent after this answer's count may have been taken.
-            s.estimate = Some(remaining as i64 - i64::from(s.in_flight));
+        let reset = number("x-ratelimit-reset");
+        let remaining = number("x-ratelimit-remaining").map(|r| r as i64);
+        match (reset, remaining) {
+            (Some(reset), Some(remaining)) => {
+                let fresh = match s.window {
+                    Some(window) if reset < window => false,
+                    Some(window) if reset == window => {
+                        s.reported = s.reported.min(remaining);
+                        true
+                    }
+                    _ => {
+                        s.window = Some(reset);
+                        s.reported = remaining;
+                        true
+                    }
+                };
+                if fresh {
+                    s.reset_at = Some(UNIX_EPOCH + Duration::from_secs(reset));
+                    // Requests still in flight may not be counted in what the tenant reported.
+                    s.estimate = Some(s.reported - i64::from(s.in_flight));
+                }
+            }
+            (None, Some(remaining)) => s.estimate = Some(remaining - i64::from(s.in_flight)),
+            (Some(reset), None) => s.reset_at = Some(UNIX_EPOCH + Duration::from_secs(reset)),
+            (None, None) => {}
         }
         if status == 429 {
             let retry_after = number("retry-after").map(Duration::from_secs);
@@ -254,6 +277,30 @@ mod tests {
         let before = Instant::now();
         let _p = g.acquire().await;
         assert!(Instant::now() - before >= Duration::from_secs(3));
+    }
+
+    #[tokio::test]
+    async fn an_older_answer_arriving_late_does_not_raise_the_estimate() {
+        let window = epoch_seconds(SystemTime::now()) + 30;
+        let at = |remaining: i64, reset: u64| {
+            headers(&[
+                ("x-ratelimit-limit", "20".into()),
+                ("x-ratelimit-remaining", remaining.to_string()),
+                ("x-ratelimit-reset", reset.to_string()),
+            ])
+        };
+        let g = RateGovernor::new();
+        let (a, b) = (g.acquire().await, g.acquire().await);
+        b.observe(200, &at(1, window));
+        // Answered earlier by the tenant (more left then), observed later, same window.
+        a.observe(200, &at(3, window));
+        assert_eq!(g.snapshot().remaining, Some(1));
+        // A new window is believed.
+        g.acquire().await.observe(200, &at(4, window + 1));
+        assert_eq!(g.snapshot().remaining, Some(4));
+        // An answer from an older window is ignored: the estimate only loses the one just sent.
+        g.acquire().await.observe(200, &at(9, window));
+        assert_eq!(g.snapshot().remaining, Some(3));
     }
 
     #[tokio::test]
