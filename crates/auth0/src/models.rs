@@ -71,7 +71,7 @@ impl User {
 }
 
 /// `POST /api/v2/users`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CreateUser {
     pub connection: String,
     pub email: String,
@@ -93,6 +93,16 @@ pub struct CreateUser {
     pub nickname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// `^\+[0-9]{1,15}$`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_verified: Option<bool>,
+    /// The id within the connection (without the `auth0|` prefix); Auth0 picks one when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_metadata: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -190,11 +190,14 @@ impl Tenant {
                 .cloned()
                 .unwrap_or_else(|| json!(local)),
         );
+        let default_picture = json!(format!(
+            "https://s.gravatar.com/avatar/{}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F{}.png",
+            self.random(b"0123456789abcdef", 32),
+            local.chars().take(2).collect::<String>()
+        ));
         user.insert(
             "picture".into(),
-            json!(format!("https://s.gravatar.com/avatar/{}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F{}.png",
-                self.random(b"0123456789abcdef", 32),
-                local.chars().take(2).collect::<String>())),
+            fields.get("picture").cloned().unwrap_or(default_picture),
         );
         user.insert("updated_at".into(), json!(now));
         user.insert("user_id".into(), json!(user_id));
