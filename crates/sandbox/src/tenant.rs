@@ -132,7 +132,6 @@ impl Tenant {
             "strategy": c.strategy,
             "is_domain_connection": false,
             "realms": [c.name],
-            "enabled_clients": [],
             "options": if c.strategy == "auth0" {
                 json!({
                     "disable_signup": c.disable_signup,
