@@ -16,6 +16,12 @@ npm run --silent build --workspace ui
 step "Rust: format"
 cargo fmt --all -- --check
 
+step "Rust: the CLI and the engine build without Tauri"
+if cargo tree -p invite-desk --edges normal,build | grep -q -E '^.*\btauri\b'; then
+  cargo tree -p invite-desk -i tauri || true
+  die "the invite-desk CLI depends on tauri; the engine crates must stay Tauri-free"
+fi
+
 step "Rust: clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
