@@ -8,5 +8,6 @@ pub mod error;
 pub mod logging;
 pub mod paths;
 pub mod roster;
+pub mod template;
 
 pub use error::{AppError, ErrorCode};

@@ -1,0 +1,179 @@
+//! Helpers for tests: a real SMTP server (aiosmtpd, `tests/smtp/smtp_server.py`) on loopback, and a
+//! test CA with a server certificate for STARTTLS. Test-only code: failures panic with what to do.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A free port on 127.0.0.1 (free when asked; the server binds it right after).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An aiosmtpd server writing every accepted message to a folder. Stopped when dropped.
+pub struct SmtpServer {
+    child: Child,
+    pub port: u16,
+    out: tempfile::TempDir,
+}
+
+/// Options for [`SmtpServer::start`].
+#[derive(Default)]
+pub struct SmtpOptions<'a> {
+    /// Offer and require STARTTLS with this certificate and key.
+    pub tls: Option<(&'a Path, &'a Path)>,
+    /// Require AUTH with this user and password.
+    pub auth: Option<(&'a str, &'a str)>,
+}
+
+impl SmtpServer {
+    pub fn start(options: SmtpOptions<'_>) -> SmtpServer {
+        let out = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let script = repo_root().join("tests/smtp/smtp_server.py");
+        let mut command = Command::new("python3");
+        command
+            .arg(&script)
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--out")
+            .arg(out.path());
+        if let Some((cert, key)) = options.tls {
+            command.arg("--tls").arg(cert).arg(key);
+        }
+        if let Some((user, password)) = options.auth {
+            command.arg("--auth").arg(format!("{user}:{password}"));
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect(
+                "python3 runs the test SMTP server (scripts/setup.sh installs it and aiosmtpd)",
+            );
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(
+            line.trim(),
+            "ready",
+            "the test SMTP server did not start: is aiosmtpd installed? (scripts/setup.sh)"
+        );
+        SmtpServer { child, port, out }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, oldest first, as the raw bytes the server got.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.out.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A test CA and a server certificate for `localhost` / `127.0.0.1` signed by it (openssl CLI).
+pub struct TestCertificates {
+    pub dir: tempfile::TempDir,
+    pub ca_pem: Vec<u8>,
+    pub server_cert: PathBuf,
+    pub server_key: PathBuf,
+}
+
+pub fn test_certificates() -> TestCertificates {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let run = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl");
+        assert!(status.success(), "openssl {args:?} failed");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Invite Desk Test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    std::fs::write(
+        p("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    TestCertificates {
+        ca_pem: std::fs::read(p("ca.pem")).unwrap(),
+        server_cert: p("server.pem"),
+        server_key: p("server.key"),
+        dir,
+    }
+}

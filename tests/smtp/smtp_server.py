@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""A real SMTP server on loopback for the mail tests (aiosmtpd).
+
+Every accepted message is written to OUT/NNNNNN.eml. Recipients whose local part starts with
+"reject" get 550; those starting with "busy" get 451 the first time, then are accepted.
+--tls CERT KEY offers STARTTLS and requires it; --auth USER:PASSWORD requires AUTH (over TLS).
+Prints "ready" on stdout once it listens; stops when stdin closes or on SIGTERM.
+"""
+import argparse
+import itertools
+import os
+import ssl
+import sys
+import threading
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+class Handler:
+    def __init__(self, out):
+        self.out = out
+        self.counter = itertools.count(1)
+        self.busy_seen = set()
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        local = address.split("@")[0].lower()
+        if local.startswith("reject"):
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        if local.startswith("busy"):
+            with self.lock:
+                first = address not in self.busy_seen
+                self.busy_seen.add(address)
+            if first:
+                return "451 4.3.0 <%s>: try again later" % address
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            number = next(self.counter)
+        path = os.path.join(self.out, "%06d.eml" % number)
+        with open(path + ".tmp", "wb") as f:
+            f.write(envelope.original_content or envelope.content)
+        os.rename(path + ".tmp", path)
+        return "250 2.0.0 OK queued as %d" % number
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--auth", metavar="USER:PASSWORD")
+    args = parser.parse_args()
+
+    params = {}
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        params.update(tls_context=context, require_starttls=True)
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+            return AuthResult(success=ok)
+
+        params.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.tls))
+
+    controller = Controller(Handler(args.out), hostname="127.0.0.1", port=args.port, ready_timeout=10, **params)
+    controller.start()
+    print("ready", flush=True)
+    try:
+        sys.stdin.read()
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
