@@ -12,6 +12,8 @@ SYSTEM_PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools
   # screenshots of the root window
   imagemagick
+  # test certificates for the STARTTLS tests
+  openssl
 )
 
 missing=()
@@ -32,6 +34,13 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   || die "Node.js $(node --version) is too old: Vite 8 needs 20.19 or newer"
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+# A real SMTP server for the mail tests (aiosmtpd, from PyPI).
+if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  step "installing aiosmtpd (the mail tests' SMTP server)"
+  python3 -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6' \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages 'aiosmtpd==1.4.6'
+fi
 
 if ! tauri-driver --help >/dev/null 2>&1; then
   step "installing tauri-driver (WebDriver bridge for the end-to-end tests)"

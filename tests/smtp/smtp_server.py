@@ -65,7 +65,8 @@ def main():
 
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            # handled=False: let aiosmtpd answer 535 itself (its default assumes we already replied).
+            return AuthResult(success=ok, handled=False)
 
         params.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.tls))
 

@@ -159,6 +159,9 @@ pub struct SmtpMailer {
     interval: Option<Duration>,
     next_slot: Mutex<Instant>,
     max_retries: usize,
+    /// Our own bound on one attempt: lettre's timeout does not cover every stage (a server that
+    /// accepts the connection and never greets would hold a send forever).
+    attempt_deadline: Duration,
 }
 
 impl std::fmt::Debug for SmtpMailer {
@@ -220,6 +223,7 @@ impl SmtpMailer {
             interval,
             next_slot: Mutex::new(Instant::now()),
             max_retries: settings.max_retries,
+            attempt_deadline: settings.timeout * 4,
         })
     }
 
@@ -229,14 +233,21 @@ impl SmtpMailer {
 
     /// Checks that the server answers (and, with TLS required, that TLS works).
     pub async fn check(&self) -> Result<(), MailError> {
-        match self.transport.test_connection().await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(MailError::new(
-                MailErrorKind::Temporary,
-                format!("{}:{} did not answer", self.target.host, self.target.port),
-            )),
-            Err(e) => Err(classify(&e, &self.target)),
+        match tokio::time::timeout(self.attempt_deadline, self.transport.test_connection()).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) | Err(_) => Err(self.timed_out()),
+            Ok(Err(e)) => Err(classify(&e, &self.target)),
         }
+    }
+
+    fn timed_out(&self) -> MailError {
+        MailError::new(
+            MailErrorKind::Temporary,
+            format!(
+                "{}:{} did not answer in time",
+                self.target.host, self.target.port
+            ),
+        )
     }
 
     async fn pace(&self) {
@@ -267,7 +278,16 @@ impl SmtpMailer {
         loop {
             self.pace().await;
             attempts += 1;
-            match self.transport.send(message.clone()).await {
+            let outcome = match tokio::time::timeout(
+                self.attempt_deadline,
+                self.transport.send(message.clone()),
+            )
+            .await
+            {
+                Ok(outcome) => outcome.map_err(|e| classify(&e, &self.target)),
+                Err(_) => Err(self.timed_out()),
+            };
+            match outcome {
                 Ok(response) => {
                     return Ok(Accepted {
                         code: u16::from(response.code()),
@@ -279,16 +299,13 @@ impl SmtpMailer {
                         attempts,
                     });
                 }
-                Err(e) => {
-                    let error = classify(&e, &self.target);
-                    match (error.kind, delays.next()) {
-                        (MailErrorKind::Temporary, Some(delay)) => {
-                            tracing::warn!(reason = %error, attempt = attempts, wait_ms = delay.as_millis() as u64, "mail: temporary failure, retrying");
-                            tokio::time::sleep(delay).await;
-                        }
-                        _ => return Err(error),
+                Err(error) => match (error.kind, delays.next()) {
+                    (MailErrorKind::Temporary, Some(delay)) => {
+                        tracing::warn!(reason = %error, attempt = attempts, wait_ms = delay.as_millis() as u64, "mail: temporary failure, retrying");
+                        tokio::time::sleep(delay).await;
                     }
-                }
+                    _ => return Err(error),
+                },
             }
         }
     }
@@ -296,6 +313,28 @@ impl SmtpMailer {
 
 fn classify(e: &lettre::transport::smtp::Error, target: &SmtpTarget) -> MailError {
     let code = e.status().map(u16::from);
+    let mut chain = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        chain = format!("{chain}: {inner}");
+        source = inner.source();
+    }
+    // A handshake refused over the certificate comes back as a connection error; retrying cannot help.
+    if chain.contains("invalid peer certificate") {
+        let why = chain
+            .rsplit("invalid peer certificate: ")
+            .next()
+            .unwrap_or(&chain)
+            .to_owned();
+        return MailError {
+            kind: MailErrorKind::Config,
+            code,
+            message: format!(
+                "the certificate of {}:{} is not trusted ({why}); if it comes from a company CA, add that CA's certificate",
+                target.host, target.port
+            ),
+        };
+    }
     let kind = if e.is_permanent() {
         MailErrorKind::Permanent
     } else if e.is_tls() {
@@ -304,21 +343,15 @@ fn classify(e: &lettre::transport::smtp::Error, target: &SmtpTarget) -> MailErro
         // 4xx, timeouts, refused or dropped connections.
         MailErrorKind::Temporary
     };
-    let what = if e.is_timeout() {
+    let message = if e.is_timeout() {
         format!("{}:{} timed out", target.host, target.port)
     } else {
-        let mut text = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(inner) = source {
-            text = format!("{text}: {inner}");
-            source = inner.source();
-        }
-        text
+        chain
     };
     MailError {
         kind,
         code,
-        message: what,
+        message,
     }
 }
 
