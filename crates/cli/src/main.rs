@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use invite_desk_engine::{AppError, about, paths::AppPaths};
 
+mod mail;
 mod roster_check;
 mod sandbox;
 
@@ -37,6 +38,12 @@ enum Command {
     /// Serve the sandbox tenant: a simulated Auth0 tenant on loopback, for trying Invite Desk and for
     /// tests. Prints its base URL and credentials, then serves until interrupted.
     Sandbox(sandbox::SandboxArgs),
+    /// Show the invitation one person of a list will receive (headers and text, HTML, or the whole
+    /// message). Nothing is sent and no tenant is contacted; the link is a visible placeholder.
+    Preview(mail::PreviewArgs),
+    /// Send the invitation to yourself through an SMTP server, with a placeholder link, to check the
+    /// server settings and the look of the message before a batch.
+    SendTest(mail::SendTestArgs),
     /// People lists: read and validate a list without touching any tenant.
     #[command(subcommand)]
     Roster(RosterCommand),
@@ -89,6 +96,14 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
                 println!("data folder: {}", info.data_dir);
                 println!("log folder:  {}", info.log_dir);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Preview(args) => {
+            mail::preview(args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SendTest(args) => {
+            mail::send_test(args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(args) => {

@@ -40,7 +40,7 @@ pub fn run(file: &Path, sheet: Option<String>, json: bool) -> Result<(), AppErro
     Ok(())
 }
 
-fn read_input(file: &Path) -> Result<Vec<u8>, AppError> {
+pub fn read_input(file: &Path) -> Result<Vec<u8>, AppError> {
     let mut bytes = Vec::new();
     if file.as_os_str() == "-" {
         std::io::stdin()

@@ -188,3 +188,138 @@ fn bad_flags_are_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("Usage"), "{}", stderr(&output));
 }
+
+const PREVIEW_LINK: &str =
+    "https://tenant.example/u/reset-password?ticket=PREVIEW-NOT-A-REAL-LINK#type=invite";
+
+fn people_file(cli: &Cli) -> std::path::PathBuf {
+    let file = cli.data_dir.path().join("people.csv");
+    std::fs::write(
+        &file,
+        "Email,First name,Last name\nada@example.com,Ada,Lovelace\n\"eve@example.com\",\"<script>x</script>\",Evil\n",
+    )
+    .unwrap();
+    file
+}
+
+#[test]
+fn preview_shows_headers_and_text_for_the_chosen_person() {
+    let cli = Cli::new();
+    let file = people_file(&cli);
+    let path = file.to_str().unwrap();
+    let out = cli.run(&[
+        "preview",
+        path,
+        "--app-name",
+        "Portal",
+        "--from",
+        "Acme IT <it@acme.example>",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("From: Acme IT <it@acme.example>\nTo: Ada Lovelace <ada@example.com>\nSubject: Your Portal account is ready"), "{text}");
+    assert!(text.contains(PREVIEW_LINK));
+
+    let html = stdout(&cli.run(&["preview", path, "--line", "3", "--format", "html"]));
+    assert!(
+        html.contains("Hello &lt;script&gt;x&lt;&#x2f;script&gt;,"),
+        "person data is escaped in HTML"
+    );
+
+    let eml = cli
+        .run(&[
+            "preview",
+            path,
+            "--person",
+            "EVE@example.com",
+            "--format",
+            "eml",
+        ])
+        .stdout;
+    let parsed = mailparse::parse_mail(&eml).unwrap();
+    assert_eq!(parsed.subparts.len(), 2);
+    assert!(
+        parsed.subparts[0]
+            .get_body()
+            .unwrap()
+            .contains(PREVIEW_LINK)
+    );
+
+    let missing = cli.run(&["preview", path, "--person", "nobody@example.com"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no valid person with the address nobody@example.com"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn a_broken_template_is_refused_with_its_line() {
+    let cli = Cli::new();
+    let file = people_file(&cli);
+    let template = cli.data_dir.path().join("t.toml");
+    std::fs::write(&template, "subject = \"Hi\"\nhtml = \"<p>{{ link }}</p>\"\ntext = \"\"\"\nHello\n{{ person.frist_name }}\n\"\"\"\n").unwrap();
+    let out = cli.run(&[
+        "preview",
+        file.to_str().unwrap(),
+        "--template",
+        template.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("text template, line 2, column 11: unknown variable `person.frist_name`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn send_test_delivers_through_a_real_smtp_server() {
+    let cli = Cli::new();
+    let server =
+        invite_desk_testkit::SmtpServer::start(invite_desk_testkit::SmtpOptions::default());
+    let out = cli.run(&[
+        "send-test",
+        "--smtp-url",
+        &server.url(),
+        "--to",
+        "\"<b>Me</b>, Admin\" <me@example.com>",
+        "--from",
+        "Acme IT <it@acme.example>",
+        "--app-name",
+        "Portal",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("sent a test invitation to me@example.com: 250"),
+        "{}",
+        stdout(&out)
+    );
+    let received = server.messages();
+    assert_eq!(received.len(), 1);
+    let parsed = mailparse::parse_mail(&received[0]).unwrap();
+    let text = parsed.subparts[0].get_body().unwrap();
+    let html = parsed.subparts[1].get_body().unwrap();
+    assert!(text.contains(PREVIEW_LINK), "{text}");
+    assert!(
+        html.contains("Hello &lt;b&gt;Me&lt;&#x2f;b&gt;, Admin,"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>Me</b>"));
+
+    let refused = cli.run(&[
+        "send-test",
+        "--smtp-url",
+        "smtp://mail.example.com:25?tls=none",
+        "--to",
+        "me@example.com",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("must be encrypted"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -4,6 +4,8 @@
 
 pub mod about;
 pub mod bindings;
+pub mod delivery;
+pub mod duration;
 pub mod error;
 pub mod logging;
 pub mod paths;

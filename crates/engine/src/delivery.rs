@@ -1,0 +1,101 @@
+//! From a person and a link to a message, and the "send a test to myself" check.
+
+use invite_desk_mail::smtp::{Accepted, SmtpMailer, SmtpSettings};
+use invite_desk_mail::{Envelope, MailError, MailErrorKind, Mailbox};
+use lettre::Message;
+
+use crate::roster::Person;
+use crate::template::{CompiledTemplates, Link, MessageSettings};
+use crate::{AppError, ErrorCode};
+
+/// Who invitations come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    pub from: Mailbox,
+    pub reply_to: Option<Mailbox>,
+}
+
+impl From<MailError> for AppError {
+    fn from(e: MailError) -> Self {
+        let code = match (e.kind, e.code) {
+            (_, Some(530 | 534 | 535 | 538)) => ErrorCode::Auth,
+            (MailErrorKind::Permanent | MailErrorKind::Invalid | MailErrorKind::Config, _) => {
+                ErrorCode::InvalidInput
+            }
+            (MailErrorKind::Temporary, _) => ErrorCode::Network,
+            (MailErrorKind::Io, _) => ErrorCode::Io,
+        };
+        AppError::new(code, e.message)
+    }
+}
+
+/// The recipient's mailbox: their name as the roster gives it.
+pub fn recipient(person: &Person) -> Mailbox {
+    let name = person
+        .name
+        .clone()
+        .or_else(|| match (&person.given_name, &person.family_name) {
+            (Some(g), Some(f)) => Some(format!("{g} {f}")),
+            (Some(g), None) => Some(g.clone()),
+            (None, Some(f)) => Some(f.clone()),
+            (None, None) => None,
+        });
+    Mailbox::new(name.as_deref(), &person.email)
+}
+
+/// The invitation for one person, ready to send or to save as `.eml`.
+pub fn invitation(
+    person: &Person,
+    link: &Link,
+    templates: &CompiledTemplates,
+    settings: &MessageSettings,
+    sender: &Sender,
+) -> Result<Message, AppError> {
+    let content = templates.render(person, link, settings)?;
+    let envelope = Envelope {
+        from: sender.from.clone(),
+        reply_to: sender.reply_to.clone(),
+        to: recipient(person),
+    };
+    Ok(invite_desk_mail::build_message(&envelope, &content)?)
+}
+
+/// A link that is visibly not a real one, for previews and test messages.
+pub fn sample_link(ttl_seconds: u64) -> Link {
+    Link {
+        url: "https://tenant.example/u/reset-password?ticket=PREVIEW-NOT-A-REAL-LINK#type=invite"
+            .into(),
+        expires_at: time::OffsetDateTime::now_utc() + time::Duration::seconds(ttl_seconds as i64),
+        ttl_seconds,
+    }
+}
+
+/// "Send a test email to me": the invitation as the recipient would get it, with a sample link.
+pub async fn send_test(
+    smtp: &SmtpSettings,
+    to: &Mailbox,
+    templates: &CompiledTemplates,
+    settings: &MessageSettings,
+    sender: &Sender,
+    ttl_seconds: u64,
+) -> Result<Accepted, AppError> {
+    let person = Person {
+        line: 0,
+        email: to.address.clone(),
+        given_name: None,
+        family_name: None,
+        name: to.name.clone(),
+        roles: Vec::new(),
+        app_metadata: serde_json::Map::new(),
+        user_metadata: serde_json::Map::new(),
+    };
+    let message = invitation(
+        &person,
+        &sample_link(ttl_seconds),
+        templates,
+        settings,
+        sender,
+    )?;
+    let mailer = SmtpMailer::new(smtp)?;
+    Ok(mailer.send(&message).await?)
+}
