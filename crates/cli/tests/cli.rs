@@ -323,3 +323,82 @@ fn send_test_delivers_through_a_real_smtp_server() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn sandbox_serves_a_tenant_the_client_can_use() {
+    use std::io::{BufRead, BufReader};
+    let cli = Cli::new();
+    let mut child = cli
+        .command(&[
+            "sandbox",
+            "--port",
+            "0",
+            "--json",
+            "--rate-limit",
+            "5",
+            "--burst",
+            "3",
+            "--client-secret",
+            "s3cret",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let details: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        keys(&details),
+        [
+            "base_url",
+            "client_id",
+            "client_secret",
+            "connection",
+            "connection_id"
+        ]
+    );
+    assert!(
+        details["base_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let connections = runtime.block_on(async {
+        let client = invite_desk_auth0::ManagementClient::new(
+            invite_desk_auth0::TenantUrl::parse(details["base_url"].as_str().unwrap()).unwrap(),
+            invite_desk_auth0::Credentials {
+                client_id: details["client_id"].as_str().unwrap().to_owned(),
+                client_secret: "s3cret".to_owned().into(),
+            },
+            invite_desk_auth0::ClientOptions::default(),
+        )
+        .unwrap();
+        let connections = client.list_connections(Some("auth0"), None).await.unwrap();
+        // The limits given on the command line are the ones served.
+        assert_eq!(client.rate().limit, Some(3));
+        connections
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        connections[0].id,
+        details["connection_id"].as_str().unwrap()
+    );
+    assert!(connections[0].signup_disabled());
+
+    let bad = cli.run(&["sandbox", "--port", "0", "--faults", "boom=1"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("unknown fault \"boom\""),
+        "{}",
+        stderr(&bad)
+    );
+}
