@@ -27,7 +27,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust: build and test (inside a desktop session: display, D-Bus, keychain)"
 cargo build --workspace --locked
-bash scripts/with-desktop-session.sh cargo test --workspace --locked
+bash scripts/with-desktop-session.sh cargo test --workspace --locked -- --include-ignored
 
 step "End to end: the real app through tauri-driver + WebKitWebDriver"
 INVITE_DESK_APP="$APP_BINARY" bash scripts/with-desktop-session.sh npm run --silent test --workspace tests/e2e

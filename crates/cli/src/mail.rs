@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use invite_desk_engine::delivery::{self, Sender};
 use invite_desk_engine::roster::{self, Person, ReadOptions};
+use invite_desk_engine::secrets::{self, SecretKind};
 use invite_desk_engine::template::{CompiledTemplates, DateFormat, MessageSettings, TemplateSet};
 use invite_desk_engine::{AppError, ErrorCode, duration};
 use invite_desk_mail::Mailbox;
@@ -213,7 +214,7 @@ pub fn preview(args: PreviewArgs) -> Result<(), AppError> {
 #[derive(Args, Debug)]
 pub struct SendTestArgs {
     /// SMTP server URL, e.g. smtp://mail.example.com:587?tls=required or smtps://user@host:465.
-    /// The password comes from SMTP_PASSWORD, never from the URL.
+    /// The password comes from SMTP_PASSWORD or the keychain (--profile), never from the URL.
     #[arg(long, value_name = "URL")]
     smtp_url: String,
     /// Where to send the test (yourself).
@@ -222,6 +223,9 @@ pub struct SendTestArgs {
     /// Extra trusted CA certificate (PEM) for a server with a company or self-signed certificate.
     #[arg(long, value_name = "FILE")]
     smtp_ca: Option<PathBuf>,
+    /// Take the SMTP password from this profile's keychain entry when SMTP_PASSWORD is not set.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
     #[command(flatten)]
     message: MessageArgs,
 }
@@ -229,10 +233,16 @@ pub struct SendTestArgs {
 pub fn send_test(args: SendTestArgs) -> Result<(), AppError> {
     let prepared = args.message.prepare()?;
     let mut smtp = SmtpSettings::new(&args.smtp_url);
-    smtp.password = std::env::var("SMTP_PASSWORD")
+    smtp.password = match std::env::var("SMTP_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty())
-        .map(Into::into);
+    {
+        Some(password) => Some(password.into()),
+        None => match &args.profile {
+            Some(profile) => secrets::load(profile, SecretKind::SmtpPassword)?,
+            None => None,
+        },
+    };
     if let Some(ca) = &args.smtp_ca {
         smtp.extra_root_pem = Some(std::fs::read(ca).map_err(|e| AppError::io("read", ca, &e))?);
     }

@@ -9,6 +9,7 @@ use invite_desk_engine::{AppError, about, paths::AppPaths};
 mod mail;
 mod roster_check;
 mod sandbox;
+mod secret;
 
 /// Exit code for setup errors: bad flags, unreadable input, missing credentials.
 const EXIT_SETUP_ERROR: u8 = 2;
@@ -44,6 +45,9 @@ enum Command {
     /// Send the invitation to yourself through an SMTP server, with a placeholder link, to check the
     /// server settings and the look of the message before a batch.
     SendTest(mail::SendTestArgs),
+    /// Keep a profile's secrets (client secret, SMTP password, signing key) in the OS keychain.
+    #[command(subcommand)]
+    Secret(secret::SecretCommand),
     /// People lists: read and validate a list without touching any tenant.
     #[command(subcommand)]
     Roster(RosterCommand),
@@ -104,6 +108,10 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
         }
         Command::SendTest(args) => {
             mail::send_test(args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Secret(command) => {
+            secret::run(command)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(args) => {

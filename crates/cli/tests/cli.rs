@@ -402,3 +402,75 @@ fn sandbox_serves_a_tenant_the_client_can_use() {
         stderr(&bad)
     );
 }
+
+#[test]
+#[ignore = "needs a Secret Service: run through scripts/with-desktop-session.sh (scripts/test.sh does)"]
+fn secrets_go_to_the_keychain_and_send_test_uses_them() {
+    let cli = Cli::new();
+    let profile = format!("cli-test-{}", std::process::id());
+    let set = cli.run_with_stdin(
+        &["secret", "set", "smtp-password", "--profile", &profile],
+        b"s3cret-smtp\n",
+    );
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    assert!(
+        !stdout(&set).contains("s3cret"),
+        "the value is never echoed"
+    );
+    let status = cli.run(&["secret", "status", "--profile", &profile, "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&status)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"client-secret": false, "smtp-password": true, "signing-key": false})
+    );
+
+    // send-test finds the password in the keychain: the server requires AUTH over STARTTLS.
+    let certs = invite_desk_testkit::test_certificates();
+    let server = invite_desk_testkit::SmtpServer::start(invite_desk_testkit::SmtpOptions {
+        tls: Some((&certs.server_cert, &certs.server_key)),
+        auth: Some(("it@acme.example", "s3cret-smtp")),
+    });
+    let ca = cli.data_dir.path().join("ca.pem");
+    std::fs::write(&ca, &certs.ca_pem).unwrap();
+    let url = format!(
+        "smtp://it%40acme.example@localhost:{}?tls=required",
+        server.port
+    );
+    let sent = cli
+        .command(&[
+            "send-test",
+            "--smtp-url",
+            &url,
+            "--smtp-ca",
+            ca.to_str().unwrap(),
+            "--to",
+            "me@example.com",
+            "--profile",
+            &profile,
+        ])
+        .env_remove("SMTP_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(sent.status.code(), Some(0), "{}", stderr(&sent));
+    assert_eq!(server.messages().len(), 1);
+
+    let deleted = cli.run(&["secret", "delete", "smtp-password", "--profile", &profile]);
+    assert_eq!(deleted.status.code(), Some(0));
+    let status = cli.run(&["secret", "status", "--profile", &profile, "--json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&status)).unwrap()["smtp-password"],
+        false
+    );
+}
+
+#[test]
+fn without_a_keychain_service_the_error_says_so() {
+    let cli = Cli::new();
+    let out = cli
+        .command(&["secret", "status", "--profile", "p"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("(keychain)"), "{}", stderr(&out));
+}

@@ -28,6 +28,13 @@ pub fn typescript() -> String {
     declare::<crate::error::ErrorCode>(&cfg, &mut out);
     declare::<crate::error::AppError>(&cfg, &mut out);
     declare::<crate::about::AppInfo>(&cfg, &mut out);
+    declare::<crate::secrets::SecretKind>(&cfg, &mut out);
+    {
+        use crate::template::*;
+        declare::<DateFormat>(&cfg, &mut out);
+        declare::<MessageSettings>(&cfg, &mut out);
+        declare::<TemplateSet>(&cfg, &mut out);
+    }
     {
         use crate::roster::*;
         declare::<ColumnRole>(&cfg, &mut out);

@@ -10,6 +10,7 @@ pub mod error;
 pub mod logging;
 pub mod paths;
 pub mod roster;
+pub mod secrets;
 pub mod template;
 
 pub use error::{AppError, ErrorCode};

@@ -55,19 +55,8 @@ impl Default for SandboxConfig {
     }
 }
 
-/// Everything Invite Desk asks of a tenant.
-pub const DEFAULT_SCOPES: &[&str] = &[
-    "read:users",
-    "create:users",
-    "update:users",
-    "delete:users",
-    "create:user_tickets",
-    "read:roles",
-    "create:role_members",
-    "read:connections",
-    "read:organizations",
-    "create:organization_invitations",
-];
+/// Everything Invite Desk asks of a tenant: the sandbox grants it unless told otherwise.
+pub const DEFAULT_SCOPES: &[&str] = invite_desk_auth0::scopes::INVITE_DESK_SCOPES;
 
 /// Counters the inspection API reports.
 #[derive(Debug, Default, Clone, serde::Serialize)]

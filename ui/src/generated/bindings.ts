@@ -13,6 +13,31 @@ export type AppError = { code: ErrorCode, message: string, };
 
 export type AppInfo = { name: string, version: string, data_dir: string, log_dir: string, };
 
+export type SecretKind = "client-secret" | "smtp-password" | "signing-key";
+
+/**
+ * How an expiry date is written: the same for every recipient, chosen by the admin.
+ */
+export type DateFormat = "iso" | "day_month_year" | "month_day_year" | "day_month_numeric" | "month_day_numeric";
+
+/**
+ * What every message of a batch shares.
+ */
+export type MessageSettings = { app_name: string, 
+/**
+ * Who invites: the customer's organization or the sender's name.
+ */
+organization: string, 
+/**
+ * Where to ask for a new invitation: an address or a URL.
+ */
+support_contact: string, date_format: DateFormat, };
+
+/**
+ * The three parts of an invitation, as the admin wrote them (saved with the batch).
+ */
+export type TemplateSet = { subject: string, html: string, text: string, };
+
 /**
  * What a column holds.
  */
