@@ -190,3 +190,31 @@ fn the_outbox_writes_whole_eml_files() {
 fn tempfile_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
+
+#[tokio::test]
+async fn starttls_with_a_self_signed_certificate_trusted_explicitly() {
+    let cert = invite_desk_testkit::self_signed_certificate();
+    let server = SmtpServer::start(SmtpOptions {
+        tls: Some((&cert.server_cert, &cert.server_key)),
+        auth: None,
+    });
+    let url = format!("smtp://localhost:{}?tls=required", server.port);
+    let refused = SmtpMailer::new(&settings(url.clone()))
+        .unwrap()
+        .send(&message("a@example.com"))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind, MailErrorKind::Config, "{refused}");
+    assert!(
+        refused.message.contains("is not trusted"),
+        "{}",
+        refused.message
+    );
+    let trusted = SmtpMailer::new(&SmtpSettings {
+        extra_root_pem: Some(cert.ca_pem.clone()),
+        ..settings(url)
+    })
+    .unwrap();
+    trusted.send(&message("a@example.com")).await.unwrap();
+    assert_eq!(server.messages().len(), 1);
+}

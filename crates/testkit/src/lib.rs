@@ -177,3 +177,46 @@ pub fn test_certificates() -> TestCertificates {
         dir,
     }
 }
+
+/// A self-signed server certificate for `localhost` / `127.0.0.1` (no CA): the certificate itself is
+/// what the client must be told to trust.
+pub fn self_signed_certificate() -> TestCertificates {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-addext",
+            "extendedKeyUsage=serverAuth",
+        ])
+        .current_dir(dir.path())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(
+        status.success(),
+        "openssl could not make a self-signed certificate"
+    );
+    let server_cert = dir.path().join("server.pem");
+    TestCertificates {
+        ca_pem: std::fs::read(&server_cert).unwrap(),
+        server_key: dir.path().join("server.key"),
+        server_cert,
+        dir,
+    }
+}
