@@ -89,7 +89,6 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, AppError> {
     let paths = AppPaths::resolve(cli.data_dir.as_deref())?;
     let _log = invite_desk_engine::logging::init(&paths.log_dir, "invite-desk-cli", cli.verbose)?;
-    tracing::debug!(command = ?cli.command, "cli start");
     match cli.command {
         Command::Info { json } => {
             let info = about::app_info(&paths);
