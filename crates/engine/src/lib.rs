@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod delivery;
 pub mod duration;
 pub mod error;
+pub mod journal;
 pub mod logging;
 pub mod paths;
 pub mod roster;
