@@ -3,6 +3,7 @@
 //! Nothing here depends on Tauri, so the CLI and the engine's tests build without WebKit.
 
 pub mod about;
+pub mod batch;
 pub mod bindings;
 pub mod delivery;
 pub mod duration;

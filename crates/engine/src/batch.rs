@@ -1,0 +1,547 @@
+//! A batch: the people, how to invite them, the message and how to deliver it, saved as one versioned
+//! JSON file that holds no secret (there is no field for one), so it can be prepared offline, reviewed,
+//! mailed to a colleague and run later. `plan` says what a run will do without touching anything.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use crate::AppError;
+use crate::roster::Person;
+use crate::template::{MessageSettings, TemplateSet};
+
+/// The `format` every batch file carries.
+pub const BATCH_FORMAT: &str = "invite-desk-batch";
+/// The newest version this build writes and reads.
+pub const BATCH_VERSION: u32 = 1;
+/// Organization invitations may live 30 days at most (Auth0's limit).
+const MAX_ORGANIZATION_TTL: u64 = 30 * 86_400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum InviteMode {
+    /// Create the user, then a password-change ticket (the recommended invitation).
+    PasswordChange,
+    /// Create the user, then an email-verification ticket.
+    EmailVerification,
+    /// An organization invitation (the user is created when they accept).
+    Organization,
+}
+
+/// What happens to people who already have an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExistingPolicy {
+    Skip,
+    /// New ticket and mail.
+    Reinvite,
+    /// Roles and metadata only, no mail.
+    Grant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Delivery {
+    /// Send over SMTP. The password is not here: it comes from the keychain or SMTP_PASSWORD.
+    Smtp {
+        url: String,
+        from: String,
+        reply_to: Option<String>,
+    },
+    /// Write one `.eml` per person into a folder.
+    Outbox { dir: String },
+    /// Write a CSV of links (bearer secrets: only where the admin asks for it).
+    ExportLinks { file: String },
+    /// Auth0 sends the organization invitation itself.
+    Auth0,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct InvitationSettings {
+    pub mode: InviteMode,
+    /// The database connection's name.
+    pub connection: String,
+    pub ttl_secs: u64,
+    /// Where the ticket leads after use (classic login); exclusive with `client_id`.
+    pub result_url: Option<String>,
+    /// The application whose login follows the ticket (new Universal Login).
+    pub client_id: Option<String>,
+    pub organization_id: Option<String>,
+    pub mark_email_as_verified: bool,
+    /// Appended after the ticket's `#`, e.g. `type=invite&app=Portal`.
+    pub hash_params: Option<String>,
+    /// Role names, granted to everyone (on top of each person's own roles).
+    pub roles: Vec<String>,
+    /// Stamped on every user's app_metadata.
+    #[ts(type = "Record<string, unknown>")]
+    pub app_metadata: Map<String, Value>,
+    pub existing: ExistingPolicy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BatchFile {
+    pub format: String,
+    pub version: u32,
+    pub id: String,
+    pub created_at: String,
+    pub name: Option<String>,
+    pub people: Vec<Person>,
+    pub invitation: InvitationSettings,
+    pub message: MessageSettings,
+    pub template: TemplateSet,
+    pub delivery: Delivery,
+}
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::invalid_input(message)
+}
+
+fn check_url(what: &str, url: &str) -> Result<(), AppError> {
+    let parsed =
+        url::Url::parse(url).map_err(|e| invalid(format!("{what} \"{url}\" is not a URL: {e}")))?;
+    let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(invalid(format!(
+            "{what} must be an https URL (http only for this machine): {url}"
+        ))),
+    }
+}
+
+impl BatchFile {
+    /// Checks everything that can be checked offline.
+    pub fn validate(&self) -> Result<(), AppError> {
+        if self.format != BATCH_FORMAT {
+            return Err(invalid(format!(
+                "this is not an Invite Desk batch file (format \"{}\")",
+                self.format
+            )));
+        }
+        if self.version > BATCH_VERSION {
+            return Err(invalid(format!(
+                "this batch file is version {}; this Invite Desk reads up to version {BATCH_VERSION}: update Invite Desk",
+                self.version
+            )));
+        }
+        let inv = &self.invitation;
+        if inv.connection.trim().is_empty() {
+            return Err(invalid("the batch names no database connection"));
+        }
+        if inv.ttl_secs == 0 {
+            return Err(invalid("the link lifetime must be above zero"));
+        }
+        if let Some(url) = &inv.result_url {
+            check_url("result_url", url)?;
+        }
+        if let Some(hash) = &inv.hash_params
+            && hash.contains('#')
+        {
+            return Err(invalid(
+                "the hash parameters go after the ticket's # and must not contain another #",
+            ));
+        }
+        match inv.mode {
+            InviteMode::PasswordChange | InviteMode::EmailVerification => {
+                if inv.result_url.is_some() && inv.client_id.is_some() {
+                    return Err(invalid(
+                        "give either a result URL or an application (client id), not both: Auth0 refuses both",
+                    ));
+                }
+                if matches!(self.delivery, Delivery::Auth0) {
+                    return Err(invalid(
+                        "Auth0 only sends organization invitations itself; choose SMTP, an outbox or a link export",
+                    ));
+                }
+            }
+            InviteMode::Organization => {
+                if inv.organization_id.is_none() || inv.client_id.is_none() {
+                    return Err(invalid(
+                        "organization invitations need the organization id and the application's client id",
+                    ));
+                }
+                if inv.ttl_secs > MAX_ORGANIZATION_TTL {
+                    return Err(invalid("organization invitations last at most 30 days"));
+                }
+                if inv.result_url.is_some() {
+                    return Err(invalid("organization invitations take no result URL"));
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        for person in &self.people {
+            if !seen.insert(person.email.to_lowercase()) {
+                return Err(invalid(format!("{} is in the batch twice", person.email)));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_json(&self) -> Result<String, AppError> {
+        serde_json::to_string_pretty(self)
+            .map_err(|e| AppError::internal(format!("could not encode the batch: {e}")))
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, AppError> {
+        let batch: BatchFile = serde_json::from_str(text)
+            .map_err(|e| invalid(format!("the batch file is not valid: {e}")))?;
+        batch.validate()?;
+        Ok(batch)
+    }
+
+    /// Writes the file atomically (temporary file, then rename): never half a batch on disk.
+    pub fn save(&self, path: &Path) -> Result<(), AppError> {
+        use std::io::Write;
+        self.validate()?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let io = |e: std::io::Error| AppError::io("write", path, &e);
+        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        temp.write_all(self.to_json()?.as_bytes()).map_err(io)?;
+        temp.as_file().sync_all().map_err(io)?;
+        temp.persist(path).map_err(|e| io(e.error))?;
+        Ok(())
+    }
+
+    pub fn load(path: &Path) -> Result<Self, AppError> {
+        Self::from_json(&std::fs::read_to_string(path).map_err(|e| AppError::io("read", path, &e))?)
+    }
+}
+
+/// One step of a person's plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PlannedStep {
+    LookUp,
+    Skip,
+    CreateUser,
+    UpdateMetadata,
+    GrantRoles,
+    IssueTicket,
+    InviteToOrganization,
+    SendMail,
+    WriteEml,
+    ExportLink,
+}
+
+impl PlannedStep {
+    /// Management API calls the step makes.
+    fn api_calls(self) -> u64 {
+        match self {
+            PlannedStep::LookUp
+            | PlannedStep::CreateUser
+            | PlannedStep::UpdateMetadata
+            | PlannedStep::GrantRoles
+            | PlannedStep::IssueTicket
+            | PlannedStep::InviteToOrganization => 1,
+            PlannedStep::Skip
+            | PlannedStep::SendMail
+            | PlannedStep::WriteEml
+            | PlannedStep::ExportLink => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonPlan {
+    pub line: u64,
+    pub email: String,
+    pub existing: bool,
+    pub steps: Vec<PlannedStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Plan {
+    pub people: Vec<PersonPlan>,
+    pub to_create: u64,
+    pub existing: u64,
+    pub skipped: u64,
+    pub messages: u64,
+    pub api_calls: u64,
+    /// At the tenant's rate: the burst first, the rest at the sustained rate.
+    pub estimated_secs: f64,
+}
+
+/// The tenant's rate limit, as far as it is known (Auth0's defaults otherwise).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateAssumption {
+    pub per_second: f64,
+    pub burst: u64,
+}
+
+/// What a run of `batch` will do. `known_existing` holds the addresses (lowercase) found in the tenant
+/// by read-only look-ups, if any were made; without them every person gets a look-up step.
+pub fn plan(
+    batch: &BatchFile,
+    known_existing: Option<&HashSet<String>>,
+    rate: RateAssumption,
+) -> Plan {
+    let inv = &batch.invitation;
+    let delivery_step = match batch.delivery {
+        Delivery::Smtp { .. } => Some(PlannedStep::SendMail),
+        Delivery::Outbox { .. } => Some(PlannedStep::WriteEml),
+        Delivery::ExportLinks { .. } => Some(PlannedStep::ExportLink),
+        Delivery::Auth0 => None,
+    };
+    let mut result = Plan {
+        people: Vec::new(),
+        to_create: 0,
+        existing: 0,
+        skipped: 0,
+        messages: 0,
+        api_calls: 0,
+        estimated_secs: 0.0,
+    };
+    for person in &batch.people {
+        let has_roles = !inv.roles.is_empty() || !person.roles.is_empty();
+        let mut steps = Vec::new();
+        let existing = match known_existing {
+            Some(known) => known.contains(&person.email.to_lowercase()),
+            None => {
+                steps.push(PlannedStep::LookUp);
+                false
+            }
+        };
+        if inv.mode == InviteMode::Organization {
+            steps.push(PlannedStep::InviteToOrganization);
+            steps.extend(delivery_step);
+        } else if existing {
+            result.existing += 1;
+            match inv.existing {
+                ExistingPolicy::Skip => {
+                    result.skipped += 1;
+                    steps.push(PlannedStep::Skip);
+                }
+                ExistingPolicy::Reinvite | ExistingPolicy::Grant => {
+                    if !inv.app_metadata.is_empty() {
+                        steps.push(PlannedStep::UpdateMetadata);
+                    }
+                    if has_roles {
+                        steps.push(PlannedStep::GrantRoles);
+                    }
+                    if inv.existing == ExistingPolicy::Reinvite {
+                        steps.push(PlannedStep::IssueTicket);
+                        steps.extend(delivery_step);
+                    }
+                }
+            }
+        } else {
+            result.to_create += 1;
+            // Metadata travels with the creation; no separate update.
+            steps.push(PlannedStep::CreateUser);
+            if has_roles {
+                steps.push(PlannedStep::GrantRoles);
+            }
+            steps.push(PlannedStep::IssueTicket);
+            steps.extend(delivery_step);
+        }
+        if steps.iter().any(|s| {
+            matches!(
+                s,
+                PlannedStep::SendMail | PlannedStep::WriteEml | PlannedStep::ExportLink
+            )
+        }) {
+            result.messages += 1;
+        }
+        result.api_calls += steps.iter().map(|s| s.api_calls()).sum::<u64>();
+        result.people.push(PersonPlan {
+            line: person.line,
+            email: person.email.clone(),
+            existing,
+            steps,
+        });
+    }
+    result.estimated_secs =
+        result.api_calls.saturating_sub(rate.burst) as f64 / rate.per_second.max(0.001);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(line: u64, email: &str, roles: &[&str]) -> Person {
+        Person {
+            line,
+            email: email.into(),
+            given_name: None,
+            family_name: None,
+            name: None,
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            app_metadata: Map::new(),
+            user_metadata: Map::new(),
+        }
+    }
+
+    fn batch() -> BatchFile {
+        BatchFile {
+            format: BATCH_FORMAT.into(),
+            version: BATCH_VERSION,
+            id: "b-1".into(),
+            created_at: "2026-11-21T12:00:00Z".into(),
+            name: Some("Q3 seats".into()),
+            people: vec![
+                person(2, "a@example.com", &["admin"]),
+                person(3, "b@example.com", &[]),
+                person(4, "c@example.com", &[]),
+            ],
+            invitation: InvitationSettings {
+                mode: InviteMode::PasswordChange,
+                connection: "Username-Password-Authentication".into(),
+                ttl_secs: 7 * 86_400,
+                result_url: Some("https://app.example.com/welcome".into()),
+                client_id: None,
+                organization_id: None,
+                mark_email_as_verified: true,
+                hash_params: Some("type=invite".into()),
+                roles: Vec::new(),
+                app_metadata: serde_json::json!({"invited_by": "invite-desk"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+                existing: ExistingPolicy::Skip,
+            },
+            message: MessageSettings::default(),
+            template: TemplateSet::builtin(),
+            delivery: Delivery::Smtp {
+                url: "smtp://mail.example.com:587?tls=required".into(),
+                from: "it@example.com".into(),
+                reply_to: None,
+            },
+        }
+    }
+
+    const RATE: RateAssumption = RateAssumption {
+        per_second: 2.0,
+        burst: 2,
+    };
+
+    #[test]
+    fn the_file_round_trips_atomically_and_holds_no_secret_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q3.invite-desk.json");
+        batch().save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("\"format\": \"invite-desk-batch\"") && text.contains("\"version\": 1")
+        );
+        fn keys(value: &Value, out: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        out.push(k.to_lowercase());
+                        keys(v, out);
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|v| keys(v, out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        keys(&serde_json::from_str(&text).unwrap(), &mut all);
+        assert!(all.len() > 30, "{all:?}");
+        for word in ["password", "secret", "token", "key"] {
+            assert!(
+                all.iter().all(|k| !k.contains(word)),
+                "a field named like a secret: {word} in {all:?}"
+            );
+        }
+        assert_eq!(BatchFile::load(&path).unwrap(), batch());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn offline_validation_says_what_is_wrong() {
+        let mut b = batch();
+        b.invitation.client_id = Some("app".into());
+        assert!(b.validate().unwrap_err().message.contains("not both"));
+        let mut b = batch();
+        b.invitation.result_url = Some("http://app.example.com".into());
+        assert!(b.validate().unwrap_err().message.contains("https"));
+        let mut b = batch();
+        b.invitation.hash_params = Some("#type=invite".into());
+        assert!(b.validate().is_err());
+        let mut b = batch();
+        b.version = 2;
+        assert!(
+            b.validate()
+                .unwrap_err()
+                .message
+                .contains("update Invite Desk")
+        );
+        let mut b = batch();
+        b.people.push(person(9, "A@example.com", &[]));
+        assert!(b.validate().unwrap_err().message.contains("twice"));
+        let mut b = batch();
+        b.invitation.mode = InviteMode::Organization;
+        b.invitation.result_url = None;
+        assert!(
+            b.validate()
+                .unwrap_err()
+                .message
+                .contains("organization id")
+        );
+    }
+
+    #[test]
+    fn the_plan_counts_steps_calls_and_time() {
+        let b = batch();
+        let offline = plan(&b, None, RATE);
+        assert_eq!(
+            offline.people[0].steps,
+            [
+                PlannedStep::LookUp,
+                PlannedStep::CreateUser,
+                PlannedStep::GrantRoles,
+                PlannedStep::IssueTicket,
+                PlannedStep::SendMail
+            ]
+        );
+        assert_eq!(
+            offline.people[1].steps,
+            [
+                PlannedStep::LookUp,
+                PlannedStep::CreateUser,
+                PlannedStep::IssueTicket,
+                PlannedStep::SendMail
+            ]
+        );
+        assert_eq!(
+            (offline.to_create, offline.messages, offline.api_calls),
+            (3, 3, 10)
+        );
+        assert_eq!(
+            offline.estimated_secs, 4.0,
+            "10 calls, 2 from the burst, 8 at 2/s"
+        );
+
+        let known: HashSet<String> = ["b@example.com".to_owned()].into();
+        let looked_up = plan(&b, Some(&known), RATE);
+        assert_eq!(looked_up.people[1].steps, [PlannedStep::Skip]);
+        assert_eq!((looked_up.skipped, looked_up.messages), (1, 2));
+
+        let mut grant = b.clone();
+        grant.invitation.existing = ExistingPolicy::Grant;
+        grant.invitation.roles = vec!["viewer".into()];
+        assert_eq!(
+            plan(&grant, Some(&known), RATE).people[1].steps,
+            [PlannedStep::UpdateMetadata, PlannedStep::GrantRoles]
+        );
+        let mut reinvite = b;
+        reinvite.invitation.existing = ExistingPolicy::Reinvite;
+        reinvite.delivery = Delivery::Outbox { dir: "out".into() };
+        assert_eq!(
+            plan(&reinvite, Some(&known), RATE).people[1].steps,
+            [
+                PlannedStep::UpdateMetadata,
+                PlannedStep::IssueTicket,
+                PlannedStep::WriteEml
+            ]
+        );
+    }
+}
