@@ -372,27 +372,8 @@ async fn token(State(shared): S, headers: HeaderMap, body: Bytes) -> Response {
             &format!("Service not found: {asked}"),
         );
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let ttl = config.token_ttl.as_secs().max(1);
-    let scope = config.scopes.join(" ");
-    let claims = Claims {
-        iss: format!("{}/", shared.base_url),
-        sub: format!("{}@clients", config.client_id),
-        aud: audience,
-        iat: now,
-        exp: now + ttl,
-        scope: scope.clone(),
-        gty: "client-credentials".into(),
-        azp: config.client_id.clone(),
-    };
-    match jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(&crate::lock(&shared.signing_key).clone()),
-    ) {
-        Ok(jwt) => json_response(
+    match mint_token(&shared) {
+        Ok((jwt, ttl, scope)) => json_response(
             StatusCode::OK,
             &json!({"access_token": jwt, "expires_in": ttl, "scope": scope, "token_type": "Bearer"}),
         ),
@@ -402,6 +383,35 @@ async fn token(State(shared): S, headers: HeaderMap, body: Bytes) -> Response {
             &e.to_string(),
         ),
     }
+}
+
+/// A signed access token for the configured client: `(jwt, lifetime in seconds, scope)`.
+pub(crate) fn mint_token(
+    shared: &Shared,
+) -> Result<(String, u64, String), jsonwebtoken::errors::Error> {
+    let config = &shared.config;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let ttl = config.token_ttl.as_secs().max(1);
+    let scope = config.scopes.join(" ");
+    let claims = Claims {
+        iss: format!("{}/", shared.base_url),
+        sub: format!("{}@clients", config.client_id),
+        aud: format!("{}/api/v2/", shared.base_url),
+        iat: now,
+        exp: now + ttl,
+        scope: scope.clone(),
+        gty: "client-credentials".into(),
+        azp: config.client_id.clone(),
+    };
+    let key = crate::lock(&shared.signing_key).clone();
+    let jwt = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(&key),
+    )?;
+    Ok((jwt, ttl, scope))
 }
 
 // ---- users ----
@@ -726,16 +736,17 @@ fn ticket_ttl(body: &Map<String, Value>) -> Result<u64, Response> {
     }
 }
 
+/// A ticket request's body: an object with only the allowed fields, and its lifetime.
+fn ticket_request(body: &Bytes, allowed: &[&str]) -> Result<(Map<String, Value>, u64), Response> {
+    let body = parse_object(body)?;
+    only_allowed(&body, allowed)?;
+    let ttl = ticket_ttl(&body)?;
+    Ok((body, ttl))
+}
+
 async fn password_change_ticket(State(shared): S, body: Bytes) -> Response {
-    let body = match parse_object(&body) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    if let Err(r) = only_allowed(&body, PASSWORD_TICKET_FIELDS) {
-        return r;
-    }
-    let ttl = match ticket_ttl(&body) {
-        Ok(t) => t,
+    let (body, ttl) = match ticket_request(&body, PASSWORD_TICKET_FIELDS) {
+        Ok(parsed) => parsed,
         Err(r) => return r,
     };
     if body.contains_key("result_url") && body.contains_key("organization_id") {
@@ -803,15 +814,8 @@ async fn password_change_ticket(State(shared): S, body: Bytes) -> Response {
 }
 
 async fn email_verification_ticket(State(shared): S, body: Bytes) -> Response {
-    let body = match parse_object(&body) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    if let Err(r) = only_allowed(&body, VERIFY_TICKET_FIELDS) {
-        return r;
-    }
-    let ttl = match ticket_ttl(&body) {
-        Ok(t) => t,
+    let (body, ttl) = match ticket_request(&body, VERIFY_TICKET_FIELDS) {
+        Ok(parsed) => parsed,
         Err(r) => return r,
     };
     if body.contains_key("result_url")

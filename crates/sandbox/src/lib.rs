@@ -194,6 +194,14 @@ impl Sandbox {
         self.shared.tenant().tickets.clone()
     }
 
+    /// An access token for the configured client, as `/oauth/token` would issue it (for tests that
+    /// call the API directly).
+    pub fn access_token(&self) -> String {
+        api::mint_token(&self.shared)
+            .map(|(jwt, _, _)| jwt)
+            .unwrap_or_default()
+    }
+
     /// Invalidates every access token issued so far (as if the tenant's signing key rotated): the
     /// next API call with an old token gets 401.
     pub fn revoke_tokens(&self) {

@@ -346,7 +346,7 @@ async fn import_jobs_complete_asynchronously_and_report_duplicates() {
     // The tenant itself refuses it too, with Auth0's 413.
     let raw = reqwest::Client::new()
         .post(format!("{}/api/v2/jobs/users-imports", sb.base_url()))
-        .bearer_auth(token(&sb).await)
+        .bearer_auth(sb.access_token())
         .multipart(
             reqwest::multipart::Form::new()
                 .text("connection_id", sb.database_connection_id())
@@ -366,23 +366,6 @@ async fn import_jobs_complete_asynchronously_and_report_duplicates() {
     );
 }
 
-async fn token(sb: &Sandbox) -> String {
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/oauth/token", sb.base_url()))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", sb.config().client_id.as_str()),
-            ("client_secret", sb.config().client_secret.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn at_most_two_import_jobs_run_at_once() {
     let sb = sandbox(SandboxConfig {
@@ -391,7 +374,7 @@ async fn at_most_two_import_jobs_run_at_once() {
     })
     .await;
     let http = reqwest::Client::new();
-    let bearer = token(&sb).await;
+    let bearer = sb.access_token();
     let mut statuses = Vec::new();
     for i in 0..3 {
         let file = serde_json::to_vec(&json!([{"email": format!("j{i}@example.com")}])).unwrap();

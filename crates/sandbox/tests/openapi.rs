@@ -101,23 +101,10 @@ async fn sandbox_answers_validate_against_the_openapi_description() {
     .await
     .unwrap();
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{}/oauth/token", sb.base_url()))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "sandbox-client"),
-            ("client_secret", "sandbox-secret"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     let api = Api {
         http,
         base: sb.base_url().to_owned(),
-        token: token["access_token"].as_str().unwrap().to_owned(),
+        token: sb.access_token(),
     };
     let mut c = Checker::new();
     use reqwest::Method as M;

@@ -109,18 +109,20 @@ pub struct TestCertificates {
     pub server_key: PathBuf,
 }
 
+fn openssl(dir: &Path, args: &[&str]) {
+    let status = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(status.success(), "openssl {args:?} failed");
+}
+
 pub fn test_certificates() -> TestCertificates {
     let dir = tempfile::tempdir().unwrap();
     let p = |name: &str| dir.path().join(name);
-    let run = |args: &[&str]| {
-        let status = Command::new("openssl")
-            .args(args)
-            .current_dir(dir.path())
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl");
-        assert!(status.success(), "openssl {args:?} failed");
-    };
+    let run = |args: &[&str]| openssl(dir.path(), args);
     run(&[
         "req",
         "-x509",
@@ -182,8 +184,9 @@ pub fn test_certificates() -> TestCertificates {
 /// what the client must be told to trust.
 pub fn self_signed_certificate() -> TestCertificates {
     let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("openssl")
-        .args([
+    openssl(
+        dir.path(),
+        &[
             "req",
             "-x509",
             "-newkey",
@@ -203,14 +206,7 @@ pub fn self_signed_certificate() -> TestCertificates {
             "basicConstraints=critical,CA:FALSE",
             "-addext",
             "extendedKeyUsage=serverAuth",
-        ])
-        .current_dir(dir.path())
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl");
-    assert!(
-        status.success(),
-        "openssl could not make a self-signed certificate"
+        ],
     );
     let server_cert = dir.path().join("server.pem");
     TestCertificates {
