@@ -205,15 +205,14 @@ fn until_reset(reset_at: Option<SystemTime>) -> Option<Duration> {
     (!wait.is_zero()).then(|| wait.min(MAX_WAIT))
 }
 
-/// Seconds since the epoch, for headers and tests.
-pub fn epoch_seconds(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use reqwest::header::{HeaderName, HeaderValue};
+
+    fn epoch_seconds(at: SystemTime) -> u64 {
+        at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    }
 
     fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::faults::Fault;
-use crate::tenant::{DATABASE_CONNECTION, JobRecord, Tenant, TicketRecord};
+use crate::tenant::{JobRecord, Tenant, TicketRecord};
 use crate::{Shared, iso_in, now_iso};
 
 type S = State<Arc<Shared>>;
@@ -694,14 +694,26 @@ const VERIFY_TICKET_FIELDS: &[&str] = &[
     "identity",
 ];
 
+/// Issues a ticket for an existing user (404 like Auth0 when there is none) and records it.
 fn issue_ticket(
     shared: &Shared,
     tenant: &mut Tenant,
     kind: &'static str,
     user_id: String,
-    email: Option<String>,
     ttl: u64,
+    mark_email_as_verified: bool,
 ) -> Response {
+    let Some(email) = tenant
+        .users
+        .get(&user_id)
+        .map(|u| u.get("email").and_then(Value::as_str).map(str::to_owned))
+    else {
+        return api_error(
+            StatusCode::NOT_FOUND,
+            "User not found",
+            Some("inexistent_user"),
+        );
+    };
     let code = tenant.random(
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
         32,
@@ -718,6 +730,7 @@ fn issue_ticket(
         email,
         url: url.clone(),
         ttl_sec: ttl,
+        mark_email_as_verified,
         created_at: now_iso(),
     });
     json_response(StatusCode::CREATED, &json!({ "ticket": url }))
@@ -793,24 +806,15 @@ async fn password_change_ticket(State(shared): S, body: Bytes) -> Response {
         }
         (None, None) => return invalid_body("Missing required property: user_id"),
     };
-    let Some(email) = tenant
-        .users
-        .get(&user_id)
-        .map(|u| u.get("email").and_then(Value::as_str).map(str::to_owned))
-    else {
-        return api_error(
-            StatusCode::NOT_FOUND,
-            "User not found",
-            Some("inexistent_user"),
-        );
-    };
-    if body.get("mark_email_as_verified").and_then(Value::as_bool) == Some(true) {
-        // The flag takes effect when the ticket is used; the sandbox records the intent on the user.
-        if let Some(user) = tenant.users.get_mut(&user_id) {
-            user.insert("email_verified_on_ticket_use".into(), json!(true));
-        }
-    }
-    issue_ticket(&shared, &mut tenant, "password-change", user_id, email, ttl)
+    let mark_verified = body.get("mark_email_as_verified").and_then(Value::as_bool) == Some(true);
+    issue_ticket(
+        &shared,
+        &mut tenant,
+        "password-change",
+        user_id,
+        ttl,
+        mark_verified,
+    )
 }
 
 async fn email_verification_ticket(State(shared): S, body: Bytes) -> Response {
@@ -831,24 +835,13 @@ async fn email_verification_ticket(State(shared): S, body: Bytes) -> Response {
         return invalid_body("Missing required property: user_id");
     };
     let mut tenant = shared.tenant();
-    let Some(email) = tenant
-        .users
-        .get(&user_id)
-        .map(|u| u.get("email").and_then(Value::as_str).map(str::to_owned))
-    else {
-        return api_error(
-            StatusCode::NOT_FOUND,
-            "User not found",
-            Some("inexistent_user"),
-        );
-    };
     issue_ticket(
         &shared,
         &mut tenant,
         "email-verification",
         user_id,
-        email,
         ttl,
+        false,
     )
 }
 
@@ -1160,7 +1153,6 @@ async fn create_invitation(State(shared): S, Path(org_id): Path<String>, body: B
         }
     }
     tenant.invitations.push(invitation.clone());
-    let _ = DATABASE_CONNECTION;
     json_response(StatusCode::CREATED, &invitation)
 }
 

@@ -17,6 +17,8 @@ pub struct TicketRecord {
     pub email: Option<String>,
     pub url: String,
     pub ttl_sec: u64,
+    /// Auth0 marks the address verified when such a ticket is used.
+    pub mark_email_as_verified: bool,
     pub created_at: String,
 }
 
@@ -219,10 +221,9 @@ impl Tenant {
     }
 
     pub fn remove_user(&mut self, user_id: &str) {
-        if let Some(user) = self.users.remove(user_id) {
+        if self.users.remove(user_id).is_some() {
             self.by_email.retain(|_, id| id != user_id);
             self.user_roles.remove(user_id);
-            drop(user);
         }
     }
 

@@ -189,6 +189,7 @@ async fn tickets_roles_connections_and_organizations() {
     assert_eq!(issued.len(), 2);
     assert_eq!(issued[0].ttl_sec, 7 * 86_400);
     assert_eq!(issued[1].ttl_sec, 432_000, "the API's default of 5 days");
+    assert!(issued[0].mark_email_as_verified && !issued[1].mark_email_as_verified);
     let missing = client
         .password_change_ticket(&PasswordChangeTicket {
             user_id: Some("auth0|nobody".into()),
