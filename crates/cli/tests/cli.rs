@@ -474,3 +474,48 @@ fn without_a_keychain_service_the_error_says_so() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("(keychain)"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_log_goes_to_a_daily_file_in_the_log_folder_without_secrets() {
+    let cli = Cli::new();
+    let file = people_file(&cli);
+    assert_eq!(
+        cli.run(&["roster", "check", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    // A send that fails after the password was read: nothing of the password may reach the log.
+    let refused = cli
+        .command(&[
+            "send-test",
+            "--smtp-url",
+            "smtp://it%40acme.example@127.0.0.1:1?tls=none",
+            "--to",
+            "me@example.com",
+        ])
+        .env("SMTP_PASSWORD", "pw-must-not-be-logged")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let logs: Vec<std::path::PathBuf> = std::fs::read_dir(cli.data_dir.path().join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!logs.is_empty(), "no log file was written");
+    assert!(
+        logs.iter().all(|p| p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("invite-desk-cli.")),
+        "{logs:?}"
+    );
+    let text: String = logs
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(text.contains("roster checked"), "{text}");
+    assert!(!text.contains("pw-must-not-be-logged"));
+    assert!(!stderr(&refused).contains("pw-must-not-be-logged"));
+}
