@@ -79,6 +79,11 @@ pub struct InvitationSettings {
     #[ts(type = "Record<string, unknown>")]
     pub app_metadata: Map<String, Value>,
     pub existing: ExistingPolicy,
+    /// Append a signed invitation token (HS256 JWT: user id, email, expiry) to `result_url`, so the
+    /// application the link leads to can check who arrives. The key is the profile's signing key in
+    /// the keychain, never in this file.
+    #[serde(default)]
+    pub sign_result_url: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -136,6 +141,11 @@ impl BatchFile {
         }
         if let Some(url) = &inv.result_url {
             check_url("result_url", url)?;
+        }
+        if inv.sign_result_url && inv.result_url.is_none() {
+            return Err(invalid(
+                "a signed invitation token travels in the result URL: give a result URL or turn signing off",
+            ));
         }
         if let Some(hash) = &inv.hash_params
             && hash.contains('#')
@@ -318,9 +328,8 @@ pub fn plan(
                     steps.push(PlannedStep::Skip);
                 }
                 ExistingPolicy::Reinvite | ExistingPolicy::Grant => {
-                    if !inv.app_metadata.is_empty() {
-                        steps.push(PlannedStep::UpdateMetadata);
-                    }
+                    // Always: the invitation stamp (status, time, batch) goes on their app_metadata.
+                    steps.push(PlannedStep::UpdateMetadata);
                     if has_roles {
                         steps.push(PlannedStep::GrantRoles);
                     }
@@ -405,6 +414,7 @@ mod tests {
                     .unwrap()
                     .clone(),
                 existing: ExistingPolicy::Skip,
+                sign_result_url: false,
             },
             message: MessageSettings::default(),
             template: TemplateSet::builtin(),

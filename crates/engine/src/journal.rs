@@ -15,7 +15,9 @@ use ts_rs::TS;
 use crate::{AppError, ErrorCode};
 
 /// Where a person stands. `pending → (skipped | existing | created) → roles_granted → ticketed →
-/// delivered`, or `failed` from any step.
+/// delivered`, `existing → roles_granted → granted` for grant-only, or `failed` from any step.
+/// `unconfirmed` is where a mail whose sending was interrupted ends: it may have been sent, so it is
+/// never re-sent silently; the admin decides (resend).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PersonState {
@@ -28,6 +30,10 @@ pub enum PersonState {
     RolesGranted,
     Ticketed,
     Delivered,
+    /// Existing user given roles/metadata only (policy `grant`): done, no mail.
+    Granted,
+    /// The mail may or may not have been sent (the run stopped while sending).
+    Unconfirmed,
     Failed,
 }
 
@@ -41,6 +47,8 @@ impl PersonState {
             PersonState::RolesGranted => "roles_granted",
             PersonState::Ticketed => "ticketed",
             PersonState::Delivered => "delivered",
+            PersonState::Granted => "granted",
+            PersonState::Unconfirmed => "unconfirmed",
             PersonState::Failed => "failed",
         }
     }
@@ -54,6 +62,8 @@ impl PersonState {
             "roles_granted" => PersonState::RolesGranted,
             "ticketed" => PersonState::Ticketed,
             "delivered" => PersonState::Delivered,
+            "granted" => PersonState::Granted,
+            "unconfirmed" => PersonState::Unconfirmed,
             "failed" => PersonState::Failed,
             other => {
                 return Err(AppError::internal(format!(
@@ -67,9 +77,27 @@ impl PersonState {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            PersonState::Skipped | PersonState::Delivered | PersonState::Failed
+            PersonState::Skipped
+                | PersonState::Delivered
+                | PersonState::Granted
+                | PersonState::Unconfirmed
+                | PersonState::Failed
         )
     }
+
+    /// Every state, in the order of the state machine (for counts and displays).
+    pub const ALL: [PersonState; 10] = [
+        PersonState::Pending,
+        PersonState::Skipped,
+        PersonState::Existing,
+        PersonState::Created,
+        PersonState::RolesGranted,
+        PersonState::Ticketed,
+        PersonState::Delivered,
+        PersonState::Granted,
+        PersonState::Unconfirmed,
+        PersonState::Failed,
+    ];
 
     /// The transitions the state machine allows.
     pub fn may_become(self, next: PersonState) -> bool {
@@ -77,11 +105,14 @@ impl PersonState {
         match (self, next) {
             (_, Failed) => !self.is_final(),
             (Pending, Skipped | Existing | Created) => true,
+            // Organization invitations: no user is created; the invitation is the ticket.
+            (Pending, Ticketed) => true,
             // Existing users may be granted only (roles/metadata, no mail) or re-invited.
-            (Existing, RolesGranted | Ticketed | Delivered) => true,
+            (Existing, RolesGranted | Ticketed | Granted) => true,
             (Created, RolesGranted | Ticketed) => true,
-            (RolesGranted, Ticketed | Delivered) => true,
-            (Ticketed, Delivered) => true,
+            (RolesGranted, Ticketed | Granted) => true,
+            // Links are never stored: after a restart an undelivered ticket is replaced by a new one.
+            (Ticketed, Ticketed | Delivered | Unconfirmed) => true,
             // A failed person can be retried from the start.
             (Failed, Pending) => true,
             _ => false,
@@ -160,7 +191,8 @@ CREATE TABLE IF NOT EXISTS batches (
     id TEXT PRIMARY KEY,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     status TEXT NOT NULL,
-    settings TEXT NOT NULL
+    settings TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS people (
     batch_id TEXT NOT NULL REFERENCES batches(id),
@@ -183,7 +215,43 @@ CREATE TABLE IF NOT EXISTS events (
     kind TEXT NOT NULL,
     detail TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS people_by_email ON people(email);
+CREATE INDEX IF NOT EXISTS events_by_person ON events(batch_id, email);
 ";
+
+/// A batch as the journal lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BatchSummary {
+    pub id: String,
+    pub created_at: String,
+    /// `prepared`, `running`, `interrupted`, `cancelled`, `finished`.
+    pub status: String,
+    pub name: Option<String>,
+    pub total: u64,
+    /// People per state (states with nobody are left out).
+    #[ts(type = "Partial<Record<PersonState, number>>")]
+    pub counts: std::collections::BTreeMap<String, u64>,
+}
+
+/// What the journal keeps of a batch to resume it: the batch file and where it runs (no secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRecord {
+    pub id: String,
+    pub created_at: String,
+    pub status: String,
+    pub settings_json: String,
+    pub target_json: String,
+}
+
+/// One past invitation of a person, for look-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonHistory {
+    pub batch_id: String,
+    pub batch_created_at: String,
+    pub record: PersonRecord,
+    /// `(at, kind, detail)`, oldest first.
+    pub events: Vec<(String, String, String)>,
+}
 
 impl Journal {
     /// Opens (creating if needed) the journal file.
@@ -211,15 +279,36 @@ impl Journal {
         settings_json: &str,
         people: &[(u64, &str)],
     ) -> Result<(), AppError> {
+        self.create_batch_for(id, settings_json, "{}", people)
+    }
+
+    /// Like `create_batch`, also recording where the batch runs (`target_json`: tenant, client id,
+    /// profile; never a secret), so `resume` needs nothing but the batch id.
+    pub fn create_batch_for(
+        &mut self,
+        id: &str,
+        settings_json: &str,
+        target_json: &str,
+        people: &[(u64, &str)],
+    ) -> Result<(), AppError> {
         let tx = self
             .db
             .transaction()
             .map_err(|e| db_error("start a transaction", e))?;
         tx.execute(
-            "INSERT INTO batches (id, status, settings) VALUES (?1, 'prepared', ?2)",
-            params![id, settings_json],
+            "INSERT INTO batches (id, status, settings, target) VALUES (?1, 'prepared', ?2, ?3)",
+            params![id, settings_json, target_json],
         )
-        .map_err(|e| db_error("record the batch", e))?;
+        .map_err(|e| {
+            if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::ConstraintViolation)) {
+                AppError::new(
+                    ErrorCode::Conflict,
+                    format!("batch {id} is already in the journal: resume it, or give the new batch another id"),
+                )
+            } else {
+                db_error("record the batch", e)
+            }
+        })?;
         {
             let mut insert = tx
                 .prepare("INSERT INTO people (batch_id, email, line, state) VALUES (?1, ?2, ?3, 'pending')")
@@ -253,28 +342,188 @@ impl Journal {
     /// Writes that `step` is about to happen for this person: the open intent and its event, in one
     /// transaction, committed before the call returns.
     pub fn begin(&mut self, batch: &str, email: &str, step: Step) -> Result<(), AppError> {
+        self.begin_many(batch, &[(email, None)], step)
+    }
+
+    /// Intents for several people in one transaction (an import job's file). A planned user id is
+    /// recorded with the intent, so a restart can look for exactly that user.
+    pub fn begin_many(
+        &mut self,
+        batch: &str,
+        people: &[(&str, Option<&str>)],
+        step: Step,
+    ) -> Result<(), AppError> {
         let tx = self
             .db
             .transaction()
             .map_err(|e| db_error("start a transaction", e))?;
-        let changed = tx
-            .execute(
-                "UPDATE people SET open_intent = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE batch_id = ?1 AND email = ?2",
+        for (email, planned_user_id) in people {
+            let changed = tx
+                .execute(
+                    "UPDATE people SET open_intent = ?3, user_id = COALESCE(?4, user_id), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE batch_id = ?1 AND email = ?2",
+                    params![batch, email, step.as_str(), planned_user_id],
+                )
+                .map_err(|e| db_error("record an intent", e))?;
+            if changed == 0 {
+                return Err(AppError::new(
+                    ErrorCode::NotFound,
+                    format!("{email} is not in batch {batch}"),
+                ));
+            }
+            tx.execute(
+                "INSERT INTO events (batch_id, email, kind, detail) VALUES (?1, ?2, 'intent', ?3)",
                 params![batch, email, step.as_str()],
             )
-            .map_err(|e| db_error("record an intent", e))?;
-        if changed == 0 {
-            return Err(AppError::new(
-                ErrorCode::NotFound,
-                format!("{email} is not in batch {batch}"),
-            ));
+            .map_err(|e| db_error("record an event", e))?;
         }
-        tx.execute(
-            "INSERT INTO events (batch_id, email, kind, detail) VALUES (?1, ?2, 'intent', ?3)",
-            params![batch, email, step.as_str()],
-        )
-        .map_err(|e| db_error("record an event", e))?;
         tx.commit().map_err(|e| db_error("commit an intent", e))
+    }
+
+    /// Records something that happened to a person without changing their state (a reconciliation,
+    /// a delivery detail).
+    pub fn note(&self, batch: &str, email: &str, detail: &str) -> Result<(), AppError> {
+        self.db
+            .execute(
+                "INSERT INTO events (batch_id, email, kind, detail) VALUES (?1, ?2, 'note', ?3)",
+                params![batch, email, detail],
+            )
+            .map_err(|e| db_error("record an event", e))?;
+        Ok(())
+    }
+
+    /// Closes an open intent that turned out not to have happened, leaving the state as it is.
+    pub fn abandon(&self, batch: &str, email: &str, why: &str) -> Result<(), AppError> {
+        self.db
+            .execute(
+                "UPDATE people SET open_intent = NULL WHERE batch_id = ?1 AND email = ?2",
+                params![batch, email],
+            )
+            .map_err(|e| db_error("close an intent", e))?;
+        self.note(batch, email, why)
+    }
+
+    /// The batches, newest first.
+    pub fn batches(&self) -> Result<Vec<BatchSummary>, AppError> {
+        let mut query = self
+            .db
+            .prepare(
+                "SELECT b.id, b.created_at, b.status, json_extract(b.settings, '$.name'), p.state, COUNT(p.email)
+                 FROM batches b LEFT JOIN people p ON p.batch_id = b.id
+                 GROUP BY b.id, p.state ORDER BY b.created_at DESC, b.rowid DESC",
+            )
+            .map_err(|e| db_error("prepare", e))?;
+        let rows = query
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })
+            .map_err(|e| db_error("read the batches", e))?;
+        let mut out: Vec<BatchSummary> = Vec::new();
+        for row in rows {
+            let (id, created_at, status, name, state, count) =
+                row.map_err(|e| db_error("read a batch", e))?;
+            if out.last().is_none_or(|b| b.id != id) {
+                out.push(BatchSummary {
+                    id,
+                    created_at,
+                    status,
+                    name,
+                    total: 0,
+                    counts: Default::default(),
+                });
+            }
+            if let (Some(last), Some(state)) = (out.last_mut(), state) {
+                last.total += count as u64;
+                last.counts.insert(state, count as u64);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn batch(&self, id: &str) -> Result<BatchRecord, AppError> {
+        self.db
+            .query_row(
+                "SELECT id, created_at, status, settings, target FROM batches WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok(BatchRecord {
+                        id: r.get(0)?,
+                        created_at: r.get(1)?,
+                        status: r.get(2)?,
+                        settings_json: r.get(3)?,
+                        target_json: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| db_error("read a batch", e))?
+            .ok_or_else(|| {
+                AppError::new(ErrorCode::NotFound, format!("no batch {id} in the journal"))
+            })
+    }
+
+    /// Everything the journal knows about one address, newest batch first.
+    pub fn person_history(&self, email: &str) -> Result<Vec<PersonHistory>, AppError> {
+        let mut query = self
+            .db
+            .prepare(
+                "SELECT p.batch_id, b.created_at FROM people p JOIN batches b ON b.id = p.batch_id
+                 WHERE p.email = ?1 COLLATE NOCASE ORDER BY b.created_at DESC, b.rowid DESC",
+            )
+            .map_err(|e| db_error("prepare", e))?;
+        let batches: Vec<(String, String)> = query
+            .query_map(params![email], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| db_error("read a person", e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| db_error("read a person", e))?;
+        let mut out = Vec::new();
+        for (batch_id, batch_created_at) in batches {
+            let Some(record) = self
+                .people(&batch_id)?
+                .into_iter()
+                .find(|p| p.email.eq_ignore_ascii_case(email))
+            else {
+                continue;
+            };
+            let mut events_query = self
+                .db
+                .prepare("SELECT at, kind, detail FROM events WHERE batch_id = ?1 AND email = ?2 ORDER BY id")
+                .map_err(|e| db_error("prepare", e))?;
+            let events = events_query
+                .query_map(params![batch_id, record.email], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .map_err(|e| db_error("read events", e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| db_error("read an event", e))?;
+            out.push(PersonHistory {
+                batch_id,
+                batch_created_at,
+                record,
+                events,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Puts failed people back to `pending` (retry failed). Returns how many.
+    pub fn retry_failed(&mut self, batch: &str) -> Result<u64, AppError> {
+        let failed: Vec<String> = self
+            .people(batch)?
+            .into_iter()
+            .filter(|p| p.state == PersonState::Failed)
+            .map(|p| p.email)
+            .collect();
+        for email in &failed {
+            self.transition(batch, email, PersonState::Pending, &Outcome::default())?;
+        }
+        Ok(failed.len() as u64)
     }
 
     /// Moves a person to `next` (closing any open intent), if the state machine allows it.

@@ -12,6 +12,7 @@ pub mod journal;
 pub mod logging;
 pub mod paths;
 pub mod roster;
+pub mod run;
 pub mod secrets;
 pub mod template;
 

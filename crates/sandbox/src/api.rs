@@ -494,7 +494,7 @@ async fn create_user(State(shared): S, body: Bytes) -> Response {
             Some("invalid_password"),
         );
     }
-    if tenant.find_by_email(connection, email).is_some() {
+    if tenant.find_by_email(connection, email).is_some() || tenant.user_id_taken(&body) {
         return api_error(
             StatusCode::CONFLICT,
             "The user already exists.",
@@ -994,6 +994,11 @@ fn run_import(shared: &Shared, job_id: &str, connection: &str, users: Vec<Value>
             .and_then(|u| u.get("user_id"))
             .and_then(Value::as_str)
             .map(str::to_owned);
+        if existing.is_none() && tenant.user_id_taken(fields) {
+            errors.push(fail("DUPLICATED_USER", "The user_id is already in use"));
+            failed += 1;
+            continue;
+        }
         match (existing, upsert) {
             (Some(_), false) => {
                 errors.push(fail(

@@ -156,7 +156,14 @@ impl Tenant {
         fields: &Map<String, Value>,
         now: &str,
     ) -> Map<String, Value> {
-        let hex = self.random(b"0123456789abcdef", 24);
+        // Auth0 keeps a given `user_id` (POST /users and import files alike) and prefixes it with the
+        // connection's strategy; otherwise it picks one.
+        let hex = match fields.get("user_id").and_then(Value::as_str) {
+            Some(given) if !given.is_empty() => {
+                given.strip_prefix("auth0|").unwrap_or(given).to_owned()
+            }
+            _ => self.random(b"0123456789abcdef", 24),
+        };
         let user_id = format!("auth0|{hex}");
         let email = fields
             .get("email")
@@ -232,6 +239,18 @@ impl Tenant {
             .by_email
             .get(&(connection.to_owned(), email.to_lowercase()))?;
         self.users.get(id)
+    }
+
+    /// Whether a requested `user_id` already belongs to someone.
+    pub fn user_id_taken(&self, fields: &Map<String, Value>) -> bool {
+        fields
+            .get("user_id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .is_some_and(|id| {
+                let id = id.strip_prefix("auth0|").unwrap_or(id);
+                self.users.contains_key(&format!("auth0|{id}"))
+            })
     }
 
     pub fn pending_jobs(&self) -> usize {

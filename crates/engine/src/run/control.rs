@@ -1,0 +1,112 @@
+//! Pause, resume and cancel, shared between whoever drives a run (a terminal's Ctrl-C, the app's
+//! buttons) and its workers. Workers check in between steps, never in the middle of one: a step that
+//! has begun (its intent journaled) is finished and recorded before the worker stops.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Running,
+    Paused,
+    Cancelled,
+}
+
+/// Cheap to clone; every clone controls the same run.
+#[derive(Debug, Clone)]
+pub struct RunControl {
+    mode: Arc<watch::Sender<Mode>>,
+}
+
+impl Default for RunControl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RunControl {
+    pub fn new() -> Self {
+        RunControl {
+            mode: Arc::new(watch::Sender::new(Mode::Running)),
+        }
+    }
+
+    pub fn pause(&self) {
+        self.mode.send_if_modified(|m| {
+            let change = *m == Mode::Running;
+            if change {
+                *m = Mode::Paused;
+            }
+            change
+        });
+    }
+
+    pub fn resume(&self) {
+        self.mode.send_if_modified(|m| {
+            let change = *m == Mode::Paused;
+            if change {
+                *m = Mode::Running;
+            }
+            change
+        });
+    }
+
+    /// Stops the run at the next step boundary. Final: a cancelled run is resumed with `resume`.
+    pub fn cancel(&self) {
+        self.mode.send_replace(Mode::Cancelled);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        *self.mode.borrow() == Mode::Cancelled
+    }
+
+    pub fn is_paused(&self) -> bool {
+        *self.mode.borrow() == Mode::Paused
+    }
+
+    /// Waits while paused. `false` when the run is cancelled (the caller stops).
+    pub async fn proceed(&self) -> bool {
+        let mut rx = self.mode.subscribe();
+        loop {
+            match *rx.borrow_and_update() {
+                Mode::Running => return true,
+                Mode::Cancelled => return false,
+                Mode::Paused => {}
+            }
+            if rx.changed().await.is_err() {
+                return false;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_paused_worker_waits_until_resumed_or_cancelled() {
+        let control = RunControl::new();
+        assert!(control.proceed().await);
+        control.pause();
+        let waiting = tokio::spawn({
+            let control = control.clone();
+            async move { control.proceed().await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "a paused run must not proceed");
+        control.resume();
+        assert!(waiting.await.unwrap());
+
+        control.pause();
+        let waiting = tokio::spawn({
+            let control = control.clone();
+            async move { control.proceed().await }
+        });
+        control.cancel();
+        assert!(!waiting.await.unwrap());
+        control.resume();
+        assert!(control.is_cancelled(), "cancel is final");
+    }
+}

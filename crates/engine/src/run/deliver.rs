@@ -1,0 +1,148 @@
+//! Getting an invitation to a person: SMTP, an `.eml` in the outbox folder, a row in the link export,
+//! or nothing (Auth0 mails organization invitations itself).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use invite_desk_mail::links::LinkRow;
+use invite_desk_mail::smtp::SmtpMailer;
+
+use crate::AppError;
+use crate::delivery::{self, Sender};
+use crate::roster::Person;
+use crate::template::{CompiledTemplates, Link, MessageSettings};
+
+pub struct Message {
+    pub templates: CompiledTemplates,
+    pub settings: MessageSettings,
+    pub sender: Sender,
+}
+
+pub enum Deliverer {
+    Smtp {
+        mailer: SmtpMailer,
+        message: Message,
+    },
+    Outbox {
+        dir: PathBuf,
+        message: Message,
+    },
+    /// Links are collected and written in one file at the end of the run (or when it stops).
+    ExportLinks {
+        file: PathBuf,
+        rows: Mutex<Vec<(String, LinkRow)>>,
+    },
+    Auth0,
+}
+
+/// How a person's invitation went out, for the results.
+pub fn channel_name(deliverer: &Deliverer) -> &'static str {
+    match deliverer {
+        Deliverer::Smtp { .. } => "smtp",
+        Deliverer::Outbox { .. } => "outbox",
+        Deliverer::ExportLinks { .. } => "export-links",
+        Deliverer::Auth0 => "auth0",
+    }
+}
+
+pub enum Delivered {
+    /// Done (sent, written).
+    Now(String),
+    /// Waiting for the link file to be written.
+    Deferred,
+}
+
+impl Deliverer {
+    /// Whether an interrupted delivery may have reached the person (so it must not be repeated
+    /// silently). Writing a file again only replaces it.
+    pub fn repeat_is_visible(&self) -> bool {
+        matches!(self, Deliverer::Smtp { .. })
+    }
+
+    pub async fn deliver(&self, person: &Person, link: &Link) -> Result<Delivered, AppError> {
+        match self {
+            Deliverer::Smtp { mailer, message } => {
+                let mail = delivery::invitation(
+                    person,
+                    link,
+                    &message.templates,
+                    &message.settings,
+                    &message.sender,
+                )?;
+                let accepted = mailer.send(&mail).await?;
+                Ok(Delivered::Now(format!(
+                    "accepted by the mail server: {} {}",
+                    accepted.code, accepted.reply
+                )))
+            }
+            Deliverer::Outbox { dir, message } => {
+                let mail = delivery::invitation(
+                    person,
+                    link,
+                    &message.templates,
+                    &message.settings,
+                    &message.sender,
+                )?;
+                let path = invite_desk_mail::outbox::write_eml(
+                    dir,
+                    &format!("{:05}-{}", person.line, person.email),
+                    &mail,
+                )?;
+                Ok(Delivered::Now(format!("written to {}", path.display())))
+            }
+            Deliverer::ExportLinks { rows, .. } => {
+                let name = delivery::recipient(person).name.unwrap_or_default();
+                let row = LinkRow {
+                    email: person.email.clone(),
+                    name,
+                    link: link.url.clone(),
+                    expires_at: crate::template::DateFormat::Iso.format(link.expires_at),
+                };
+                rows.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((person.email.clone(), row));
+                Ok(Delivered::Deferred)
+            }
+            Deliverer::Auth0 => Ok(Delivered::Now("sent by Auth0".into())),
+        }
+    }
+
+    /// Writes the collected links (if this deliverer collects them) and returns whose they are.
+    /// A file already there (from an earlier part of the same batch) is kept: the new links go to
+    /// `<name>-2.csv`, `<name>-3.csv`, ….
+    pub fn flush(&self) -> Result<Option<(PathBuf, Vec<String>)>, AppError> {
+        let Deliverer::ExportLinks { file, rows } = self else {
+            return Ok(None);
+        };
+        let taken: Vec<(String, LinkRow)> = std::mem::take(
+            &mut *rows
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if taken.is_empty() {
+            return Ok(None);
+        }
+        let path = free_name(file);
+        let (emails, rows): (Vec<String>, Vec<LinkRow>) = taken.into_iter().unzip();
+        invite_desk_mail::links::write_links(&path, &rows)?;
+        Ok(Some((path, emails)))
+    }
+}
+
+fn free_name(file: &Path) -> PathBuf {
+    if !file.exists() {
+        return file.to_path_buf();
+    }
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "links".into());
+    let ext = file
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2u32..)
+        .map(|n| file.with_file_name(format!("{stem}-{n}{ext}")))
+        .find(|candidate| !candidate.exists())
+        .unwrap_or_else(|| file.to_path_buf())
+}

@@ -1,0 +1,1507 @@
+//! Running a batch: every person walked through the journal's state machine against the tenant, under
+//! its rate limit, with each external write preceded by a journaled intent and followed by a journaled
+//! transition. A run that stops for any reason (cancel, crash, `kill -9`, power cut) is continued by
+//! `execute` on the same batch id: open intents are reconciled first (a user that may have been created
+//! is looked for by its planned id and email; a mail that may have been sent is marked `unconfirmed`,
+//! never re-sent silently), then everyone not final goes on from where they stand.
+//!
+//! Users are created one by one (`POST /users`) for small batches and through bulk import jobs above
+//! `RunOptions::bulk_threshold` (files under 500 KB, at most two jobs at once, polled, each job's
+//! errors mapped back to its people). Either way every user gets an id chosen here and journaled with
+//! the intent, so a restart can tell "created" from "not created" without guessing.
+
+pub mod control;
+pub mod deliver;
+pub mod events;
+pub mod invitation_token;
+pub mod results;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use invite_desk_auth0::models::{
+    CreateOrganizationInvitation, CreateUser, EmailVerificationTicket, ImportUsers, Invitee,
+    Inviter, PasswordChangeTicket, User, UserPatch,
+};
+use invite_desk_auth0::{ApiError, ErrorKind, ManagementClient, SecretString};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::batch::{BatchFile, ExistingPolicy, InviteMode};
+use crate::journal::{Journal, Outcome, PersonRecord, PersonState, Step};
+use crate::roster::Person;
+use crate::template::Link;
+use crate::{AppError, ErrorCode};
+pub use control::RunControl;
+pub use deliver::{Deliverer, Message};
+pub use events::{Progress, RunEvent};
+pub use results::{PersonResult, ResultStatus};
+
+/// Where a batch runs. Journaled with the batch (no secret in it), so `resume` needs only the id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunTarget {
+    /// Tenant host name, or a loopback base URL for the sandbox.
+    pub domain: String,
+    pub client_id: String,
+    /// The saved profile whose keychain entries hold the secrets, if one was used.
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// People worked on at once. The rate governor paces the requests; this only has to be large
+    /// enough to keep the tenant's limit busy while some requests wait on the network.
+    pub concurrency: usize,
+    /// Create users through import jobs when at least this many are to be created.
+    pub bulk_threshold: usize,
+    /// How often an import job is polled.
+    pub job_poll: Duration,
+    /// Largest import file (Auth0 refuses more than 512000 bytes; 500 KB leaves room).
+    pub import_file_bytes: usize,
+    /// How often a `progress` event is emitted.
+    pub progress_every: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            concurrency: 8,
+            bulk_threshold: 1000,
+            job_poll: Duration::from_secs(2),
+            import_file_bytes: 500_000,
+            progress_every: Duration::from_millis(200),
+        }
+    }
+}
+
+/// Everything a run needs. The secrets are inside the client and the mailer, never in the journal.
+pub struct RunSetup {
+    pub client: Arc<ManagementClient>,
+    pub journal: Arc<Mutex<Journal>>,
+    pub batch: BatchFile,
+    pub deliverer: Deliverer,
+    /// For `sign_result_url`.
+    pub signing_key: Option<SecretString>,
+    pub control: RunControl,
+    pub options: RunOptions,
+}
+
+pub type EventSink = Arc<dyn Fn(RunEvent) + Send + Sync>;
+
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub batch_id: String,
+    /// `finished` or `cancelled`.
+    pub status: String,
+    pub results: Vec<PersonResult>,
+    /// The link export written by this run, if any.
+    pub links_file: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl RunOutcome {
+    pub fn failed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.status == ResultStatus::Failed)
+            .count()
+    }
+}
+
+pub fn lock(journal: &Mutex<Journal>) -> MutexGuard<'_, Journal> {
+    journal
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Records a new batch in the journal, everyone `pending`. Refuses an id already there.
+pub fn record_batch(
+    journal: &mut Journal,
+    batch: &BatchFile,
+    target: &RunTarget,
+) -> Result<(), AppError> {
+    batch.validate()?;
+    let target_json = serde_json::to_string(target)
+        .map_err(|e| AppError::internal(format!("could not encode the target: {e}")))?;
+    let people: Vec<(u64, &str)> = batch
+        .people
+        .iter()
+        .map(|p| (p.line, p.email.as_str()))
+        .collect();
+    journal.create_batch_for(&batch.id, &batch.to_json()?, &target_json, &people)
+}
+
+/// The batch file and target a journaled batch was started with.
+pub fn load_batch(journal: &Journal, id: &str) -> Result<(BatchFile, RunTarget), AppError> {
+    let record = journal.batch(id)?;
+    let batch = BatchFile::from_json(&record.settings_json)?;
+    let target: RunTarget = serde_json::from_str(&record.target_json).map_err(|e| {
+        AppError::new(
+            ErrorCode::NotFound,
+            format!("batch {id} was recorded without its tenant ({e}); it cannot be resumed here"),
+        )
+    })?;
+    Ok((batch, target))
+}
+
+/// A new batch id: sortable by time, unique enough to never collide on one machine.
+pub fn new_batch_id() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let stamp = format!(
+        "{:04}{:02}{:02}-{:02}{:02}{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
+    format!(
+        "b-{stamp}-{}",
+        random_text(b"0123456789abcdefghijkmnpqrstuvwxyz", 6)
+    )
+}
+
+fn random_text(alphabet: &[u8], len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .collect()
+}
+
+/// A user id chosen before the user is created, so a restart can look for exactly this user.
+fn planned_user_id() -> String {
+    random_text(b"0123456789abcdef", 24)
+}
+
+/// A strong random password nobody will ever know: the invitee sets their own through the ticket.
+fn throwaway_password() -> SecretString {
+    let body = random_text(
+        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
+        28,
+    );
+    // One of each class whatever the tenant's password policy demands.
+    SecretString::from(format!("{body}Aa7!"))
+}
+
+fn now_iso() -> String {
+    crate::template::DateFormat::Iso.format(time::OffsetDateTime::now_utc())
+}
+
+fn iso(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// The shared state of one run.
+struct Ctx {
+    client: Arc<ManagementClient>,
+    journal: Arc<Mutex<Journal>>,
+    batch: BatchFile,
+    people: HashMap<String, Person>,
+    deliverer: Deliverer,
+    signing_key: Option<SecretString>,
+    control: RunControl,
+    options: RunOptions,
+    /// Role name (lowercase) → id.
+    roles: HashMap<String, String>,
+    connection_id: Option<String>,
+    sink: EventSink,
+    counts: Mutex<HashMap<PersonState, u64>>,
+    /// The first error that stopped the run (the journal could not be written).
+    fatal: Mutex<Option<AppError>>,
+}
+
+/// A person as a worker holds them: the state the journal says, and what the run learned.
+#[derive(Debug, Clone)]
+struct Current {
+    state: PersonState,
+    user_id: Option<String>,
+    /// Already in the tenant before this batch (decides the grant/re-invite policy).
+    existing: bool,
+    link: Option<Link>,
+}
+
+/// A failure that ends one person's run (the others go on).
+struct PersonFailure(AppError);
+
+impl From<AppError> for PersonFailure {
+    fn from(e: AppError) -> Self {
+        PersonFailure(e)
+    }
+}
+
+impl From<ApiError> for PersonFailure {
+    fn from(e: ApiError) -> Self {
+        PersonFailure(e.into())
+    }
+}
+
+/// Why a worker stopped before the person was final.
+enum Stop {
+    Failed(AppError),
+    Cancelled,
+    /// The journal could not be written: nothing may continue.
+    Fatal(AppError),
+}
+
+impl From<PersonFailure> for Stop {
+    fn from(f: PersonFailure) -> Self {
+        Stop::Failed(f.0)
+    }
+}
+
+impl From<ApiError> for Stop {
+    fn from(e: ApiError) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+impl Ctx {
+    fn id(&self) -> &str {
+        &self.batch.id
+    }
+
+    fn emit(&self, event: RunEvent) {
+        (self.sink)(event);
+    }
+
+    fn begin(&self, email: &str, step: Step, planned: Option<&str>) -> Result<(), Stop> {
+        lock(&self.journal)
+            .begin_many(self.id(), &[(email, planned)], step)
+            .map_err(Stop::Fatal)
+    }
+
+    fn note(&self, email: &str, detail: &str) -> Result<(), Stop> {
+        lock(&self.journal)
+            .note(self.id(), email, detail)
+            .map_err(Stop::Fatal)
+    }
+
+    fn set(
+        &self,
+        person: &Person,
+        current: &mut Current,
+        next: PersonState,
+        outcome: &Outcome<'_>,
+    ) -> Result<(), Stop> {
+        lock(&self.journal)
+            .transition(self.id(), &person.email, next, outcome)
+            .map_err(Stop::Fatal)?;
+        {
+            let mut counts = self
+                .counts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(n) = counts.get_mut(&current.state) {
+                *n = n.saturating_sub(1);
+            }
+            *counts.entry(next).or_default() += 1;
+        }
+        current.state = next;
+        if let Some(id) = outcome.user_id {
+            current.user_id = Some(id.to_owned());
+        }
+        self.emit(RunEvent::Person {
+            batch_id: self.id().to_owned(),
+            line: person.line,
+            email: person.email.clone(),
+            state: next,
+            user_id: current.user_id.clone(),
+            error_code: outcome.error_code.map(str::to_owned),
+            error_message: outcome.error_message.map(str::to_owned),
+        });
+        Ok(())
+    }
+
+    fn fail(&self, person: &Person, current: &mut Current, error: &AppError) -> Result<(), Stop> {
+        tracing::warn!(line = person.line, code = error.code.as_str(), message = %error.message, "a person failed");
+        self.set(
+            person,
+            current,
+            PersonState::Failed,
+            &Outcome {
+                error_code: Some(error.code.as_str()),
+                error_message: Some(&error.message),
+                ..Outcome::default()
+            },
+        )
+    }
+
+    fn counts_by_name(&self) -> BTreeMap<String, u64> {
+        self.counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| (s.as_str().to_owned(), *n))
+            .collect()
+    }
+
+    fn done(&self) -> u64 {
+        self.counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter(|(s, _)| s.is_final())
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
+    /// The app_metadata every invited user carries: the batch's own keys, the person's, and the
+    /// invitation stamp.
+    fn metadata(&self, person: &Person, status: &str) -> Map<String, Value> {
+        let mut metadata = self.batch.invitation.app_metadata.clone();
+        for (k, v) in &person.app_metadata {
+            metadata.insert(k.clone(), v.clone());
+        }
+        metadata.insert(
+            "invitation".into(),
+            json!({ "status": status, "batch_id": self.id(), "at": now_iso() }),
+        );
+        metadata
+    }
+
+    /// Role ids for a person: the batch's roles plus their own. An unknown name fails the person.
+    fn role_ids(&self, person: &Person) -> Result<Vec<String>, PersonFailure> {
+        let mut ids = Vec::new();
+        for name in self.batch.invitation.roles.iter().chain(&person.roles) {
+            let id = self.roles.get(&name.to_lowercase()).ok_or_else(|| {
+                AppError::invalid_input(format!("the tenant has no role named \"{name}\""))
+            })?;
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// Runs (or continues) a recorded batch until everyone is final or the run is cancelled.
+pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, AppError> {
+    let started = Instant::now();
+    let RunSetup {
+        client,
+        journal,
+        batch,
+        deliverer,
+        signing_key,
+        control,
+        options,
+    } = setup;
+    batch.validate()?;
+    if batch.invitation.sign_result_url && signing_key.is_none() {
+        return Err(AppError::new(
+            ErrorCode::Keychain,
+            "this batch signs its result URL but no signing key was found: save one with `invite-desk secret set signing-key`",
+        ));
+    }
+    let records = lock(&journal).people(&batch.id)?;
+    let resumed = records
+        .iter()
+        .any(|r| r.state != PersonState::Pending || r.open_intent.is_some() || r.user_id.is_some());
+    let people: HashMap<String, Person> = batch
+        .people
+        .iter()
+        .map(|p| (p.email.to_lowercase(), p.clone()))
+        .collect();
+    let mut counts: HashMap<PersonState, u64> = HashMap::new();
+    for r in &records {
+        *counts.entry(r.state).or_default() += 1;
+    }
+    let ctx = Arc::new(Ctx {
+        client,
+        journal,
+        people,
+        deliverer,
+        signing_key,
+        control,
+        options,
+        roles: HashMap::new(),
+        connection_id: None,
+        sink,
+        counts: Mutex::new(counts),
+        fatal: Mutex::new(None),
+        batch,
+    });
+    let ctx = prepare_tenant(ctx, &records).await?;
+    lock(&ctx.journal).set_batch_status(ctx.id(), "running")?;
+
+    let pending_to_create = records
+        .iter()
+        .filter(|r| r.state == PersonState::Pending && r.user_id.is_none())
+        .count();
+    let bulk = ctx.batch.invitation.mode != InviteMode::Organization
+        && pending_to_create >= ctx.options.bulk_threshold.max(1);
+    ctx.emit(RunEvent::Started {
+        batch_id: ctx.id().to_owned(),
+        total: records.len() as u64,
+        creation: if bulk { "bulk" } else { "individual" }.into(),
+        resumed,
+    });
+    let ticker = tokio::spawn(progress_ticker(ctx.clone(), records.len() as u64));
+
+    let work = async {
+        let records = reconcile(&ctx, records).await?;
+        let records = if bulk {
+            bulk_create(&ctx, records).await?
+        } else {
+            records
+        };
+        run_people(&ctx, records).await
+    };
+    let worked = work.await;
+    ticker.abort();
+    let links_file = finish_links(&ctx);
+    let fatal = ctx
+        .fatal
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(error) = fatal.or(worked.err()) {
+        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), "interrupted");
+        return Err(error);
+    }
+    let links_file = links_file?;
+    let status = if ctx.control.is_cancelled() {
+        "cancelled"
+    } else {
+        "finished"
+    };
+    lock(&ctx.journal).set_batch_status(ctx.id(), status)?;
+    let results: Vec<PersonResult> = lock(&ctx.journal)
+        .people(ctx.id())?
+        .iter()
+        .map(results::person_result)
+        .collect();
+    emit_progress(&ctx, records_total(&results), &mut VecDeque::new());
+    let failed = results
+        .iter()
+        .filter(|r| r.status == ResultStatus::Failed)
+        .count() as u64;
+    ctx.emit(RunEvent::Finished {
+        batch_id: ctx.id().to_owned(),
+        status: status.into(),
+        counts: ctx.counts_by_name(),
+        failed,
+        elapsed_secs: started.elapsed().as_secs_f64(),
+    });
+    Ok(RunOutcome {
+        batch_id: ctx.id().to_owned(),
+        status: status.into(),
+        results,
+        links_file,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn records_total(results: &[PersonResult]) -> u64 {
+    results.len() as u64
+}
+
+/// Checks the tenant before anything is written: the connection exists (its id is needed for
+/// imports and invitations) and every role the batch grants to everyone exists.
+async fn prepare_tenant(ctx: Arc<Ctx>, records: &[PersonRecord]) -> Result<Arc<Ctx>, AppError> {
+    let mut ctx = Arc::try_unwrap(ctx)
+        .map_err(|_| AppError::internal("the run was shared before it started"))?;
+    let unfinished: Vec<&Person> = records
+        .iter()
+        .filter(|r| !r.state.is_final())
+        .filter_map(|r| ctx.people.get(&r.email.to_lowercase()))
+        .collect();
+    let connection = &ctx.batch.invitation.connection;
+    let found = ctx
+        .client
+        .list_connections(None, Some(connection))
+        .await?
+        .into_iter()
+        .find(|c| c.name.as_deref() == Some(connection.as_str()));
+    match found {
+        Some(c) => {
+            if ctx.batch.invitation.mode != InviteMode::Organization
+                && c.strategy.as_deref() != Some("auth0")
+            {
+                return Err(AppError::invalid_input(format!(
+                    "connection \"{connection}\" is not a database connection (strategy {}): users can only be created in one",
+                    c.strategy.as_deref().unwrap_or("unknown")
+                )));
+            }
+            ctx.connection_id = Some(c.id);
+        }
+        None => {
+            return Err(AppError::invalid_input(format!(
+                "the tenant has no connection named \"{connection}\""
+            )));
+        }
+    }
+    let wanted: Vec<&String> = ctx
+        .batch
+        .invitation
+        .roles
+        .iter()
+        .chain(unfinished.iter().flat_map(|p| &p.roles))
+        .collect();
+    if !wanted.is_empty() {
+        ctx.roles = ctx
+            .client
+            .list_roles(None)
+            .await?
+            .into_iter()
+            .map(|r| (r.name.to_lowercase(), r.id))
+            .collect();
+        for name in &ctx.batch.invitation.roles {
+            if !ctx.roles.contains_key(&name.to_lowercase()) {
+                return Err(AppError::invalid_input(format!(
+                    "the tenant has no role named \"{name}\" (the batch grants it to everyone)"
+                )));
+            }
+        }
+    }
+    Ok(Arc::new(ctx))
+}
+
+/// Settles every open intent left by a run that stopped mid-step, before anything else happens.
+async fn reconcile(ctx: &Ctx, records: Vec<PersonRecord>) -> Result<Vec<PersonRecord>, AppError> {
+    let mut out = Vec::with_capacity(records.len());
+    for mut record in records {
+        let Some(step) = record.open_intent else {
+            out.push(record);
+            continue;
+        };
+        let Some(person) = ctx.people.get(&record.email.to_lowercase()).cloned() else {
+            out.push(record);
+            continue;
+        };
+        let mut current = Current {
+            state: record.state,
+            user_id: record.user_id.clone(),
+            existing: false,
+            link: None,
+        };
+        let settled = match step {
+            // Looked for by its planned id (and email) when the pipeline reaches it.
+            Step::CreateUser => Ok(()),
+            Step::SendMail if ctx.deliverer.repeat_is_visible() => ctx.set(
+                &person,
+                &mut current,
+                PersonState::Unconfirmed,
+                &Outcome {
+                    error_code: Some(results::UNCONFIRMED_CODE),
+                    error_message: Some(
+                        "the run stopped while this invitation was being sent: it may have been sent. Ask the person, or resend it",
+                    ),
+                    ..Outcome::default()
+                },
+            ),
+            // Granting again is harmless; a lost ticket is replaced; a file is rewritten.
+            Step::GrantRoles | Step::IssueTicket | Step::SendMail => lock(&ctx.journal)
+                .abandon(
+                    ctx.id(),
+                    &person.email,
+                    &format!(
+                        "{} was interrupted; it is done again (harmless to repeat)",
+                        step.as_str()
+                    ),
+                )
+                .map_err(Stop::Fatal),
+        };
+        match settled {
+            Ok(()) => {}
+            Err(Stop::Fatal(e) | Stop::Failed(e)) => return Err(e),
+            Err(Stop::Cancelled) => {}
+        }
+        record.state = current.state;
+        if step != Step::CreateUser {
+            record.open_intent = None;
+        }
+        out.push(record);
+    }
+    Ok(out)
+}
+
+/// Whether the user was created by this batch (its planned id exists), checked after an interruption.
+async fn find_planned(ctx: &Ctx, planned: &str, email: &str) -> Result<Option<User>, ApiError> {
+    match ctx.client.get_user(&format!("auth0|{planned}")).await {
+        Ok(user) => return Ok(Some(user)),
+        Err(e) if e.kind == ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    // Created under another id (a tenant that ignores requested ids): same connection, same email.
+    let connection = &ctx.batch.invitation.connection;
+    Ok(ctx
+        .client
+        .users_by_email(email)
+        .await?
+        .into_iter()
+        .find(|u| u.in_connection(connection) && u.user_id.ends_with(planned)))
+}
+
+/// The user to treat as "already there" among those with this address: the one in the batch's
+/// connection if any (a password can be set there), else any (e.g. signed in with Google).
+fn pick_existing(users: Vec<User>, connection: &str) -> Option<User> {
+    let mut users = users;
+    let pos = users.iter().position(|u| u.in_connection(connection));
+    match pos {
+        Some(i) => Some(users.swap_remove(i)),
+        None => users.into_iter().next(),
+    }
+}
+
+async fn run_people(ctx: &Arc<Ctx>, records: Vec<PersonRecord>) -> Result<(), AppError> {
+    let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    for record in records {
+        if record.state.is_final() {
+            continue;
+        }
+        if !ctx.control.proceed().await {
+            break;
+        }
+        let permit = semaphore
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::internal("the worker pool closed"))?;
+        if ctx.control.is_cancelled() {
+            break;
+        }
+        let worker = ctx.clone();
+        tasks.spawn(async move {
+            let _permit = permit;
+            advance_person(&worker, record).await;
+        });
+        while let Some(joined) = tasks.try_join_next() {
+            joined.map_err(|e| AppError::internal(format!("a worker stopped: {e}")))?;
+        }
+        if ctx
+            .fatal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+        {
+            break;
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        joined.map_err(|e| AppError::internal(format!("a worker stopped: {e}")))?;
+    }
+    Ok(())
+}
+
+async fn advance_person(ctx: &Ctx, record: PersonRecord) {
+    let Some(person) = ctx.people.get(&record.email.to_lowercase()).cloned() else {
+        return;
+    };
+    let existing = match record.state {
+        PersonState::Existing => true,
+        // Only a resumed run gets here: the journal remembers how the person started.
+        PersonState::RolesGranted | PersonState::Ticketed => lock(&ctx.journal)
+            .events(ctx.id(), &person.email)
+            .map(|events| events.iter().any(|(_, d)| d == "pending -> existing"))
+            .unwrap_or(false),
+        _ => false,
+    };
+    let mut current = Current {
+        state: record.state,
+        user_id: record.user_id.clone(),
+        existing,
+        link: None,
+    };
+    let result = walk(ctx, &person, &mut current, record.open_intent).await;
+    let stop = match result {
+        Ok(()) | Err(Stop::Cancelled) => return,
+        Err(stop) => stop,
+    };
+    let outcome = match stop {
+        Stop::Failed(error) => ctx.fail(&person, &mut current, &error),
+        Stop::Fatal(error) => Err(Stop::Fatal(error)),
+        Stop::Cancelled => Ok(()),
+    };
+    if let Err(Stop::Fatal(error) | Stop::Failed(error)) = outcome {
+        tracing::error!(message = %error.message, "the journal could not be written; stopping the run");
+        ctx.control.cancel();
+        ctx.fatal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get_or_insert(error);
+    }
+}
+
+/// One person, from wherever they stand to a final state.
+async fn walk(
+    ctx: &Ctx,
+    person: &Person,
+    current: &mut Current,
+    open_intent: Option<Step>,
+) -> Result<(), Stop> {
+    let mode = ctx.batch.invitation.mode;
+    let policy = ctx.batch.invitation.existing;
+    let mut open_create = open_intent == Some(Step::CreateUser);
+    loop {
+        if current.state.is_final() {
+            return Ok(());
+        }
+        if !ctx.control.proceed().await {
+            return Err(Stop::Cancelled);
+        }
+        match current.state {
+            PersonState::Pending if mode == InviteMode::Organization => {
+                invite_to_organization(ctx, person, current).await?;
+            }
+            PersonState::Pending => {
+                // A create that began before an interruption: is the user there?
+                if let Some(planned) = current.user_id.clone().filter(|_| open_create) {
+                    if let Some(user) = find_planned(ctx, &planned, &person.email).await? {
+                        ctx.note(
+                            &person.email,
+                            "reconciled: the interrupted create had succeeded",
+                        )?;
+                        ctx.set(
+                            person,
+                            current,
+                            PersonState::Created,
+                            &Outcome {
+                                user_id: Some(&user.user_id),
+                                ..Outcome::default()
+                            },
+                        )?;
+                        continue;
+                    }
+                    open_create = false;
+                    ctx.note(
+                        &person.email,
+                        "reconciled: the interrupted create had not happened",
+                    )?;
+                    create_user(ctx, person, current, Some(planned)).await?;
+                    continue;
+                }
+                let found = ctx.client.users_by_email(&person.email).await?;
+                match pick_existing(found, &ctx.batch.invitation.connection) {
+                    Some(user) => existing_user(ctx, person, current, &user)?,
+                    None => create_user(ctx, person, current, None).await?,
+                }
+            }
+            PersonState::Existing | PersonState::Created => {
+                let roles = ctx.role_ids(person)?;
+                if current.existing || !roles.is_empty() {
+                    grant(ctx, person, current, &roles).await?;
+                } else {
+                    issue_ticket(ctx, person, current).await?;
+                }
+            }
+            PersonState::RolesGranted => {
+                if current.existing && policy == ExistingPolicy::Grant {
+                    ctx.set(person, current, PersonState::Granted, &Outcome::default())?;
+                } else {
+                    issue_ticket(ctx, person, current).await?;
+                }
+            }
+            PersonState::Ticketed => {
+                if current.link.is_none() {
+                    // Links are never stored: after a restart, a new one replaces the lost one.
+                    if mode == InviteMode::Organization {
+                        invite_to_organization(ctx, person, current).await?;
+                    } else {
+                        issue_ticket(ctx, person, current).await?;
+                    }
+                    continue;
+                }
+                deliver(ctx, person, current).await?;
+                if current.state == PersonState::Ticketed {
+                    // Deferred (link export): delivered when the file is written.
+                    return Ok(());
+                }
+            }
+            PersonState::Skipped
+            | PersonState::Delivered
+            | PersonState::Granted
+            | PersonState::Unconfirmed
+            | PersonState::Failed => return Ok(()),
+        }
+    }
+}
+
+fn existing_user(
+    ctx: &Ctx,
+    person: &Person,
+    current: &mut Current,
+    user: &User,
+) -> Result<(), Stop> {
+    let inv = &ctx.batch.invitation;
+    let outcome = Outcome {
+        user_id: Some(&user.user_id),
+        ..Outcome::default()
+    };
+    if inv.existing == ExistingPolicy::Skip {
+        return ctx.set(person, current, PersonState::Skipped, &outcome);
+    }
+    if inv.existing == ExistingPolicy::Reinvite
+        && inv.mode == InviteMode::PasswordChange
+        && !user.in_connection(&inv.connection)
+    {
+        let via: Vec<&str> = user
+            .identities
+            .iter()
+            .map(|i| i.connection.as_str())
+            .collect();
+        return Err(Stop::Failed(AppError::invalid_input(format!(
+            "{} already signs in through {} and has no password in \"{}\": a password-change link cannot invite them. Grant them access instead (existing-user policy `grant`)",
+            person.email,
+            via.join(", "),
+            inv.connection
+        ))));
+    }
+    current.existing = true;
+    ctx.set(person, current, PersonState::Existing, &outcome)
+}
+
+fn display_name(person: &Person) -> Option<String> {
+    crate::delivery::recipient(person).name
+}
+
+async fn create_user(
+    ctx: &Ctx,
+    person: &Person,
+    current: &mut Current,
+    planned: Option<String>,
+) -> Result<(), Stop> {
+    let planned = planned.unwrap_or_else(planned_user_id);
+    ctx.begin(&person.email, Step::CreateUser, Some(&planned))?;
+    let request = CreateUser {
+        connection: ctx.batch.invitation.connection.clone(),
+        email: person.email.clone(),
+        password: Some(throwaway_password()),
+        email_verified: Some(false),
+        verify_email: Some(false),
+        given_name: person.given_name.clone(),
+        family_name: person.family_name.clone(),
+        name: display_name(person),
+        user_id: Some(planned.clone()),
+        app_metadata: Some(ctx.metadata(person, "invited")),
+        user_metadata: (!person.user_metadata.is_empty()).then(|| person.user_metadata.clone()),
+        ..CreateUser::default()
+    };
+    match ctx.client.create_user(&request).await {
+        Ok(created) => {
+            if created.reconciled {
+                ctx.note(
+                    &person.email,
+                    "the answer was lost; found the user by email",
+                )?;
+            }
+            ctx.set(
+                person,
+                current,
+                PersonState::Created,
+                &Outcome {
+                    user_id: Some(&created.value.user_id),
+                    ..Outcome::default()
+                },
+            )
+        }
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            // Someone created them since the look-up: they are an existing user now.
+            let found = ctx.client.users_by_email(&person.email).await?;
+            let Some(user) = pick_existing(found, &ctx.batch.invitation.connection) else {
+                return Err(Stop::Failed(e.into()));
+            };
+            lock(&ctx.journal)
+                .abandon(ctx.id(), &person.email, "already created by someone else")
+                .map_err(Stop::Fatal)?;
+            existing_user(ctx, person, current, &user)
+        }
+        Err(e) => Err(Stop::Failed(e.into())),
+    }
+}
+
+async fn grant(
+    ctx: &Ctx,
+    person: &Person,
+    current: &mut Current,
+    roles: &[String],
+) -> Result<(), Stop> {
+    let user_id = current
+        .user_id
+        .clone()
+        .ok_or_else(|| Stop::Failed(AppError::internal("no user id to grant roles to")))?;
+    ctx.begin(&person.email, Step::GrantRoles, None)?;
+    if current.existing {
+        let status = match ctx.batch.invitation.existing {
+            ExistingPolicy::Grant => "granted",
+            _ => "invited",
+        };
+        let mut patch = UserPatch::new();
+        patch.insert(
+            "app_metadata".into(),
+            Value::Object(ctx.metadata(person, status)),
+        );
+        ctx.client.update_user(&user_id, &patch).await?;
+    }
+    ctx.client.assign_roles(&user_id, roles).await?;
+    ctx.set(
+        person,
+        current,
+        PersonState::RolesGranted,
+        &Outcome::default(),
+    )
+}
+
+fn with_hash(ticket: &str, hash: Option<&str>) -> String {
+    match hash
+        .map(|h| h.trim_start_matches('#'))
+        .filter(|h| !h.is_empty())
+    {
+        None => ticket.to_owned(),
+        Some(hash) => match ticket.strip_suffix('#') {
+            Some(base) => format!("{base}#{hash}"),
+            None if ticket.contains('#') => format!("{ticket}&{hash}"),
+            None => format!("{ticket}#{hash}"),
+        },
+    }
+}
+
+fn result_url(ctx: &Ctx, person: &Person, user_id: &str) -> Result<Option<String>, PersonFailure> {
+    let inv = &ctx.batch.invitation;
+    let Some(url) = &inv.result_url else {
+        return Ok(None);
+    };
+    if !inv.sign_result_url {
+        return Ok(Some(url.clone()));
+    }
+    let key = ctx
+        .signing_key
+        .as_ref()
+        .ok_or_else(|| AppError::new(ErrorCode::Keychain, "no signing key"))?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+    let claims = invitation_token::InvitationClaims {
+        sub: user_id.to_owned(),
+        email: person.email.to_lowercase(),
+        iss: invitation_token::ISSUER.into(),
+        batch: ctx.id().to_owned(),
+        iat: now,
+        exp: now + inv.ttl_secs,
+    };
+    let token = invitation_token::sign(&claims, key)?;
+    Ok(Some(invitation_token::with_token(url, &token)?))
+}
+
+async fn issue_ticket(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<(), Stop> {
+    let inv = &ctx.batch.invitation;
+    let user_id = current
+        .user_id
+        .clone()
+        .ok_or_else(|| Stop::Failed(AppError::internal("no user id to issue a ticket for")))?;
+    let result_url = result_url(ctx, person, &user_id)?;
+    ctx.begin(&person.email, Step::IssueTicket, None)?;
+    let issued_at = time::OffsetDateTime::now_utc();
+    let ticket = match inv.mode {
+        InviteMode::EmailVerification => {
+            ctx.client
+                .email_verification_ticket(&EmailVerificationTicket {
+                    user_id: user_id.clone(),
+                    result_url,
+                    client_id: inv.client_id.clone(),
+                    ttl_sec: Some(inv.ttl_secs),
+                    ..EmailVerificationTicket::default()
+                })
+                .await?
+        }
+        _ => {
+            ctx.client
+                .password_change_ticket(&PasswordChangeTicket {
+                    user_id: Some(user_id.clone()),
+                    result_url,
+                    client_id: inv.client_id.clone(),
+                    ttl_sec: Some(inv.ttl_secs),
+                    mark_email_as_verified: Some(inv.mark_email_as_verified),
+                    ..PasswordChangeTicket::default()
+                })
+                .await?
+        }
+    };
+    let expires_at = issued_at + time::Duration::seconds(inv.ttl_secs as i64);
+    let expires_text = iso(expires_at);
+    ctx.set(
+        person,
+        current,
+        PersonState::Ticketed,
+        &Outcome {
+            link_expires_at: Some(&expires_text),
+            ..Outcome::default()
+        },
+    )?;
+    current.link = Some(Link {
+        url: with_hash(&ticket.ticket, inv.hash_params.as_deref()),
+        expires_at,
+        ttl_seconds: inv.ttl_secs,
+    });
+    Ok(())
+}
+
+async fn invite_to_organization(
+    ctx: &Ctx,
+    person: &Person,
+    current: &mut Current,
+) -> Result<(), Stop> {
+    let inv = &ctx.batch.invitation;
+    let (Some(organization), Some(client_id)) = (&inv.organization_id, &inv.client_id) else {
+        return Err(Stop::Failed(AppError::invalid_input(
+            "organization invitations need the organization id and the application's client id",
+        )));
+    };
+    let roles = ctx.role_ids(person)?;
+    let auth0_sends = matches!(ctx.deliverer, Deliverer::Auth0);
+    ctx.begin(&person.email, Step::IssueTicket, None)?;
+    let invitation = ctx
+        .client
+        .invite_to_organization(
+            organization,
+            &CreateOrganizationInvitation {
+                inviter: Inviter {
+                    name: ctx.batch.message.organization.clone(),
+                },
+                invitee: Invitee {
+                    email: person.email.clone(),
+                },
+                client_id: client_id.clone(),
+                connection_id: ctx.connection_id.clone(),
+                app_metadata: Some(ctx.metadata(person, "invited")),
+                user_metadata: (!person.user_metadata.is_empty())
+                    .then(|| person.user_metadata.clone()),
+                ttl_sec: Some(inv.ttl_secs),
+                roles: (!roles.is_empty()).then_some(roles),
+                send_invitation_email: Some(auth0_sends),
+            },
+        )
+        .await?;
+    let expires_at = invitation
+        .expires_at
+        .as_deref()
+        .and_then(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .unwrap_or_else(|| {
+            time::OffsetDateTime::now_utc() + time::Duration::seconds(inv.ttl_secs as i64)
+        });
+    let expires_text = iso(expires_at);
+    ctx.set(
+        person,
+        current,
+        PersonState::Ticketed,
+        &Outcome {
+            link_expires_at: Some(&expires_text),
+            ..Outcome::default()
+        },
+    )?;
+    if auth0_sends {
+        return ctx.set(person, current, PersonState::Delivered, &Outcome::default());
+    }
+    let url = invitation.invitation_url.ok_or_else(|| {
+        Stop::Failed(AppError::internal(
+            "the tenant returned an invitation without its URL",
+        ))
+    })?;
+    current.link = Some(Link {
+        url,
+        expires_at,
+        ttl_seconds: inv.ttl_secs,
+    });
+    Ok(())
+}
+
+async fn deliver(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<(), Stop> {
+    let Some(link) = current.link.clone() else {
+        return Err(Stop::Failed(AppError::internal("no link to deliver")));
+    };
+    ctx.begin(&person.email, Step::SendMail, None)?;
+    match ctx.deliverer.deliver(person, &link).await {
+        Ok(deliver::Delivered::Now(detail)) => {
+            ctx.note(&person.email, &detail)?;
+            ctx.set(person, current, PersonState::Delivered, &Outcome::default())
+        }
+        Ok(deliver::Delivered::Deferred) => Ok(()),
+        Err(e) => Err(Stop::Failed(e)),
+    }
+}
+
+/// Writes the link export (if that is the delivery) and marks its people delivered.
+fn finish_links(ctx: &Ctx) -> Result<Option<PathBuf>, AppError> {
+    let written = match ctx.deliverer.flush() {
+        Ok(written) => written,
+        Err(error) => {
+            // Their links are lost with the file: they stay ticketed, and a resume issues new ones.
+            tracing::error!(message = %error.message, "could not write the link export");
+            return Err(error);
+        }
+    };
+    let Some((path, emails)) = written else {
+        return Ok(None);
+    };
+    for email in emails {
+        let Some(person) = ctx.people.get(&email.to_lowercase()) else {
+            continue;
+        };
+        let mut current = Current {
+            state: PersonState::Ticketed,
+            user_id: None,
+            existing: false,
+            link: None,
+        };
+        ctx.note(&email, &format!("link written to {}", path.display()))
+            .and_then(|()| {
+                ctx.set(
+                    person,
+                    &mut current,
+                    PersonState::Delivered,
+                    &Outcome::default(),
+                )
+            })
+            .map_err(|stop| match stop {
+                Stop::Failed(e) | Stop::Fatal(e) => e,
+                Stop::Cancelled => AppError::new(ErrorCode::Cancelled, "cancelled"),
+            })?;
+    }
+    Ok(Some(path))
+}
+
+/// Creates users through import jobs: look everyone up, then files of at most
+/// `import_file_bytes`, at most two jobs at once (Auth0's limit), each polled to its end and its
+/// errors mapped back to its people. People the jobs could not settle stay `pending` with their
+/// planned id, and the per-person pass finishes them.
+async fn bulk_create(
+    ctx: &Arc<Ctx>,
+    records: Vec<PersonRecord>,
+) -> Result<Vec<PersonRecord>, AppError> {
+    // 1. Look-ups, concurrently, to apply the existing-user policy.
+    let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
+    let mut lookups = JoinSet::new();
+    for record in records
+        .iter()
+        .filter(|r| r.state == PersonState::Pending && r.user_id.is_none())
+    {
+        let Some(person) = ctx.people.get(&record.email.to_lowercase()).cloned() else {
+            continue;
+        };
+        if !ctx.control.proceed().await {
+            break;
+        }
+        let permit = semaphore
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::internal("the worker pool closed"))?;
+        let ctx = ctx.clone();
+        lookups.spawn(async move {
+            let _permit = permit;
+            let mut current = Current {
+                state: PersonState::Pending,
+                user_id: None,
+                existing: false,
+                link: None,
+            };
+            let result = match ctx.client.users_by_email(&person.email).await {
+                Ok(found) => match pick_existing(found, &ctx.batch.invitation.connection) {
+                    Some(user) => existing_user(&ctx, &person, &mut current, &user).map(|()| None),
+                    None => Ok(Some(person.clone())),
+                },
+                Err(e) => Err(Stop::Failed(e.into())),
+            };
+            match result {
+                Ok(to_create) => Ok(to_create),
+                Err(Stop::Failed(e)) => {
+                    ctx.fail(&person, &mut current, &e)
+                        .map(|()| None)
+                        .map_err(|s| match s {
+                            Stop::Fatal(e) | Stop::Failed(e) => e,
+                            Stop::Cancelled => AppError::new(ErrorCode::Cancelled, "cancelled"),
+                        })
+                }
+                Err(Stop::Fatal(e)) => Err(e),
+                Err(Stop::Cancelled) => Ok(None),
+            }
+        });
+    }
+    let mut to_create: Vec<Person> = Vec::new();
+    while let Some(joined) = lookups.join_next().await {
+        let decided =
+            joined.map_err(|e| AppError::internal(format!("a worker stopped: {e}")))??;
+        to_create.extend(decided);
+    }
+    to_create.sort_by_key(|p| p.line);
+
+    // 2. Import files.
+    let mut files: Vec<(ImportChunk, Vec<u8>)> = Vec::new();
+    let mut chunk: Vec<(Person, String)> = Vec::new();
+    let mut body: Vec<u8> = b"[".to_vec();
+    for person in to_create {
+        let planned = planned_user_id();
+        let mut user = Map::new();
+        user.insert("email".into(), json!(person.email.to_lowercase()));
+        user.insert("email_verified".into(), json!(false));
+        user.insert("user_id".into(), json!(planned));
+        if let Some(v) = &person.given_name {
+            user.insert("given_name".into(), json!(v));
+        }
+        if let Some(v) = &person.family_name {
+            user.insert("family_name".into(), json!(v));
+        }
+        if let Some(v) = display_name(&person) {
+            user.insert("name".into(), json!(v));
+        }
+        user.insert(
+            "app_metadata".into(),
+            Value::Object(ctx.metadata(&person, "invited")),
+        );
+        if !person.user_metadata.is_empty() {
+            user.insert(
+                "user_metadata".into(),
+                Value::Object(person.user_metadata.clone()),
+            );
+        }
+        let encoded = serde_json::to_vec(&Value::Object(user))
+            .map_err(|e| AppError::internal(format!("could not encode an import row: {e}")))?;
+        if encoded.len() + 2 > ctx.options.import_file_bytes {
+            // One person alone too large for a file: the per-person pass creates them.
+            continue;
+        }
+        if !chunk.is_empty() && body.len() + 1 + encoded.len() + 1 > ctx.options.import_file_bytes {
+            body.push(b']');
+            files.push((
+                std::mem::take(&mut chunk),
+                std::mem::replace(&mut body, b"[".to_vec()),
+            ));
+        }
+        if !chunk.is_empty() {
+            body.push(b',');
+        }
+        body.extend_from_slice(&encoded);
+        chunk.push((person, planned));
+    }
+    if !chunk.is_empty() {
+        body.push(b']');
+        files.push((chunk, body));
+    }
+
+    // 3. Jobs, two at a time.
+    let jobs_at_once = Arc::new(Semaphore::new(2));
+    let mut jobs = JoinSet::new();
+    for (number, (chunk, body)) in files.into_iter().enumerate() {
+        if !ctx.control.proceed().await {
+            break;
+        }
+        let permit = jobs_at_once
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::internal("the job pool closed"))?;
+        let ctx = ctx.clone();
+        jobs.spawn(async move {
+            let _permit = permit;
+            import_file(&ctx, number + 1, chunk, body).await
+        });
+    }
+    while let Some(joined) = jobs.join_next().await {
+        joined.map_err(|e| AppError::internal(format!("an import worker stopped: {e}")))??;
+    }
+    lock(&ctx.journal).people(ctx.id())
+}
+
+/// The people of one import file, each with their planned user id.
+type ImportChunk = Vec<(Person, String)>;
+
+async fn import_file(
+    ctx: &Ctx,
+    number: usize,
+    chunk: ImportChunk,
+    body: Vec<u8>,
+) -> Result<(), AppError> {
+    let intents: Vec<(&str, Option<&str>)> = chunk
+        .iter()
+        .map(|(p, id)| (p.email.as_str(), Some(id.as_str())))
+        .collect();
+    lock(&ctx.journal).begin_many(ctx.id(), &intents, Step::CreateUser)?;
+    let connection_id = ctx
+        .connection_id
+        .clone()
+        .ok_or_else(|| AppError::internal("no connection id for the import"))?;
+    let form = ImportUsers {
+        connection_id,
+        upsert: false,
+        external_id: Some(format!("{}-{number}", ctx.id())),
+        send_completion_email: false,
+    };
+    let job = match ctx.client.import_users(&form, body).await {
+        Ok(job) => job,
+        Err(e) => {
+            // The job may or may not exist: its people keep their open intents and planned ids,
+            // and the per-person pass looks for each before creating them.
+            tracing::warn!(error = %e, "an import job could not be started; creating its people one by one");
+            return Ok(());
+        }
+    };
+    let mut job = job;
+    loop {
+        ctx.emit(RunEvent::Job {
+            batch_id: ctx.id().to_owned(),
+            job_id: job.id.clone(),
+            status: job.status.clone(),
+            people: chunk.len() as u64,
+        });
+        if job.status == "completed" || job.status == "failed" {
+            break;
+        }
+        if ctx.control.is_cancelled() {
+            return Ok(());
+        }
+        tokio::time::sleep(ctx.options.job_poll).await;
+        job = match ctx.client.job(&job.id).await {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::warn!(error = %e, "an import job could not be polled; its people are checked one by one");
+                return Ok(());
+            }
+        };
+    }
+    if job.status == "failed" {
+        tracing::warn!(job = %job.id, "an import job failed; its people are checked one by one");
+        return Ok(());
+    }
+    let errors = ctx.client.job_errors(&job.id).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not read an import job's errors; its people are checked one by one");
+        Vec::new()
+    });
+    let mut failed: HashMap<String, String> = HashMap::new();
+    for error in errors {
+        let Some(email) = error.user.get("email").and_then(Value::as_str) else {
+            continue;
+        };
+        let detail = error
+            .errors
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        failed.insert(email.to_lowercase(), detail);
+    }
+    for (person, planned) in &chunk {
+        let mut current = Current {
+            state: PersonState::Pending,
+            user_id: Some(planned.clone()),
+            existing: false,
+            link: None,
+        };
+        let settled = match failed.get(&person.email.to_lowercase()) {
+            // Settled by the per-person pass: a duplicate is looked up there, other problems are
+            // the person's (their data).
+            Some(detail) if detail.contains("DUPLICATED_USER") => Ok(()),
+            Some(detail) => ctx.fail(
+                person,
+                &mut current,
+                &AppError::invalid_input(format!("the import job refused this person: {detail}")),
+            ),
+            None => ctx.set(
+                person,
+                &mut current,
+                PersonState::Created,
+                &Outcome {
+                    user_id: Some(&format!("auth0|{planned}")),
+                    ..Outcome::default()
+                },
+            ),
+        };
+        match settled {
+            Ok(()) | Err(Stop::Cancelled) => {}
+            Err(Stop::Fatal(e) | Stop::Failed(e)) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+async fn progress_ticker(ctx: Arc<Ctx>, total: u64) {
+    let mut window = VecDeque::new();
+    loop {
+        emit_progress(&ctx, total, &mut window);
+        tokio::time::sleep(ctx.options.progress_every).await;
+    }
+}
+
+fn emit_progress(ctx: &Ctx, total: u64, window: &mut VecDeque<(Instant, u64)>) {
+    let done = ctx.done();
+    let now = Instant::now();
+    window.push_back((now, done));
+    while window
+        .front()
+        .is_some_and(|(at, _)| now.duration_since(*at) > Duration::from_secs(5))
+    {
+        window.pop_front();
+    }
+    let people_per_sec = match window.front() {
+        Some((at, first)) if now.duration_since(*at) > Duration::from_millis(500) => {
+            done.saturating_sub(*first) as f64 / now.duration_since(*at).as_secs_f64()
+        }
+        _ => 0.0,
+    };
+    let remaining = total.saturating_sub(done);
+    let rate = ctx.client.rate();
+    ctx.emit(RunEvent::Progress(Progress {
+        batch_id: ctx.id().to_owned(),
+        total,
+        done,
+        counts: ctx.counts_by_name(),
+        people_per_sec,
+        eta_secs: (people_per_sec > 0.0).then(|| remaining as f64 / people_per_sec),
+        api_limit: rate.limit,
+        api_remaining: rate.remaining,
+        api_requests: ctx.client.stats.requests.load(Ordering::Relaxed),
+        rate_limited: ctx.client.stats.rate_limited.load(Ordering::Relaxed),
+        paused: ctx.control.is_paused(),
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_parameters_go_after_the_tickets_hash() {
+        let t = "https://t.example/u/reset-password?ticket=abc#";
+        assert_eq!(with_hash(t, None), t);
+        assert_eq!(
+            with_hash(t, Some("type=invite")),
+            "https://t.example/u/reset-password?ticket=abc#type=invite"
+        );
+        assert_eq!(
+            with_hash("https://t.example/x?ticket=abc", Some("#type=invite")),
+            "https://t.example/x?ticket=abc#type=invite"
+        );
+        assert_eq!(
+            with_hash("https://t.example/x?ticket=abc#a=1", Some("type=invite")),
+            "https://t.example/x?ticket=abc#a=1&type=invite"
+        );
+    }
+
+    #[test]
+    fn batch_ids_sort_by_time_and_differ() {
+        let a = new_batch_id();
+        let b = new_batch_id();
+        assert_ne!(a, b);
+        assert!(a.starts_with("b-20"), "{a}");
+        assert_eq!(throwaway_password().expose_len(), 32);
+    }
+
+    trait ExposeLen {
+        fn expose_len(&self) -> usize;
+    }
+    impl ExposeLen for SecretString {
+        fn expose_len(&self) -> usize {
+            use invite_desk_auth0::ExposeSecret;
+            self.expose_secret().len()
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Per-person results of a batch, from the journal, and their export as CSV or JSON. The export is a
+//! record an admin keeps: it has no link (links are bearer secrets and never stored) and every cell a
+//! spreadsheet would run as a formula is neutralized.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::AppError;
+use crate::journal::{PersonRecord, PersonState};
+
+/// The outcome scripts branch on (`--results` CSV `status` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultStatus {
+    /// Ticket issued and the invitation delivered (sent, written, exported).
+    Invited,
+    /// Already in the tenant; the policy said skip.
+    Skipped,
+    /// Already in the tenant; roles/metadata granted, no invitation.
+    Granted,
+    /// Anything else: an error, a mail that may not have gone out, or not run yet.
+    Failed,
+}
+
+impl ResultStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultStatus::Invited => "invited",
+            ResultStatus::Skipped => "skipped",
+            ResultStatus::Granted => "granted",
+            ResultStatus::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonResult {
+    pub email: String,
+    pub status: ResultStatus,
+    pub user_id: Option<String>,
+    /// A human explanation when `status` is `failed`.
+    pub error: Option<String>,
+    pub error_code: Option<String>,
+    pub line: u64,
+    /// The journal's state (finer than `status`).
+    pub state: PersonState,
+    pub link_expires_at: Option<String>,
+}
+
+/// Error code of a mail whose sending was interrupted: it may have arrived.
+pub const UNCONFIRMED_CODE: &str = "delivery_unconfirmed";
+/// Error code of a person the run stopped before finishing.
+pub const NOT_FINISHED_CODE: &str = "not_finished";
+
+pub fn person_result(record: &PersonRecord) -> PersonResult {
+    let (status, error_code, error) = match record.state {
+        PersonState::Delivered => (ResultStatus::Invited, None, None),
+        PersonState::Skipped => (ResultStatus::Skipped, None, None),
+        PersonState::Granted => (ResultStatus::Granted, None, None),
+        PersonState::Failed | PersonState::Unconfirmed => (
+            ResultStatus::Failed,
+            record.error_code.clone(),
+            record.error_message.clone(),
+        ),
+        _ => (
+            ResultStatus::Failed,
+            Some(NOT_FINISHED_CODE.to_owned()),
+            Some(format!(
+                "not finished (stopped at \"{}\"): resume the batch",
+                record.state.as_str()
+            )),
+        ),
+    };
+    PersonResult {
+        email: record.email.clone(),
+        status,
+        user_id: record.user_id.clone(),
+        error,
+        error_code,
+        line: record.line,
+        state: record.state,
+        link_expires_at: record.link_expires_at.clone(),
+    }
+}
+
+/// Prefixes a cell a spreadsheet would evaluate as a formula with `'`.
+fn cell(text: &str) -> String {
+    invite_desk_mail::links::neutralize(text).into_owned()
+}
+
+/// The CSV columns, in order. Scripts rely on the first four.
+pub const CSV_HEADER: [&str; 8] = [
+    "email",
+    "status",
+    "user_id",
+    "error",
+    "error_code",
+    "state",
+    "line",
+    "link_expires_at",
+];
+
+/// Writes the results as CSV (`.csv`) or a JSON array (`.json`), atomically.
+pub fn write_results(path: &Path, results: &[PersonResult]) -> Result<(), AppError> {
+    let io = |e: &dyn std::fmt::Display| {
+        AppError::new(
+            crate::ErrorCode::Io,
+            format!("could not write the results to {}: {e}", path.display()),
+        )
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(&e))?;
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json {
+        let text = serde_json::to_string_pretty(results).map_err(|e| io(&e))?;
+        temp.write_all(text.as_bytes()).map_err(|e| io(&e))?;
+    } else {
+        let mut writer = csv::Writer::from_writer(&mut temp);
+        writer.write_record(CSV_HEADER).map_err(|e| io(&e))?;
+        for r in results {
+            writer
+                .write_record([
+                    cell(&r.email),
+                    r.status.as_str().to_owned(),
+                    cell(r.user_id.as_deref().unwrap_or_default()),
+                    cell(r.error.as_deref().unwrap_or_default()),
+                    r.error_code.clone().unwrap_or_default(),
+                    r.state.as_str().to_owned(),
+                    r.line.to_string(),
+                    r.link_expires_at.clone().unwrap_or_default(),
+                ])
+                .map_err(|e| io(&e))?;
+        }
+        writer.flush().map_err(|e| io(&e))?;
+    }
+    temp.as_file().sync_all().map_err(|e| io(&e))?;
+    temp.persist(path).map_err(|e| io(&e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(email: &str, state: PersonState) -> PersonRecord {
+        PersonRecord {
+            line: 2,
+            email: email.into(),
+            state,
+            user_id: Some("auth0|1".into()),
+            link_expires_at: None,
+            open_intent: None,
+            error_code: Some("invalid_input".into()),
+            error_message: Some("=HYPERLINK(\"http://evil\")".into()),
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_contract_and_cells_are_formula_safe() {
+        let results: Vec<PersonResult> = [
+            record("a@example.com", PersonState::Delivered),
+            record("b@example.com", PersonState::Skipped),
+            record("c@example.com", PersonState::Granted),
+            record("d@example.com", PersonState::Failed),
+            record("e@example.com", PersonState::Unconfirmed),
+            record("f@example.com", PersonState::Ticketed),
+        ]
+        .iter()
+        .map(person_result)
+        .collect();
+        let statuses: Vec<&str> = results.iter().map(|r| r.status.as_str()).collect();
+        assert_eq!(
+            statuses,
+            [
+                "invited", "skipped", "granted", "failed", "failed", "failed"
+            ]
+        );
+        assert_eq!(results[5].error_code.as_deref(), Some(NOT_FINISHED_CODE));
+
+        let dir = tempfile::tempdir().unwrap();
+        let csv_path = dir.path().join("results.csv");
+        write_results(&csv_path, &results).unwrap();
+        let text = std::fs::read_to_string(&csv_path).unwrap();
+        assert!(text.starts_with("email,status,user_id,error,"), "{text}");
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        assert!(!text.contains(",=HYPERLINK"), "{text}");
+
+        let json_path = dir.path().join("results.json");
+        write_results(&json_path, &results).unwrap();
+        let parsed: Vec<PersonResult> =
+            serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+        assert_eq!(parsed, results);
+    }
+}
