@@ -16,36 +16,33 @@ use invite_desk_mail::smtp::SmtpSettings;
 pub struct MessageArgs {
     /// Template file (TOML with subject, html and text); the built-in invitation by default.
     #[arg(long, value_name = "FILE")]
-    template: Option<PathBuf>,
+    pub(crate) template: Option<PathBuf>,
     /// The application people are invited to.
     #[arg(long, default_value = "our application", value_name = "NAME")]
-    app_name: String,
+    pub(crate) app_name: String,
     /// Who invites them (shown in the message).
     #[arg(long, default_value = "Your administrator", value_name = "NAME")]
-    organization: String,
+    pub(crate) organization: String,
     /// Where to ask for a new invitation when the link has expired.
     #[arg(long, default_value = "your administrator", value_name = "CONTACT")]
-    support: String,
+    pub(crate) support: String,
     /// How the link's expiry date is written.
     #[arg(long, value_enum, default_value_t = DateFormatArg::Iso)]
-    date_format: DateFormatArg,
+    pub(crate) date_format: DateFormatArg,
     /// How long the link stays valid (7d, 48h, …).
     #[arg(long, default_value = "7d", value_name = "DURATION")]
-    ttl: String,
-    /// The sender, e.g. "Acme IT <it@acme.example>".
-    #[arg(
-        long,
-        default_value = "Invite Desk <invites@invite-desk.invalid>",
-        value_name = "ADDR"
-    )]
-    from: String,
+    pub(crate) ttl: String,
+    /// The sender, e.g. "Acme IT <it@acme.example>" (default: the profile's sender, else a
+    /// placeholder address).
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) from: Option<String>,
     /// Optional Reply-To address.
     #[arg(long, value_name = "ADDR")]
-    reply_to: Option<String>,
+    pub(crate) reply_to: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-enum DateFormatArg {
+pub(crate) enum DateFormatArg {
     Iso,
     DayMonthYear,
     MonthDayYear,
@@ -77,7 +74,7 @@ fn mailbox(text: &str) -> Result<Mailbox, AppError> {
 }
 
 impl MessageArgs {
-    fn prepare(&self) -> Result<Prepared, AppError> {
+    pub(crate) fn template_set(&self) -> Result<TemplateSet, AppError> {
         let set = match &self.template {
             Some(path) => {
                 let text =
@@ -86,16 +83,31 @@ impl MessageArgs {
             }
             None => TemplateSet::builtin(),
         };
+        // Checked now, so a bad template stops the command before anything happens.
+        CompiledTemplates::compile(&set)?;
+        Ok(set)
+    }
+
+    pub(crate) fn settings(&self) -> MessageSettings {
+        MessageSettings {
+            app_name: self.app_name.clone(),
+            organization: self.organization.clone(),
+            support_contact: self.support.clone(),
+            date_format: self.date_format.into(),
+        }
+    }
+
+    fn prepare(&self) -> Result<Prepared, AppError> {
+        let set = self.template_set()?;
         Ok(Prepared {
             templates: CompiledTemplates::compile(&set)?,
-            settings: MessageSettings {
-                app_name: self.app_name.clone(),
-                organization: self.organization.clone(),
-                support_contact: self.support.clone(),
-                date_format: self.date_format.into(),
-            },
+            settings: self.settings(),
             sender: Sender {
-                from: mailbox(&self.from)?,
+                from: mailbox(
+                    self.from
+                        .as_deref()
+                        .unwrap_or(invite_desk_engine::run::deliver::PLACEHOLDER_SENDER),
+                )?,
                 reply_to: self.reply_to.as_deref().map(mailbox).transpose()?,
             },
             ttl: duration::parse_duration_secs(&self.ttl)?,

@@ -6,10 +6,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use invite_desk_engine::{AppError, about, paths::AppPaths};
 
+mod batch;
 mod mail;
+mod profile;
 mod roster_check;
 mod sandbox;
 mod secret;
+mod tenant;
 
 /// Exit code for setup errors: bad flags, unreadable input, missing credentials.
 const EXIT_SETUP_ERROR: u8 = 2;
@@ -36,6 +39,25 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Invite the people of a list (or a saved batch file) into a tenant: create, ticket, grant,
+    /// deliver, every step journaled. Exit 0 all well, 1 some failed, 2 setup error, 3 interrupted.
+    Run(Box<batch::RunArgs>),
+    /// Continue a batch that stopped (crash, Ctrl-C, closed laptop) without repeating anything done.
+    Resume(batch::ResumeArgs),
+    /// The batches in the journal, newest first (`--json`: an array of objects with "id" and "status").
+    History {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One batch and every person's result.
+    Show(batch::ShowArgs),
+    /// Where one person stands: their account in the tenant and every invitation from this machine.
+    Lookup(batch::LookupArgs),
+    /// A new link and a new invitation for one person, with the settings of their last batch.
+    Resend(batch::ResendArgs),
+    /// Saved tenants (domain, client id, defaults); their secrets are kept by `secret`.
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
     /// Serve the sandbox tenant: a simulated Auth0 tenant on loopback, for trying Invite Desk and for
     /// tests. Prints its base URL and credentials, then serves until interrupted.
     Sandbox(sandbox::SandboxArgs),
@@ -115,6 +137,25 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
         }
         Command::Sandbox(args) => {
             sandbox::run(args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run(args) => Ok(ExitCode::from(batch::run(*args, &paths)?)),
+        Command::Resume(args) => Ok(ExitCode::from(batch::resume(args, &paths)?)),
+        Command::History { json } => {
+            batch::history(json, &paths)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show(args) => {
+            batch::show(args, &paths)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lookup(args) => {
+            batch::lookup(args, &paths)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Resend(args) => Ok(ExitCode::from(batch::resend(args, &paths)?)),
+        Command::Profile(command) => {
+            profile::run(command, &paths)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Roster(RosterCommand::Check { file, sheet, json }) => {

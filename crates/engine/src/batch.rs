@@ -52,7 +52,12 @@ pub enum Delivery {
         reply_to: Option<String>,
     },
     /// Write one `.eml` per person into a folder.
-    Outbox { dir: String },
+    Outbox {
+        dir: String,
+        /// The sender written in each message (a placeholder address when absent).
+        #[serde(default)]
+        from: Option<String>,
+    },
     /// Write a CSV of links (bearer secrets: only where the admin asks for it).
     ExportLinks { file: String },
     /// Auth0 sends the organization invitation itself.
@@ -544,7 +549,10 @@ mod tests {
         );
         let mut reinvite = b;
         reinvite.invitation.existing = ExistingPolicy::Reinvite;
-        reinvite.delivery = Delivery::Outbox { dir: "out".into() };
+        reinvite.delivery = Delivery::Outbox {
+            dir: "out".into(),
+            from: None,
+        };
         assert_eq!(
             plan(&reinvite, Some(&known), RATE).people[1].steps,
             [

@@ -49,6 +49,39 @@ pub fn typescript() -> String {
         declare::<Person>(&cfg, &mut out);
         declare::<RosterReport>(&cfg, &mut out);
     }
+    {
+        use crate::batch::*;
+        declare::<InviteMode>(&cfg, &mut out);
+        declare::<ExistingPolicy>(&cfg, &mut out);
+        declare::<Delivery>(&cfg, &mut out);
+        declare::<InvitationSettings>(&cfg, &mut out);
+        declare::<BatchFile>(&cfg, &mut out);
+        declare::<PlannedStep>(&cfg, &mut out);
+        declare::<PersonPlan>(&cfg, &mut out);
+        declare::<Plan>(&cfg, &mut out);
+    }
+    {
+        use crate::journal::*;
+        declare::<PersonState>(&cfg, &mut out);
+        declare::<Step>(&cfg, &mut out);
+        declare::<PersonRecord>(&cfg, &mut out);
+        declare::<BatchSummary>(&cfg, &mut out);
+        declare::<PersonHistory>(&cfg, &mut out);
+    }
+    {
+        use crate::run::events::*;
+        use crate::run::results::*;
+        declare::<ResultStatus>(&cfg, &mut out);
+        declare::<PersonResult>(&cfg, &mut out);
+        declare::<Progress>(&cfg, &mut out);
+        declare::<RunEvent>(&cfg, &mut out);
+    }
+    {
+        declare::<crate::profiles::Profile>(&cfg, &mut out);
+        use crate::support::*;
+        declare::<TenantAccount>(&cfg, &mut out);
+        declare::<Lookup>(&cfg, &mut out);
+    }
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

@@ -11,9 +11,11 @@ pub mod error;
 pub mod journal;
 pub mod logging;
 pub mod paths;
+pub mod profiles;
 pub mod roster;
 pub mod run;
 pub mod secrets;
+pub mod support;
 pub mod template;
 
 pub use error::{AppError, ErrorCode};

@@ -129,7 +129,7 @@ fn deliverer(batch: &BatchFile) -> Deliverer {
                 message: message(),
             }
         }
-        Delivery::Outbox { dir } => Deliverer::Outbox {
+        Delivery::Outbox { dir, .. } => Deliverer::Outbox {
             dir: dir.into(),
             message: message(),
         },
@@ -625,6 +625,7 @@ async fn import_errors_are_mapped_back_to_their_people() {
         list,
         Delivery::Outbox {
             dir: dir.path().join("outbox").to_string_lossy().into_owned(),
+            from: None,
         },
     );
     harness.record(&b, &sb);

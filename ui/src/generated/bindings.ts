@@ -140,3 +140,187 @@ people: Array<Person>,
  * Errors and warnings, in input order.
  */
 problems: Array<Problem>, source: SourceInfo, };
+
+export type InviteMode = "password-change" | "email-verification" | "organization";
+
+/**
+ * What happens to people who already have an account.
+ */
+export type ExistingPolicy = "skip" | "reinvite" | "grant";
+
+export type Delivery = { "kind": "smtp", url: string, from: string, reply_to: string | null, } | { "kind": "outbox", dir: string, 
+/**
+ * The sender written in each message (a placeholder address when absent).
+ */
+from: string | null, } | { "kind": "export-links", file: string, } | { "kind": "auth0" };
+
+export type InvitationSettings = { mode: InviteMode, 
+/**
+ * The database connection's name.
+ */
+connection: string, ttl_secs: number, 
+/**
+ * Where the ticket leads after use (classic login); exclusive with `client_id`.
+ */
+result_url: string | null, 
+/**
+ * The application whose login follows the ticket (new Universal Login).
+ */
+client_id: string | null, organization_id: string | null, mark_email_as_verified: boolean, 
+/**
+ * Appended after the ticket's `#`, e.g. `type=invite&app=Portal`.
+ */
+hash_params: string | null, 
+/**
+ * Role names, granted to everyone (on top of each person's own roles).
+ */
+roles: Array<string>, 
+/**
+ * Stamped on every user's app_metadata.
+ */
+app_metadata: Record<string, unknown>, existing: ExistingPolicy, 
+/**
+ * Append a signed invitation token (HS256 JWT: user id, email, expiry) to `result_url`, so the
+ * application the link leads to can check who arrives. The key is the profile's signing key in
+ * the keychain, never in this file.
+ */
+sign_result_url: boolean, };
+
+export type BatchFile = { format: string, version: number, id: string, created_at: string, name: string | null, people: Array<Person>, invitation: InvitationSettings, message: MessageSettings, template: TemplateSet, delivery: Delivery, };
+
+/**
+ * One step of a person's plan.
+ */
+export type PlannedStep = "look_up" | "skip" | "create_user" | "update_metadata" | "grant_roles" | "issue_ticket" | "invite_to_organization" | "send_mail" | "write_eml" | "export_link";
+
+export type PersonPlan = { line: number, email: string, existing: boolean, steps: Array<PlannedStep>, };
+
+export type Plan = { people: Array<PersonPlan>, to_create: number, existing: number, skipped: number, messages: number, api_calls: number, 
+/**
+ * At the tenant's rate: the burst first, the rest at the sustained rate.
+ */
+estimated_secs: number, };
+
+/**
+ * Where a person stands. `pending → (skipped | existing | created) → roles_granted → ticketed →
+ * delivered`, `existing → roles_granted → granted` for grant-only, or `failed` from any step.
+ * `unconfirmed` is where a mail whose sending was interrupted ends: it may have been sent, so it is
+ * never re-sent silently; the admin decides (resend).
+ */
+export type PersonState = "pending" | "skipped" | "existing" | "created" | "roles_granted" | "ticketed" | "delivered" | "granted" | "unconfirmed" | "failed";
+
+/**
+ * The external writes that are journaled as intents before they happen.
+ */
+export type Step = "create_user" | "grant_roles" | "issue_ticket" | "send_mail";
+
+/**
+ * One person's row.
+ */
+export type PersonRecord = { line: number, email: string, state: PersonState, user_id: string | null, link_expires_at: string | null, 
+/**
+ * A step begun and not finished when the run stopped: it may or may not have happened.
+ */
+open_intent: Step | null, error_code: string | null, error_message: string | null, };
+
+/**
+ * A batch as the journal lists it.
+ */
+export type BatchSummary = { id: string, created_at: string, 
+/**
+ * `prepared`, `running`, `interrupted`, `cancelled`, `finished`.
+ */
+status: string, name: string | null, total: number, 
+/**
+ * People per state (states with nobody are left out).
+ */
+counts: Partial<Record<PersonState, number>>, };
+
+/**
+ * One past invitation of a person, for look-ups.
+ */
+export type PersonHistory = { batch_id: string, batch_created_at: string, record: PersonRecord, 
+/**
+ * `(at, kind, detail)`, oldest first.
+ */
+events: Array<[string, string, string]>, };
+
+/**
+ * The outcome scripts branch on (`--results` CSV `status` column).
+ */
+export type ResultStatus = "invited" | "skipped" | "granted" | "failed";
+
+export type PersonResult = { email: string, status: ResultStatus, user_id: string | null, 
+/**
+ * A human explanation when `status` is `failed`.
+ */
+error: string | null, error_code: string | null, line: number, 
+/**
+ * The journal's state (finer than `status`).
+ */
+state: PersonState, link_expires_at: string | null, };
+
+export type Progress = { batch_id: string, total: number, 
+/**
+ * People in a final state.
+ */
+done: number, 
+/**
+ * People per state (states with nobody are left out).
+ */
+counts: Partial<Record<PersonState, number>>, 
+/**
+ * People finished per second over the last few seconds.
+ */
+people_per_sec: number, 
+/**
+ * Seconds until everyone is done at the current pace; `null` until there is a pace.
+ */
+eta_secs: number | null, 
+/**
+ * The tenant's rate limit as last reported, and how much of it is left.
+ */
+api_limit: number | null, api_remaining: number | null, api_requests: number, rate_limited: number, paused: boolean, };
+
+export type RunEvent = { "event": "started", batch_id: string, total: number, 
+/**
+ * How users are created: `individual` or `bulk` (import jobs).
+ */
+creation: string, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: string | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, status: string, counts: { [key in string]: number }, failed: number, elapsed_secs: number, };
+
+export type Profile = { name: string, 
+/**
+ * Tenant host name (`acme.eu.auth0.com`), or a loopback URL for the sandbox.
+ */
+domain: string, client_id: string, 
+/**
+ * The database connection invitations create users in.
+ */
+connection: string | null, smtp_url: string | null, 
+/**
+ * The sender, e.g. `Acme IT <it@acme.example>`.
+ */
+from: string | null, 
+/**
+ * Runs against a production profile ask for confirmation.
+ */
+production: boolean, };
+
+/**
+ * One account with this address in the tenant.
+ */
+export type TenantAccount = { user_id: string, connections: Array<string>, created_at: string | null, email_verified: boolean | null, logins_count: number | null, last_login: string | null, blocked: boolean | null, 
+/**
+ * `app_metadata.invitation` as the last invitation stamped it (status, batch_id, at).
+ */
+invitation: unknown, };
+
+export type Lookup = { email: string, 
+/**
+ * `None` when the tenant was not asked (no credentials).
+ */
+tenant: Array<TenantAccount> | null, 
+/**
+ * Past invitations from the journal, newest first.
+ */
+history: Array<PersonHistory>, };

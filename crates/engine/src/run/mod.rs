@@ -191,11 +191,15 @@ fn throwaway_password() -> SecretString {
 }
 
 fn now_iso() -> String {
-    crate::template::DateFormat::Iso.format(time::OffsetDateTime::now_utc())
+    iso(time::OffsetDateTime::now_utc())
 }
 
-fn iso(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
+/// RFC 3339 in UTC, as the journal and the results write times.
+pub fn iso(at: time::OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
         .unwrap_or_default()
 }
 

@@ -1,0 +1,85 @@
+//! `invite-desk profile`: saved tenants (the non-secret part; secrets go to `invite-desk secret`).
+
+use clap::Subcommand;
+use invite_desk_engine::AppError;
+use invite_desk_engine::paths::AppPaths;
+use invite_desk_engine::profiles::{Profile, ProfileStore};
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// Add or replace a profile.
+    Set {
+        name: String,
+        #[arg(long, value_name = "DOMAIN")]
+        domain: String,
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// The database connection users are created in.
+        #[arg(long, value_name = "NAME")]
+        connection: Option<String>,
+        #[arg(long, value_name = "URL")]
+        smtp_url: Option<String>,
+        /// The sender of invitations.
+        #[arg(long, value_name = "ADDR")]
+        from: Option<String>,
+        /// Mark the profile as production (the app asks before running against it).
+        #[arg(long)]
+        production: bool,
+    },
+    /// List the profiles (`--json`: an array of profiles).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a profile and its keychain entries.
+    Delete { name: String },
+}
+
+pub fn run(command: ProfileCommand, paths: &AppPaths) -> Result<(), AppError> {
+    let store = ProfileStore::in_data_dir(&paths.data_dir);
+    match command {
+        ProfileCommand::Set {
+            name,
+            domain,
+            client_id,
+            connection,
+            smtp_url,
+            from,
+            production,
+        } => {
+            store.save(&Profile {
+                name: name.clone(),
+                domain,
+                client_id,
+                connection,
+                smtp_url,
+                from,
+                production,
+            })?;
+            println!("saved profile {name}");
+        }
+        ProfileCommand::List { json } => {
+            let profiles = store.list()?;
+            if json {
+                crate::print_json(&profiles)?;
+            } else {
+                for p in profiles {
+                    let marker = if p.production { " [production]" } else { "" };
+                    println!("{}{marker}\t{}\t{}", p.name, p.domain, p.client_id);
+                }
+            }
+        }
+        ProfileCommand::Delete { name } => {
+            let removed = store.delete(&name)?;
+            for kind in invite_desk_engine::secrets::SecretKind::ALL {
+                invite_desk_engine::secrets::delete(&name, kind)?;
+            }
+            if removed {
+                println!("deleted profile {name}");
+            } else {
+                println!("no profile named {name}; its keychain entries (if any) were removed");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,435 @@
+//! `invite-desk run | resume | history | show | lookup | resend` as scripts use them, against the
+//! sandbox tenant (served in this test process, checked through its inspection API) and a real SMTP
+//! server on loopback; and the crash test: the CLI killed with SIGKILL at random moments and resumed
+//! until the batch is done, with nobody created twice, mailed twice, or left without a final state.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use invite_desk_testkit::{SmtpOptions, SmtpServer};
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+
+const DB: &str = "Username-Password-Authentication";
+
+struct World {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Sandbox,
+    smtp: SmtpServer,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new(config: SandboxConfig) -> World {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sandbox = runtime
+            .block_on(Sandbox::start(
+                config,
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ))
+            .unwrap();
+        World {
+            runtime,
+            sandbox,
+            smtp: SmtpServer::start(SmtpOptions::default()),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_invite-desk"));
+        command
+            .args(args)
+            .env("INVITE_DESK_DATA_DIR", self.dir.path().join("data"))
+            .env("AUTH0_DOMAIN", self.sandbox.base_url())
+            .env("AUTH0_CLIENT_ID", &self.sandbox.config().client_id)
+            .env("AUTH0_CLIENT_SECRET", &self.sandbox.config().client_secret)
+            .env_remove("SMTP_PASSWORD");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn people_file(&self, n: usize, extra: &str) -> PathBuf {
+        let mut text = String::from("Email;First name;Last name\n");
+        for i in 0..n {
+            text.push_str(&format!("person{i:03}@example.com;Given{i};Family\n"));
+        }
+        text.push_str(extra);
+        let path = self.path("people.csv");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn users_per_email(&self) -> HashMap<String, usize> {
+        let mut out = HashMap::new();
+        for u in self.sandbox.users() {
+            *out.entry(u["email"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+        out
+    }
+
+    fn mails_per_recipient(&self) -> HashMap<String, usize> {
+        let mut out = HashMap::new();
+        for raw in self.smtp.messages() {
+            let parsed = mailparse::parse_mail(&raw).unwrap();
+            let to = parsed
+                .headers
+                .iter()
+                .find(|h| h.get_key().eq_ignore_ascii_case("to"))
+                .unwrap()
+                .get_value();
+            let address = to
+                .rsplit('<')
+                .next()
+                .unwrap()
+                .trim_end_matches('>')
+                .trim()
+                .to_lowercase();
+            *out.entry(address).or_default() += 1;
+        }
+        out
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn read_results(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn run_invites_a_list_and_keeps_the_contract() {
+    let world = World::new(SandboxConfig::default());
+    let people = world.people_file(5, "not-an-address;Bad;Row\n");
+    let results = world.path("results.csv");
+    let smtp_url = world.smtp.url();
+    let out = world.run(&[
+        "run",
+        people.to_str().unwrap(),
+        "--connection",
+        DB,
+        "--smtp-url",
+        &smtp_url,
+        "--from",
+        "IT <it@example.com>",
+        "--results",
+        results.to_str().unwrap(),
+        "--hash-params",
+        "type=invite",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one row failed: {}",
+        stderr(&out)
+    );
+    let events: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"rejected"));
+    assert!(kinds.contains(&"started") && kinds.contains(&"person") && kinds.contains(&"progress"));
+    assert_eq!(kinds.last(), Some(&"finished"));
+    let finished = events.last().unwrap();
+    assert_eq!(finished["counts"]["delivered"], 5);
+    let batch_id = finished["batch_id"].as_str().unwrap().to_owned();
+
+    let rows = read_results(&results);
+    assert_eq!(rows.len(), 6);
+    let statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str()).collect();
+    assert_eq!(
+        statuses,
+        [
+            "invited", "invited", "invited", "invited", "invited", "failed"
+        ]
+    );
+    assert!(rows[5]["error"].contains("not-an-address"), "{:?}", rows[5]);
+    for row in &rows[..5] {
+        assert!(row["user_id"].starts_with("auth0|"));
+    }
+    assert!(world.users_per_email().values().all(|n| *n == 1));
+    let mails = world.mails_per_recipient();
+    assert_eq!(mails.len(), 5);
+    assert!(mails.values().all(|n| *n == 1));
+
+    // history --json: newest first, objects with "id" and "status".
+    let out = world.run(&["history", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let history: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(history[0]["id"], batch_id.as_str());
+    assert_eq!(history[0]["status"], "finished");
+
+    let out = world.run(&["show", &batch_id, "--json"]);
+    let shown: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(shown["results"].as_array().unwrap().len(), 5);
+
+    // Support: look the person up, resend, and the second mail arrives with a new link.
+    let out = world.run(&["lookup", "person001@example.com", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found["tenant"].as_array().unwrap().len(), 1);
+    assert_eq!(found["tenant"][0]["invitation"]["status"], "invited");
+    assert_eq!(found["history"][0]["batch_id"], batch_id.as_str());
+    let out = world.run(&["resend", "person001@example.com"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(world.mails_per_recipient()["person001@example.com"], 2);
+    assert_eq!(world.users_per_email()["person001@example.com"], 1);
+    let out = world.run(&["lookup", "person001@example.com", "--json"]);
+    let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found["history"].as_array().unwrap().len(), 2);
+
+    // Links never reach the journal or the results.
+    let journal = std::fs::read(world.path("data/journal.sqlite")).unwrap();
+    assert!(!String::from_utf8_lossy(&journal).contains("ticket="));
+    assert!(
+        !std::fs::read_to_string(&results)
+            .unwrap()
+            .contains("ticket=")
+    );
+}
+
+#[test]
+fn setup_errors_exit_two_and_dry_runs_change_nothing() {
+    let world = World::new(SandboxConfig::default());
+    let people = world.people_file(3, "");
+    let p = people.to_str().unwrap();
+    let smtp_url = world.smtp.url();
+
+    let out = world.run(&["run", p, "--connection", DB]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("how should invitations go out"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = world.run(&[
+        "run",
+        p,
+        "--connection",
+        "No-Such-DB",
+        "--smtp-url",
+        &smtp_url,
+        "--from",
+        "it@example.com",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("No-Such-DB"), "{}", stderr(&out));
+
+    let out = world
+        .command(&["run", p, "--connection", DB, "--outbox", "o"])
+        .env_remove("AUTH0_CLIENT_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("AUTH0_CLIENT_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = world.run(&[
+        "run",
+        p,
+        "--connection",
+        DB,
+        "--outbox",
+        "o",
+        "--roles",
+        "no-such-role",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no-such-role"), "{}", stderr(&out));
+
+    let batch_file = world.path("saved.json");
+    let requests_before = world.sandbox.counters().requests;
+    let out = world
+        .command(&[
+            "run",
+            p,
+            "--connection",
+            DB,
+            "--outbox",
+            "o",
+            "--dry-run",
+            "--json",
+            "--save",
+            batch_file.to_str().unwrap(),
+        ])
+        .env_remove("AUTH0_DOMAIN")
+        .env_remove("AUTH0_CLIENT_ID")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan: Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(plan["event"], "plan");
+    assert_eq!(plan["plan"]["to_create"], 3);
+    assert_eq!(plan["plan"]["people"][0]["steps"][0], "look_up");
+    assert!(world.sandbox.users().is_empty(), "a dry run creates nobody");
+    assert_eq!(
+        world.sandbox.counters().requests,
+        requests_before,
+        "and asks the tenant nothing"
+    );
+
+    // The saved batch runs later, with the tenant given then.
+    let outbox = world.path("o");
+    let out = world
+        .command(&["run", batch_file.to_str().unwrap()])
+        .current_dir(world.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(outbox).unwrap().count(), 3);
+    assert_eq!(world.users_per_email().len(), 3);
+}
+
+/// Runs until the process ends or `after` has passed, then SIGKILLs it. `true` if it was killed.
+fn run_then_kill(mut command: Command, after: Duration) -> (bool, Output) {
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let pid = child.id();
+    let mut child = child;
+    loop {
+        if let Some(_status) = child.try_wait().unwrap() {
+            return (false, child.wait_with_output().unwrap());
+        }
+        if started.elapsed() >= after {
+            // SIGKILL: no destructor, no flush, no signal handler runs.
+            Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status()
+                .unwrap();
+            return (true, child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn killed_at_random_moments_and_resumed_nobody_is_created_or_mailed_twice() {
+    let world = World::new(SandboxConfig {
+        // Slow enough that each kill lands mid-batch; dropped answers and 503s on top.
+        rate_limit: 25.0,
+        burst: 5,
+        faults: FaultSpec::parse("503=0.03,drop=0.03").unwrap(),
+        ..SandboxConfig::default()
+    });
+    let n = 60;
+    let people = world.people_file(n, "");
+    let smtp_url = world.smtp.url();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
+    let results = world.path("results.csv");
+    let first = world.command(&[
+        "run",
+        people.to_str().unwrap(),
+        "--connection",
+        DB,
+        "--smtp-url",
+        &smtp_url,
+        "--from",
+        "it@example.com",
+        "--results",
+        results.to_str().unwrap(),
+        "--json",
+    ]);
+    let (mut killed, _) = run_then_kill(first, Duration::from_millis(rng.random_range(150..900)));
+    assert!(killed, "the first run was killed before the end");
+    let mut kills = 1;
+    let history: Value = serde_json::from_str(&stdout(&world.run(&["history", "--json"]))).unwrap();
+    let batch_id = history[0]["id"].as_str().unwrap().to_owned();
+    let mut last = None;
+    for _ in 0..40 {
+        let resume = world.command(&["resume", &batch_id, "--results", results.to_str().unwrap()]);
+        let budget = if kills < 12 {
+            Duration::from_millis(rng.random_range(100..700))
+        } else {
+            Duration::from_secs(120)
+        };
+        let (was_killed, output) = run_then_kill(resume, budget);
+        killed = was_killed;
+        if killed {
+            kills += 1;
+            continue;
+        }
+        last = Some(output);
+        break;
+    }
+    let last = last.expect("the batch finished after the kills");
+    assert!(kills >= 10, "only {kills} kills landed");
+    let code = last.status.code();
+    assert!(
+        code == Some(0) || code == Some(1),
+        "{code:?}: {}",
+        stderr(&last)
+    );
+
+    let rows = read_results(&results);
+    assert_eq!(rows.len(), n);
+    let users = world.users_per_email();
+    let mails = world.mails_per_recipient();
+    for row in &rows {
+        let email = &row["email"];
+        assert_eq!(users.get(email), Some(&1), "{email} created exactly once");
+        let received = mails.get(email).copied().unwrap_or(0);
+        assert!(received <= 1, "{email} mailed {received} times");
+        match row["status"].as_str() {
+            "invited" => assert_eq!(received, 1, "{email}: invited means one mail"),
+            "failed" => assert_eq!(
+                row["error_code"], "delivery_unconfirmed",
+                "{email}: the only failure a kill may leave is an unconfirmed mail: {row:?}"
+            ),
+            other => panic!("{email}: unexpected status {other}"),
+        }
+        assert!(
+            ["delivered", "unconfirmed"].contains(&row["state"].as_str()),
+            "{email} ended in a final state: {row:?}"
+        );
+    }
+    world.runtime.block_on(async {});
+}

@@ -1,0 +1,122 @@
+//! Support: where one person stands (tenant and journal) and a one-person batch to resend their
+//! invitation.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use invite_desk_auth0::ManagementClient;
+
+use crate::batch::{BatchFile, ExistingPolicy};
+use crate::journal::{Journal, PersonHistory};
+use crate::run::{RunTarget, load_batch, new_batch_id};
+use crate::{AppError, ErrorCode};
+
+/// One account with this address in the tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TenantAccount {
+    pub user_id: String,
+    pub connections: Vec<String>,
+    pub created_at: Option<String>,
+    pub email_verified: Option<bool>,
+    pub logins_count: Option<u64>,
+    pub last_login: Option<String>,
+    pub blocked: Option<bool>,
+    /// `app_metadata.invitation` as the last invitation stamped it (status, batch_id, at).
+    #[ts(type = "unknown")]
+    pub invitation: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Lookup {
+    pub email: String,
+    /// `None` when the tenant was not asked (no credentials).
+    pub tenant: Option<Vec<TenantAccount>>,
+    /// Past invitations from the journal, newest first.
+    pub history: Vec<PersonHistory>,
+}
+
+pub async fn lookup(
+    client: Option<&ManagementClient>,
+    journal: &Journal,
+    email: &str,
+) -> Result<Lookup, AppError> {
+    let email = email.trim();
+    if !email.contains('@') {
+        return Err(AppError::invalid_input(format!(
+            "\"{email}\" is not an email address"
+        )));
+    }
+    let tenant = match client {
+        Some(client) => Some(
+            client
+                .users_by_email(email)
+                .await?
+                .into_iter()
+                .map(|u| TenantAccount {
+                    connections: u.identities.iter().map(|i| i.connection.clone()).collect(),
+                    invitation: u
+                        .app_metadata
+                        .as_ref()
+                        .and_then(|m| m.get("invitation").cloned()),
+                    user_id: u.user_id,
+                    created_at: u.created_at,
+                    email_verified: u.email_verified,
+                    logins_count: u.logins_count,
+                    last_login: u.last_login,
+                    blocked: u.blocked,
+                })
+                .collect(),
+        ),
+        None => None,
+    };
+    Ok(Lookup {
+        email: email.to_lowercase(),
+        tenant,
+        history: journal.person_history(email)?,
+    })
+}
+
+/// A new one-person batch that re-invites `email` with the settings of the batch that last invited
+/// them (or `from_batch`): a new ticket and a new delivery, journaled like any batch.
+pub fn resend_batch(
+    journal: &Journal,
+    email: &str,
+    from_batch: Option<&str>,
+) -> Result<(BatchFile, RunTarget), AppError> {
+    let source = match from_batch {
+        Some(id) => id.to_owned(),
+        None => journal
+            .person_history(email)?
+            .into_iter()
+            .next()
+            .map(|h| h.batch_id)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "{email} was never invited from this machine: run a batch for them, or give --batch"
+                    ),
+                )
+            })?,
+    };
+    let (mut batch, target) = load_batch(journal, &source)?;
+    let person = batch
+        .people
+        .iter()
+        .find(|p| p.email.eq_ignore_ascii_case(email))
+        .cloned()
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                format!("{email} is not in batch {source}"),
+            )
+        })?;
+    batch.id = format!("resend-{}", new_batch_id().trim_start_matches("b-"));
+    batch.created_at = crate::run::iso(time::OffsetDateTime::now_utc());
+    batch.name = Some(format!("Resend to {} (from {source})", person.email));
+    batch.people = vec![person];
+    // They exist now (or should): a new ticket and a new mail, whatever the first batch's policy.
+    batch.invitation.existing = ExistingPolicy::Reinvite;
+    Ok((batch, target))
+}
