@@ -223,6 +223,10 @@ fn with_limits(mut response: Response, verdict: crate::ratelimit::Verdict) -> Re
 
 async fn gate(State(shared): S, request: Request, next: Next) -> Response {
     shared.counters().requests += 1;
+    if !shared.config.latency.is_zero() {
+        // The round trip to a real tenant, for benchmarks that compare strategies fairly.
+        tokio::time::sleep(shared.config.latency).await;
+    }
     let verdict = crate::lock(&shared.bucket).take();
     if !verdict.allowed {
         shared.counters().rate_limited += 1;

@@ -37,6 +37,8 @@ pub struct SandboxConfig {
     pub scopes: Vec<String>,
     /// How long an import job takes per user (it completes asynchronously, like Auth0's).
     pub import_time_per_user: Duration,
+    /// Added to every answer, as the network and the tenant would (0 by default).
+    pub latency: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -51,6 +53,7 @@ impl Default for SandboxConfig {
             faults: FaultSpec::none(),
             scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             import_time_per_user: Duration::from_micros(200),
+            latency: Duration::ZERO,
         }
     }
 }

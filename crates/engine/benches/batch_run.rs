@@ -1,0 +1,280 @@
+//! Batch wall time against its floor (the fewest Management API calls the batch needs, at the
+//! tenant's rate limit) and against a naive loop (look up, create, ticket, mail; one person at a
+//! time, as a hand-written script does). The sandbox adds a fixed latency to every answer so the
+//! comparison includes the network, as a real tenant would.
+//!
+//! cargo bench -p invite-desk-engine --bench batch_run -- [--people N] [--rate R] [--latency-ms L]
+//!     [--naive-sample M] [--faults SPEC] [--bulk]
+//!
+//! Figures and the commands that produced them: docs/benchmarks.md.
+
+#![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use invite_desk_auth0::models::{CreateUser, PasswordChangeTicket};
+use invite_desk_auth0::{ClientOptions, Credentials, ManagementClient, TenantUrl};
+use invite_desk_engine::batch::{
+    BATCH_FORMAT, BATCH_VERSION, BatchFile, Delivery, ExistingPolicy, InvitationSettings,
+    InviteMode,
+};
+use invite_desk_engine::delivery::{self, Sender};
+use invite_desk_engine::journal::Journal;
+use invite_desk_engine::roster::Person;
+use invite_desk_engine::run::{self, RunControl, RunOptions, RunSetup, RunTarget};
+use invite_desk_engine::template::{CompiledTemplates, Link, MessageSettings, TemplateSet};
+use invite_desk_mail::Mailbox;
+use invite_desk_mail::smtp::{SmtpMailer, SmtpSettings};
+use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use invite_desk_testkit::{SmtpOptions, SmtpServer};
+
+const DB: &str = "Username-Password-Authentication";
+
+struct Args {
+    people: usize,
+    rate: f64,
+    latency: Duration,
+    naive_sample: usize,
+    faults: String,
+    bulk: bool,
+}
+
+fn args() -> Args {
+    let mut out = Args {
+        people: 2000,
+        rate: 20.0,
+        latency: Duration::from_millis(150),
+        naive_sample: 100,
+        faults: String::new(),
+        bulk: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--people" => out.people = it.next().unwrap().parse().unwrap(),
+            "--rate" => out.rate = it.next().unwrap().parse().unwrap(),
+            "--latency-ms" => {
+                out.latency = Duration::from_millis(it.next().unwrap().parse().unwrap())
+            }
+            "--naive-sample" => out.naive_sample = it.next().unwrap().parse().unwrap(),
+            "--faults" => out.faults = it.next().unwrap(),
+            "--bulk" => out.bulk = true,
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    out
+}
+
+fn people(prefix: &str, n: usize) -> Vec<Person> {
+    (0..n)
+        .map(|i| Person {
+            line: i as u64 + 2,
+            email: format!("{prefix}{i:06}@example.com"),
+            given_name: Some(format!("Given{i}")),
+            family_name: Some("Person".into()),
+            name: None,
+            roles: Vec::new(),
+            app_metadata: serde_json::Map::new(),
+            user_metadata: serde_json::Map::new(),
+        })
+        .collect()
+}
+
+fn client(sb: &Sandbox) -> Arc<ManagementClient> {
+    Arc::new(
+        ManagementClient::new(
+            TenantUrl::parse(sb.base_url()).unwrap(),
+            Credentials {
+                client_id: sb.config().client_id.clone(),
+                client_secret: sb.config().client_secret.clone().into(),
+            },
+            ClientOptions::default(),
+        )
+        .unwrap(),
+    )
+}
+
+fn sender() -> Sender {
+    Sender {
+        from: Mailbox::parse("IT <it@example.com>").unwrap(),
+        reply_to: None,
+    }
+}
+
+async fn sandbox(a: &Args, faults: &str) -> Sandbox {
+    Sandbox::start(
+        SandboxConfig {
+            rate_limit: a.rate,
+            burst: a.rate as u32,
+            latency: a.latency,
+            faults: FaultSpec::parse(faults).unwrap(),
+            import_time_per_user: Duration::from_micros(100),
+            ..SandboxConfig::default()
+        },
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .unwrap()
+}
+
+/// Runs the engine; returns (wall seconds, API calls, 429s).
+async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64) {
+    let sb = sandbox(a, faults).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Arc::new(Mutex::new(
+        Journal::open(&dir.path().join("journal.sqlite")).unwrap(),
+    ));
+    let batch = BatchFile {
+        format: BATCH_FORMAT.into(),
+        version: BATCH_VERSION,
+        id: format!("bench-{}", run::new_batch_id()),
+        created_at: "2026-11-22T00:00:00Z".into(),
+        name: None,
+        people: people("p", a.people),
+        invitation: InvitationSettings {
+            mode: InviteMode::PasswordChange,
+            connection: DB.into(),
+            ttl_secs: 7 * 86_400,
+            result_url: None,
+            client_id: None,
+            organization_id: None,
+            mark_email_as_verified: true,
+            hash_params: Some("type=invite".into()),
+            roles: Vec::new(),
+            app_metadata: serde_json::Map::new(),
+            existing: ExistingPolicy::Skip,
+            sign_result_url: false,
+        },
+        message: MessageSettings::default(),
+        template: TemplateSet::builtin(),
+        delivery: if a.bulk {
+            Delivery::ExportLinks {
+                file: dir.path().join("links.csv").to_string_lossy().into_owned(),
+            }
+        } else {
+            Delivery::Smtp {
+                url: smtp.url(),
+                from: "it@example.com".into(),
+                reply_to: None,
+            }
+        },
+    };
+    run::record_batch(
+        &mut run::lock(&journal),
+        &batch,
+        &RunTarget {
+            domain: sb.base_url().into(),
+            client_id: sb.config().client_id.clone(),
+            profile: None,
+        },
+    )
+    .unwrap();
+    let deliverer = run::deliver::for_batch(&batch, Default::default()).unwrap();
+    let client = client(&sb);
+    let started = Instant::now();
+    let outcome = run::execute(
+        RunSetup {
+            client: client.clone(),
+            journal,
+            batch,
+            deliverer,
+            signing_key: None,
+            control: RunControl::new(),
+            options: RunOptions {
+                concurrency: 16,
+                bulk_threshold: if a.bulk { 1 } else { usize::MAX },
+                job_poll: Duration::from_millis(500),
+                ..RunOptions::default()
+            },
+        },
+        Arc::new(|_| {}),
+    )
+    .await
+    .unwrap();
+    let wall = started.elapsed().as_secs_f64();
+    assert_eq!(outcome.failed(), 0, "every person invited");
+    let counters = sb.counters();
+    (wall, counters.requests, counters.rate_limited)
+}
+
+/// The naive loop on `sample` people: seconds per person.
+async fn naive_per_person(a: &Args, smtp: &SmtpServer) -> f64 {
+    let sb = sandbox(a, "").await;
+    let client = client(&sb);
+    let templates = CompiledTemplates::compile(&TemplateSet::builtin()).unwrap();
+    let settings = MessageSettings::default();
+    let started = Instant::now();
+    for person in people("n", a.naive_sample) {
+        let _ = client.users_by_email(&person.email).await.unwrap();
+        let user = client
+            .create_user(&CreateUser {
+                connection: DB.into(),
+                email: person.email.clone(),
+                password: Some("Correct-Horse-9-long!".to_owned().into()),
+                ..CreateUser::default()
+            })
+            .await
+            .unwrap()
+            .value;
+        let ticket = client
+            .password_change_ticket(&PasswordChangeTicket {
+                user_id: Some(user.user_id),
+                ttl_sec: Some(604_800),
+                ..PasswordChangeTicket::default()
+            })
+            .await
+            .unwrap();
+        let link = Link {
+            url: ticket.ticket,
+            expires_at: time::OffsetDateTime::now_utc(),
+            ttl_seconds: 604_800,
+        };
+        let message = delivery::invitation(&person, &link, &templates, &settings, &sender()).unwrap();
+        // One connection per mail, as a script that sends and forgets does.
+        let mailer = SmtpMailer::new(&SmtpSettings::new(&smtp.url())).unwrap();
+        mailer.send(&message).await.unwrap();
+    }
+    started.elapsed().as_secs_f64() / a.naive_sample as f64
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let a = args();
+    let smtp = SmtpServer::start(SmtpOptions::default());
+    let calls_per_person = 3.0; // look-up, create, ticket
+    let floor = if a.bulk {
+        // look-ups and tickets one by one; creation in ceil(N / ~2,400) import jobs (+ polls).
+        ((2.0 * a.people as f64) - a.rate) / a.rate
+    } else {
+        (calls_per_person * a.people as f64 - a.rate) / a.rate
+    };
+    println!(
+        "{} people, rate limit {}/s (burst {}), latency {} ms, creation {}",
+        a.people,
+        a.rate,
+        a.rate,
+        a.latency.as_millis(),
+        if a.bulk { "bulk import" } else { "one by one" }
+    );
+    println!("floor: {floor:.1} s");
+    let (wall, calls, limited) = engine_run(&a, &a.faults, &smtp).await;
+    println!(
+        "engine{}: {wall:.1} s = {:.3} x floor; {calls} requests, {limited} answered 429",
+        if a.faults.is_empty() {
+            String::new()
+        } else {
+            format!(" with faults {}", a.faults)
+        },
+        wall / floor
+    );
+    if a.naive_sample > 0 && !a.bulk {
+        let per_person = naive_per_person(&a, &smtp).await;
+        let naive = per_person * a.people as f64;
+        println!(
+            "naive loop: {:.3} s per person (measured on {}), {naive:.0} s for {} = {:.1} x the engine",
+            per_person, a.naive_sample, a.people, naive / wall
+        );
+    }
+}
