@@ -231,7 +231,8 @@ async fn naive_per_person(a: &Args, smtp: &SmtpServer) -> f64 {
             expires_at: time::OffsetDateTime::now_utc(),
             ttl_seconds: 604_800,
         };
-        let message = delivery::invitation(&person, &link, &templates, &settings, &sender()).unwrap();
+        let message =
+            delivery::invitation(&person, &link, &templates, &settings, &sender()).unwrap();
         // One connection per mail, as a script that sends and forgets does.
         let mailer = SmtpMailer::new(&SmtpSettings::new(&smtp.url())).unwrap();
         mailer.send(&message).await.unwrap();
@@ -274,7 +275,10 @@ async fn main() {
         let naive = per_person * a.people as f64;
         println!(
             "naive loop: {:.3} s per person (measured on {}), {naive:.0} s for {} = {:.1} x the engine",
-            per_person, a.naive_sample, a.people, naive / wall
+            per_person,
+            a.naive_sample,
+            a.people,
+            naive / wall
         );
     }
 }

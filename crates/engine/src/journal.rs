@@ -484,11 +484,7 @@ impl Journal {
             .map_err(|e| db_error("read a person", e))?;
         let mut out = Vec::new();
         for (batch_id, batch_created_at) in batches {
-            let Some(record) = self
-                .people(&batch_id)?
-                .into_iter()
-                .find(|p| p.email.eq_ignore_ascii_case(email))
-            else {
+            let Some(record) = self.person(&batch_id, email)? else {
                 continue;
             };
             let mut events_query = self
@@ -582,15 +578,29 @@ impl Journal {
 
     /// Every person of a batch, in input order.
     pub fn people(&self, batch: &str) -> Result<Vec<PersonRecord>, AppError> {
+        self.select_people(batch, None)
+    }
+
+    /// One person of a batch (the address compared without regard to case).
+    pub fn person(&self, batch: &str, email: &str) -> Result<Option<PersonRecord>, AppError> {
+        Ok(self.select_people(batch, Some(email))?.into_iter().next())
+    }
+
+    fn select_people(
+        &self,
+        batch: &str,
+        email: Option<&str>,
+    ) -> Result<Vec<PersonRecord>, AppError> {
         let mut query = self
             .db
             .prepare(
                 "SELECT line, email, state, user_id, link_expires_at, open_intent, error_code, error_message
-                 FROM people WHERE batch_id = ?1 ORDER BY line, email",
+                 FROM people WHERE batch_id = ?1 AND (?2 IS NULL OR email = ?2 COLLATE NOCASE)
+                 ORDER BY line, email",
             )
             .map_err(|e| db_error("prepare", e))?;
         let rows = query
-            .query_map(params![batch], |r| {
+            .query_map(params![batch, email], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,

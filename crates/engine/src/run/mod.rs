@@ -419,6 +419,8 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     for r in &records {
         *counts.entry(r.state).or_default() += 1;
     }
+    let journal_for_status = journal.clone();
+    let batch_id = batch.id.clone();
     let ctx = Arc::new(Ctx {
         client,
         journal,
@@ -434,7 +436,14 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         fatal: Mutex::new(None),
         batch,
     });
-    let ctx = prepare_tenant(ctx, &records).await?;
+    let ctx = match prepare_tenant(ctx, &records).await {
+        Ok(ctx) => ctx,
+        Err(error) => {
+            // Nothing was written to the tenant; the batch stays resumable once the cause is fixed.
+            let _ = lock(&journal_for_status).set_batch_status(&batch_id, "failed_to_start");
+            return Err(error);
+        }
+    };
     lock(&ctx.journal).set_batch_status(ctx.id(), "running")?;
 
     let pending_to_create = records
