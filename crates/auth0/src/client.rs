@@ -121,6 +121,9 @@ impl std::fmt::Debug for ManagementClient {
     }
 }
 
+/// New tokens fetched for one call after 401 answers before giving up.
+const MAX_TOKEN_REFRESHES: u32 = 3;
+
 /// Percent-encodes one path segment (user ids hold `|`).
 pub fn segment(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes())
@@ -259,8 +262,11 @@ impl ManagementClient {
     async fn send(&self, call: Call<'_>) -> Result<(StatusCode, bytes::Bytes), ApiError> {
         let url = self.url(&call.path)?;
         let mut delays = self.backoff();
-        let mut refreshed_after_401 = false;
+        let mut refreshes_after_401 = 0u32;
         loop {
+            // The slot first, the token second: a token read before a long wait for the rate limit
+            // could expire on the way.
+            let permit = self.governor.acquire().await;
             let access = {
                 let guard = self.fresh_token().await?;
                 let token = guard
@@ -281,7 +287,6 @@ impl ManagementClient {
                 Body::Json(value) => request.json(value),
                 Body::Multipart(build) => request.multipart(build()),
             };
-            let permit = self.governor.acquire().await;
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
             let outcome = request.send().await;
             let error = match outcome {
@@ -309,9 +314,12 @@ impl ManagementClient {
                     if status == StatusCode::TOO_MANY_REQUESTS {
                         self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
                     }
-                    if status == StatusCode::UNAUTHORIZED && !refreshed_after_401 {
-                        // An expired or revoked token: get a new one, once.
-                        refreshed_after_401 = true;
+                    if status == StatusCode::UNAUTHORIZED
+                        && refreshes_after_401 < MAX_TOKEN_REFRESHES
+                    {
+                        // An expired or revoked token: get a new one (a few times at most: a
+                        // client whose credentials were revoked must fail, not loop).
+                        refreshes_after_401 += 1;
                         *self.token.lock().await = None;
                         tracing::info!(op = %call.op, "token refused ({}); fetching a new one", error.message);
                         continue;

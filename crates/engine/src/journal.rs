@@ -165,6 +165,11 @@ pub struct PersonRecord {
     pub link_expires_at: Option<String>,
     /// A step begun and not finished when the run stopped: it may or may not have happened.
     pub open_intent: Option<Step>,
+    /// The user id chosen before a create (so a restart can look for exactly that user); the user
+    /// exists only once `user_id` is set.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub planned_user_id: Option<String>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
 }
@@ -200,6 +205,7 @@ CREATE TABLE IF NOT EXISTS people (
     line INTEGER NOT NULL,
     state TEXT NOT NULL,
     user_id TEXT,
+    planned_user_id TEXT,
     link_expires_at TEXT,
     open_intent TEXT,
     error_code TEXT,
@@ -360,7 +366,7 @@ impl Journal {
         for (email, planned_user_id) in people {
             let changed = tx
                 .execute(
-                    "UPDATE people SET open_intent = ?3, user_id = COALESCE(?4, user_id), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE batch_id = ?1 AND email = ?2",
+                    "UPDATE people SET open_intent = ?3, planned_user_id = COALESCE(?4, planned_user_id), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE batch_id = ?1 AND email = ?2",
                     params![batch, email, step.as_str(), planned_user_id],
                 )
                 .map_err(|e| db_error("record an intent", e))?;
@@ -594,7 +600,7 @@ impl Journal {
         let mut query = self
             .db
             .prepare(
-                "SELECT line, email, state, user_id, link_expires_at, open_intent, error_code, error_message
+                "SELECT line, email, state, user_id, link_expires_at, open_intent, error_code, error_message, planned_user_id
                  FROM people WHERE batch_id = ?1 AND (?2 IS NULL OR email = ?2 COLLATE NOCASE)
                  ORDER BY line, email",
             )
@@ -610,13 +616,23 @@ impl Journal {
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .map_err(|e| db_error("read the people", e))?;
         let mut people = Vec::new();
         for row in rows {
-            let (line, email, state, user_id, link_expires_at, intent, error_code, error_message) =
-                row.map_err(|e| db_error("read a person", e))?;
+            let (
+                line,
+                email,
+                state,
+                user_id,
+                link_expires_at,
+                intent,
+                error_code,
+                error_message,
+                planned_user_id,
+            ) = row.map_err(|e| db_error("read a person", e))?;
             people.push(PersonRecord {
                 line: line as u64,
                 email,
@@ -624,6 +640,7 @@ impl Journal {
                 user_id,
                 link_expires_at,
                 open_intent: intent.as_deref().map(Step::parse).transpose()?,
+                planned_user_id,
                 error_code,
                 error_message,
             });

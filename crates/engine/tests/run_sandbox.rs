@@ -264,6 +264,8 @@ fn assert_invited_exactly_once(
         .collect();
     let issued: HashSet<String> = sandbox.tickets().into_iter().map(|t| t.url).collect();
     for email in emails {
+        let result = outcome_results.iter().find(|r| &r.email == email).unwrap();
+        assert_eq!(result.status, ResultStatus::Invited, "{result:?}");
         assert_eq!(users.get(email), Some(&1), "{email}: users in the tenant");
         let links = mails.get(email).cloned().unwrap_or_default();
         assert_eq!(links.len(), 1, "{email}: mails received: {links:?}");
@@ -278,8 +280,6 @@ fn assert_invited_exactly_once(
         let id = user["user_id"].as_str().unwrap();
         assert!(tickets.get(id).copied().unwrap_or(0) >= 1);
         assert_eq!(user["app_metadata"]["invitation"]["status"], "invited");
-        let result = outcome_results.iter().find(|r| &r.email == email).unwrap();
-        assert_eq!(result.status, ResultStatus::Invited, "{result:?}");
         assert_eq!(result.user_id.as_deref(), Some(id));
     }
     assert_eq!(mails.len(), emails.len(), "nobody else got mail");

@@ -409,7 +409,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     let records = lock(&journal).people(&batch.id)?;
     let resumed = records
         .iter()
-        .any(|r| r.state != PersonState::Pending || r.open_intent.is_some() || r.user_id.is_some());
+        .any(|r| r.state != PersonState::Pending || r.open_intent.is_some());
     let people: HashMap<String, Person> = batch
         .people
         .iter()
@@ -448,7 +448,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
 
     let pending_to_create = records
         .iter()
-        .filter(|r| r.state == PersonState::Pending && r.user_id.is_none())
+        .filter(|r| r.state == PersonState::Pending && r.open_intent.is_none())
         .count();
     let bulk = ctx.batch.invitation.mode != InviteMode::Organization
         && pending_to_create >= ctx.options.bulk_threshold.max(1);
@@ -726,7 +726,11 @@ async fn advance_person(ctx: &Ctx, record: PersonRecord) {
         existing,
         link: None,
     };
-    let result = walk(ctx, &person, &mut current, record.open_intent).await;
+    let planned = record
+        .planned_user_id
+        .clone()
+        .filter(|_| record.open_intent == Some(Step::CreateUser));
+    let result = walk(ctx, &person, &mut current, planned).await;
     let stop = match result {
         Ok(()) | Err(Stop::Cancelled) => return,
         Err(stop) => stop,
@@ -747,15 +751,15 @@ async fn advance_person(ctx: &Ctx, record: PersonRecord) {
 }
 
 /// One person, from wherever they stand to a final state.
+/// `interrupted_create`: the planned id of a create that began and may not have finished.
 async fn walk(
     ctx: &Ctx,
     person: &Person,
     current: &mut Current,
-    open_intent: Option<Step>,
+    mut interrupted_create: Option<String>,
 ) -> Result<(), Stop> {
     let mode = ctx.batch.invitation.mode;
     let policy = ctx.batch.invitation.existing;
-    let mut open_create = open_intent == Some(Step::CreateUser);
     loop {
         if current.state.is_final() {
             return Ok(());
@@ -769,7 +773,7 @@ async fn walk(
             }
             PersonState::Pending => {
                 // A create that began before an interruption: is the user there?
-                if let Some(planned) = current.user_id.clone().filter(|_| open_create) {
+                if let Some(planned) = interrupted_create.take() {
                     if let Some(user) = find_planned(ctx, &planned, &person.email).await? {
                         ctx.note(
                             &person.email,
@@ -786,7 +790,6 @@ async fn walk(
                         )?;
                         continue;
                     }
-                    open_create = false;
                     ctx.note(
                         &person.email,
                         "reconciled: the interrupted create had not happened",
@@ -1196,7 +1199,7 @@ async fn bulk_create(
     let mut lookups = JoinSet::new();
     for record in records
         .iter()
-        .filter(|r| r.state == PersonState::Pending && r.user_id.is_none())
+        .filter(|r| r.state == PersonState::Pending && r.open_intent.is_none())
     {
         let Some(person) = ctx.people.get(&record.email.to_lowercase()).cloned() else {
             continue;
@@ -1405,7 +1408,7 @@ async fn import_file(
     for (person, planned) in &chunk {
         let mut current = Current {
             state: PersonState::Pending,
-            user_id: Some(planned.clone()),
+            user_id: None,
             existing: false,
             link: None,
         };

@@ -158,6 +158,7 @@ mod tests {
             user_id: Some("auth0|1".into()),
             link_expires_at: None,
             open_intent: None,
+            planned_user_id: None,
             error_code: Some("invalid_input".into()),
             error_message: Some("=HYPERLINK(\"http://evil\")".into()),
         }
