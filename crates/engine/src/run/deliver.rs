@@ -18,6 +18,12 @@ pub struct Message {
     pub sender: Sender,
 }
 
+impl Message {
+    fn invitation(&self, person: &Person, link: &Link) -> Result<lettre::Message, AppError> {
+        delivery::invitation(person, link, &self.templates, &self.settings, &self.sender)
+    }
+}
+
 pub enum Deliverer {
     Smtp {
         mailer: SmtpMailer,
@@ -62,13 +68,7 @@ impl Deliverer {
     pub async fn deliver(&self, person: &Person, link: &Link) -> Result<Delivered, AppError> {
         match self {
             Deliverer::Smtp { mailer, message } => {
-                let mail = delivery::invitation(
-                    person,
-                    link,
-                    &message.templates,
-                    &message.settings,
-                    &message.sender,
-                )?;
+                let mail = message.invitation(person, link)?;
                 let accepted = mailer.send(&mail).await?;
                 Ok(Delivered::Now(format!(
                     "accepted by the mail server: {} {}",
@@ -76,13 +76,7 @@ impl Deliverer {
                 )))
             }
             Deliverer::Outbox { dir, message } => {
-                let mail = delivery::invitation(
-                    person,
-                    link,
-                    &message.templates,
-                    &message.settings,
-                    &message.sender,
-                )?;
+                let mail = message.invitation(person, link)?;
                 let path = invite_desk_mail::outbox::write_eml(
                     dir,
                     &format!("{:05}-{}", person.line, person.email),

@@ -232,6 +232,18 @@ struct Current {
     link: Option<Link>,
 }
 
+impl Current {
+    /// A person known only by their state (no user id, no link yet).
+    fn at(state: PersonState) -> Current {
+        Current {
+            state,
+            user_id: None,
+            existing: false,
+            link: None,
+        }
+    }
+}
+
 /// A failure that ends one person's run (the others go on).
 struct PersonFailure(AppError);
 
@@ -666,6 +678,22 @@ fn pick_existing(users: Vec<User>, connection: &str) -> Option<User> {
     }
 }
 
+/// Waits for a free worker slot (and while the run is paused). `None` once the run is cancelled.
+async fn slot(
+    ctx: &Ctx,
+    pool: &Arc<Semaphore>,
+) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, AppError> {
+    if !ctx.control.proceed().await {
+        return Ok(None);
+    }
+    let permit = pool
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| AppError::internal("the worker pool closed"))?;
+    Ok((!ctx.control.is_cancelled()).then_some(permit))
+}
+
 async fn run_people(ctx: &Arc<Ctx>, records: Vec<PersonRecord>) -> Result<(), AppError> {
     let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
     let mut tasks = JoinSet::new();
@@ -673,17 +701,9 @@ async fn run_people(ctx: &Arc<Ctx>, records: Vec<PersonRecord>) -> Result<(), Ap
         if record.state.is_final() {
             continue;
         }
-        if !ctx.control.proceed().await {
+        let Some(permit) = slot(ctx, &semaphore).await? else {
             break;
-        }
-        let permit = semaphore
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| AppError::internal("the worker pool closed"))?;
-        if ctx.control.is_cancelled() {
-            break;
-        }
+        };
         let worker = ctx.clone();
         tasks.spawn(async move {
             let _permit = permit;
@@ -1163,12 +1183,7 @@ fn finish_links(ctx: &Ctx) -> Result<Option<PathBuf>, AppError> {
         let Some(person) = ctx.people.get(&email.to_lowercase()) else {
             continue;
         };
-        let mut current = Current {
-            state: PersonState::Ticketed,
-            user_id: None,
-            existing: false,
-            link: None,
-        };
+        let mut current = Current::at(PersonState::Ticketed);
         ctx.note(&email, &format!("link written to {}", path.display()))
             .and_then(|()| {
                 ctx.set(
@@ -1204,23 +1219,13 @@ async fn bulk_create(
         let Some(person) = ctx.people.get(&record.email.to_lowercase()).cloned() else {
             continue;
         };
-        if !ctx.control.proceed().await {
+        let Some(permit) = slot(ctx, &semaphore).await? else {
             break;
-        }
-        let permit = semaphore
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| AppError::internal("the worker pool closed"))?;
+        };
         let ctx = ctx.clone();
         lookups.spawn(async move {
             let _permit = permit;
-            let mut current = Current {
-                state: PersonState::Pending,
-                user_id: None,
-                existing: false,
-                link: None,
-            };
+            let mut current = Current::at(PersonState::Pending);
             let result = match ctx.client.users_by_email(&person.email).await {
                 Ok(found) => match pick_existing(found, &ctx.batch.invitation.connection) {
                     Some(user) => existing_user(&ctx, &person, &mut current, &user).map(|()| None),
@@ -1308,14 +1313,9 @@ async fn bulk_create(
     let jobs_at_once = Arc::new(Semaphore::new(2));
     let mut jobs = JoinSet::new();
     for (number, (chunk, body)) in files.into_iter().enumerate() {
-        if !ctx.control.proceed().await {
+        let Some(permit) = slot(ctx, &jobs_at_once).await? else {
             break;
-        }
-        let permit = jobs_at_once
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| AppError::internal("the job pool closed"))?;
+        };
         let ctx = ctx.clone();
         jobs.spawn(async move {
             let _permit = permit;
@@ -1406,12 +1406,7 @@ async fn import_file(
         failed.insert(email.to_lowercase(), detail);
     }
     for (person, planned) in &chunk {
-        let mut current = Current {
-            state: PersonState::Pending,
-            user_id: None,
-            existing: false,
-            link: None,
-        };
+        let mut current = Current::at(PersonState::Pending);
         let settled = match failed.get(&person.email.to_lowercase()) {
             // Settled by the per-person pass: a duplicate is looked up there, other problems are
             // the person's (their data).
