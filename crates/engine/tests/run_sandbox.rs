@@ -658,3 +658,70 @@ async fn import_errors_are_mapped_back_to_their_people() {
         29
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organization_invitations_are_created_once_and_mailed_or_left_to_auth0() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let client = client_for(&sb);
+    let organization = client.list_organizations().await.unwrap()[0].id.clone();
+    let server = SmtpServer::start(SmtpOptions::default());
+    for (id, delivery) in [
+        ("org-smtp", smtp_delivery(&server)),
+        ("org-auth0", Delivery::Auth0),
+    ] {
+        let harness = Harness::new();
+        let prefix = id.trim_start_matches("org-");
+        let list: Vec<Person> = (0..5)
+            .map(|i| person(i + 2, &format!("{prefix}{i}@example.com")))
+            .collect();
+        let mut b = batch(id, list.clone(), delivery);
+        b.invitation.mode = InviteMode::Organization;
+        b.invitation.result_url = None;
+        b.invitation.organization_id = Some(organization.clone());
+        b.invitation.client_id = Some("portal-app".into());
+        b.invitation.ttl_secs = 3 * 86_400;
+        harness.record(&b, &sb);
+        let outcome = harness
+            .execute(
+                &b,
+                client.clone(),
+                RunControl::new(),
+                fast_options(),
+                Arc::new(Mutex::new(Vec::new())),
+            )
+            .await;
+        assert_eq!(outcome.failed(), 0, "{:?}", outcome.results);
+        assert!(
+            outcome
+                .results
+                .iter()
+                .all(|r| r.status == ResultStatus::Invited && r.user_id.is_none())
+        );
+    }
+    assert!(sb.users().is_empty(), "invitations create no user");
+    // Mail only for the batch Invite Desk delivers, one per person, with the invitation link.
+    let mut per_recipient: HashMap<String, usize> = HashMap::new();
+    for raw in server.messages() {
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        assert!(
+            text.contains("invitation="),
+            "the organization link is in the mail"
+        );
+        let to = text
+            .lines()
+            .find(|l| l.starts_with("To:"))
+            .unwrap()
+            .to_lowercase();
+        let address = to
+            .rsplit('<')
+            .next()
+            .unwrap()
+            .trim_end_matches('>')
+            .trim()
+            .to_owned();
+        *per_recipient.entry(address).or_default() += 1;
+    }
+    assert_eq!(per_recipient.len(), 5, "{per_recipient:?}");
+    assert!(per_recipient.keys().all(|a| a.starts_with("smtp")));
+    assert!(per_recipient.values().all(|n| *n == 1));
+}
