@@ -360,7 +360,8 @@ fn killed_at_random_moments_and_resumed_nobody_is_created_or_mailed_twice() {
         faults: FaultSpec::parse("503=0.03,drop=0.03").unwrap(),
         ..SandboxConfig::default()
     });
-    let n = 60;
+    // ~270 calls at 25/s: about 11 s of work, far more than a dozen kills of at most 0.7 s each.
+    let n = 90;
     let people = world.people_file(n, "");
     let smtp_url = world.smtp.url();
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
