@@ -105,6 +105,48 @@ pub struct BatchFile {
     pub delivery: Delivery,
 }
 
+/// The link lifetime when none is chosen: one week.
+pub const DEFAULT_TTL_SECS: u64 = 7 * 86_400;
+
+impl InvitationSettings {
+    /// The defaults: a password-change ticket valid a week that marks the address verified,
+    /// existing users skipped, no roles, no metadata, no result URL.
+    pub fn new(connection: impl Into<String>) -> Self {
+        InvitationSettings {
+            mode: InviteMode::PasswordChange,
+            connection: connection.into(),
+            ttl_secs: DEFAULT_TTL_SECS,
+            result_url: None,
+            client_id: None,
+            organization_id: None,
+            mark_email_as_verified: true,
+            hash_params: None,
+            roles: Vec::new(),
+            app_metadata: Map::new(),
+            existing: ExistingPolicy::Skip,
+            sign_result_url: false,
+        }
+    }
+}
+
+impl BatchFile {
+    /// A new batch: a fresh id, created now, the built-in template, default message settings.
+    pub fn new(people: Vec<Person>, invitation: InvitationSettings, delivery: Delivery) -> Self {
+        BatchFile {
+            format: BATCH_FORMAT.into(),
+            version: BATCH_VERSION,
+            id: crate::run::new_batch_id(),
+            created_at: crate::run::iso(time::OffsetDateTime::now_utc()),
+            name: None,
+            people,
+            invitation,
+            message: MessageSettings::default(),
+            template: TemplateSet::builtin(),
+            delivery,
+        }
+    }
+}
+
 fn invalid(message: impl Into<String>) -> AppError {
     AppError::invalid_input(message)
 }

@@ -41,16 +41,6 @@ pub enum Deliverer {
     Auth0,
 }
 
-/// How a person's invitation went out, for the results.
-pub fn channel_name(deliverer: &Deliverer) -> &'static str {
-    match deliverer {
-        Deliverer::Smtp { .. } => "smtp",
-        Deliverer::Outbox { .. } => "outbox",
-        Deliverer::ExportLinks { .. } => "export-links",
-        Deliverer::Auth0 => "auth0",
-    }
-}
-
 pub enum Delivered {
     /// Done (sent, written).
     Now(String),

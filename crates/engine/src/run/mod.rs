@@ -431,9 +431,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     for r in &records {
         *counts.entry(r.state).or_default() += 1;
     }
-    let journal_for_status = journal.clone();
-    let batch_id = batch.id.clone();
-    let ctx = Arc::new(Ctx {
+    let mut ctx = Ctx {
         client,
         journal,
         people,
@@ -447,15 +445,13 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         counts: Mutex::new(counts),
         fatal: Mutex::new(None),
         batch,
-    });
-    let ctx = match prepare_tenant(ctx, &records).await {
-        Ok(ctx) => ctx,
-        Err(error) => {
-            // Nothing was written to the tenant; the batch stays resumable once the cause is fixed.
-            let _ = lock(&journal_for_status).set_batch_status(&batch_id, "failed_to_start");
-            return Err(error);
-        }
     };
+    if let Err(error) = prepare_tenant(&mut ctx, &records).await {
+        // Nothing was written to the tenant; the batch stays resumable once the cause is fixed.
+        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), "failed_to_start");
+        return Err(error);
+    }
+    let ctx = Arc::new(ctx);
     lock(&ctx.journal).set_batch_status(ctx.id(), "running")?;
 
     let pending_to_create = records
@@ -505,7 +501,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         .iter()
         .map(results::person_result)
         .collect();
-    emit_progress(&ctx, records_total(&results), &mut VecDeque::new());
+    emit_progress(&ctx, results.len() as u64, &mut VecDeque::new());
     let failed = results
         .iter()
         .filter(|r| r.status == ResultStatus::Failed)
@@ -526,15 +522,9 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     })
 }
 
-fn records_total(results: &[PersonResult]) -> u64 {
-    results.len() as u64
-}
-
 /// Checks the tenant before anything is written: the connection exists (its id is needed for
 /// imports and invitations) and every role the batch grants to everyone exists.
-async fn prepare_tenant(ctx: Arc<Ctx>, records: &[PersonRecord]) -> Result<Arc<Ctx>, AppError> {
-    let mut ctx = Arc::try_unwrap(ctx)
-        .map_err(|_| AppError::internal("the run was shared before it started"))?;
+async fn prepare_tenant(ctx: &mut Ctx, records: &[PersonRecord]) -> Result<(), AppError> {
     let unfinished: Vec<&Person> = records
         .iter()
         .filter(|r| !r.state.is_final())
@@ -588,7 +578,7 @@ async fn prepare_tenant(ctx: Arc<Ctx>, records: &[PersonRecord]) -> Result<Arc<C
             }
         }
     }
-    Ok(Arc::new(ctx))
+    Ok(())
 }
 
 /// Settles every open intent left by a run that stopped mid-step, before anything else happens.
@@ -1062,6 +1052,19 @@ async fn issue_ticket(ctx: &Ctx, person: &Person, current: &mut Current) -> Resu
         }
     };
     let expires_at = issued_at + time::Duration::seconds(inv.ttl_secs as i64);
+    let url = with_hash(&ticket.ticket, inv.hash_params.as_deref());
+    ticketed(ctx, person, current, expires_at, Some(url))
+}
+
+/// Records a new link's expiry (the link itself is a bearer secret and stays in memory, kept for
+/// the delivery that follows).
+fn ticketed(
+    ctx: &Ctx,
+    person: &Person,
+    current: &mut Current,
+    expires_at: time::OffsetDateTime,
+    url: Option<String>,
+) -> Result<(), Stop> {
     let expires_text = iso(expires_at);
     ctx.set(
         person,
@@ -1072,10 +1075,10 @@ async fn issue_ticket(ctx: &Ctx, person: &Person, current: &mut Current) -> Resu
             ..Outcome::default()
         },
     )?;
-    current.link = Some(Link {
-        url: with_hash(&ticket.ticket, inv.hash_params.as_deref()),
+    current.link = url.map(|url| Link {
+        url,
         expires_at,
-        ttl_seconds: inv.ttl_secs,
+        ttl_seconds: ctx.batch.invitation.ttl_secs,
     });
     Ok(())
 }
@@ -1125,29 +1128,15 @@ async fn invite_to_organization(
         .unwrap_or_else(|| {
             time::OffsetDateTime::now_utc() + time::Duration::seconds(inv.ttl_secs as i64)
         });
-    let expires_text = iso(expires_at);
-    ctx.set(
-        person,
-        current,
-        PersonState::Ticketed,
-        &Outcome {
-            link_expires_at: Some(&expires_text),
-            ..Outcome::default()
-        },
-    )?;
+    ticketed(ctx, person, current, expires_at, invitation.invitation_url)?;
     if auth0_sends {
         return ctx.set(person, current, PersonState::Delivered, &Outcome::default());
     }
-    let url = invitation.invitation_url.ok_or_else(|| {
-        Stop::Failed(AppError::internal(
+    if current.link.is_none() {
+        return Err(Stop::Failed(AppError::internal(
             "the tenant returned an invitation without its URL",
-        ))
-    })?;
-    current.link = Some(Link {
-        url,
-        expires_at,
-        ttl_seconds: inv.ttl_secs,
-    });
+        )));
+    }
     Ok(())
 }
 
