@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use clap::{Args, ValueEnum};
 use invite_desk_auth0::ManagementClient;
 use invite_desk_engine::batch::{
-    self, BATCH_FORMAT, BATCH_VERSION, BatchFile, Delivery, ExistingPolicy, InvitationSettings,
-    InviteMode, RateAssumption,
+    self, BATCH_FORMAT, BatchFile, Delivery, ExistingPolicy, InvitationSettings, InviteMode,
+    RateAssumption,
 };
 use invite_desk_engine::journal::Journal;
 use invite_desk_engine::paths::AppPaths;
@@ -316,45 +316,39 @@ fn build_batch(
             "how should invitations go out? --smtp-url URL --from ADDR, --outbox DIR or --export-links FILE",
         ));
     };
-    let batch = BatchFile {
-        format: BATCH_FORMAT.into(),
-        version: BATCH_VERSION,
-        id: run::new_batch_id(),
-        created_at: run::iso(time::OffsetDateTime::now_utc()),
-        name: args.name.clone(),
-        people: report.people,
-        invitation: InvitationSettings {
-            mode,
-            connection,
-            ttl_secs: duration::parse_duration_secs(&args.message.ttl)?,
-            result_url: args.result_url.clone(),
-            client_id: args.app.clone(),
-            organization_id: args.organization_id.clone(),
-            mark_email_as_verified: !args.no_mark_verified,
-            hash_params: args.hash_params.clone(),
-            roles: args
-                .roles
-                .iter()
-                .map(|r| r.trim().to_owned())
-                .filter(|r| !r.is_empty())
-                .collect(),
-            app_metadata,
-            existing: match args.existing {
-                ExistingArg::Skip => ExistingPolicy::Skip,
-                ExistingArg::Reinvite => ExistingPolicy::Reinvite,
-                ExistingArg::Grant => ExistingPolicy::Grant,
-            },
-            sign_result_url: args.sign_result_url,
+    let invitation = InvitationSettings {
+        mode,
+        connection,
+        ttl_secs: duration::parse_duration_secs(&args.message.ttl)?,
+        result_url: args.result_url.clone(),
+        client_id: args.app.clone(),
+        organization_id: args.organization_id.clone(),
+        mark_email_as_verified: !args.no_mark_verified,
+        hash_params: args.hash_params.clone(),
+        roles: args
+            .roles
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect(),
+        app_metadata,
+        existing: match args.existing {
+            ExistingArg::Skip => ExistingPolicy::Skip,
+            ExistingArg::Reinvite => ExistingPolicy::Reinvite,
+            ExistingArg::Grant => ExistingPolicy::Grant,
         },
-        message: args.message.settings(),
-        template: args.message.template_set()?,
-        delivery,
+        sign_result_url: args.sign_result_url,
     };
+    let mut batch = BatchFile::new(report.people, invitation, delivery);
+    batch.name = args.name.clone();
+    batch.message = args.message.settings();
+    batch.template = args.message.template_set()?;
     batch.validate()?;
     Ok((batch, report.problems, rejected))
 }
 
 /// How the run reports: JSON lines, a progress bar, or nothing but the summary.
+#[derive(Clone)]
 struct Reporter {
     json: bool,
     bar: Option<indicatif::ProgressBar>,
@@ -429,15 +423,10 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         ),
         Err(e) => return Err(e),
     };
-    let (batch, problems, rejected) = if is_batch_file(&args.input, &bytes) {
+    let (mut batch, problems, rejected) = if is_batch_file(&args.input, &bytes) {
         let text = String::from_utf8(bytes)
             .map_err(|_| AppError::invalid_input("the batch file is not UTF-8 text"))?;
-        let mut batch = BatchFile::from_json(&text)?;
-        // A saved batch may be run more than once (after editing it, say): each run is its own batch.
-        if open_journal(paths)?.batch(&batch.id).is_ok() {
-            batch.id = run::new_batch_id();
-        }
-        (batch, Vec::new(), Vec::new())
+        (BatchFile::from_json(&text)?, Vec::new(), Vec::new())
     } else {
         build_batch(&args, &bytes, profile.as_ref())?
     };
@@ -509,6 +498,10 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
     }
 
     let mut journal = open_journal(paths)?;
+    // A saved batch may be run more than once (after editing it, say): each run is its own batch.
+    if journal.batch(&batch.id).is_ok() {
+        batch.id = run::new_batch_id();
+    }
     run::record_batch(&mut journal, &batch, &target)?;
     if !args.json {
         eprintln!(
@@ -585,24 +578,14 @@ fn execute(
     };
     let deliverer = deliver::for_batch(&batch, secrets)?;
     let control = RunControl::new();
-    let json = reporter.json;
-    let bar = reporter.bar.clone();
-    let sink: run::EventSink = Arc::new(move |event: RunEvent| {
-        Reporter {
-            json,
-            bar: bar.clone(),
-        }
-        .event(&event)
-    });
-    let interrupted = Arc::new(Mutex::new(false));
+    let sink: run::EventSink = {
+        let reporter = reporter.clone();
+        Arc::new(move |event: RunEvent| reporter.event(&event))
+    };
     let outcome: Result<RunOutcome, AppError> = runtime.block_on(async {
         let stop = control.clone();
-        let flag = interrupted.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
-                *flag
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
                 eprintln!("\ninterrupted: finishing the steps under way, then stopping…");
                 stop.cancel();
             }
@@ -628,13 +611,11 @@ fn execute(
     if let Some(path) = results_path {
         results::write_results(path, &all)?;
     }
-    if !json {
+    if !reporter.json {
         print_summary(&outcome, &all);
     }
-    let was_interrupted = *interrupted
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    Ok(if was_interrupted || outcome.status == "cancelled" {
+    // Only Ctrl-C cancels a CLI run.
+    Ok(if outcome.status == "cancelled" {
         EXIT_INTERRUPTED
     } else if all.iter().any(|r| r.status == ResultStatus::Failed) {
         EXIT_SOME_FAILED
