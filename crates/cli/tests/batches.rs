@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
-use invite_desk_testkit::{SmtpOptions, SmtpServer};
+use invite_desk_testkit::{SmtpOptions, SmtpServer, recipient};
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
@@ -89,21 +89,7 @@ impl World {
     fn mails_per_recipient(&self) -> HashMap<String, usize> {
         let mut out = HashMap::new();
         for raw in self.smtp.messages() {
-            let parsed = mailparse::parse_mail(&raw).unwrap();
-            let to = parsed
-                .headers
-                .iter()
-                .find(|h| h.get_key().eq_ignore_ascii_case("to"))
-                .unwrap()
-                .get_value();
-            let address = to
-                .rsplit('<')
-                .next()
-                .unwrap()
-                .trim_end_matches('>')
-                .trim()
-                .to_lowercase();
-            *out.entry(address).or_default() += 1;
+            *out.entry(recipient(&raw)).or_default() += 1;
         }
         out
     }

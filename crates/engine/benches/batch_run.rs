@@ -16,10 +16,7 @@ use std::time::{Duration, Instant};
 
 use invite_desk_auth0::models::{CreateUser, PasswordChangeTicket};
 use invite_desk_auth0::{ClientOptions, Credentials, ManagementClient, TenantUrl};
-use invite_desk_engine::batch::{
-    BATCH_FORMAT, BATCH_VERSION, BatchFile, Delivery, ExistingPolicy, InvitationSettings,
-    InviteMode,
-};
+use invite_desk_engine::batch::{BatchFile, Delivery, InvitationSettings};
 use invite_desk_engine::delivery::{self, Sender};
 use invite_desk_engine::journal::Journal;
 use invite_desk_engine::roster::Person;
@@ -126,41 +123,20 @@ async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64
     let journal = Arc::new(Mutex::new(
         Journal::open(&dir.path().join("journal.sqlite")).unwrap(),
     ));
-    let batch = BatchFile {
-        format: BATCH_FORMAT.into(),
-        version: BATCH_VERSION,
-        id: format!("bench-{}", run::new_batch_id()),
-        created_at: "2026-11-22T00:00:00Z".into(),
-        name: None,
-        people: people("p", a.people),
-        invitation: InvitationSettings {
-            mode: InviteMode::PasswordChange,
-            connection: DB.into(),
-            ttl_secs: 7 * 86_400,
-            result_url: None,
-            client_id: None,
-            organization_id: None,
-            mark_email_as_verified: true,
-            hash_params: Some("type=invite".into()),
-            roles: Vec::new(),
-            app_metadata: serde_json::Map::new(),
-            existing: ExistingPolicy::Skip,
-            sign_result_url: false,
-        },
-        message: MessageSettings::default(),
-        template: TemplateSet::builtin(),
-        delivery: if a.bulk {
-            Delivery::ExportLinks {
-                file: dir.path().join("links.csv").to_string_lossy().into_owned(),
-            }
-        } else {
-            Delivery::Smtp {
-                url: smtp.url(),
-                from: "it@example.com".into(),
-                reply_to: None,
-            }
-        },
+    let mut invitation = InvitationSettings::new(DB);
+    invitation.hash_params = Some("type=invite".into());
+    let delivery = if a.bulk {
+        Delivery::ExportLinks {
+            file: dir.path().join("links.csv").to_string_lossy().into_owned(),
+        }
+    } else {
+        Delivery::Smtp {
+            url: smtp.url(),
+            from: "it@example.com".into(),
+            reply_to: None,
+        }
     };
+    let batch = BatchFile::new(people("p", a.people), invitation, delivery);
     run::record_batch(
         &mut run::lock(&journal),
         &batch,

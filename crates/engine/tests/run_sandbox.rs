@@ -12,21 +12,15 @@ use std::time::Duration;
 use invite_desk_auth0::models::CreateUser;
 use invite_desk_auth0::{ClientOptions, Credentials, ManagementClient, TenantUrl};
 use invite_desk_engine::batch::{
-    BATCH_FORMAT, BATCH_VERSION, BatchFile, Delivery, ExistingPolicy, InvitationSettings,
-    InviteMode,
+    BatchFile, Delivery, ExistingPolicy, InvitationSettings, InviteMode,
 };
-use invite_desk_engine::delivery::Sender;
 use invite_desk_engine::journal::{Journal, PersonState};
 use invite_desk_engine::roster::Person;
 use invite_desk_engine::run::{
-    self, Deliverer, Message, ResultStatus, RunControl, RunEvent, RunOptions, RunOutcome, RunSetup,
-    RunTarget,
+    self, ResultStatus, RunControl, RunEvent, RunOptions, RunOutcome, RunSetup, RunTarget,
 };
-use invite_desk_engine::template::{CompiledTemplates, MessageSettings, TemplateSet};
-use invite_desk_mail::Mailbox;
-use invite_desk_mail::smtp::{SmtpMailer, SmtpSettings};
 use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
-use invite_desk_testkit::{SmtpOptions, SmtpServer};
+use invite_desk_testkit::{SmtpOptions, SmtpServer, recipient};
 use serde_json::Value;
 
 const DB: &str = "Username-Password-Authentication";
@@ -76,31 +70,12 @@ fn people(n: u64) -> Vec<Person> {
 }
 
 fn batch(id: &str, people: Vec<Person>, delivery: Delivery) -> BatchFile {
-    BatchFile {
-        format: BATCH_FORMAT.into(),
-        version: BATCH_VERSION,
-        id: id.into(),
-        created_at: "2026-11-22T10:00:00Z".into(),
-        name: Some("test".into()),
-        people,
-        invitation: InvitationSettings {
-            mode: InviteMode::PasswordChange,
-            connection: DB.into(),
-            ttl_secs: 7 * 86_400,
-            result_url: Some("https://app.example.com/welcome".into()),
-            client_id: None,
-            organization_id: None,
-            mark_email_as_verified: true,
-            hash_params: Some("type=invite".into()),
-            roles: Vec::new(),
-            app_metadata: serde_json::Map::new(),
-            existing: ExistingPolicy::Skip,
-            sign_result_url: false,
-        },
-        message: MessageSettings::default(),
-        template: TemplateSet::builtin(),
-        delivery,
-    }
+    let mut invitation = InvitationSettings::new(DB);
+    invitation.result_url = Some("https://app.example.com/welcome".into());
+    invitation.hash_params = Some("type=invite".into());
+    let mut batch = BatchFile::new(people, invitation, delivery);
+    batch.id = id.into();
+    batch
 }
 
 fn smtp_delivery(server: &SmtpServer) -> Delivery {
@@ -108,36 +83,6 @@ fn smtp_delivery(server: &SmtpServer) -> Delivery {
         url: server.url(),
         from: "it@example.com".into(),
         reply_to: None,
-    }
-}
-
-fn deliverer(batch: &BatchFile) -> Deliverer {
-    let message = || Message {
-        templates: CompiledTemplates::compile(&batch.template).unwrap(),
-        settings: batch.message.clone(),
-        sender: Sender {
-            from: Mailbox::parse("IT <it@example.com>").unwrap(),
-            reply_to: None,
-        },
-    };
-    match &batch.delivery {
-        Delivery::Smtp { url, .. } => {
-            let mut settings = SmtpSettings::new(url);
-            settings.pool_size = 8;
-            Deliverer::Smtp {
-                mailer: SmtpMailer::new(&settings).unwrap(),
-                message: message(),
-            }
-        }
-        Delivery::Outbox { dir, .. } => Deliverer::Outbox {
-            dir: dir.into(),
-            message: message(),
-        },
-        Delivery::ExportLinks { file } => Deliverer::ExportLinks {
-            file: file.into(),
-            rows: Mutex::new(Vec::new()),
-        },
-        Delivery::Auth0 => Deliverer::Auth0,
     }
 }
 
@@ -182,7 +127,7 @@ impl Harness {
                 client,
                 journal: self.journal.clone(),
                 batch: batch.clone(),
-                deliverer: deliverer(batch),
+                deliverer: run::deliver::for_batch(batch, Default::default()).unwrap(),
                 signing_key: None,
                 control,
                 options,
@@ -219,20 +164,8 @@ fn tenant_view(sandbox: &Sandbox) -> (HashMap<String, usize>, HashMap<String, us
 fn mail_view(server: &SmtpServer) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for raw in server.messages() {
+        let address = recipient(&raw);
         let parsed = mailparse::parse_mail(&raw).unwrap();
-        let to = parsed
-            .headers
-            .iter()
-            .find(|h| h.get_key().eq_ignore_ascii_case("to"))
-            .unwrap()
-            .get_value();
-        let address = to
-            .rsplit('<')
-            .next()
-            .unwrap()
-            .trim_end_matches('>')
-            .trim()
-            .to_lowercase();
         let text = parsed
             .subparts
             .iter()
@@ -707,19 +640,7 @@ async fn organization_invitations_are_created_once_and_mailed_or_left_to_auth0()
             text.contains("invitation="),
             "the organization link is in the mail"
         );
-        let to = text
-            .lines()
-            .find(|l| l.starts_with("To:"))
-            .unwrap()
-            .to_lowercase();
-        let address = to
-            .rsplit('<')
-            .next()
-            .unwrap()
-            .trim_end_matches('>')
-            .trim()
-            .to_owned();
-        *per_recipient.entry(address).or_default() += 1;
+        *per_recipient.entry(recipient(&raw)).or_default() += 1;
     }
     assert_eq!(per_recipient.len(), 5, "{per_recipient:?}");
     assert!(per_recipient.keys().all(|a| a.starts_with("smtp")));

@@ -94,6 +94,23 @@ impl SmtpServer {
     }
 }
 
+/// The address a received message was sent to (its `To:` header), lower-cased.
+pub fn recipient(raw: &[u8]) -> String {
+    let parsed = mailparse::parse_mail(raw).unwrap();
+    let to = parsed
+        .headers
+        .iter()
+        .find(|h| h.get_key().eq_ignore_ascii_case("to"))
+        .expect("the message has a To header")
+        .get_value();
+    to.rsplit('<')
+        .next()
+        .unwrap()
+        .trim_end_matches('>')
+        .trim()
+        .to_lowercase()
+}
+
 impl Drop for SmtpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
