@@ -213,6 +213,17 @@ fn run_invites_a_list_and_keeps_the_contract() {
             .unwrap()
             .contains("ticket=")
     );
+    // Nor the log; and the client secret never reaches it either.
+    let mut log = String::new();
+    for entry in std::fs::read_dir(world.path("data/logs")).unwrap() {
+        log.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(log.contains("INFO"), "the runs were logged");
+    assert!(!log.contains("ticket="), "a link reached the log");
+    assert!(
+        !log.contains(&world.sandbox.config().client_secret),
+        "the client secret reached the log"
+    );
 }
 
 #[test]

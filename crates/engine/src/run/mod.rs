@@ -460,6 +460,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         .count();
     let bulk = ctx.batch.invitation.mode != InviteMode::Organization
         && pending_to_create >= ctx.options.bulk_threshold.max(1);
+    tracing::info!(batch = %ctx.id(), total = records.len(), bulk, resumed, "batch run started");
     ctx.emit(RunEvent::Started {
         batch_id: ctx.id().to_owned(),
         total: records.len() as u64,
@@ -506,6 +507,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         .iter()
         .filter(|r| r.status == ResultStatus::Failed)
         .count() as u64;
+    tracing::info!(batch = %ctx.id(), status, failed, counts = ?ctx.counts_by_name(), "batch run ended");
     ctx.emit(RunEvent::Finished {
         batch_id: ctx.id().to_owned(),
         status: status.into(),
