@@ -198,7 +198,7 @@ pub struct ResendArgs {
 }
 
 fn open_journal(paths: &AppPaths) -> Result<Journal, AppError> {
-    Journal::open(&paths.data_dir.join("journal.sqlite"))
+    Journal::open(&paths.journal_file())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
@@ -399,11 +399,11 @@ impl Reporter {
 }
 
 fn rate_assumption(client: Option<&ManagementClient>) -> RateAssumption {
-    // Auth0's documented defaults for the Management API on paid plans when the tenant has not said.
     let limit = client.and_then(|c| c.rate().limit);
+    let default = RateAssumption::default();
     RateAssumption {
-        per_second: limit.map_or(15.0, |l| l as f64),
-        burst: limit.unwrap_or(50),
+        per_second: limit.map_or(default.per_second, |l| l as f64),
+        burst: limit.unwrap_or(default.burst),
     }
 }
 

@@ -331,6 +331,16 @@ pub struct RateAssumption {
     pub burst: u64,
 }
 
+impl Default for RateAssumption {
+    /// Auth0's documented Management API limits on paid plans, for when the tenant has not said.
+    fn default() -> Self {
+        RateAssumption {
+            per_second: 15.0,
+            burst: 50,
+        }
+    }
+}
+
 /// What a run of `batch` will do. `known_existing` holds the addresses (lowercase) found in the tenant
 /// by read-only look-ups, if any were made; without them every person gets a look-up step.
 pub fn plan(

@@ -48,6 +48,8 @@ pub fn typescript() -> String {
         declare::<Problem>(&cfg, &mut out);
         declare::<Person>(&cfg, &mut out);
         declare::<RosterReport>(&cfg, &mut out);
+        declare::<ListText>(&cfg, &mut out);
+        declare::<edit::EditableRow>(&cfg, &mut out);
     }
     {
         use crate::batch::*;
@@ -81,6 +83,21 @@ pub fn typescript() -> String {
         use crate::support::*;
         declare::<TenantAccount>(&cfg, &mut out);
         declare::<Lookup>(&cfg, &mut out);
+    }
+    {
+        use crate::desk::*;
+        declare::<ProfileView>(&cfg, &mut out);
+        declare::<NewSecrets>(&cfg, &mut out);
+        declare::<ConnectionSummary>(&cfg, &mut out);
+        declare::<NamedItem>(&cfg, &mut out);
+        declare::<TenantReport>(&cfg, &mut out);
+        declare::<Draft>(&cfg, &mut out);
+        declare::<DraftSummary>(&cfg, &mut out);
+        declare::<PreviewMessage>(&cfg, &mut out);
+        declare::<Settings>(&cfg, &mut out);
+        declare::<RunSummary>(&cfg, &mut out);
+        declare::<RunAction>(&cfg, &mut out);
+        declare::<LinkCopy>(&cfg, &mut out);
     }
     out.truncate(out.trim_end().len());
     out.push('\n');

@@ -6,6 +6,7 @@ pub mod about;
 pub mod batch;
 pub mod bindings;
 pub mod delivery;
+pub mod desk;
 pub mod duration;
 pub mod error;
 pub mod journal;

@@ -50,6 +50,11 @@ impl AppPaths {
         Ok(AppPaths { data_dir, log_dir })
     }
 
+    /// The journal (SQLite) every run, resume and look-up shares.
+    pub fn journal_file(&self) -> PathBuf {
+        self.data_dir.join("journal.sqlite")
+    }
+
     /// Create the folders if they are missing.
     pub fn ensure(&self) -> Result<(), AppError> {
         for dir in [&self.data_dir, &self.log_dir] {

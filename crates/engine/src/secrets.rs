@@ -12,7 +12,7 @@ use crate::{AppError, ErrorCode};
 /// The keychain "service" all entries live under (the app's bundle identifier).
 pub const SERVICE: &str = "app.invitedesk.desktop";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum SecretKind {
     /// The M2M application's client secret.

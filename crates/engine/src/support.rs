@@ -41,35 +41,55 @@ pub async fn lookup(
     journal: &Journal,
     email: &str,
 ) -> Result<Lookup, AppError> {
+    let tenant = match client {
+        Some(client) => Some(tenant_accounts(client, email).await?),
+        None => None,
+    };
+    with_history(tenant, journal, email)
+}
+
+fn checked(email: &str) -> Result<&str, AppError> {
     let email = email.trim();
     if !email.contains('@') {
         return Err(AppError::invalid_input(format!(
             "\"{email}\" is not an email address"
         )));
     }
-    let tenant = match client {
-        Some(client) => Some(
-            client
-                .users_by_email(email)
-                .await?
-                .into_iter()
-                .map(|u| TenantAccount {
-                    connections: u.identities.iter().map(|i| i.connection.clone()).collect(),
-                    invitation: u
-                        .app_metadata
-                        .as_ref()
-                        .and_then(|m| m.get("invitation").cloned()),
-                    user_id: u.user_id,
-                    created_at: u.created_at,
-                    email_verified: u.email_verified,
-                    logins_count: u.logins_count,
-                    last_login: u.last_login,
-                    blocked: u.blocked,
-                })
-                .collect(),
-        ),
-        None => None,
-    };
+    Ok(email)
+}
+
+/// The tenant's accounts with this address (any connection).
+pub async fn tenant_accounts(
+    client: &ManagementClient,
+    email: &str,
+) -> Result<Vec<TenantAccount>, AppError> {
+    Ok(client
+        .users_by_email(checked(email)?)
+        .await?
+        .into_iter()
+        .map(|u| TenantAccount {
+            connections: u.identities.iter().map(|i| i.connection.clone()).collect(),
+            invitation: u
+                .app_metadata
+                .as_ref()
+                .and_then(|m| m.get("invitation").cloned()),
+            user_id: u.user_id,
+            created_at: u.created_at,
+            email_verified: u.email_verified,
+            logins_count: u.logins_count,
+            last_login: u.last_login,
+            blocked: u.blocked,
+        })
+        .collect())
+}
+
+/// What the tenant said (if asked) with the journal's history of the person.
+pub fn with_history(
+    tenant: Option<Vec<TenantAccount>>,
+    journal: &Journal,
+    email: &str,
+) -> Result<Lookup, AppError> {
+    let email = checked(email)?;
     Ok(Lookup {
         email: email.to_lowercase(),
         tenant,

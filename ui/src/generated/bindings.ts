@@ -141,6 +141,25 @@ people: Array<Person>,
  */
 problems: Array<Problem>, source: SourceInfo, };
 
+/**
+ * A file as editable text: what the People step shows in its paste box, so a file and a paste are
+ * checked, fixed and read the same way.
+ */
+export type ListText = { text: string, 
+/**
+ * The encoding the file was decoded from; `null` for a workbook.
+ */
+encoding: string | null, 
+/**
+ * The workbook sheet that was read, and every sheet it has.
+ */
+sheet: string | null, sheets: Array<string>, };
+
+/**
+ * One row as its cells.
+ */
+export type EditableRow = { line: number, cells: Array<string>, };
+
 export type InviteMode = "password-change" | "email-verification" | "organization";
 
 /**
@@ -324,3 +343,112 @@ tenant: Array<TenantAccount> | null,
  * Past invitations from the journal, newest first.
  */
 history: Array<PersonHistory>, };
+
+/**
+ * A profile as the Tenants screen shows it: which secrets are stored, never their values.
+ */
+export type ProfileView = { profile: Profile, 
+/**
+ * The built-in Sandbox profile (not editable, no keychain entries).
+ */
+builtin: boolean, stored: Array<SecretKind>, };
+
+/**
+ * Secrets typed into the Tenants screen. Absent or empty fields leave the stored value alone.
+ */
+export type NewSecrets = { client_secret?: string, smtp_password?: string, signing_key?: string, };
+
+/**
+ * A database connection as *Test connection* shows it.
+ */
+export type ConnectionSummary = { name: string, 
+/**
+ * Invite-only: users cannot sign themselves up.
+ */
+signup_disabled: boolean, 
+/**
+ * Whether this profile's client is among the connection's enabled clients (`null`: not said).
+ */
+enabled_for_client: boolean | null, };
+
+/**
+ * A role or an organization: what pickers show.
+ */
+export type NamedItem = { id: string, name: string, description: string | null, };
+
+/**
+ * *Test connection*: what the client may do, where users can go, the rate limit seen.
+ */
+export type TenantReport = { profile: string, 
+/**
+ * The tenant as reached (host name, or the sandbox's loopback URL).
+ */
+tenant: string, 
+/**
+ * Scopes the access token grants (`null` when the token does not say).
+ */
+granted: Array<string> | null, needed: Array<string>, missing: Array<string>, connections: Array<ConnectionSummary>, roles: Array<NamedItem>, organizations: Array<NamedItem>, 
+/**
+ * Sections that could not be read (a missing scope, say): `[section, message]`.
+ */
+warnings: Array<[string, string]>, rate_limit: number | null, rate_remaining: number | null, };
+
+/**
+ * The wizard as the admin left it: the list as typed (with its fixes), the mapping chosen, the
+ * batch settings so far, and the step they were on. No secrets.
+ */
+export type Draft = { id: string, saved_at: string, 
+/**
+ * `people`, `invitation`, `email` or `review`.
+ */
+step: string, profile: string | null, source_text: string, mapping: MappingOverride | null, batch: BatchFile, };
+
+export type DraftSummary = { id: string, saved_at: string, name: string | null, step: string, people: number, };
+
+/**
+ * One person's invitation exactly as it will be sent, with a sample link.
+ */
+export type PreviewMessage = { line: number, to: string, from: string, subject: string, html: string, text: string, };
+
+export type Settings = { 
+/**
+ * The profile a new batch starts with.
+ */
+default_profile: string | null, 
+/**
+ * Link lifetime for new batches, as `7d`, `48h`, `3600s`.
+ */
+ttl: string, existing: ExistingPolicy, 
+/**
+ * What new batches' messages say about the sender.
+ */
+message: MessageSettings, 
+/**
+ * Where results and batch files are exported (default: the Downloads folder).
+ */
+export_dir: string | null, };
+
+/**
+ * How a run ended, for the summary.
+ */
+export type RunSummary = { batch_id: string, 
+/**
+ * `finished` or `cancelled`.
+ */
+status: string, 
+/**
+ * People per result status (`invited`, `skipped`, `granted`, `failed`).
+ */
+outcomes: Partial<Record<ResultStatus, number>>, elapsed_secs: number, 
+/**
+ * The link export this run wrote, if its delivery was "export links".
+ */
+links_file: string | null, };
+
+export type RunAction = "pause" | "resume" | "cancel";
+
+/**
+ * A new link for one person, for support to paste into a ticket (a bearer secret, shown because
+ * the agent asked for it).
+ */
+export type LinkCopy = { email: string, url: string, expires_at: string, batch_id: string, };

@@ -6,6 +6,7 @@
 
 pub mod addresses;
 pub mod decode;
+pub mod edit;
 pub mod mapping;
 pub mod table;
 pub mod validate;
@@ -112,6 +113,62 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<RosterReport, A
     }
     let decoded = decode::decode(bytes)?;
     read_text_as(&decoded.text, Some(decoded.encoding), options)
+}
+
+/// A file as editable text: what the People step shows in its paste box, so a file and a paste are
+/// checked, fixed and read the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ListText {
+    pub text: String,
+    /// The encoding the file was decoded from; `null` for a workbook.
+    pub encoding: Option<String>,
+    /// The workbook sheet that was read, and every sheet it has.
+    pub sheet: Option<String>,
+    pub sheets: Vec<String>,
+}
+
+/// Decodes a text file (BOM, UTF-16, Windows-1252, …) or turns a workbook sheet into tab-separated
+/// text (quoted where a cell needs it), keeping one row per sheet row so line numbers match.
+pub fn list_text(bytes: &[u8], sheet: Option<&str>) -> Result<ListText, AppError> {
+    if workbook::is_workbook(bytes) {
+        let read = workbook::read_sheet(bytes, sheet)?;
+        let convert = |e: &dyn std::fmt::Display| {
+            AppError::internal(format!("could not convert the sheet: {e}"))
+        };
+        let mut builder = csv::WriterBuilder::new();
+        builder
+            .delimiter(b'\t')
+            .terminator(csv::Terminator::Any(b'\n'));
+        let mut text = String::new();
+        let mut next_line = 1;
+        for record in &read.records {
+            // Blank sheet rows are not records; keep them as empty lines so line numbers hold.
+            while next_line < record.line {
+                text.push('\n');
+                next_line += 1;
+            }
+            let mut writer = builder.from_writer(Vec::new());
+            writer
+                .write_record(record.cells.iter().map(|c| c.replace('\n', " ")))
+                .map_err(|e| convert(&e))?;
+            let row = writer.into_inner().map_err(|e| convert(&e))?;
+            text.push_str(&String::from_utf8_lossy(&row));
+            next_line += 1;
+        }
+        return Ok(ListText {
+            text,
+            encoding: None,
+            sheet: Some(read.name),
+            sheets: read.all_sheets,
+        });
+    }
+    let decoded = decode::decode(bytes)?;
+    Ok(ListText {
+        text: decoded.text.trim_start_matches('\u{FEFF}').to_owned(),
+        encoding: Some(decoded.encoding.to_owned()),
+        sheet: None,
+        sheets: Vec::new(),
+    })
 }
 
 /// Reads pasted text.

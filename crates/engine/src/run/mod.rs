@@ -15,6 +15,7 @@ pub mod deliver;
 pub mod events;
 pub mod invitation_token;
 pub mod results;
+pub mod stream;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;

@@ -1,0 +1,263 @@
+//! The New batch wizard's side: drafts saved at any step (offline), batch files, previews and the
+//! "send a test to myself" check.
+
+use std::path::Path;
+
+use invite_desk_mail::Mailbox;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Desk;
+use super::settings::write_atomically;
+use crate::batch::{BatchFile, Delivery};
+use crate::roster::{MappingOverride, Person};
+use crate::run::deliver::PLACEHOLDER_SENDER;
+use crate::secrets::SecretKind;
+use crate::template::CompiledTemplates;
+use crate::{AppError, ErrorCode, delivery};
+
+/// The wizard as the admin left it: the list as typed (with its fixes), the mapping chosen, the
+/// batch settings so far, and the step they were on. No secrets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Draft {
+    pub id: String,
+    pub saved_at: String,
+    /// `people`, `invitation`, `email` or `review`.
+    pub step: String,
+    pub profile: Option<String>,
+    pub source_text: String,
+    pub mapping: Option<MappingOverride>,
+    pub batch: BatchFile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DraftSummary {
+    pub id: String,
+    pub saved_at: String,
+    pub name: Option<String>,
+    pub step: String,
+    pub people: u64,
+}
+
+/// One person's invitation exactly as it will be sent, with a sample link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PreviewMessage {
+    pub line: u64,
+    pub to: String,
+    pub from: String,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+fn valid_id(id: &str) -> Result<(), AppError> {
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(AppError::invalid_input(format!(
+            "\"{id}\" is not a draft id"
+        )));
+    }
+    Ok(())
+}
+
+fn show(mailbox: &Mailbox) -> String {
+    match &mailbox.name {
+        Some(name) => format!("{name} <{}>", mailbox.address),
+        None => mailbox.address.clone(),
+    }
+}
+
+/// The sender a batch's messages carry.
+fn sender(batch: &BatchFile) -> Result<delivery::Sender, AppError> {
+    let (from, reply_to) = match &batch.delivery {
+        Delivery::Smtp { from, reply_to, .. } => (Some(from.as_str()), reply_to.as_deref()),
+        Delivery::Outbox { from, .. } => (from.as_deref(), None),
+        Delivery::ExportLinks { .. } | Delivery::Auth0 => (None, None),
+    };
+    Ok(delivery::Sender {
+        from: Mailbox::parse(from.unwrap_or(PLACEHOLDER_SENDER))?,
+        reply_to: reply_to.map(Mailbox::parse).transpose()?,
+    })
+}
+
+impl Desk {
+    fn drafts_dir(&self) -> Result<std::path::PathBuf, AppError> {
+        let dir = self.paths.data_dir.join("drafts");
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::io("create folder", &dir, &e))?;
+        Ok(dir)
+    }
+
+    /// Saves the wizard as it is (any step, any state: nothing is validated but the id).
+    pub fn save_draft(&self, mut draft: Draft) -> Result<DraftSummary, AppError> {
+        valid_id(&draft.id)?;
+        draft.saved_at = crate::run::iso(time::OffsetDateTime::now_utc());
+        let text = serde_json::to_string(&draft).map_err(|e| AppError::internal(e.to_string()))?;
+        write_atomically(
+            &self.drafts_dir()?.join(format!("{}.json", draft.id)),
+            text.as_bytes(),
+        )?;
+        Ok(summary(&draft))
+    }
+
+    /// Saved drafts, newest first. A draft that cannot be read is listed by its id so it can be
+    /// deleted, never silently dropped.
+    pub fn drafts(&self) -> Result<Vec<DraftSummary>, AppError> {
+        let dir = self.drafts_dir()?;
+        let mut out = Vec::new();
+        let entries = std::fs::read_dir(&dir).map_err(|e| AppError::io("read", &dir, &e))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match self.draft(&id) {
+                Ok(draft) => out.push(summary(&draft)),
+                Err(e) => out.push(DraftSummary {
+                    id,
+                    saved_at: String::new(),
+                    name: Some(format!("unreadable: {}", e.message)),
+                    step: "people".into(),
+                    people: 0,
+                }),
+            }
+        }
+        out.sort_by(|a, b| b.saved_at.cmp(&a.saved_at));
+        Ok(out)
+    }
+
+    pub fn draft(&self, id: &str) -> Result<Draft, AppError> {
+        valid_id(id)?;
+        let path = self.drafts_dir()?.join(format!("{id}.json"));
+        let text = std::fs::read_to_string(&path).map_err(|e| AppError::io("read", &path, &e))?;
+        serde_json::from_str(&text).map_err(|e| {
+            AppError::invalid_input(format!("the draft {} is damaged: {e}", path.display()))
+        })
+    }
+
+    pub fn delete_draft(&self, id: &str) -> Result<(), AppError> {
+        valid_id(id)?;
+        let path = self.drafts_dir()?.join(format!("{id}.json"));
+        std::fs::remove_file(&path).map_err(|e| AppError::io("delete", &path, &e))
+    }
+
+    /// Writes the batch file (validated: it is meant to be run) into the export folder.
+    pub fn export_batch(&self, batch: &BatchFile) -> Result<String, AppError> {
+        batch.validate()?;
+        let path = Self::unused_path(&self.export_dir()?, &format!("batch-{}", batch.id), "json");
+        batch.save(&path)?;
+        Ok(path.to_string_lossy().into_owned())
+    }
+
+    /// A batch file opened from disk, as a draft to review or run.
+    pub fn open_batch_file(&self, path: &Path) -> Result<Draft, AppError> {
+        let batch = BatchFile::load(path)?;
+        Ok(Draft {
+            id: crate::run::new_batch_id(),
+            saved_at: String::new(),
+            step: "review".into(),
+            profile: None,
+            source_text: people_as_text(&batch.people),
+            mapping: None,
+            batch,
+        })
+    }
+
+    /// What `person` (by line; the first person when `None`) will receive.
+    pub fn preview(
+        &self,
+        batch: &BatchFile,
+        line: Option<u64>,
+    ) -> Result<PreviewMessage, AppError> {
+        let person = match line {
+            Some(line) => batch
+                .people
+                .iter()
+                .find(|p| p.line == line)
+                .ok_or_else(|| {
+                    AppError::new(ErrorCode::NotFound, format!("nobody on line {line}"))
+                })?,
+            None => batch.people.first().ok_or_else(|| {
+                AppError::invalid_input("the batch has nobody in it yet: add people first")
+            })?,
+        };
+        let templates = CompiledTemplates::compile(&batch.template)?;
+        let sender = sender(batch)?;
+        let content = templates.render(
+            person,
+            &delivery::sample_link(batch.invitation.ttl_secs),
+            &batch.message,
+        )?;
+        Ok(PreviewMessage {
+            line: person.line,
+            to: show(&delivery::recipient(person)),
+            from: show(&sender.from),
+            subject: content.subject,
+            html: content.html,
+            text: content.text,
+        })
+    }
+
+    /// Sends the batch's invitation, with a sample link, to `to` through the batch's SMTP server
+    /// (its password from the profile's keychain entry).
+    pub async fn send_test(
+        &self,
+        profile: Option<&str>,
+        batch: &BatchFile,
+        to: &str,
+    ) -> Result<String, AppError> {
+        let Delivery::Smtp { url, .. } = &batch.delivery else {
+            return Err(AppError::invalid_input(
+                "a test message goes out by SMTP: choose SMTP delivery first",
+            ));
+        };
+        let to = Mailbox::parse(to)?;
+        let mut settings = invite_desk_mail::smtp::SmtpSettings::new(url);
+        settings.password = self.secret(profile, SecretKind::SmtpPassword)?;
+        let accepted = delivery::send_test(
+            &settings,
+            &to,
+            &CompiledTemplates::compile(&batch.template)?,
+            &batch.message,
+            &sender(batch)?,
+            batch.invitation.ttl_secs,
+        )
+        .await?;
+        Ok(format!(
+            "sent to {}: the server answered {} {}",
+            to.address, accepted.code, accepted.reply
+        ))
+    }
+}
+
+fn summary(draft: &Draft) -> DraftSummary {
+    DraftSummary {
+        id: draft.id.clone(),
+        saved_at: draft.saved_at.clone(),
+        name: draft.batch.name.clone(),
+        step: draft.step.clone(),
+        people: draft.batch.people.len() as u64,
+    }
+}
+
+/// A batch file's people as a list the People step can show and edit.
+fn people_as_text(people: &[Person]) -> String {
+    let mut out = String::from("email\tgiven_name\tfamily_name\tname\n");
+    for p in people {
+        let cells = [
+            p.email.as_str(),
+            p.given_name.as_deref().unwrap_or(""),
+            p.family_name.as_deref().unwrap_or(""),
+            p.name.as_deref().unwrap_or(""),
+        ];
+        out.push_str(&cells.map(|c| c.replace(['\t', '\n'], " ")).join("\t"));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! The Settings screen's defaults, kept in `settings.json` in the data folder.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Desk;
+use crate::AppError;
+use crate::batch::ExistingPolicy;
+use crate::template::MessageSettings;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    /// The profile a new batch starts with.
+    pub default_profile: Option<String>,
+    /// Link lifetime for new batches, as `7d`, `48h`, `3600s`.
+    pub ttl: String,
+    pub existing: ExistingPolicy,
+    /// What new batches' messages say about the sender.
+    pub message: MessageSettings,
+    /// Where results and batch files are exported (default: the Downloads folder).
+    pub export_dir: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_profile: None,
+            ttl: "7d".into(),
+            existing: ExistingPolicy::Skip,
+            message: MessageSettings::default(),
+            export_dir: None,
+        }
+    }
+}
+
+impl Desk {
+    fn settings_file(&self) -> std::path::PathBuf {
+        self.paths.data_dir.join("settings.json")
+    }
+
+    pub fn settings(&self) -> Result<Settings, AppError> {
+        let path = self.settings_file();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                AppError::invalid_input(format!(
+                    "{} is not valid settings ({e}); fix or delete it",
+                    path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(e) => Err(AppError::io("read", &path, &e)),
+        }
+    }
+
+    pub fn save_settings(&self, settings: &Settings) -> Result<Settings, AppError> {
+        crate::duration::parse_duration_secs(&settings.ttl)?;
+        if let Some(dir) = &settings.export_dir
+            && !std::path::Path::new(dir).is_dir()
+        {
+            return Err(AppError::invalid_input(format!(
+                "the export folder {dir} does not exist"
+            )));
+        }
+        if let Some(name) = &settings.default_profile {
+            self.profile(name)?;
+        }
+        let text = serde_json::to_string_pretty(settings)
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        write_atomically(&self.settings_file(), text.as_bytes())?;
+        Ok(settings.clone())
+    }
+
+    /// Where exports go: the chosen folder, else Downloads, else `exports` in the data folder.
+    pub fn export_dir(&self) -> Result<std::path::PathBuf, AppError> {
+        let dir = match self.settings()?.export_dir {
+            Some(dir) => dir.into(),
+            None => dirs::download_dir()
+                .filter(|d| d.is_dir())
+                .unwrap_or_else(|| self.paths.data_dir.join("exports")),
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::io("create folder", &dir, &e))?;
+        Ok(dir)
+    }
+}
+
+/// Writes a temporary file beside `path` and renames it into place: the file is whole or absent.
+pub(super) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), AppError> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let mut temp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| AppError::io("write", path, &e))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| AppError::io("write", path, &e))?;
+    temp.persist(path)
+        .map_err(|e| AppError::io("write", path, &e.error))?;
+    Ok(())
+}
