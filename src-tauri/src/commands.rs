@@ -1,10 +1,366 @@
 //! Tauri commands: deserialize, call one engine function, map the error. No logic lives here.
+//! Every error crosses as the engine's `{ code, message }`.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
+use invite_desk_engine::batch::{BatchFile, Plan};
+use invite_desk_engine::desk::{
+    self, Draft, DraftSummary, LinkCopy, NewSecrets, PreviewMessage, ProfileView, RunAction,
+    RunSummary, Settings, TenantReport,
+};
+use invite_desk_engine::journal::BatchSummary;
+use invite_desk_engine::profiles::Profile;
+use invite_desk_engine::roster::edit::{self, EditableRow};
+use invite_desk_engine::roster::{
+    self, ListText, MappingOverride, ReadOptions, RosterReport, SourceFormat,
+};
+use invite_desk_engine::run::results::PersonResult;
+use invite_desk_engine::run::stream::Coalescer;
+use invite_desk_engine::run::{EventSink, RunEvent};
+use invite_desk_engine::secrets::SecretKind;
+use invite_desk_engine::support::Lookup;
 use invite_desk_engine::{AppError, about};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 
 use crate::Shell;
+use crate::dialogs;
+
+type Answer<T> = Result<T, AppError>;
+
+// The handler below registers these; the test at the end checks the capability against them.
+#[cfg(test)]
+include!("command_names.rs");
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_info,
+        profiles_list,
+        profile_save,
+        profile_forget_secret,
+        profile_delete,
+        tenant_check,
+        list_read,
+        list_open,
+        list_decode,
+        list_row,
+        list_set_row,
+        preview,
+        send_test,
+        plan,
+        drafts_list,
+        draft_new,
+        draft_save,
+        draft_load,
+        draft_delete,
+        batch_export,
+        batch_open,
+        run_start,
+        run_resume,
+        run_control,
+        run_active,
+        history,
+        batch_results,
+        results_export,
+        lookup,
+        resend,
+        copy_link,
+        settings_get,
+        settings_save,
+        open_folder,
+    ]
+}
+
+/// Run events reach the webview in groups, about ten a second, however fast the run goes.
+fn channel_sink(channel: Channel<Vec<RunEvent>>) -> (EventSink, std::sync::Arc<Coalescer>) {
+    let coalescer = Coalescer::new(Duration::from_millis(100), move |events| {
+        // A closed window is no reason to stop the run: the journal has every state.
+        let _ = channel.send(events);
+    });
+    (coalescer.sink(), coalescer)
+}
 
 #[tauri::command]
-pub fn app_info(shell: tauri::State<'_, Shell>) -> Result<about::AppInfo, AppError> {
-    Ok(about::app_info(&shell.paths))
+pub fn app_info(shell: State<'_, Shell>) -> Answer<about::AppInfo> {
+    Ok(about::app_info(shell.desk.paths()))
+}
+
+#[tauri::command]
+pub fn profiles_list(shell: State<'_, Shell>) -> Answer<Vec<ProfileView>> {
+    shell.desk.profiles()
+}
+
+#[tauri::command]
+pub fn profile_save(
+    shell: State<'_, Shell>,
+    profile: Profile,
+    secrets: NewSecrets,
+) -> Answer<ProfileView> {
+    shell.desk.save_profile(profile, secrets)
+}
+
+#[tauri::command]
+pub fn profile_forget_secret(
+    shell: State<'_, Shell>,
+    name: String,
+    kind: SecretKind,
+) -> Answer<ProfileView> {
+    shell.desk.forget_secret(&name, kind)
+}
+
+#[tauri::command]
+pub fn profile_delete(shell: State<'_, Shell>, name: String) -> Answer<()> {
+    shell.desk.delete_profile(&name)
+}
+
+#[tauri::command]
+pub async fn tenant_check(shell: State<'_, Shell>, profile: String) -> Answer<TenantReport> {
+    shell.desk.check_tenant(&profile).await
+}
+
+#[tauri::command]
+pub fn list_read(text: String, mapping: Option<MappingOverride>) -> Answer<RosterReport> {
+    roster::read_text(
+        &text,
+        &ReadOptions {
+            sheet: None,
+            mapping,
+        },
+    )
+}
+
+#[tauri::command]
+pub async fn list_open(app: AppHandle, shell: State<'_, Shell>) -> Answer<Option<ListText>> {
+    let filter = (
+        "People lists",
+        &["csv", "tsv", "txt", "xlsx", "xls", "ods"][..],
+    );
+    match dialogs::pick_file(&app, "Open a people list", filter).await? {
+        Some(path) => shell.desk.list_from_file(&path).map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+pub fn list_decode(bytes: Vec<u8>, file_name: Option<String>) -> Answer<ListText> {
+    desk::list_from_bytes(&bytes, file_name.as_deref())
+}
+
+#[tauri::command]
+pub fn list_row(text: String, format: SourceFormat, line: u64) -> Answer<EditableRow> {
+    edit::row(&text, format, line)
+}
+
+#[tauri::command]
+pub fn list_set_row(
+    text: String,
+    format: SourceFormat,
+    line: u64,
+    cells: Vec<String>,
+) -> Answer<String> {
+    edit::set_row(&text, format, line, &cells)
+}
+
+#[tauri::command]
+pub fn preview(
+    shell: State<'_, Shell>,
+    batch: BatchFile,
+    line: Option<u64>,
+) -> Answer<PreviewMessage> {
+    shell.desk.preview(&batch, line)
+}
+
+#[tauri::command]
+pub async fn send_test(
+    shell: State<'_, Shell>,
+    profile: Option<String>,
+    batch: BatchFile,
+    to: String,
+) -> Answer<String> {
+    shell.desk.send_test(profile.as_deref(), &batch, &to).await
+}
+
+#[tauri::command]
+pub async fn plan(
+    shell: State<'_, Shell>,
+    profile: Option<String>,
+    batch: BatchFile,
+) -> Answer<Plan> {
+    shell.desk.plan(profile.as_deref(), &batch).await
+}
+
+#[tauri::command]
+pub fn drafts_list(shell: State<'_, Shell>) -> Answer<Vec<DraftSummary>> {
+    shell.desk.drafts()
+}
+
+#[tauri::command]
+pub fn draft_new(shell: State<'_, Shell>, profile: Option<String>) -> Answer<Draft> {
+    shell.desk.new_draft(profile.as_deref())
+}
+
+#[tauri::command]
+pub fn draft_save(shell: State<'_, Shell>, draft: Draft) -> Answer<DraftSummary> {
+    shell.desk.save_draft(draft)
+}
+
+#[tauri::command]
+pub fn draft_load(shell: State<'_, Shell>, id: String) -> Answer<Draft> {
+    shell.desk.draft(&id)
+}
+
+#[tauri::command]
+pub fn draft_delete(shell: State<'_, Shell>, id: String) -> Answer<()> {
+    shell.desk.delete_draft(&id)
+}
+
+#[tauri::command]
+pub fn batch_export(shell: State<'_, Shell>, batch: BatchFile) -> Answer<String> {
+    shell.desk.export_batch(&batch)
+}
+
+#[tauri::command]
+pub async fn batch_open(app: AppHandle, shell: State<'_, Shell>) -> Answer<Option<Draft>> {
+    match dialogs::pick_file(&app, "Open a batch file", ("Batch files", &["json"][..])).await? {
+        Some(path) => shell.desk.open_batch_file(&path).map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+pub async fn run_start(
+    shell: State<'_, Shell>,
+    profile: String,
+    batch: BatchFile,
+    confirmed_production: bool,
+    on_event: Channel<Vec<RunEvent>>,
+) -> Answer<RunSummary> {
+    let (sink, coalescer) = channel_sink(on_event);
+    let result = shell
+        .desk
+        .start_run(&profile, batch, confirmed_production, sink)
+        .await;
+    coalescer.flush();
+    result
+}
+
+#[tauri::command]
+pub async fn run_resume(
+    shell: State<'_, Shell>,
+    batch_id: String,
+    retry_failed: bool,
+    on_event: Channel<Vec<RunEvent>>,
+) -> Answer<RunSummary> {
+    let (sink, coalescer) = channel_sink(on_event);
+    let result = shell.desk.resume_run(&batch_id, retry_failed, sink).await;
+    coalescer.flush();
+    result
+}
+
+#[tauri::command]
+pub fn run_control(shell: State<'_, Shell>, batch_id: String, action: RunAction) -> Answer<()> {
+    shell.desk.control_run(&batch_id, action)
+}
+
+#[tauri::command]
+pub fn run_active(shell: State<'_, Shell>) -> Answer<Option<String>> {
+    Ok(shell.desk.active_run())
+}
+
+#[tauri::command]
+pub fn history(shell: State<'_, Shell>) -> Answer<Vec<BatchSummary>> {
+    shell.desk.history()
+}
+
+#[tauri::command]
+pub fn batch_results(shell: State<'_, Shell>, batch_id: String) -> Answer<Vec<PersonResult>> {
+    shell.desk.results(&batch_id)
+}
+
+#[tauri::command]
+pub fn results_export(shell: State<'_, Shell>, batch_id: String) -> Answer<String> {
+    shell.desk.export_results(&batch_id)
+}
+
+#[tauri::command]
+pub async fn lookup(
+    shell: State<'_, Shell>,
+    profile: Option<String>,
+    email: String,
+) -> Answer<Lookup> {
+    shell.desk.lookup(profile.as_deref(), &email).await
+}
+
+#[tauri::command]
+pub async fn resend(
+    shell: State<'_, Shell>,
+    email: String,
+    on_event: Channel<Vec<RunEvent>>,
+) -> Answer<RunSummary> {
+    let (sink, coalescer) = channel_sink(on_event);
+    let result = shell.desk.resend(&email, sink).await;
+    coalescer.flush();
+    result
+}
+
+#[tauri::command]
+pub async fn copy_link(shell: State<'_, Shell>, email: String) -> Answer<LinkCopy> {
+    shell.desk.copy_link(&email).await
+}
+
+#[tauri::command]
+pub fn settings_get(shell: State<'_, Shell>) -> Answer<Settings> {
+    shell.desk.settings()
+}
+
+#[tauri::command]
+pub fn settings_save(shell: State<'_, Shell>, settings: Settings) -> Answer<Settings> {
+    shell.desk.save_settings(&settings)
+}
+
+/// Which folder the system file manager should show: never a path from the webview.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Folder {
+    Data,
+    Logs,
+    Exports,
+}
+
+#[tauri::command]
+pub fn open_folder(app: AppHandle, shell: State<'_, Shell>, folder: Folder) -> Answer<()> {
+    let path: PathBuf = match folder {
+        Folder::Data => shell.desk.paths().data_dir.clone(),
+        Folder::Logs => shell.desk.paths().log_dir.clone(),
+        Folder::Exports => shell.desk.export_dir()?,
+    };
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| AppError::io("open", &path, &std::io::Error::other(e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    #[test]
+    fn the_capability_grants_exactly_the_registered_commands() {
+        let text = include_str!("../capabilities/main-window.json");
+        let capability: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("a permission list")
+            .iter()
+            .map(|p| p.as_str().unwrap_or_default().to_owned())
+            .collect();
+        let mut expected: Vec<String> = COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        granted.sort();
+        expected.sort();
+        assert_eq!(granted, expected);
+    }
 }

@@ -1,12 +1,14 @@
-//! The desktop shell: a window, and thin commands that call the engine.
+//! The desktop shell: a window, native dialogs, and thin commands that call the engine's `Desk`.
 
 mod commands;
+mod dialogs;
 
+use invite_desk_engine::desk::{Desk, Keychain};
 use invite_desk_engine::paths::AppPaths;
 
 /// State every command may read: resolved once at start-up.
 pub struct Shell {
-    pub paths: AppPaths,
+    pub desk: Desk,
 }
 
 pub fn run() {
@@ -33,10 +35,21 @@ pub fn run() {
         version = invite_desk_engine::about::VERSION,
         "desktop app starting"
     );
+    let desk = match Desk::open(paths, Box::new(Keychain)) {
+        Ok(desk) => desk,
+        Err(err) => {
+            tracing::error!(code = err.code.as_str(), message = %err.message, "cannot open the data folder");
+            eprintln!("Invite Desk cannot start: {}", err.message);
+            std::process::exit(1);
+        }
+    };
 
     let result = tauri::Builder::default()
-        .manage(Shell { paths })
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(Shell { desk })
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(err) = result {
         tracing::error!(error = %err, "desktop app failed");

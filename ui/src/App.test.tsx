@@ -4,16 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { SCREENS } from './screens';
 
-vi.mock('./platform/ipc', () => ({
-  commands: {
-    appInfo: vi.fn().mockResolvedValue({
-      name: 'Invite Desk',
-      version: '9.9.9',
-      data_dir: '/data',
-      log_dir: '/data/logs',
-    }),
-  },
-}));
+vi.mock('./platform/ipc', async () => ({ commands: (await import('./test/ipcMock')).mockCommands() }));
 
 describe('App frame', () => {
   it('lists every screen of the design in the navigation', () => {
@@ -29,16 +20,20 @@ describe('App frame', () => {
     render(<App />);
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Tenants');
     expect(screen.getByRole('button', { name: 'Tenants' })).toHaveAttribute('aria-current', 'page');
-    expect(screen.getByText('No tenants yet')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Add a profile' })).toBeVisible();
   });
 
-  it('switches screens from the navigation and shows each one', async () => {
+  it('switches screens from the navigation and shows only the current one', async () => {
     const user = userEvent.setup();
-    render(<App />);
+    const { container } = render(<App />);
+    const nav = screen.getByRole('navigation', { name: 'Main' });
     for (const entry of SCREENS) {
-      await user.click(screen.getByRole('button', { name: entry.title }));
+      await user.click(within(nav).getByRole('button', { name: entry.title }));
+      const panels = container.querySelectorAll('[data-screen-panel]:not([hidden])');
+      expect(panels).toHaveLength(1);
+      expect(panels[0]).toHaveAttribute('data-screen-panel', entry.id);
       expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(entry.title);
-      expect(screen.getByRole('button', { name: entry.title })).toHaveAttribute('aria-current', 'page');
+      expect(within(nav).getByRole('button', { name: entry.title })).toHaveAttribute('aria-current', 'page');
     }
   });
 

@@ -1,14 +1,13 @@
 import { useState, type ReactElement } from 'react';
 import appIcon from '../../icons/app-icon.svg';
 import { SCREENS, type ScreenId } from './screens';
-import {
-  FindPersonScreen,
-  HistoryScreen,
-  NewBatchScreen,
-  RunScreen,
-  TenantsScreen,
-} from './screens/Placeholders';
+import { FindPersonScreen } from './screens/FindPersonScreen';
+import { HistoryScreen } from './screens/HistoryScreen';
+import { NewBatchScreen } from './screens/NewBatchScreen';
+import { RunScreen } from './screens/RunScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { TenantsScreen } from './screens/TenantsScreen';
+import { NavContext } from './state/nav';
 
 const RENDER: Record<ScreenId, () => ReactElement> = {
   tenants: TenantsScreen,
@@ -21,10 +20,10 @@ const RENDER: Record<ScreenId, () => ReactElement> = {
 
 export function App() {
   const [current, setCurrent] = useState<ScreenId>('tenants');
-  const Screen = RENDER[current];
   const title = SCREENS.find((s) => s.id === current)?.title ?? '';
 
   return (
+    <NavContext.Provider value={setCurrent}>
     <div className="frame">
       <nav className="frame__nav" aria-label="Main">
         <div className="frame__brand">
@@ -48,8 +47,17 @@ export function App() {
       </nav>
       <main className="frame__main" aria-labelledby="screen-title">
         <h1 id="screen-title">{title}</h1>
-        <Screen />
+        {/* Screens stay mounted while hidden, so a half-done wizard survives a look at the Run screen. */}
+        {SCREENS.map(({ id }) => {
+          const Screen = RENDER[id];
+          return (
+            <div key={id} hidden={id !== current} data-screen-panel={id}>
+              <Screen />
+            </div>
+          );
+        })}
       </main>
     </div>
+    </NavContext.Provider>
   );
 }

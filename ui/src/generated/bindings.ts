@@ -145,7 +145,11 @@ problems: Array<Problem>, source: SourceInfo, };
  * A file as editable text: what the People step shows in its paste box, so a file and a paste are
  * checked, fixed and read the same way.
  */
-export type ListText = { text: string, 
+export type ListText = { 
+/**
+ * The file's name, when the list came from a file.
+ */
+file_name: string | null, text: string, 
 /**
  * The encoding the file was decoded from; `null` for a workbook.
  */

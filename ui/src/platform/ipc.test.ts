@@ -30,6 +30,22 @@ describe('platform ipc', () => {
     await expect(commands.appInfo()).rejects.toEqual({ code: 'not_found', message: 'no such batch' });
   });
 
+  it('starts a run with its arguments and a channel, and hands channel messages on', async () => {
+    let seen: Record<string, unknown> | undefined;
+    mockIPC((cmd, args) => {
+      if (cmd !== 'run_start') throw new Error(`unexpected command ${cmd}`);
+      seen = args as Record<string, unknown>;
+      return { batch_id: 'b-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null };
+    });
+    const groups: unknown[] = [];
+    const summary = await commands.startRun('Sandbox', { id: 'b-1' } as never, true, (events) => groups.push(events));
+    expect(summary.status).toBe('finished');
+    expect(seen).toMatchObject({ profile: 'Sandbox', batch: { id: 'b-1' }, confirmedProduction: true });
+    const channel = seen?.onEvent as { onmessage: (events: unknown) => void };
+    channel.onmessage([{ event: 'started' }]);
+    expect(groups).toEqual([[{ event: 'started' }]]);
+  });
+
   it('turns anything else into an internal error with a message', () => {
     expect(toAppError('command app_info not allowed')).toEqual({
       code: 'internal',

@@ -1,7 +1,34 @@
 // The one module that talks to Tauri. Everything else calls these typed functions, which makes the
 // screens testable without a webview and keeps the IPC surface in one readable place.
-import { invoke } from '@tauri-apps/api/core';
-import type { AppError, AppInfo, ErrorCode } from '../generated/bindings';
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type {
+  AppError,
+  AppInfo,
+  BatchFile,
+  BatchSummary,
+  Draft,
+  DraftSummary,
+  EditableRow,
+  ErrorCode,
+  LinkCopy,
+  ListText,
+  Lookup,
+  MappingOverride,
+  NewSecrets,
+  PersonResult,
+  Plan,
+  PreviewMessage,
+  Profile,
+  ProfileView,
+  RosterReport,
+  RunAction,
+  RunEvent,
+  RunSummary,
+  SecretKind,
+  Settings,
+  SourceFormat,
+  TenantReport,
+} from '../generated/bindings';
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_input',
@@ -42,6 +69,69 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** A per-call channel for run events; the Rust side sends them in groups about ten times a second. */
+function eventChannel(onEvents: (events: RunEvent[]) => void): Channel<RunEvent[]> {
+  const channel = new Channel<RunEvent[]>();
+  channel.onmessage = onEvents;
+  return channel;
+}
+
+export type Folder = 'data' | 'logs' | 'exports';
+
 export const commands = {
-  appInfo: (): Promise<AppInfo> => call<AppInfo>('app_info'),
+  appInfo: (): Promise<AppInfo> => call('app_info'),
+  profiles: (): Promise<ProfileView[]> => call('profiles_list'),
+  saveProfile: (profile: Profile, secrets: NewSecrets): Promise<ProfileView> =>
+    call('profile_save', { profile, secrets }),
+  forgetSecret: (name: string, kind: SecretKind): Promise<ProfileView> =>
+    call('profile_forget_secret', { name, kind }),
+  deleteProfile: (name: string): Promise<null> => call('profile_delete', { name }),
+  checkTenant: (profile: string): Promise<TenantReport> => call('tenant_check', { profile }),
+  readList: (text: string, mapping: MappingOverride | null): Promise<RosterReport> =>
+    call('list_read', { text, mapping }),
+  openList: (): Promise<ListText | null> => call('list_open'),
+  decodeList: (bytes: number[], fileName: string | null): Promise<ListText> =>
+    call('list_decode', { bytes, fileName }),
+  listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> =>
+    call('list_row', { text, format, line }),
+  setListRow: (text: string, format: SourceFormat, line: number, cells: string[]): Promise<string> =>
+    call('list_set_row', { text, format, line, cells }),
+  preview: (batch: BatchFile, line: number | null): Promise<PreviewMessage> =>
+    call('preview', { batch, line }),
+  sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> =>
+    call('send_test', { profile, batch, to }),
+  plan: (profile: string | null, batch: BatchFile): Promise<Plan> => call('plan', { profile, batch }),
+  drafts: (): Promise<DraftSummary[]> => call('drafts_list'),
+  newDraft: (profile: string | null): Promise<Draft> => call('draft_new', { profile }),
+  saveDraft: (draft: Draft): Promise<DraftSummary> => call('draft_save', { draft }),
+  loadDraft: (id: string): Promise<Draft> => call('draft_load', { id }),
+  deleteDraft: (id: string): Promise<null> => call('draft_delete', { id }),
+  exportBatch: (batch: BatchFile): Promise<string> => call('batch_export', { batch }),
+  openBatch: (): Promise<Draft | null> => call('batch_open'),
+  startRun: (
+    profile: string,
+    batch: BatchFile,
+    confirmedProduction: boolean,
+    onEvents: (events: RunEvent[]) => void,
+  ): Promise<RunSummary> =>
+    call('run_start', { profile, batch, confirmedProduction, onEvent: eventChannel(onEvents) }),
+  resumeRun: (
+    batchId: string,
+    retryFailed: boolean,
+    onEvents: (events: RunEvent[]) => void,
+  ): Promise<RunSummary> =>
+    call('run_resume', { batchId, retryFailed, onEvent: eventChannel(onEvents) }),
+  controlRun: (batchId: string, action: RunAction): Promise<null> =>
+    call('run_control', { batchId, action }),
+  activeRun: (): Promise<string | null> => call('run_active'),
+  history: (): Promise<BatchSummary[]> => call('history'),
+  results: (batchId: string): Promise<PersonResult[]> => call('batch_results', { batchId }),
+  exportResults: (batchId: string): Promise<string> => call('results_export', { batchId }),
+  lookup: (profile: string | null, email: string): Promise<Lookup> => call('lookup', { profile, email }),
+  resend: (email: string, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> =>
+    call('resend', { email, onEvent: eventChannel(onEvents) }),
+  copyLink: (email: string): Promise<LinkCopy> => call('copy_link', { email }),
+  settings: (): Promise<Settings> => call('settings_get'),
+  saveSettings: (settings: Settings): Promise<Settings> => call('settings_save', { settings }),
+  openFolder: (folder: Folder): Promise<null> => call('open_folder', { folder }),
 };

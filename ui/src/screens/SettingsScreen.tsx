@@ -1,12 +1,18 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { AppError, AppInfo } from '../generated/bindings';
-import { commands } from '../platform/ipc';
+import type { AppError, AppInfo, ExistingPolicy, ProfileView, Settings } from '../generated/bindings';
+import { commands, type Folder } from '../platform/ipc';
+import { useAction } from '../state/useAsync';
 
 type Load = { state: 'loading' } | { state: 'ready'; info: AppInfo } | { state: 'failed'; error: AppError };
 
 export function SettingsScreen() {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [profiles, setProfiles] = useState<ProfileView[]>([]);
+  const [saved, setSaved] = useState(false);
+  const save = useAction(commands.saveSettings);
+  const open = useAction((folder: Folder) => commands.openFolder(folder));
 
   useEffect(() => {
     let live = true;
@@ -14,13 +20,97 @@ export function SettingsScreen() {
       (info) => live && setLoad({ state: 'ready', info }),
       (error: AppError) => live && setLoad({ state: 'failed', error }),
     );
+    commands.settings().then((s) => live && setSettings(s), () => {});
+    commands.profiles().then((p) => live && setProfiles(p), () => {});
     return () => {
       live = false;
     };
   }, []);
 
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!settings) return;
+    setSaved(false);
+    const result = await save.run(settings);
+    if (result) {
+      setSettings(result);
+      setSaved(true);
+    }
+  };
+
   return (
-    <section aria-label="Settings">
+    <section aria-label="Settings" className="stack">
+      {settings && (
+        <form className="form panel" onSubmit={submit} aria-label="Defaults">
+          <h2>Defaults for new batches</h2>
+          <label>
+            Tenant
+            <select
+              name="default_profile"
+              value={settings.default_profile ?? ''}
+              onChange={(e) => setSettings({ ...settings, default_profile: e.target.value || null })}
+            >
+              <option value="">Sandbox</option>
+              {profiles
+                .filter((p) => !p.builtin)
+                .map((p) => (
+                  <option key={p.profile.name} value={p.profile.name}>
+                    {p.profile.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label>
+            Link lifetime (e.g. 7d, 48h)
+            <input name="ttl" value={settings.ttl} onChange={(e) => setSettings({ ...settings, ttl: e.target.value })} />
+          </label>
+          <label>
+            People who already have an account
+            <select
+              name="existing"
+              value={settings.existing}
+              onChange={(e) => setSettings({ ...settings, existing: e.target.value as ExistingPolicy })}
+            >
+              <option value="skip">Skip them</option>
+              <option value="reinvite">Invite them again</option>
+              <option value="grant">Only grant roles and metadata</option>
+            </select>
+          </label>
+          <label>
+            Application name in messages
+            <input
+              name="app_name"
+              value={settings.message.app_name}
+              onChange={(e) => setSettings({ ...settings, message: { ...settings.message, app_name: e.target.value } })}
+            />
+          </label>
+          <label>
+            Invited by
+            <input
+              name="organization"
+              value={settings.message.organization}
+              onChange={(e) =>
+                setSettings({ ...settings, message: { ...settings.message, organization: e.target.value } })
+              }
+            />
+          </label>
+          <label>
+            Export folder (empty: Downloads)
+            <input
+              name="export_dir"
+              value={settings.export_dir ?? ''}
+              onChange={(e) => setSettings({ ...settings, export_dir: e.target.value || null })}
+            />
+          </label>
+          {save.error && <ErrorNotice error={save.error} />}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={save.busy}>
+              Save settings
+            </button>
+            {saved && <span className="ok">Saved.</span>}
+          </div>
+        </form>
+      )}
       <h2>About this installation</h2>
       {load.state === 'loading' && <p aria-busy="true">Reading settings…</p>}
       {load.state === 'failed' && <ErrorNotice error={load.error} />}
@@ -32,14 +122,21 @@ export function SettingsScreen() {
           </dd>
           <dt>Data folder</dt>
           <dd>
-            <code data-testid="data-dir">{load.info.data_dir}</code>
+            <code data-testid="data-dir">{load.info.data_dir}</code>{' '}
+            <button type="button" className="small" onClick={() => open.run('data')}>
+              Open
+            </button>
           </dd>
           <dt>Log folder</dt>
           <dd>
-            <code data-testid="log-dir">{load.info.log_dir}</code>
+            <code data-testid="log-dir">{load.info.log_dir}</code>{' '}
+            <button type="button" className="small" onClick={() => open.run('logs')}>
+              Open logs
+            </button>
           </dd>
         </dl>
       )}
+      {open.error && <ErrorNotice error={open.error} />}
     </section>
   );
 }

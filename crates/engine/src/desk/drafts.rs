@@ -9,8 +9,8 @@ use ts_rs::TS;
 
 use super::Desk;
 use super::settings::write_atomically;
-use crate::batch::{BatchFile, Delivery};
-use crate::roster::{MappingOverride, Person};
+use crate::batch::{BatchFile, Delivery, InvitationSettings};
+use crate::roster::{ListText, MappingOverride, Person};
 use crate::run::deliver::PLACEHOLDER_SENDER;
 use crate::secrets::SecretKind;
 use crate::template::CompiledTemplates;
@@ -84,6 +84,47 @@ fn sender(batch: &BatchFile) -> Result<delivery::Sender, AppError> {
 }
 
 impl Desk {
+    /// A new, empty batch with the defaults of Settings and of `profile`: its connection, and its
+    /// SMTP server and sender when it has them (else an outbox folder in the data folder).
+    pub fn new_draft(&self, profile: Option<&str>) -> Result<Draft, AppError> {
+        let settings = self.settings()?;
+        let profile_name = profile
+            .map(str::to_owned)
+            .or(settings.default_profile.clone())
+            .unwrap_or_else(|| super::SANDBOX_PROFILE.to_owned());
+        let saved = self.profile(&profile_name)?;
+        let mut invitation = InvitationSettings::new(saved.connection.clone().unwrap_or_default());
+        invitation.ttl_secs = crate::duration::parse_duration_secs(&settings.ttl)?;
+        invitation.existing = settings.existing;
+        let delivery = match (&saved.smtp_url, &saved.from) {
+            (Some(url), Some(from)) => Delivery::Smtp {
+                url: url.clone(),
+                from: from.clone(),
+                reply_to: None,
+            },
+            _ => Delivery::Outbox {
+                dir: self
+                    .paths
+                    .data_dir
+                    .join("outbox")
+                    .to_string_lossy()
+                    .into_owned(),
+                from: saved.from.clone(),
+            },
+        };
+        let mut batch = BatchFile::new(Vec::new(), invitation, delivery);
+        batch.message = settings.message;
+        Ok(Draft {
+            id: format!("d-{}", batch.id.trim_start_matches("b-")),
+            saved_at: String::new(),
+            step: "people".into(),
+            profile: Some(profile_name),
+            source_text: String::new(),
+            mapping: None,
+            batch,
+        })
+    }
+
     fn drafts_dir(&self) -> Result<std::path::PathBuf, AppError> {
         let dir = self.paths.data_dir.join("drafts");
         std::fs::create_dir_all(&dir).map_err(|e| AppError::io("create folder", &dir, &e))?;
@@ -169,6 +210,13 @@ impl Desk {
         })
     }
 
+    /// A people list from a file the user chose (or dropped), as editable text.
+    pub fn list_from_file(&self, path: &Path) -> Result<ListText, AppError> {
+        let bytes = std::fs::read(path).map_err(|e| AppError::io("read", path, &e))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        list_from_bytes(&bytes, name.as_deref())
+    }
+
     /// What `person` (by line; the first person when `None`) will receive.
     pub fn preview(
         &self,
@@ -234,6 +282,20 @@ impl Desk {
             to.address, accepted.code, accepted.reply
         ))
     }
+}
+
+/// A people list from a file's bytes (a dropped file), as editable text.
+pub fn list_from_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<ListText, AppError> {
+    const LIMIT: usize = 64 * 1024 * 1024;
+    if bytes.len() > LIMIT {
+        return Err(AppError::invalid_input(format!(
+            "this file is {} MB: a people list over 64 MB is not something to paste into a batch",
+            bytes.len() / (1024 * 1024)
+        )));
+    }
+    let mut list = crate::roster::list_text(bytes, None)?;
+    list.file_name = file_name.map(str::to_owned);
+    Ok(list)
 }
 
 fn summary(draft: &Draft) -> DraftSummary {

@@ -18,7 +18,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use drafts::{Draft, DraftSummary, PreviewMessage};
+pub use drafts::{Draft, DraftSummary, PreviewMessage, list_from_bytes};
 pub use runs::{LinkCopy, RunAction, RunSummary};
 pub use settings::Settings;
 pub use tenant::{ConnectionSummary, NamedItem, TenantReport};

@@ -316,6 +316,29 @@ fn drafts_save_at_any_step_and_come_back_as_they_were() {
 }
 
 #[test]
+fn a_new_draft_takes_the_defaults_of_settings_and_profile() {
+    let (_dir, desk) = desk();
+    let draft = desk.new_draft(None).unwrap();
+    assert_eq!(draft.profile.as_deref(), Some(SANDBOX_PROFILE));
+    assert!(matches!(draft.batch.delivery, Delivery::Outbox { .. }));
+    assert_eq!(draft.batch.invitation.ttl_secs, 7 * 86_400);
+    let mut with_smtp = profile("staging", false);
+    with_smtp.smtp_url = Some("smtp://127.0.0.1:2525".into());
+    desk.save_profile(with_smtp, secrets("x")).unwrap();
+    desk.save_settings(&Settings {
+        ttl: "2d".into(),
+        default_profile: Some("staging".into()),
+        ..Settings::default()
+    })
+    .unwrap();
+    let draft = desk.new_draft(None).unwrap();
+    assert_eq!(draft.profile.as_deref(), Some("staging"));
+    assert_eq!(draft.batch.invitation.ttl_secs, 2 * 86_400);
+    assert!(matches!(draft.batch.delivery, Delivery::Smtp { .. }));
+    assert!(draft.id.starts_with("d-"));
+}
+
+#[test]
 fn settings_are_checked_before_they_are_kept() {
     let (_dir, desk) = desk();
     assert_eq!(desk.settings().unwrap(), Settings::default());

@@ -119,6 +119,8 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<RosterReport, A
 /// checked, fixed and read the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ListText {
+    /// The file's name, when the list came from a file.
+    pub file_name: Option<String>,
     pub text: String,
     /// The encoding the file was decoded from; `null` for a workbook.
     pub encoding: Option<String>,
@@ -156,6 +158,7 @@ pub fn list_text(bytes: &[u8], sheet: Option<&str>) -> Result<ListText, AppError
             next_line += 1;
         }
         return Ok(ListText {
+            file_name: None,
             text,
             encoding: None,
             sheet: Some(read.name),
@@ -164,6 +167,7 @@ pub fn list_text(bytes: &[u8], sheet: Option<&str>) -> Result<ListText, AppError
     }
     let decoded = decode::decode(bytes)?;
     Ok(ListText {
+        file_name: None,
         text: decoded.text.trim_start_matches('\u{FEFF}').to_owned(),
         encoding: Some(decoded.encoding.to_owned()),
         sheet: None,

@@ -1,0 +1,81 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { commands } from '../platform/ipc';
+import { mockCommands } from '../test/ipcMock';
+import { FindPersonScreen } from './FindPersonScreen';
+
+vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
+const ipc = vi.mocked(commands);
+
+const record = {
+  line: 3,
+  email: 'bob@example.com',
+  state: 'delivered' as const,
+  user_id: 'auth0|b',
+  link_expires_at: '2026-11-29T10:00:00Z',
+  error_code: null,
+  error_message: null,
+  open_intent: null,
+};
+
+describe('FindPersonScreen', () => {
+  beforeEach(() => {
+    Object.assign(ipc, mockCommands());
+    ipc.lookup.mockResolvedValue({
+      email: 'bob@example.com',
+      tenant: [
+        {
+          user_id: 'auth0|b',
+          connections: ['Username-Password-Authentication'],
+          created_at: '2026-11-22T10:00:00Z',
+          email_verified: false,
+          logins_count: 0,
+          last_login: null,
+          blocked: null,
+          invitation: null,
+        },
+      ],
+      history: [{ batch_id: 'b-1', batch_created_at: '2026-11-22T10:00:00Z', record, events: [] }],
+    });
+  });
+
+  it('looks a person up in the chosen tenant and shows where they stand', async () => {
+    const user = userEvent.setup();
+    render(<FindPersonScreen />);
+    await screen.findByRole('option', { name: 'acme-prod' });
+    await user.type(screen.getByLabelText('Email'), 'Bob@example.com');
+    await user.click(screen.getByRole('button', { name: 'Look up' }));
+    expect(ipc.lookup).toHaveBeenCalledWith('Sandbox', 'Bob@example.com');
+    expect(await screen.findByTestId('account')).toHaveTextContent('auth0|b');
+    expect(screen.getByTestId('verified')).toHaveTextContent('no');
+    expect(screen.getByTestId('history')).toHaveTextContent('delivered in batch b-1');
+  });
+
+  it('resends, and copies a new link only when asked', async () => {
+    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null });
+    ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=abc', expires_at: '2026-11-29', batch_id: 'resend-2' });
+    const user = userEvent.setup();
+    render(<FindPersonScreen />);
+    await screen.findByRole('option', { name: 'acme-prod' });
+    await user.type(screen.getByLabelText('Email'), 'bob@example.com');
+    await user.click(screen.getByRole('button', { name: 'Look up' }));
+    expect(screen.queryByTestId('link')).toBeNull();
+    await user.click(await screen.findByRole('button', { name: 'Resend invitation' }));
+    expect(await screen.findByTestId('resent')).toHaveTextContent('Sent again (batch resend-1)');
+    await user.click(screen.getByRole('button', { name: 'Copy a new link' }));
+    expect(await screen.findByTestId('link')).toHaveValue('https://t/u/reset?ticket=abc');
+  });
+
+  it('keeps the error code when the look-up fails', async () => {
+    ipc.lookup.mockRejectedValue({ code: 'auth', message: 'no client secret is stored for the profile "acme-prod"' });
+    const user = userEvent.setup();
+    render(<FindPersonScreen />);
+    await screen.findByRole('option', { name: 'acme-prod' });
+    await user.type(screen.getByLabelText('Email'), 'x@example.com');
+    await user.click(screen.getByRole('button', { name: 'Look up' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('no client secret is stored');
+    expect(alert).toHaveTextContent('auth');
+  });
+});

@@ -1,0 +1,39 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { commands } from '../platform/ipc';
+import { mockCommands } from '../test/ipcMock';
+import { HistoryScreen } from './HistoryScreen';
+
+vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
+const ipc = vi.mocked(commands);
+
+describe('HistoryScreen', () => {
+  beforeEach(() => {
+    Object.assign(ipc, mockCommands());
+  });
+
+  it('says so when there is no batch', async () => {
+    render(<HistoryScreen />);
+    expect(await screen.findByRole('heading', { name: 'No batches yet' })).toBeInTheDocument();
+  });
+
+  it('lists batches with their outcome; resumes an interrupted one; exports', async () => {
+    ipc.history.mockResolvedValue([
+      { id: 'b-2', created_at: '2026-11-22T09:00:00Z', status: 'interrupted', name: 'Spring hires', total: 40, counts: { delivered: 12, pending: 28 } },
+      { id: 'b-1', created_at: '2026-11-21T09:00:00Z', status: 'finished', name: null, total: 2, counts: { delivered: 2 } },
+    ]);
+    ipc.resumeRun.mockReturnValue(new Promise(() => {}));
+    ipc.exportResults.mockResolvedValue('/x/results-b-1.csv');
+    const user = userEvent.setup();
+    render(<HistoryScreen />);
+    const interrupted = (await screen.findByText('Spring hires')).closest('tr') as HTMLElement;
+    expect(interrupted).toHaveTextContent('12 delivered, 28 pending');
+    const finished = screen.getByText('b-1').closest('tr') as HTMLElement;
+    expect(within(finished).queryByRole('button', { name: 'Resume' })).toBeNull();
+    await user.click(within(interrupted).getByRole('button', { name: 'Resume' }));
+    expect(ipc.resumeRun).toHaveBeenCalledWith('b-2', false, expect.any(Function));
+    await user.click(within(finished).getByRole('button', { name: 'Export' }));
+    expect(await screen.findByTestId('exported')).toHaveTextContent('/x/results-b-1.csv');
+  });
+});

@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useState } from 'react';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorNotice } from '../components/ErrorNotice';
+import type { AppError, BatchSummary } from '../generated/bindings';
+import { commands } from '../platform/ipc';
+import { useNavigate } from '../state/nav';
+import { runStore } from '../state/runStore';
+
+const RESUMABLE = ['interrupted', 'cancelled', 'failed_to_start', 'running'];
+
+export function HistoryScreen() {
+  const navigate = useNavigate();
+  const [batches, setBatches] = useState<BatchSummary[] | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
+
+  const reload = useCallback(() => {
+    commands.history().then(setBatches, setError);
+  }, []);
+  useEffect(reload, [reload]);
+
+  if (batches && batches.length === 0) {
+    return (
+      <EmptyState title="No batches yet">
+        <p>Batches that have run, or were interrupted, are listed here with their outcome.</p>
+      </EmptyState>
+    );
+  }
+
+  return (
+    <section aria-label="History" className="stack">
+      {error && <ErrorNotice error={error} />}
+      {exported && (
+        <p className="ok" data-testid="exported">
+          Results saved to <code>{exported}</code>
+        </p>
+      )}
+      <table className="table" aria-label="Batches">
+        <thead>
+          <tr>
+            <th>Started</th>
+            <th>Name</th>
+            <th>Status</th>
+            <th>People</th>
+            <th>Outcome</th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {batches?.map((b) => (
+            <tr key={b.id} data-batch={b.id}>
+              <td>{b.created_at}</td>
+              <td>{b.name ?? b.id}</td>
+              <td>{b.status.replaceAll('_', ' ')}</td>
+              <td>{b.total}</td>
+              <td>
+                {Object.entries(b.counts)
+                  .map(([state, n]) => `${n} ${state}`)
+                  .join(', ')}
+              </td>
+              <td className="actions">
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => {
+                    void runStore.loadResults(b.id);
+                    navigate('run');
+                  }}
+                >
+                  Open
+                </button>
+                {RESUMABLE.includes(b.status) && (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => {
+                      void runStore.resume(b.id, false);
+                      navigate('run');
+                    }}
+                  >
+                    Resume
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="small"
+                  onClick={async () => {
+                    setError(null);
+                    try {
+                      setExported(await commands.exportResults(b.id));
+                    } catch (reason) {
+                      setError(reason as AppError);
+                    }
+                  }}
+                >
+                  Export
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

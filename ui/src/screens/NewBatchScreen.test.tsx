@@ -1,0 +1,175 @@
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BatchFile, Draft, RosterReport } from '../generated/bindings';
+import { commands } from '../platform/ipc';
+import { mockCommands } from '../test/ipcMock';
+import { NewBatchScreen } from './NewBatchScreen';
+
+vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
+const ipc = vi.mocked(commands);
+
+const batch: BatchFile = {
+  format: 'invite-desk-batch',
+  version: 1,
+  id: 'b-1',
+  created_at: '2026-11-22T10:00:00Z',
+  name: null,
+  people: [],
+  invitation: {
+    mode: 'password-change',
+    connection: 'Username-Password-Authentication',
+    ttl_secs: 604800,
+    result_url: null,
+    client_id: null,
+    organization_id: null,
+    mark_email_as_verified: true,
+    hash_params: null,
+    roles: [],
+    app_metadata: {},
+    existing: 'skip',
+    sign_result_url: false,
+  },
+  message: { app_name: 'Portal', organization: 'Acme', support_contact: 'it@acme.example', date_format: 'iso' },
+  template: { subject: 'Welcome', html: '<p>Hi</p>', text: 'Hi' },
+  delivery: { kind: 'outbox', dir: '/tmp/outbox', from: null },
+};
+
+const draft = (profile = 'Sandbox'): Draft => ({
+  id: 'd-1',
+  saved_at: '',
+  step: 'people',
+  profile,
+  source_text: '',
+  mapping: null,
+  batch,
+});
+
+const person = (line: number, email: string) => ({
+  line,
+  email,
+  given_name: null,
+  family_name: null,
+  name: null,
+  roles: [],
+  app_metadata: {},
+  user_metadata: {},
+});
+
+function report(bad: boolean): RosterReport {
+  return {
+    summary: { rows: 2, valid: bad ? 1 : 2, errors: bad ? 1 : 0, warnings: 0 },
+    people: bad ? [person(2, 'ann@example.com')] : [person(2, 'ann@example.com'), person(3, 'bob@example.com')],
+    problems: bad
+      ? [{ line: 3, severity: 'error', field: 'email', message: '"bob(at)example.com" is not an email address' }]
+      : [],
+    source: {
+      format: 'delimited',
+      encoding: null,
+      delimiter: 'comma',
+      sheet: null,
+      sheets: [],
+      has_header: true,
+      columns: [{ index: 0, header: 'email', role: { role: 'email' }, sample: 'ann@example.com' }],
+    },
+  };
+}
+
+describe('NewBatchScreen', () => {
+  beforeEach(() => {
+    Object.assign(ipc, mockCommands());
+    ipc.newDraft.mockResolvedValue(draft());
+  });
+
+  it('reads a pasted list, lists problems by line, and fixes a row in place', async () => {
+    const bad = 'email\nann@example.com\nbob(at)example.com\n';
+    const fixed = 'email\nann@example.com\nbob@example.com\n';
+    ipc.readList.mockImplementation(async (text: string) => report(text === bad));
+    ipc.listRow.mockResolvedValue({ line: 3, cells: ['bob(at)example.com'] });
+    ipc.setListRow.mockResolvedValue(fixed);
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    const box = screen.getByLabelText(/Paste the list/);
+    await user.click(box);
+    await user.paste(bad);
+    expect(await screen.findByTestId('roster-summary')).toHaveTextContent('1 of 2 rows ready, 1 left out');
+    const problems = screen.getByLabelText('Problems');
+    expect(problems).toHaveTextContent('Line 3: "bob(at)example.com" is not an email address');
+
+    await user.click(within(problems).getByRole('button', { name: 'Line 3' }));
+    expect(document.activeElement).toBe(box);
+    const area = box as HTMLTextAreaElement;
+    expect(bad.slice(area.selectionStart, area.selectionEnd)).toBe('bob(at)example.com');
+
+    await user.click(within(problems).getByRole('button', { name: 'Fix' }));
+    const fix = await screen.findByRole('form', { name: 'Fix line 3' });
+    const cell = within(fix).getByLabelText('email');
+    await user.clear(cell);
+    await user.type(cell, 'bob@example.com');
+    await user.click(within(fix).getByRole('button', { name: 'Apply fix' }));
+    expect(ipc.setListRow).toHaveBeenCalledWith(bad, 'delimited', 3, ['bob@example.com']);
+    await waitFor(() => expect(screen.getByTestId('roster-summary')).toHaveTextContent('2 of 2 rows ready'));
+    expect(screen.queryByLabelText('Problems')).toBeNull();
+  });
+
+  it('opens a file through the native dialog and shows how it was decoded', async () => {
+    ipc.openList.mockResolvedValue({ file_name: 'staff.csv', text: 'email\nann@example.com\n', encoding: 'windows-1252', sheet: null, sheets: [] });
+    ipc.readList.mockResolvedValue(report(false));
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(screen.getByRole('button', { name: 'Open file…' }));
+    expect(await screen.findByTestId('file-note')).toHaveTextContent('staff.csv · decoded from windows-1252');
+    expect(screen.getByLabelText(/Paste the list/)).toHaveValue('email\nann@example.com\n');
+  });
+
+  it('saves the draft at any step and walks the steps', async () => {
+    ipc.saveDraft.mockResolvedValue({ id: 'd-1', saved_at: '2026-11-22T10:01:00Z', name: null, step: 'invitation', people: 0 });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(screen.getByRole('tab', { name: '2. Invitation' })).toHaveAttribute('aria-selected', 'true');
+    await user.click(screen.getByLabelText('Invite them again (new link)'));
+    await user.click(screen.getByRole('button', { name: 'Save draft' }));
+    expect(ipc.saveDraft).toHaveBeenCalledWith(
+      expect.objectContaining({ step: 'invitation', batch: expect.objectContaining({ invitation: expect.objectContaining({ existing: 'reinvite' }) }) }),
+    );
+    expect(await screen.findByTestId('draft-saved')).toHaveTextContent('2026-11-22T10:01:00Z');
+  });
+
+  it('shows a live preview in a sandboxed frame', async () => {
+    ipc.newDraft.mockResolvedValue({ ...draft(), step: 'email', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
+    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', html: '<p>Hi Ann</p>', text: 'Hi Ann' });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    expect(await screen.findByTestId('preview-subject', {}, { timeout: 2000 })).toHaveTextContent('Welcome');
+    const frame = screen.getByTitle('HTML preview');
+    expect(frame).toHaveAttribute('sandbox', '');
+    expect(frame).toHaveAttribute('srcdoc', '<p>Hi Ann</p>');
+    await user.clear(screen.getByLabelText('Subject'));
+    await user.type(screen.getByLabelText('Subject'), 'Hello there');
+    await act(() => new Promise((r) => setTimeout(r, 300)));
+    expect(ipc.preview).toHaveBeenLastCalledWith(
+      expect.objectContaining({ template: expect.objectContaining({ subject: 'Hello there' }) }),
+      2,
+    );
+  });
+
+  it('asks before running against a production tenant', async () => {
+    ipc.newDraft.mockResolvedValue({ ...draft('acme-prod'), step: 'review', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
+    ipc.startRun.mockReturnValue(new Promise(() => {}));
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await screen.findByRole('option', { name: 'acme-prod (production)' });
+    await user.click(screen.getByRole('button', { name: 'Run now' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog).toHaveTextContent('Run against the production tenant?');
+    expect(ipc.startRun).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Yes, run against production' }));
+    expect(ipc.startRun).toHaveBeenCalledWith('acme-prod', expect.objectContaining({ id: 'b-1' }), true, expect.any(Function));
+  });
+});

@@ -1,0 +1,247 @@
+import { useEffect, useState } from 'react';
+import { ErrorNotice } from '../components/ErrorNotice';
+import type { AppError, Draft, DraftSummary, ProfileView, RosterReport } from '../generated/bindings';
+import { commands } from '../platform/ipc';
+import { useNavigate } from '../state/nav';
+import { runStore } from '../state/runStore';
+import { EmailStep } from './newBatch/EmailStep';
+import { InvitationStep } from './newBatch/InvitationStep';
+import { PeopleStep } from './newBatch/PeopleStep';
+import { ReviewStep } from './newBatch/ReviewStep';
+
+const STEPS = [
+  ['people', 'People'],
+  ['invitation', 'Invitation'],
+  ['email', 'Email'],
+  ['review', 'Review'],
+] as const;
+
+type StepId = (typeof STEPS)[number][0];
+
+export function NewBatchScreen() {
+  const navigate = useNavigate();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [report, setReport] = useState<RosterReport | null>(null);
+  const [listError, setListError] = useState<AppError | null>(null);
+  const [profiles, setProfiles] = useState<ProfileView[]>([]);
+  const [drafts, setDrafts] = useState<DraftSummary[]>([]);
+  const [error, setError] = useState<AppError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  useEffect(() => {
+    commands.profiles().then(setProfiles, setError);
+    commands.drafts().then(setDrafts, setError);
+  }, []);
+
+  // Every change of the list or its mapping is read again by the engine (debounced while typing).
+  const text = draft?.source_text ?? '';
+  const mapping = draft?.mapping ?? null;
+  useEffect(() => {
+    if (!draft || text.trim() === '') return;
+    let live = true;
+    const timer = setTimeout(() => {
+      commands.readList(text, mapping).then(
+        (r) => {
+          if (!live) return;
+          setReport(r);
+          setListError(null);
+          setDraft((d) => (d ? { ...d, batch: { ...d.batch, people: r.people } } : d));
+        },
+        (e: AppError) => {
+          if (!live) return;
+          setReport(null);
+          setListError(e);
+        },
+      );
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-read only when the list or mapping changes
+  }, [text, mapping]);
+
+  const start = async (profile: string | null) => {
+    setError(null);
+    try {
+      setDraft(await commands.newDraft(profile));
+      setReport(null);
+    } catch (reason) {
+      setError(reason as AppError);
+    }
+  };
+
+  const open = async (id: string) => {
+    try {
+      setDraft(await commands.loadDraft(id));
+    } catch (reason) {
+      setError(reason as AppError);
+    }
+  };
+
+  const openFile = async () => {
+    try {
+      const opened = await commands.openBatch();
+      if (opened) setDraft(opened);
+    } catch (reason) {
+      setError(reason as AppError);
+    }
+  };
+
+  if (!draft) {
+    return (
+      <section aria-label="Start a batch" className="stack">
+        <div className="actions">
+          <button type="button" className="primary" onClick={() => start(null)}>
+            Start a new batch
+          </button>
+          <button type="button" onClick={openFile}>
+            Open a batch file…
+          </button>
+        </div>
+        {error && <ErrorNotice error={error} />}
+        {drafts.length > 0 && (
+          <div>
+            <h2>Saved drafts</h2>
+            <ul className="list">
+              {drafts.map((d) => (
+                <li key={d.id}>
+                  <button type="button" className="link" onClick={() => open(d.id)}>
+                    {d.name ?? d.id}
+                  </button>{' '}
+                  <span className="muted">
+                    {d.people} people · {d.step} · saved {d.saved_at}
+                  </span>{' '}
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={async () => {
+                      await commands.deleteDraft(d.id).catch(setError);
+                      setDrafts(await commands.drafts());
+                    }}
+                  >
+                    Delete
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </section>
+    );
+  }
+
+  const step = draft.step as StepId;
+  const stepIndex = STEPS.findIndex(([id]) => id === step);
+  const goTo = (index: number) => {
+    const target = STEPS[index];
+    if (target) update({ step: target[0] });
+  };
+  const profile = profiles.find((p) => p.profile.name === draft.profile);
+  const update = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+
+  const saveDraft = async () => {
+    try {
+      const summary = await commands.saveDraft(draft);
+      setSaved(summary.saved_at);
+    } catch (reason) {
+      setError(reason as AppError);
+    }
+  };
+
+  const run = async (confirmedProduction: boolean) => {
+    if (!draft.profile) return;
+    void runStore.start(draft.profile, draft.batch, confirmedProduction);
+    navigate('run');
+  };
+
+  return (
+    <section aria-label="New batch" className="stack">
+      <div className="toolbar">
+        <label>
+          Tenant
+          <select
+            name="profile"
+            value={draft.profile ?? ''}
+            onChange={(e) => update({ profile: e.target.value || null })}
+          >
+            {profiles.map((p) => (
+              <option key={p.profile.name} value={p.profile.name}>
+                {p.profile.name}
+                {p.profile.production ? ' (production)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        {profile?.profile.production && <span className="badge badge--danger">Production</span>}
+        <button type="button" onClick={saveDraft}>
+          Save draft
+        </button>
+        {saved && <span className="muted" data-testid="draft-saved">Saved {saved}</span>}
+      </div>
+      <div role="tablist" aria-label="Steps" className="steps">
+        {STEPS.map(([id, title], i) => (
+          <button
+            key={id}
+            role="tab"
+            type="button"
+            aria-selected={step === id}
+            data-step={id}
+            onClick={() => update({ step: id })}
+          >
+            {i + 1}. {title}
+          </button>
+        ))}
+      </div>
+      {error && <ErrorNotice error={error} />}
+      <div role="tabpanel" aria-label={STEPS.find(([id]) => id === step)?.[1]}>
+        {step === 'people' && (
+          <>
+            <PeopleStep
+              text={draft.source_text}
+              mapping={draft.mapping}
+              report={text.trim() === '' ? null : report}
+              onText={(source_text) => update({ source_text })}
+              onMapping={(m) => update({ mapping: m })}
+            />
+            {listError && <ErrorNotice error={listError} />}
+          </>
+        )}
+        {step === 'invitation' && (
+          <InvitationStep
+            profile={draft.profile}
+            invitation={draft.batch.invitation}
+            onChange={(invitation) => update({ batch: { ...draft.batch, invitation } })}
+          />
+        )}
+        {step === 'email' && <EmailStep profile={draft.profile} batch={draft.batch} onChange={(batch) => update({ batch })} />}
+        {step === 'review' && (
+          <ReviewStep
+            profile={draft.profile}
+            production={profile?.profile.production ?? false}
+            batch={draft.batch}
+            onName={(name) => update({ batch: { ...draft.batch, name } })}
+            onRun={run}
+          />
+        )}
+      </div>
+      <div className="actions">
+        {stepIndex > 0 && (
+          <button type="button" onClick={() => goTo(stepIndex - 1)}>
+            Back
+          </button>
+        )}
+        {step !== 'review' && (
+          <button
+            type="button"
+            className="primary"
+            data-next
+            onClick={() => goTo(stepIndex + 1)}
+          >
+            Next
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

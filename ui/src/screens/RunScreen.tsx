@@ -1,0 +1,241 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorNotice } from '../components/ErrorNotice';
+import type { AppError, PersonState } from '../generated/bindings';
+import { commands } from '../platform/ipc';
+import { type PersonRow, runStore } from '../state/runStore';
+
+type Filter = 'all' | 'failed' | 'working' | 'done';
+
+const FINAL: readonly PersonState[] = ['skipped', 'delivered', 'granted', 'unconfirmed', 'failed'];
+
+function matches(row: PersonRow, filter: Filter, search: string): boolean {
+  if (search && !row.email.includes(search)) return false;
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'failed':
+      return row.state === 'failed' || row.state === 'unconfirmed';
+    case 'working':
+      return !FINAL.includes(row.state);
+    case 'done':
+      return FINAL.includes(row.state) && row.state !== 'failed';
+  }
+}
+
+function eta(secs: number | null): string {
+  if (secs === null) return '—';
+  if (secs < 90) return `${Math.ceil(secs)} s`;
+  return `${Math.ceil(secs / 60)} min`;
+}
+
+const ROW_HEIGHT = 32;
+
+function PeopleTable({ rows }: { rows: readonly PersonRow[] }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // The virtualizer is mutable by design; this component re-renders on every run update anyway.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 800, height: 480 },
+  });
+  return (
+    <div className="vtable" role="table" aria-label="People" aria-rowcount={rows.length}>
+      <div className="vtable__head" role="row">
+        <span role="columnheader">Line</span>
+        <span role="columnheader">Email</span>
+        <span role="columnheader">State</span>
+        <span role="columnheader">User id / problem</span>
+      </div>
+      <div ref={scroller} className="vtable__body" data-testid="people-table">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <div
+                key={row.line}
+                role="row"
+                aria-rowindex={item.index + 1}
+                data-state={row.state}
+                className={`vtable__row state-${row.state}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
+                <span role="cell">{row.line}</span>
+                <span role="cell">{row.email}</span>
+                <span role="cell" className="state">
+                  {row.state.replace('_', ' ')}
+                </span>
+                <span role="cell" title={row.error_message ?? undefined}>
+                  {row.error_message ? `${row.error_message} (${row.error_code ?? 'error'})` : (row.user_id ?? '')}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function RunScreen() {
+  const run = useSyncExternalStore(runStore.subscribe, runStore.getSnapshot);
+  const [filter, setFilter] = useState<Filter>('all');
+  const [search, setSearch] = useState('');
+  const [exported, setExported] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<AppError | null>(null);
+  const rows = useMemo(
+    () => run.rows.filter((r) => matches(r, filter, search.trim().toLowerCase())),
+    [run.rows, filter, search],
+  );
+
+  if (!run.batchId && !run.running) {
+    return (
+      <EmptyState title="Nothing is running">
+        <p>When a batch runs, its progress and each person&apos;s result appear here. Start one from New batch.</p>
+      </EmptyState>
+    );
+  }
+
+  const p = run.progress;
+  const done = p?.done ?? run.rows.filter((r) => FINAL.includes(r.state)).length;
+  const total = run.total || run.rows.length;
+  const percent = total > 0 ? Math.round((done / total) * 100) : 0;
+  const counts = p?.counts ?? countStates(run.rows);
+  const failedCount = (counts.failed ?? 0) + (counts.unconfirmed ?? 0);
+
+  return (
+    <section aria-label="Run" className="stack">
+      <p>
+        Batch <code data-testid="batch-id">{run.batchId ?? 'starting…'}</code>{' '}
+        <span data-testid="run-status">
+          {run.running ? (run.paused ? 'paused' : 'running') : (run.summary?.status ?? 'finished')}
+        </span>
+      </p>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="People done"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+      >
+        <div className="progress__bar" style={{ width: `${percent}%` }} />
+      </div>
+      <p data-testid="progress-text">
+        {done} of {total} done ({percent}%) · {p ? `${p.people_per_sec.toFixed(1)} people/s` : ''} · ETA{' '}
+        {eta(p?.eta_secs ?? null)}
+      </p>
+      {p?.api_limit != null && (
+        <div className="gauge" aria-label="Rate limit">
+          <span>API rate limit</span>
+          <meter min={0} max={p.api_limit} value={p.api_remaining ?? p.api_limit} />
+          <span>
+            {p.api_remaining ?? '?'} of {p.api_limit} left · {p.api_requests} requests
+            {p.rate_limited > 0 && <> · {p.rate_limited} throttled</>}
+          </span>
+        </div>
+      )}
+      <ul className="chips" aria-label="Counts by state">
+        {Object.entries(counts).map(([state, n]) => (
+          <li key={state} className={`chip state-${state}`} data-count={state}>
+            {state.replace('_', ' ')}: {n}
+          </li>
+        ))}
+      </ul>
+      {run.running && (
+        <div className="actions">
+          {run.paused ? (
+            <button type="button" onClick={() => runStore.control('resume')}>
+              Resume
+            </button>
+          ) : (
+            <button type="button" onClick={() => runStore.control('pause')}>
+              Pause
+            </button>
+          )}
+          <button type="button" className="danger" onClick={() => runStore.control('cancel')}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {run.error && <ErrorNotice error={run.error} />}
+      {run.summary && (
+        <div className="panel" data-testid="run-summary" aria-live="polite">
+          <h2>{run.summary.status === 'finished' ? 'Finished' : 'Stopped before the end'}</h2>
+          <p>
+            {Object.entries(run.summary.outcomes)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}{' '}
+            in {run.summary.elapsed_secs.toFixed(1)} s
+          </p>
+          {run.summary.links_file && (
+            <p>
+              Links written to <code>{run.summary.links_file}</code> (bearer secrets: share each only with its owner)
+            </p>
+          )}
+        </div>
+      )}
+      {!run.running && run.batchId && (
+        <div className="actions">
+          <button
+            type="button"
+            onClick={async () => {
+              setExportError(null);
+              try {
+                setExported(await commands.exportResults(run.batchId ?? ''));
+              } catch (reason) {
+                setExportError(reason as AppError);
+              }
+            }}
+          >
+            Export results
+          </button>
+          {failedCount > 0 && (
+            <button type="button" onClick={() => runStore.resume(run.batchId ?? '', true)}>
+              Retry failed
+            </button>
+          )}
+          {run.summary?.status === 'cancelled' && (
+            <button type="button" onClick={() => runStore.resume(run.batchId ?? '', false)}>
+              Resume
+            </button>
+          )}
+        </div>
+      )}
+      {exported && (
+        <p className="ok" data-testid="exported">
+          Results saved to <code>{exported}</code>
+        </p>
+      )}
+      {exportError && <ErrorNotice error={exportError} />}
+      <div className="toolbar">
+        <label>
+          Show
+          <select name="filter" value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
+            <option value="all">Everyone</option>
+            <option value="failed">Failed or unconfirmed</option>
+            <option value="working">In progress</option>
+            <option value="done">Done</option>
+          </select>
+        </label>
+        <label>
+          Find
+          <input type="search" name="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </label>
+        <span className="muted">{rows.length} shown</span>
+      </div>
+      <PeopleTable rows={rows} />
+    </section>
+  );
+}
+
+function countStates(rows: readonly PersonRow[]): Partial<Record<PersonState, number>> {
+  const out: Partial<Record<PersonState, number>> = {};
+  for (const r of rows) out[r.state] = (out[r.state] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,88 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { commands } from '../platform/ipc';
+import { mockCommands } from '../test/ipcMock';
+import { TenantsScreen } from './TenantsScreen';
+
+vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
+const ipc = vi.mocked(commands);
+
+describe('TenantsScreen', () => {
+  beforeEach(() => {
+    Object.assign(ipc, mockCommands());
+  });
+
+  it('lists the Sandbox and saved profiles, marks production, says which secrets are stored', async () => {
+    render(<TenantsScreen />);
+    const prod = await screen.findByRole('heading', { name: 'acme-prod' });
+    const card = prod.closest('li') as HTMLElement;
+    expect(within(card).getByText('Production')).toBeInTheDocument();
+    expect(within(card).getByTestId('stored')).toHaveTextContent('client secret stored, SMTP password stored');
+    const sandbox = screen.getByRole('heading', { name: 'Sandbox' }).closest('li') as HTMLElement;
+    expect(within(sandbox).getByText('built in')).toBeInTheDocument();
+    expect(within(sandbox).queryByRole('button', { name: 'Delete' })).toBeNull();
+  });
+
+  it('sends a new profile with its secrets, and shows only what the engine says is stored', async () => {
+    ipc.saveProfile.mockResolvedValue({
+      profile: { name: 'staging', domain: 'acme-staging.eu.auth0.com', client_id: 'cid', connection: null, smtp_url: null, from: null, production: false },
+      builtin: false,
+      stored: ['client-secret'],
+    });
+    const user = userEvent.setup();
+    render(<TenantsScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Add a profile' }));
+    const form = screen.getByRole('form', { name: 'Profile' });
+    await user.type(within(form).getByLabelText('Name'), 'staging');
+    await user.type(within(form).getByLabelText('Tenant domain'), 'acme-staging.eu.auth0.com');
+    await user.type(within(form).getByLabelText(/^Client id/), 'cid');
+    await user.type(within(form).getByLabelText(/^Client secret/), 'top-secret');
+    await user.click(within(form).getByRole('button', { name: 'Save profile' }));
+    expect(ipc.saveProfile).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'staging', domain: 'acme-staging.eu.auth0.com', client_id: 'cid' }),
+      { client_secret: 'top-secret' },
+    );
+    expect(screen.queryByRole('form', { name: 'Profile' })).toBeNull();
+    expect(screen.queryByDisplayValue('top-secret')).toBeNull();
+  });
+
+  it('shows a save error with its code and keeps the form', async () => {
+    ipc.saveProfile.mockRejectedValue({ code: 'keychain', message: 'no keychain service is available' });
+    const user = userEvent.setup();
+    render(<TenantsScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Add a profile' }));
+    const form = screen.getByRole('form', { name: 'Profile' });
+    await user.type(within(form).getByLabelText('Name'), 'x');
+    await user.type(within(form).getByLabelText('Tenant domain'), 'x.auth0.com');
+    await user.type(within(form).getByLabelText(/^Client id/), 'c');
+    await user.click(within(form).getByRole('button', { name: 'Save profile' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert).toHaveTextContent('no keychain service is available');
+    expect(alert).toHaveTextContent('keychain');
+  });
+
+  it('Test connection shows missing scopes, sign-up state and the rate limit', async () => {
+    ipc.checkTenant.mockResolvedValue({
+      profile: 'acme-prod',
+      tenant: 'https://acme.eu.auth0.com',
+      granted: ['read:users'],
+      needed: ['read:users', 'create:users'],
+      missing: ['create:users'],
+      connections: [{ name: 'Username-Password-Authentication', signup_disabled: false, enabled_for_client: true }],
+      roles: [],
+      organizations: [],
+      warnings: [],
+      rate_limit: 15,
+      rate_remaining: 14,
+    });
+    const user = userEvent.setup();
+    render(<TenantsScreen />);
+    const card = (await screen.findByRole('heading', { name: 'acme-prod' })).closest('li') as HTMLElement;
+    await user.click(within(card).getByRole('button', { name: 'Test connection' }));
+    expect(await within(card).findByTestId('scopes-missing')).toHaveTextContent('create:users');
+    expect(within(card).getByTestId('connections')).toHaveTextContent('sign-up is open');
+    expect(within(card).getByTestId('rate-limit')).toHaveTextContent('15');
+    expect(ipc.checkTenant).toHaveBeenCalledWith('acme-prod');
+  });
+});

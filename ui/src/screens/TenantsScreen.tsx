@@ -1,0 +1,308 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ErrorNotice } from '../components/ErrorNotice';
+import type { AppError, Profile, ProfileView, SecretKind, TenantReport } from '../generated/bindings';
+import { commands } from '../platform/ipc';
+import { useAction } from '../state/useAsync';
+
+const SECRET_LABEL: Record<SecretKind, string> = {
+  'client-secret': 'client secret',
+  'smtp-password': 'SMTP password',
+  'signing-key': 'signing key',
+};
+
+const BLANK: Profile = {
+  name: '',
+  domain: '',
+  client_id: '',
+  connection: 'Username-Password-Authentication',
+  smtp_url: null,
+  from: null,
+  production: false,
+};
+
+interface SecretFields {
+  client_secret: string;
+  smtp_password: string;
+  signing_key: string;
+}
+
+const NO_SECRETS: SecretFields = { client_secret: '', smtp_password: '', signing_key: '' };
+
+function ConnectionReport({ report }: { report: TenantReport }) {
+  return (
+    <div className="report" data-testid="tenant-report" aria-live="polite">
+      <p>
+        Reached <code>{report.tenant}</code>
+        {report.rate_limit !== null && (
+          <>
+            {' '}
+            · rate limit <strong data-testid="rate-limit">{report.rate_limit}</strong> requests/s
+            {report.rate_remaining !== null && <> ({report.rate_remaining} left)</>}
+          </>
+        )}
+      </p>
+      <h4>Scopes</h4>
+      {report.granted === null ? (
+        <p>The token does not say which scopes it grants.</p>
+      ) : report.missing.length === 0 ? (
+        <p className="ok" data-testid="scopes-ok">
+          All {report.needed.length} scopes Invite Desk needs are granted.
+        </p>
+      ) : (
+        <p className="warn" data-testid="scopes-missing">
+          Missing: {report.missing.join(', ')}
+        </p>
+      )}
+      <ul className="scopes">
+        {report.needed.map((s) => (
+          <li key={s} className={report.missing.includes(s) ? 'warn' : 'ok'}>
+            {report.missing.includes(s) ? '✗' : '✓'} {s}
+          </li>
+        ))}
+      </ul>
+      <h4>Database connections</h4>
+      <ul data-testid="connections">
+        {report.connections.map((c) => (
+          <li key={c.name}>
+            <strong>{c.name}</strong>:{' '}
+            {c.signup_disabled ? (
+              <span className="ok">sign-up disabled (invite only)</span>
+            ) : (
+              <span className="warn">sign-up is open: anyone can create an account</span>
+            )}
+            {c.enabled_for_client === false && <span className="warn"> · not enabled for this client</span>}
+          </li>
+        ))}
+      </ul>
+      {report.warnings.map(([section, message]) => (
+        <p key={section} className="warn">
+          Could not read {section}: {message}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function TenantsScreen() {
+  const [profiles, setProfiles] = useState<ProfileView[]>([]);
+  const [loadError, setLoadError] = useState<AppError | null>(null);
+  const [editing, setEditing] = useState<{ profile: Profile; isNew: boolean } | null>(null);
+  const [secrets, setSecrets] = useState<SecretFields>(NO_SECRETS);
+  const [reports, setReports] = useState<Record<string, TenantReport>>({});
+  const save = useAction(commands.saveProfile);
+  const check = useAction(commands.checkTenant);
+  const remove = useAction(commands.deleteProfile);
+
+  const reload = useCallback(() => {
+    commands.profiles().then(setProfiles, (e: AppError) => setLoadError(e));
+  }, []);
+  useEffect(reload, [reload]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!editing) return;
+    const given = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
+    const saved = await save.run(editing.profile, given);
+    if (saved) {
+      setEditing(null);
+      setSecrets(NO_SECRETS);
+      reload();
+    }
+  };
+
+  const testConnection = async (name: string) => {
+    const report = await check.run(name);
+    if (report) setReports((r) => ({ ...r, [name]: report }));
+  };
+
+  const field = (key: keyof Profile, value: string) =>
+    editing && setEditing({ ...editing, profile: { ...editing.profile, [key]: value === '' ? null : value } });
+
+  return (
+    <section aria-label="Tenant profiles" className="stack">
+      {loadError && <ErrorNotice error={loadError} />}
+      <ul className="cards" aria-label="Profiles">
+        {profiles.map((view) => (
+          <li key={view.profile.name} className="card" data-profile={view.profile.name}>
+            <div className="card__head">
+              <h2>{view.profile.name}</h2>
+              {view.builtin && <span className="badge">built in</span>}
+              {view.profile.production && <span className="badge badge--danger">Production</span>}
+            </div>
+            <dl className="facts">
+              <dt>Tenant</dt>
+              <dd>{view.profile.domain}</dd>
+              <dt>Client id</dt>
+              <dd>{view.profile.client_id}</dd>
+              <dt>Connection</dt>
+              <dd>{view.profile.connection ?? '—'}</dd>
+              {!view.builtin && (
+                <>
+                  <dt>SMTP</dt>
+                  <dd>{view.profile.smtp_url ?? '—'}</dd>
+                  <dt>Sender</dt>
+                  <dd>{view.profile.from ?? '—'}</dd>
+                  <dt>In the keychain</dt>
+                  <dd data-testid="stored">
+                    {view.stored.length === 0
+                      ? 'nothing stored'
+                      : view.stored.map((k) => `${SECRET_LABEL[k]} stored`).join(', ')}
+                  </dd>
+                </>
+              )}
+            </dl>
+            <div className="actions">
+              <button type="button" onClick={() => testConnection(view.profile.name)} disabled={check.busy}>
+                Test connection
+              </button>
+              {!view.builtin && (
+                <>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setSecrets(NO_SECRETS);
+                      setEditing({ profile: view.profile, isNew: false });
+                    }}
+                  >
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={async () => {
+                      if (window.confirm(`Delete the profile ${view.profile.name} and its keychain entries?`)) {
+                        await remove.run(view.profile.name);
+                        reload();
+                      }
+                    }}
+                  >
+                    Delete
+                  </button>
+                </>
+              )}
+            </div>
+            {reports[view.profile.name] !== undefined && (
+              <ConnectionReport report={reports[view.profile.name] as TenantReport} />
+            )}
+          </li>
+        ))}
+      </ul>
+      {check.error && <ErrorNotice error={check.error} />}
+      {remove.error && <ErrorNotice error={remove.error} />}
+      {!editing && (
+        <button type="button" className="primary" onClick={() => setEditing({ profile: BLANK, isNew: true })}>
+          Add a profile
+        </button>
+      )}
+      {editing && (
+        <form className="panel form" onSubmit={submit} aria-label="Profile">
+          <h2>{editing.isNew ? 'New profile' : `Edit ${editing.profile.name}`}</h2>
+          <label>
+            Name
+            <input
+              name="name"
+              required
+              value={editing.profile.name}
+              readOnly={!editing.isNew}
+              onChange={(e) => field('name', e.target.value)}
+            />
+          </label>
+          <label>
+            Tenant domain
+            <input
+              name="domain"
+              required
+              placeholder="acme.eu.auth0.com"
+              value={editing.profile.domain}
+              onChange={(e) => field('domain', e.target.value)}
+            />
+          </label>
+          <label>
+            Client id (machine-to-machine application)
+            <input
+              name="client_id"
+              required
+              value={editing.profile.client_id}
+              onChange={(e) => field('client_id', e.target.value)}
+            />
+          </label>
+          <label>
+            Client secret {editing.isNew ? '' : '(leave empty to keep the stored one)'}
+            <input
+              name="client_secret"
+              type="password"
+              autoComplete="off"
+              value={secrets.client_secret}
+              onChange={(e) => setSecrets({ ...secrets, client_secret: e.target.value })}
+            />
+          </label>
+          <label>
+            Database connection
+            <input
+              name="connection"
+              value={editing.profile.connection ?? ''}
+              onChange={(e) => field('connection', e.target.value)}
+            />
+          </label>
+          <label>
+            SMTP server URL
+            <input
+              name="smtp_url"
+              placeholder="smtp://user@mail.example.com:587?tls=required"
+              value={editing.profile.smtp_url ?? ''}
+              onChange={(e) => field('smtp_url', e.target.value)}
+            />
+          </label>
+          <label>
+            SMTP password
+            <input
+              name="smtp_password"
+              type="password"
+              autoComplete="off"
+              value={secrets.smtp_password}
+              onChange={(e) => setSecrets({ ...secrets, smtp_password: e.target.value })}
+            />
+          </label>
+          <label>
+            Sender
+            <input
+              name="from"
+              placeholder="Acme IT <it@acme.example>"
+              value={editing.profile.from ?? ''}
+              onChange={(e) => field('from', e.target.value)}
+            />
+          </label>
+          <label>
+            Invitation token signing key (optional)
+            <input
+              name="signing_key"
+              type="password"
+              autoComplete="off"
+              value={secrets.signing_key}
+              onChange={(e) => setSecrets({ ...secrets, signing_key: e.target.value })}
+            />
+          </label>
+          <label className="inline">
+            <input
+              type="checkbox"
+              name="production"
+              checked={editing.profile.production}
+              onChange={(e) => editing && setEditing({ ...editing, profile: { ...editing.profile, production: e.target.checked } })}
+            />
+            Production tenant (runs ask for confirmation)
+          </label>
+          <p className="muted">Secrets go to the operating system&apos;s keychain; this window never sees them again.</p>
+          {save.error && <ErrorNotice error={save.error} />}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={save.busy}>
+              Save profile
+            </button>
+            <button type="button" onClick={() => setEditing(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

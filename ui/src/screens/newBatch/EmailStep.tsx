@@ -1,0 +1,205 @@
+import { useEffect, useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import type { AppError, BatchFile, Delivery, PreviewMessage } from '../../generated/bindings';
+import { commands } from '../../platform/ipc';
+import { useAction } from '../../state/useAsync';
+
+interface EmailStepProps {
+  profile: string | null;
+  batch: BatchFile;
+  onChange: (batch: BatchFile) => void;
+}
+
+export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
+  const [line, setLine] = useState<number | null>(batch.people[0]?.line ?? null);
+  const [preview, setPreview] = useState<PreviewMessage | null>(null);
+  const [previewError, setPreviewError] = useState<AppError | null>(null);
+  const [testTo, setTestTo] = useState('');
+  const [testResult, setTestResult] = useState<string | null>(null);
+  const sendTest = useAction(commands.sendTest);
+
+  // The preview follows every edit: the engine renders exactly what will be sent.
+  useEffect(() => {
+    if (batch.people.length === 0) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      commands.preview(batch, line).then(
+        (p) => {
+          if (!live) return;
+          setPreview(p);
+          setPreviewError(null);
+        },
+        (e: AppError) => live && setPreviewError(e),
+      );
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [batch, line]);
+
+  const setTemplate = (part: 'subject' | 'html' | 'text', value: string) =>
+    onChange({ ...batch, template: { ...batch.template, [part]: value } });
+  const setMessage = (key: 'app_name' | 'organization' | 'support_contact', value: string) =>
+    onChange({ ...batch, message: { ...batch.message, [key]: value } });
+  const setDelivery = (delivery: Delivery) => onChange({ ...batch, delivery });
+  const d = batch.delivery;
+
+  return (
+    <div className="email-step">
+      <div className="form">
+        <label>
+          Application name
+          <input value={batch.message.app_name} onChange={(e) => setMessage('app_name', e.target.value)} />
+        </label>
+        <label>
+          Invited by
+          <input value={batch.message.organization} onChange={(e) => setMessage('organization', e.target.value)} />
+        </label>
+        <label>
+          Who to ask for a new link
+          <input
+            value={batch.message.support_contact}
+            onChange={(e) => setMessage('support_contact', e.target.value)}
+          />
+        </label>
+        <label>
+          Subject
+          <input name="subject" value={batch.template.subject} onChange={(e) => setTemplate('subject', e.target.value)} />
+        </label>
+        <label>
+          HTML body
+          <textarea
+            name="html"
+            rows={8}
+            spellCheck={false}
+            value={batch.template.html}
+            onChange={(e) => setTemplate('html', e.target.value)}
+          />
+        </label>
+        <label>
+          Text body
+          <textarea
+            name="text"
+            rows={6}
+            spellCheck={false}
+            value={batch.template.text}
+            onChange={(e) => setTemplate('text', e.target.value)}
+          />
+        </label>
+        <fieldset>
+          <legend>Delivery</legend>
+          <label className="inline">
+            <input
+              type="radio"
+              name="delivery"
+              checked={d.kind === 'smtp'}
+              onChange={() => setDelivery({ kind: 'smtp', url: '', from: '', reply_to: null })}
+            />
+            Send by SMTP
+          </label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="delivery"
+              checked={d.kind === 'outbox'}
+              onChange={() => setDelivery({ kind: 'outbox', dir: '', from: null })}
+            />
+            Write .eml files to a folder (outbox)
+          </label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="delivery"
+              checked={d.kind === 'export-links'}
+              onChange={() => setDelivery({ kind: 'export-links', file: '' })}
+            />
+            Export the links to a CSV (they are bearer secrets)
+          </label>
+          {batch.invitation.mode === 'organization' && (
+            <label className="inline">
+              <input type="radio" name="delivery" checked={d.kind === 'auth0'} onChange={() => setDelivery({ kind: 'auth0' })} />
+              Auth0 sends the invitation
+            </label>
+          )}
+          {d.kind === 'smtp' && (
+            <>
+              <label>
+                SMTP server URL
+                <input name="smtp_url" value={d.url} onChange={(e) => setDelivery({ ...d, url: e.target.value })} />
+              </label>
+              <label>
+                Sender
+                <input name="from" value={d.from} onChange={(e) => setDelivery({ ...d, from: e.target.value })} />
+              </label>
+            </>
+          )}
+          {d.kind === 'outbox' && (
+            <label>
+              Outbox folder
+              <input name="outbox_dir" value={d.dir} onChange={(e) => setDelivery({ ...d, dir: e.target.value })} />
+            </label>
+          )}
+          {d.kind === 'export-links' && (
+            <label>
+              Links file
+              <input name="links_file" value={d.file} onChange={(e) => setDelivery({ ...d, file: e.target.value })} />
+            </label>
+          )}
+        </fieldset>
+        {d.kind === 'smtp' && (
+          <div className="actions">
+            <label>
+              Send a test to
+              <input type="email" name="test_to" value={testTo} onChange={(e) => setTestTo(e.target.value)} />
+            </label>
+            <button
+              type="button"
+              disabled={sendTest.busy || !testTo}
+              onClick={async () => setTestResult((await sendTest.run(profile, batch, testTo)) ?? null)}
+            >
+              Send test
+            </button>
+          </div>
+        )}
+        {testResult && <p className="ok" data-testid="test-result">{testResult}</p>}
+        {sendTest.error && <ErrorNotice error={sendTest.error} />}
+      </div>
+      <div className="preview" aria-label="Preview">
+        <label>
+          Preview for
+          <select
+            name="preview_person"
+            value={line ?? ''}
+            onChange={(e) => setLine(e.target.value ? Number(e.target.value) : null)}
+          >
+            {batch.people.slice(0, 500).map((p) => (
+              <option key={p.line} value={p.line}>
+                {p.email}
+              </option>
+            ))}
+          </select>
+        </label>
+        {batch.people.length === 0 && <p className="muted">Add people to see the preview.</p>}
+        {previewError && <ErrorNotice error={previewError} />}
+        {preview && (
+          <>
+            <dl className="facts">
+              <dt>To</dt>
+              <dd data-testid="preview-to">{preview.to}</dd>
+              <dt>From</dt>
+              <dd>{preview.from}</dd>
+              <dt>Subject</dt>
+              <dd data-testid="preview-subject">{preview.subject}</dd>
+            </dl>
+            {/* No scripts, no same origin: the message is shown, never run. */}
+            <iframe title="HTML preview" sandbox="" srcDoc={preview.html} className="preview__html" />
+            <pre className="preview__text" data-testid="preview-text">
+              {preview.text}
+            </pre>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+// The run the Run screen shows: fed by the engine's event groups (about ten a second), kept outside
+// React so a 100k-person run updates one counter per group instead of re-rendering per person.
+import type {
+  AppError,
+  BatchFile,
+  PersonResult,
+  PersonState,
+  Progress,
+  RunAction,
+  RunEvent,
+  RunSummary,
+} from '../generated/bindings';
+import { commands } from '../platform/ipc';
+
+export interface PersonRow {
+  line: number;
+  email: string;
+  state: PersonState;
+  user_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+export interface RunSnapshot {
+  version: number;
+  batchId: string | null;
+  total: number;
+  running: boolean;
+  paused: boolean;
+  progress: Progress | null;
+  summary: RunSummary | null;
+  error: AppError | null;
+  rows: readonly PersonRow[];
+}
+
+const EMPTY: RunSnapshot = {
+  version: 0,
+  batchId: null,
+  total: 0,
+  running: false,
+  paused: false,
+  progress: null,
+  summary: null,
+  error: null,
+  rows: [],
+};
+
+export class RunStore {
+  private snapshot: RunSnapshot = EMPTY;
+  private rows: PersonRow[] = [];
+  private byLine = new Map<number, number>();
+  private listeners = new Set<() => void>();
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): RunSnapshot => this.snapshot;
+
+  private publish(patch: Partial<RunSnapshot>) {
+    this.snapshot = { ...this.snapshot, ...patch, rows: this.rows, version: this.snapshot.version + 1 };
+    for (const listener of this.listeners) listener();
+  }
+
+  private reset(batchId: string | null) {
+    this.rows = [];
+    this.byLine = new Map();
+    this.snapshot = { ...EMPTY, batchId, running: true, version: this.snapshot.version + 1 };
+  }
+
+  private upsert(row: PersonRow) {
+    const at = this.byLine.get(row.line);
+    if (at === undefined) {
+      this.byLine.set(row.line, this.rows.length);
+      this.rows.push(row);
+    } else {
+      this.rows[at] = row;
+    }
+  }
+
+  /** Applies one group of events from the channel. */
+  apply = (events: RunEvent[]) => {
+    const patch: Partial<RunSnapshot> = {};
+    let grew = false;
+    for (const event of events) {
+      switch (event.event) {
+        case 'started':
+          patch.batchId = event.batch_id;
+          patch.total = event.total;
+          break;
+        case 'person':
+          this.upsert({
+            line: event.line,
+            email: event.email,
+            state: event.state,
+            user_id: event.user_id,
+            error_code: event.error_code,
+            error_message: event.error_message,
+          });
+          grew = true;
+          break;
+        case 'progress':
+          patch.progress = event;
+          patch.paused = event.paused;
+          patch.total = event.total;
+          break;
+        case 'finished':
+          patch.paused = false;
+          break;
+        case 'job':
+          break;
+      }
+    }
+    if (grew) this.rows = [...this.rows];
+    this.publish(patch);
+  };
+
+  private async track(work: Promise<RunSummary>) {
+    try {
+      const summary = await work;
+      this.publish({ summary, running: false, batchId: summary.batch_id });
+      await this.loadResults(summary.batch_id, false);
+    } catch (reason) {
+      this.publish({ error: reason as AppError, running: false });
+    }
+  }
+
+  start(profile: string, batch: BatchFile, confirmedProduction: boolean): Promise<void> {
+    this.reset(batch.id);
+    this.publish({});
+    return this.track(commands.startRun(profile, batch, confirmedProduction, this.apply));
+  }
+
+  resume(batchId: string, retryFailed: boolean): Promise<void> {
+    this.reset(batchId);
+    this.publish({});
+    return this.track(commands.resumeRun(batchId, retryFailed, this.apply));
+  }
+
+  resend(email: string): Promise<void> {
+    this.reset(null);
+    this.publish({});
+    return this.track(commands.resend(email, this.apply));
+  }
+
+  async control(action: RunAction): Promise<void> {
+    const id = this.snapshot.batchId;
+    if (!id) return;
+    try {
+      await commands.controlRun(id, action);
+      if (action !== 'cancel') this.publish({ paused: action === 'pause' });
+    } catch (reason) {
+      this.publish({ error: reason as AppError });
+    }
+  }
+
+  /** Shows a past batch's results (History → Open), or refreshes the rows after a run. */
+  async loadResults(batchId: string, fresh = true): Promise<void> {
+    if (fresh) {
+      this.reset(batchId);
+      this.snapshot = { ...this.snapshot, running: false };
+    }
+    try {
+      const results: PersonResult[] = await commands.results(batchId);
+      this.rows = [];
+      this.byLine = new Map();
+      for (const r of results) {
+        this.upsert({
+          line: r.line,
+          email: r.email,
+          state: r.state,
+          user_id: r.user_id,
+          error_code: r.error_code,
+          error_message: r.error,
+        });
+      }
+      this.publish({ total: results.length, batchId });
+    } catch (reason) {
+      this.publish({ error: reason as AppError });
+    }
+  }
+}
+
+export const runStore = new RunStore();
