@@ -30,6 +30,6 @@ cargo build --workspace --locked
 bash scripts/with-desktop-session.sh cargo test --workspace --locked -- --include-ignored
 
 step "End to end: the real app through tauri-driver + WebKitWebDriver"
-INVITE_DESK_APP="$APP_BINARY" bash scripts/with-desktop-session.sh npm run --silent test --workspace tests/e2e
+INVITE_DESK_APP="$APP_BINARY" INVITE_DESK_CLI="$CLI_BINARY" bash scripts/with-desktop-session.sh npm run --silent test --workspace tests/e2e
 
 step "all checks passed in $((SECONDS - start)) s"

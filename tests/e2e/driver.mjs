@@ -42,7 +42,7 @@ async function waitForPort(port, child, timeoutMs = 15000) {
 }
 
 /** Launches the app and returns { browser, dataDir, close }. */
-export async function launchApp() {
+export async function launchApp(extraEnv = {}) {
   const application = process.env.INVITE_DESK_APP;
   if (!application) throw new Error('set INVITE_DESK_APP to the path of the built invite-desk-app binary');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'invite-desk-e2e-'));
@@ -52,7 +52,7 @@ export async function launchApp() {
   const driver = spawn(
     'tauri-driver',
     ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
-    { env: { ...process.env, INVITE_DESK_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, INVITE_DESK_DATA_DIR: dataDir, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   driver.stdout.on('data', (d) => driverLog.push(String(d)));
   driver.stderr.on('data', (d) => driverLog.push(String(d)));
@@ -84,9 +84,16 @@ export async function launchApp() {
   return { browser, dataDir, close };
 }
 
-/** Saves a screenshot (PNG) named after the screen, into E2E_SCREENSHOT_DIR or tests/e2e/artifacts. */
-export async function saveScreenshot(browser, name) {
-  const dir = process.env.E2E_SCREENSHOT_DIR || path.join(here, 'artifacts');
+/**
+ * Saves a screenshot (PNG): into docs/screenshots for the README when `forDocs`, else into
+ * E2E_SCREENSHOT_DIR or tests/e2e/artifacts. Waits two animation frames first, so the capture
+ * shows the state just asserted rather than the frame before it.
+ */
+export async function saveScreenshot(browser, name, forDocs = false) {
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  const dir = forDocs
+    ? path.join(repoRoot, 'docs', 'screenshots')
+    : process.env.E2E_SCREENSHOT_DIR || path.join(here, 'artifacts');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
   writeFileSync(file, Buffer.from(await browser.takeScreenshot(), 'base64'));

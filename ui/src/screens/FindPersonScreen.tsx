@@ -1,28 +1,22 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { AppError, LinkCopy, Lookup, ProfileView, RunSummary } from '../generated/bindings';
+import type { LinkCopy, Lookup, RunSummary } from '../generated/bindings';
 import { commands } from '../platform/ipc';
+import { useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
 
 export function FindPersonScreen() {
-  const [profiles, setProfiles] = useState<ProfileView[]>([]);
-  const [profile, setProfile] = useState<string>('');
+  const { profiles, error: loadError } = useProfiles();
+  const [chosen, setProfile] = useState<string | null>(null);
+  const profile = chosen ?? profiles[0]?.profile.name ?? '';
   const [email, setEmail] = useState('');
   const [found, setFound] = useState<Lookup | null>(null);
   const [resent, setResent] = useState<RunSummary | null>(null);
   const [link, setLink] = useState<LinkCopy | null>(null);
   const [copied, setCopied] = useState(false);
-  const [loadError, setLoadError] = useState<AppError | null>(null);
   const lookup = useAction(commands.lookup);
   const resend = useAction((to: string) => commands.resend(to, () => {}));
   const copyLink = useAction(commands.copyLink);
-
-  useEffect(() => {
-    commands.profiles().then((list) => {
-      setProfiles(list);
-      setProfile((p) => p || list[0]?.profile.name || '');
-    }, setLoadError);
-  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

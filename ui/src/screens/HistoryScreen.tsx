@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
 import type { AppError, BatchSummary } from '../generated/bindings';
@@ -17,7 +17,9 @@ export function HistoryScreen() {
   const reload = useCallback(() => {
     commands.history().then(setBatches, setError);
   }, []);
-  useEffect(reload, [reload]);
+  // A run that ends (or starts) changes the list.
+  const run = useSyncExternalStore(runStore.subscribe, runStore.getSnapshot);
+  useEffect(reload, [reload, run.running, run.summary]);
 
   if (batches && batches.length === 0) {
     return (

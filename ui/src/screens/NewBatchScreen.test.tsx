@@ -158,6 +158,37 @@ describe('NewBatchScreen', () => {
     );
   });
 
+  it('takes the chosen tenant\'s connection and delivery', async () => {
+    ipc.newDraft.mockImplementation(async (profile: string | null) =>
+      profile === 'acme-prod'
+        ? {
+            ...draft('acme-prod'),
+            batch: {
+              ...batch,
+              invitation: { ...batch.invitation, connection: 'Staff' },
+              delivery: { kind: 'smtp', url: 'smtp://mail.acme.example:587', from: 'Acme IT <it@acme.example>', reply_to: null },
+            },
+          }
+        : draft(),
+    );
+    ipc.saveDraft.mockResolvedValue({ id: 'd-1', saved_at: 'now', name: null, step: 'people', people: 0 });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await screen.findByRole('option', { name: 'acme-prod (production)' });
+    await user.selectOptions(screen.getByLabelText('Tenant'), 'acme-prod');
+    await user.click(screen.getByRole('button', { name: 'Save draft' }));
+    expect(ipc.saveDraft).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        profile: 'acme-prod',
+        batch: expect.objectContaining({
+          delivery: expect.objectContaining({ kind: 'smtp', url: 'smtp://mail.acme.example:587' }),
+          invitation: expect.objectContaining({ connection: 'Staff' }),
+        }),
+      }),
+    );
+  });
+
   it('asks before running against a production tenant', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft('acme-prod'), step: 'review', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
     ipc.startRun.mockReturnValue(new Promise(() => {}));

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { AppError, Draft, DraftSummary, ProfileView, RosterReport } from '../generated/bindings';
+import type { AppError, Draft, DraftSummary, RosterReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
+import { useProfiles } from '../state/profiles';
 import { runStore } from '../state/runStore';
 import { EmailStep } from './newBatch/EmailStep';
 import { InvitationStep } from './newBatch/InvitationStep';
@@ -23,13 +24,12 @@ export function NewBatchScreen() {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [report, setReport] = useState<RosterReport | null>(null);
   const [listError, setListError] = useState<AppError | null>(null);
-  const [profiles, setProfiles] = useState<ProfileView[]>([]);
+  const { profiles } = useProfiles();
   const [drafts, setDrafts] = useState<DraftSummary[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
   useEffect(() => {
-    commands.profiles().then(setProfiles, setError);
     commands.drafts().then(setDrafts, setError);
   }, []);
 
@@ -140,6 +140,28 @@ export function NewBatchScreen() {
   const profile = profiles.find((p) => p.profile.name === draft.profile);
   const update = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
 
+  // Another tenant brings its own connection and mail settings; the list and the text stay.
+  const changeProfile = async (name: string) => {
+    try {
+      const defaults = await commands.newDraft(name);
+      setDraft((d) =>
+        d
+          ? {
+              ...d,
+              profile: name,
+              batch: {
+                ...d.batch,
+                delivery: defaults.batch.delivery,
+                invitation: { ...d.batch.invitation, connection: defaults.batch.invitation.connection },
+              },
+            }
+          : d,
+      );
+    } catch (reason) {
+      setError(reason as AppError);
+    }
+  };
+
   const saveDraft = async () => {
     try {
       const summary = await commands.saveDraft(draft);
@@ -163,7 +185,7 @@ export function NewBatchScreen() {
           <select
             name="profile"
             value={draft.profile ?? ''}
-            onChange={(e) => update({ profile: e.target.value || null })}
+            onChange={(e) => void changeProfile(e.target.value)}
           >
             {profiles.map((p) => (
               <option key={p.profile.name} value={p.profile.name}>

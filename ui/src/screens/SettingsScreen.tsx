@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { AppError, AppInfo, ExistingPolicy, ProfileView, Settings } from '../generated/bindings';
+import type { AppError, AppInfo, ExistingPolicy, Settings } from '../generated/bindings';
 import { commands, type Folder } from '../platform/ipc';
+import { useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
 
 type Load = { state: 'loading' } | { state: 'ready'; info: AppInfo } | { state: 'failed'; error: AppError };
@@ -9,7 +10,7 @@ type Load = { state: 'loading' } | { state: 'ready'; info: AppInfo } | { state: 
 export function SettingsScreen() {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [settings, setSettings] = useState<Settings | null>(null);
-  const [profiles, setProfiles] = useState<ProfileView[]>([]);
+  const { profiles } = useProfiles();
   const [saved, setSaved] = useState(false);
   const save = useAction(commands.saveSettings);
   const open = useAction((folder: Folder) => commands.openFolder(folder));
@@ -21,7 +22,6 @@ export function SettingsScreen() {
       (error: AppError) => live && setLoad({ state: 'failed', error }),
     );
     commands.settings().then((s) => live && setSettings(s), () => {});
-    commands.profiles().then((p) => live && setProfiles(p), () => {});
     return () => {
       live = false;
     };

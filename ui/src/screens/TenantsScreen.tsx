@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import type { AppError, Profile, ProfileView, SecretKind, TenantReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
+import { profilesChanged } from '../state/profiles';
 import { useAction } from '../state/useAsync';
 
 const SECRET_LABEL: Record<SecretKind, string> = {
@@ -107,6 +108,7 @@ export function TenantsScreen() {
       setEditing(null);
       setSecrets(NO_SECRETS);
       reload();
+      profilesChanged();
     }
   };
 
@@ -173,6 +175,7 @@ export function TenantsScreen() {
                       if (window.confirm(`Delete the profile ${view.profile.name} and its keychain entries?`)) {
                         await remove.run(view.profile.name);
                         reload();
+                        profilesChanged();
                       }
                     }}
                   >

@@ -1,0 +1,215 @@
+// The whole flow in the real app, against a sandbox tenant and a real SMTP server on loopback, with
+// the keychain being the desktop session's gnome-keyring: create a profile (its secret goes to the
+// keychain and is read back by the run), paste a list with a bad row, fix it, preview, run, watch it
+// finish, export the results, find one person and resend. Screenshots go to docs/screenshots.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchApp, repoRoot, saveScreenshot } from './driver.mjs';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a child and resolves once its stdout has printed `ready` (or a line matching it). */
+function startUntil(command, args, ready) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`${command} did not start: ${seen}`)), 15000);
+    child.stdout.on('data', (d) => {
+      seen += String(d);
+      if (ready.test(seen)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${seen}`)));
+  });
+}
+
+const mails = () => readdirSync(smtpOut).filter((f) => f.endsWith('.eml'));
+
+let app;
+let smtp;
+let sandbox;
+let smtpOut;
+let sandboxPort;
+let smtpPort;
+let exportDir;
+
+before(async () => {
+  const cli = process.env.INVITE_DESK_CLI;
+  assert.ok(cli, 'set INVITE_DESK_CLI to the built invite-desk binary');
+  smtpOut = mkdtempSync(path.join(tmpdir(), 'invite-desk-e2e-mail-'));
+  exportDir = mkdtempSync(path.join(tmpdir(), 'invite-desk-e2e-exports-'));
+  smtpPort = await freePort();
+  smtp = await startUntil(
+    'python3',
+    [path.join(repoRoot, 'tests/smtp/smtp_server.py'), '--port', String(smtpPort), '--out', smtpOut],
+    /ready/,
+  );
+  sandboxPort = await freePort();
+  sandbox = await startUntil(cli, ['sandbox', '--port', String(sandboxPort)], /127\.0\.0\.1/);
+  app = await launchApp();
+});
+
+after(async () => {
+  await app?.close();
+  smtp?.kill('SIGTERM');
+  sandbox?.kill('SIGTERM');
+});
+
+async function go(screen) {
+  const { browser } = app;
+  await browser.$(`nav button[data-screen="${screen}"]`).click();
+  return browser.$(`[data-screen-panel="${screen}"]`);
+}
+
+/** Types into a React-controlled field: select everything, then type over it. */
+async function typeInto(element, text) {
+  await element.click();
+  await app.browser.keys(['Control', 'a']);
+  await app.browser.keys('Backspace');
+  await element.addValue(text);
+}
+
+test('a profile is created with its secret in the keychain, and Test connection reaches the tenant', async () => {
+  const { browser } = app;
+  const tenants = await go('tenants');
+  await tenants.$('button=Add a profile').click();
+  const form = await tenants.$('form[aria-label="Profile"]');
+  await form.$('input[name="name"]').setValue('e2e');
+  await form.$('input[name="domain"]').setValue(`http://127.0.0.1:${sandboxPort}`);
+  await form.$('input[name="client_id"]').setValue('sandbox-client');
+  await form.$('input[name="client_secret"]').setValue('sandbox-secret');
+  await form.$('input[name="smtp_url"]').setValue(`smtp://127.0.0.1:${smtpPort}`);
+  await form.$('input[name="from"]').setValue('E2E IT <it@e2e.example>');
+  await form.$('button=Save profile').click();
+  const card = await tenants.$('li[data-profile="e2e"]');
+  await card.waitForDisplayed({ timeout: 10000 });
+  assert.equal(await card.$('[data-testid="stored"]').getText(), 'client secret stored');
+  // The secret never comes back to the page.
+  assert.ok(!(await browser.getPageSource()).includes('sandbox-secret'));
+  await card.$('button=Test connection').click();
+  await card.$('[data-testid="scopes-ok"]').waitForDisplayed({ timeout: 15000 });
+  assert.match(await card.$('[data-testid="connections"]').getText(), /Username-Password-Authentication: sign-up disabled/);
+  await saveScreenshot(browser, 'tenants', true);
+
+  // Where exports land, so the test can read them.
+  const settings = await go('settings');
+  const dir = await settings.$('input[name="export_dir"]');
+  await dir.waitForDisplayed({ timeout: 5000 });
+  await typeInto(dir, exportDir);
+  await settings.$('button=Save settings').click();
+  await settings.$('span=Saved.').waitForDisplayed({ timeout: 5000 });
+  await saveScreenshot(browser, 'settings', true);
+});
+
+test('a pasted list with a bad row is fixed in place, previewed, run, and its results exported', async () => {
+  const { browser } = app;
+  const wizard = await go('new-batch');
+  await wizard.$('button=Start a new batch').click();
+  await wizard.$('select[name="profile"]').selectByAttribute('value', 'e2e');
+  const box = await wizard.$('#people-text');
+  // WebKitWebDriver drops "\n" from typed text: line breaks are typed as the Enter key.
+  const list = 'email,name\nann@example.com,Ann Lee\nbob(at)example.com,Bob Stone\ncy@example.com,Cy Young\n';
+  await box.setValue(list.replaceAll('\n', '\uE007'));
+  const summary = await wizard.$('[data-testid="roster-summary"]');
+  await browser
+    .waitUntil(async () => (await summary.isExisting()) && (await summary.getText()).startsWith('2 of 3 rows ready'), {
+      timeout: 10000,
+    })
+    .catch(async () => assert.fail(`the list was not read; the screen shows:\n${await wizard.getText()}`));
+  const fix = await wizard.$('button[data-fix-line="3"]');
+  await saveScreenshot(browser, 'new-batch', true);
+  await fix.click();
+  const cell = await wizard.$('form[aria-label="Fix line 3"] input[data-cell="0"]');
+  await cell.waitForDisplayed({ timeout: 5000 });
+  await typeInto(cell, 'bob@example.com');
+  await wizard.$('button=Apply fix').click();
+  await browser.waitUntil(async () => (await summary.getText()).startsWith('3 of 3 rows ready'), {
+    timeout: 10000,
+    timeoutMsg: 'the fixed row was not accepted',
+  });
+  assert.match(await box.getValue(), /^bob@example.com,Bob Stone$/m);
+
+  await wizard.$('button[data-step="email"]').click();
+  assert.equal(await wizard.$('input[name="smtp_url"]').getValue(), `smtp://127.0.0.1:${smtpPort}`);
+  const subject = await wizard.$('[data-testid="preview-subject"]');
+  await subject.waitForDisplayed({ timeout: 10000 });
+  assert.equal(await wizard.$('[data-testid="preview-to"]').getText(), 'Ann Lee <ann@example.com>');
+  assert.match(await wizard.$('[data-testid="preview-text"]').getText(), /PREVIEW-NOT-A-REAL-LINK/);
+  await wizard.$('select[name="preview_person"]').selectByVisibleText('bob@example.com');
+  await browser.waitUntil(async () => (await wizard.$('[data-testid="preview-to"]').getText()).includes('bob@example.com'), {
+    timeout: 5000,
+  });
+  await saveScreenshot(browser, 'new-batch-email', true);
+
+  await wizard.$('button[data-step="review"]').click();
+  await wizard.$('button=Dry run').click();
+  await wizard.$('[data-testid="plan"]').waitForDisplayed({ timeout: 10000 });
+  assert.match(await wizard.$('[data-testid="plan"]').getText(), /3 to create/);
+  await saveScreenshot(browser, 'new-batch-review', true);
+  await wizard.$('button=Run now').click();
+
+  const run = await browser.$('[data-screen-panel="run"]');
+  const finished = await run.$('[data-testid="run-summary"]');
+  await finished.waitForDisplayed({ timeout: 60000 });
+  assert.match(await finished.getText(), /3 invited/);
+  assert.equal(mails().length, 3, 'three invitations reached the SMTP server');
+  const ann = readFileSync(path.join(smtpOut, mails().sort()[0]), 'utf8');
+  assert.match(ann, /ticket=/);
+  assert.equal(await run.$('[role="progressbar"]').getAttribute('aria-valuenow'), '3');
+  await saveScreenshot(browser, 'run', true);
+
+  await run.$('button=Export results').click();
+  const exported = await run.$('[data-testid="exported"]');
+  await exported.waitForDisplayed({ timeout: 10000 });
+  const file = (await exported.getText()).replace(/^Results saved to /, '');
+  assert.ok(file.startsWith(exportDir), file);
+  assert.ok(existsSync(file));
+  const csv = readFileSync(file, 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'email,status,user_id,error,error_code,state,line,link_expires_at');
+  assert.equal(csv.length, 4);
+  assert.ok(csv.slice(1).every((row) => row.includes(',invited,')));
+  assert.ok(!csv.join('\n').includes('ticket='), 'no links in the results');
+
+  const history = await go('history');
+  await history.$('table[aria-label="Batches"] tbody tr').waitForDisplayed({ timeout: 5000 });
+  assert.match(await history.$('table[aria-label="Batches"]').getText(), /finished/);
+  await saveScreenshot(browser, 'history', true);
+});
+
+test('support finds one person and resends their invitation', async () => {
+  const { browser } = app;
+  const find = await go('find-person');
+  await find.$('select[name="profile"]').selectByAttribute('value', 'e2e');
+  await find.$('input[name="email"]').setValue('bob@example.com');
+  await find.$('button=Look up').click();
+  const account = await find.$('[data-testid="account"]');
+  await account
+    .waitForDisplayed({ timeout: 10000 })
+    .catch(async () => assert.fail(`no account shown; the screen shows:\n${await find.getText()}`));
+  assert.match(await account.getText(), /Username-Password-Authentication/);
+  assert.match(await find.$('[data-testid="history"]').getText(), /delivered in batch/);
+  const before = mails().length;
+  await find.$('button=Resend invitation').click();
+  await find.$('[data-testid="resent"]').waitForDisplayed({ timeout: 30000 });
+  assert.match(await find.$('[data-testid="resent"]').getText(), /Sent again/);
+  await browser.waitUntil(() => mails().length === before + 1, { timeout: 10000, timeoutMsg: 'no new mail for bob' });
+  const newest = mails().sort().at(-1);
+  assert.match(readFileSync(path.join(smtpOut, newest), 'utf8'), /bob@example.com/);
+  await saveScreenshot(browser, 'find-person', true);
+});
