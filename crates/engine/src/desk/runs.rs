@@ -248,10 +248,7 @@ impl Desk {
     /// Where one person stands: the tenant's accounts (when a profile is given) and the journal.
     pub async fn lookup(&self, profile: Option<&str>, email: &str) -> Result<Lookup, AppError> {
         let client = match profile {
-            Some(profile) => {
-                let target = self.target(profile).await?;
-                Some(self.client(&target, batch_options()).await?.1)
-            }
+            Some(profile) => Some(self.profile_client(profile).await?.1),
             None => None,
         };
         let tenant = match client {

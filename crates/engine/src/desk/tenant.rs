@@ -137,7 +137,8 @@ impl Desk {
         Ok((target, Arc::new(client)))
     }
 
-    async fn profile_client(
+    /// A client for a screen that waits on the answer (few retries).
+    pub(super) async fn profile_client(
         &self,
         profile: &str,
     ) -> Result<(RunTarget, Arc<ManagementClient>), AppError> {
