@@ -251,18 +251,8 @@ impl BatchFile {
 
     /// Writes the file atomically (temporary file, then rename): never half a batch on disk.
     pub fn save(&self, path: &Path) -> Result<(), AppError> {
-        use std::io::Write;
         self.validate()?;
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let io = |e: std::io::Error| AppError::io("write", path, &e);
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-        temp.write_all(self.to_json()?.as_bytes()).map_err(io)?;
-        temp.as_file().sync_all().map_err(io)?;
-        temp.persist(path).map_err(|e| io(e.error))?;
-        Ok(())
+        crate::files::write_atomically(path, self.to_json()?.as_bytes())
     }
 
     pub fn load(path: &Path) -> Result<Self, AppError> {

@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod desk;
 pub mod duration;
 pub mod error;
+pub mod files;
 pub mod journal;
 pub mod logging;
 pub mod paths;

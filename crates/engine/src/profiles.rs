@@ -2,7 +2,6 @@
 //! data folder; the client secret, SMTP password and signing key live in the OS keychain under the
 //! profile's name (`secrets`). The file is written atomically.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -67,14 +66,9 @@ impl ProfileStore {
     fn write(&self, file: &ProfilesFile) -> Result<(), AppError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| AppError::io("create", dir, &e))?;
-        let io = |e: std::io::Error| AppError::io("write", &self.path, &e);
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
         let text = serde_json::to_string_pretty(file)
             .map_err(|e| AppError::internal(format!("could not encode the profiles: {e}")))?;
-        temp.write_all(text.as_bytes()).map_err(io)?;
-        temp.as_file().sync_all().map_err(io)?;
-        temp.persist(&self.path).map_err(|e| io(e.error))?;
-        Ok(())
+        crate::files::write_atomically(&self.path, text.as_bytes())
     }
 
     pub fn list(&self) -> Result<Vec<Profile>, AppError> {

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Desk;
-use super::settings::write_atomically;
 use crate::batch::{BatchFile, Delivery, InvitationSettings};
 use crate::roster::{ListText, MappingOverride, Person};
 use crate::run::deliver::PLACEHOLDER_SENDER;
@@ -136,7 +135,7 @@ impl Desk {
         valid_id(&draft.id)?;
         draft.saved_at = crate::run::iso(time::OffsetDateTime::now_utc());
         let text = serde_json::to_string(&draft).map_err(|e| AppError::internal(e.to_string()))?;
-        write_atomically(
+        crate::files::write_atomically(
             &self.drafts_dir()?.join(format!("{}.json", draft.id)),
             text.as_bytes(),
         )?;

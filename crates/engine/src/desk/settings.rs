@@ -67,7 +67,7 @@ impl Desk {
         }
         let text = serde_json::to_string_pretty(settings)
             .map_err(|e| AppError::internal(e.to_string()))?;
-        write_atomically(&self.settings_file(), text.as_bytes())?;
+        crate::files::write_atomically(&self.settings_file(), text.as_bytes())?;
         Ok(settings.clone())
     }
 
@@ -82,18 +82,4 @@ impl Desk {
         std::fs::create_dir_all(&dir).map_err(|e| AppError::io("create folder", &dir, &e))?;
         Ok(dir)
     }
-}
-
-/// Writes a temporary file beside `path` and renames it into place: the file is whole or absent.
-pub(super) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), AppError> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let mut temp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| AppError::io("write", path, &e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| AppError::io("write", path, &e))?;
-    temp.persist(path)
-        .map_err(|e| AppError::io("write", path, &e.error))?;
-    Ok(())
 }
