@@ -206,15 +206,11 @@ pub fn preview(args: PreviewArgs) -> Result<(), AppError> {
                 .templates
                 .render(person, &link, &prepared.settings)?;
             let to = delivery::recipient(person);
-            let show = |m: &Mailbox| match &m.name {
-                Some(name) => format!("{name} <{}>", m.address),
-                None => m.address.clone(),
-            };
-            println!("From: {}", show(&prepared.sender.from));
+            println!("From: {}", prepared.sender.from);
             if let Some(reply_to) = &prepared.sender.reply_to {
-                println!("Reply-To: {}", show(reply_to));
+                println!("Reply-To: {reply_to}");
             }
-            println!("To: {}", show(&to));
+            println!("To: {to}");
             println!("Subject: {}", content.subject);
             println!();
             print!("{}", content.text);

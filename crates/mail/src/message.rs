@@ -13,6 +13,16 @@ pub struct Mailbox {
     pub address: String,
 }
 
+/// `Name <address>`, or the bare address: as an admin reads and types a mailbox.
+impl std::fmt::Display for Mailbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name} <{}>", self.address),
+            None => f.write_str(&self.address),
+        }
+    }
+}
+
 impl Mailbox {
     pub fn new(name: Option<&str>, address: &str) -> Self {
         Mailbox {

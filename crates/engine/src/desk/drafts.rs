@@ -10,7 +10,7 @@ use ts_rs::TS;
 use super::Desk;
 use crate::batch::{BatchFile, Delivery, InvitationSettings};
 use crate::roster::{ListText, MappingOverride, Person};
-use crate::run::deliver::PLACEHOLDER_SENDER;
+use crate::run::deliver;
 use crate::secrets::SecretKind;
 use crate::template::CompiledTemplates;
 use crate::{AppError, ErrorCode, delivery};
@@ -60,26 +60,6 @@ fn valid_id(id: &str) -> Result<(), AppError> {
         )));
     }
     Ok(())
-}
-
-fn show(mailbox: &Mailbox) -> String {
-    match &mailbox.name {
-        Some(name) => format!("{name} <{}>", mailbox.address),
-        None => mailbox.address.clone(),
-    }
-}
-
-/// The sender a batch's messages carry.
-fn sender(batch: &BatchFile) -> Result<delivery::Sender, AppError> {
-    let (from, reply_to) = match &batch.delivery {
-        Delivery::Smtp { from, reply_to, .. } => (Some(from.as_str()), reply_to.as_deref()),
-        Delivery::Outbox { from, .. } => (from.as_deref(), None),
-        Delivery::ExportLinks { .. } | Delivery::Auth0 => (None, None),
-    };
-    Ok(delivery::Sender {
-        from: Mailbox::parse(from.unwrap_or(PLACEHOLDER_SENDER))?,
-        reply_to: reply_to.map(Mailbox::parse).transpose()?,
-    })
 }
 
 impl Desk {
@@ -235,7 +215,7 @@ impl Desk {
             })?,
         };
         let templates = CompiledTemplates::compile(&batch.template)?;
-        let sender = sender(batch)?;
+        let sender = deliver::sender(&batch.delivery)?;
         let content = templates.render(
             person,
             &delivery::sample_link(batch.invitation.ttl_secs),
@@ -243,8 +223,8 @@ impl Desk {
         )?;
         Ok(PreviewMessage {
             line: person.line,
-            to: show(&delivery::recipient(person)),
-            from: show(&sender.from),
+            to: delivery::recipient(person).to_string(),
+            from: sender.from.to_string(),
             subject: content.subject,
             html: content.html,
             text: content.text,
@@ -272,7 +252,7 @@ impl Desk {
             &to,
             &CompiledTemplates::compile(&batch.template)?,
             &batch.message,
-            &sender(batch)?,
+            &deliver::sender(&batch.delivery)?,
             batch.invitation.ttl_secs,
         )
         .await?;

@@ -142,29 +142,36 @@ pub struct DeliverySecrets {
     pub extra_root_pem: Option<Vec<u8>>,
 }
 
+/// Who a batch's messages come from: the delivery's sender, else the placeholder.
+pub fn sender(delivery: &crate::batch::Delivery) -> Result<Sender, AppError> {
+    use crate::batch::Delivery;
+    use invite_desk_mail::Mailbox;
+    let (from, reply_to) = match delivery {
+        Delivery::Smtp { from, reply_to, .. } => (Some(from.as_str()), reply_to.as_deref()),
+        Delivery::Outbox { from, .. } => (from.as_deref(), None),
+        Delivery::ExportLinks { .. } | Delivery::Auth0 => (None, None),
+    };
+    Ok(Sender {
+        from: Mailbox::parse(from.unwrap_or(PLACEHOLDER_SENDER))?,
+        reply_to: reply_to.map(Mailbox::parse).transpose()?,
+    })
+}
+
 /// The deliverer a batch file describes.
 pub fn for_batch(
     batch: &crate::batch::BatchFile,
     secrets: DeliverySecrets,
 ) -> Result<Deliverer, AppError> {
     use crate::batch::Delivery;
-    use invite_desk_mail::Mailbox;
-    let message = |from: Option<&str>, reply_to: Option<&str>| -> Result<Message, AppError> {
+    let message = || -> Result<Message, AppError> {
         Ok(Message {
             templates: CompiledTemplates::compile(&batch.template)?,
             settings: batch.message.clone(),
-            sender: Sender {
-                from: Mailbox::parse(from.unwrap_or(PLACEHOLDER_SENDER))?,
-                reply_to: reply_to.map(Mailbox::parse).transpose()?,
-            },
+            sender: sender(&batch.delivery)?,
         })
     };
     Ok(match &batch.delivery {
-        Delivery::Smtp {
-            url,
-            from,
-            reply_to,
-        } => {
+        Delivery::Smtp { url, .. } => {
             let mut settings = invite_desk_mail::smtp::SmtpSettings::new(url);
             settings.password = secrets.smtp_password;
             settings.extra_root_pem = secrets.extra_root_pem;
@@ -173,12 +180,12 @@ pub fn for_batch(
             settings.pool_size = 8;
             Deliverer::Smtp {
                 mailer: SmtpMailer::new(&settings)?,
-                message: message(Some(from), reply_to.as_deref())?,
+                message: message()?,
             }
         }
-        Delivery::Outbox { dir, from } => Deliverer::Outbox {
+        Delivery::Outbox { dir, .. } => Deliverer::Outbox {
             dir: dir.into(),
-            message: message(from.as_deref(), None)?,
+            message: message()?,
         },
         Delivery::ExportLinks { file } => Deliverer::ExportLinks {
             file: file.into(),
