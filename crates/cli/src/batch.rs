@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use clap::{Args, ValueEnum};
-use invite_desk_auth0::ManagementClient;
 use invite_desk_engine::batch::{
     self, BATCH_FORMAT, BatchFile, Delivery, ExistingPolicy, InvitationSettings, InviteMode,
     RateAssumption,
@@ -398,15 +397,6 @@ impl Reporter {
     }
 }
 
-fn rate_assumption(client: Option<&ManagementClient>) -> RateAssumption {
-    let limit = client.and_then(|c| c.rate().limit);
-    let default = RateAssumption::default();
-    RateAssumption {
-        per_second: limit.map_or(default.per_second, |l| l as f64),
-        burst: limit.unwrap_or(default.burst),
-    }
-}
-
 pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
     let bytes = crate::roster_check::read_input(&args.input)?;
     // Offline preparation (a plan without look-ups) needs no tenant.
@@ -448,15 +438,12 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
     }
 
     if args.dry_run {
-        let runtime = runtime()?;
-        let (known, client) = if args.check_existing {
+        let plan = if args.check_existing {
             let client = tenant::client(&target)?;
-            let known = runtime.block_on(existing_addresses(&client, &batch))?;
-            (Some(known), Some(client))
+            runtime()?.block_on(batch::plan_against(&client, &batch))?
         } else {
-            (None, None)
+            batch::plan(&batch, None, RateAssumption::default())
         };
-        let plan = batch::plan(&batch, known.as_ref(), rate_assumption(client.as_deref()));
         if args.json {
             reporter
                 .line(&serde_json::json!({"event": "plan", "batch_id": batch.id, "plan": plan}));
@@ -521,19 +508,6 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         args.results.as_deref(),
         rejected,
     )
-}
-
-async fn existing_addresses(
-    client: &ManagementClient,
-    batch: &BatchFile,
-) -> Result<HashSet<String>, AppError> {
-    let mut known = HashSet::new();
-    for person in &batch.people {
-        if !client.users_by_email(&person.email).await?.is_empty() {
-            known.insert(person.email.to_lowercase());
-        }
-    }
-    Ok(known)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -3,10 +3,9 @@
 //! secrets are in the OS keychain. Secrets are never taken from the command line.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Args;
-use invite_desk_auth0::{ClientOptions, Credentials, ManagementClient, SecretString, TenantUrl};
+use invite_desk_auth0::{Credentials, ManagementClient, SecretString, TenantUrl};
 use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::profiles::{Profile, ProfileStore};
 use invite_desk_engine::run::RunTarget;
@@ -106,18 +105,12 @@ pub fn client(target: &RunTarget) -> Result<Arc<ManagementClient>, AppError> {
             },
         )
     })?;
-    let options = ClientOptions {
-        // A batch waits out longer outages than an interactive call would.
-        max_retries: 8,
-        max_backoff: Duration::from_secs(20),
-        ..ClientOptions::default()
-    };
     Ok(Arc::new(ManagementClient::new(
         tenant,
         Credentials {
             client_id: target.client_id.clone(),
             client_secret,
         },
-        options,
+        invite_desk_engine::run::batch_client_options(),
     )?))
 }

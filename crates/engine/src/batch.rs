@@ -331,6 +331,27 @@ impl Default for RateAssumption {
     }
 }
 
+/// The dry run against a tenant: everyone looked up (read-only) to say who already has an account,
+/// and the estimate at the rate limit the tenant reports (Auth0's defaults until it has said).
+pub async fn plan_against(
+    client: &invite_desk_auth0::ManagementClient,
+    batch: &BatchFile,
+) -> Result<Plan, AppError> {
+    let mut known = HashSet::new();
+    for person in &batch.people {
+        if !client.users_by_email(&person.email).await?.is_empty() {
+            known.insert(person.email.to_lowercase());
+        }
+    }
+    let default = RateAssumption::default();
+    let limit = client.rate().limit;
+    let rate = RateAssumption {
+        per_second: limit.map_or(default.per_second, |l| l as f64),
+        burst: limit.unwrap_or(default.burst),
+    };
+    Ok(plan(batch, Some(&known), rate))
+}
+
 /// What a run of `batch` will do. `known_existing` holds the addresses (lowercase) found in the tenant
 /// by read-only look-ups, if any were made; without them every person gets a look-up step.
 pub fn plan(

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Desk;
-use super::tenant::batch_options;
 use crate::batch::{BatchFile, Delivery};
 use crate::journal::BatchSummary;
 use crate::run::deliver::{self, DeliverySecrets};
@@ -141,7 +140,7 @@ impl Desk {
         control: RunControl,
         sink: EventSink,
     ) -> Result<RunSummary, AppError> {
-        let (target, client) = self.client(&target, batch_options()).await?;
+        let (target, client) = self.client(&target, run::batch_client_options()).await?;
         let profile = target.profile.as_deref();
         let secrets = DeliverySecrets {
             smtp_password: if matches!(batch.delivery, Delivery::Smtp { .. }) {

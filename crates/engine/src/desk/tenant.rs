@@ -1,7 +1,6 @@
 //! Talking to a profile's tenant: the client (secret from the keychain, or the in-process sandbox),
 //! the Tenants screen's *Test connection*, the Review step's plan.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,15 +56,6 @@ fn interactive_options() -> ClientOptions {
     ClientOptions {
         max_retries: 2,
         max_backoff: Duration::from_secs(4),
-        ..ClientOptions::default()
-    }
-}
-
-/// A batch waits out longer outages than a screen would.
-pub fn batch_options() -> ClientOptions {
-    ClientOptions {
-        max_retries: 8,
-        max_backoff: Duration::from_secs(20),
         ..ClientOptions::default()
     }
 }
@@ -233,17 +223,6 @@ impl Desk {
             return Ok(batch::plan(batch, None, RateAssumption::default()));
         };
         let (_, client) = self.profile_client(profile).await?;
-        let mut known = HashSet::new();
-        for person in &batch.people {
-            if !client.users_by_email(&person.email).await?.is_empty() {
-                known.insert(person.email.to_lowercase());
-            }
-        }
-        let limit = client.rate().limit;
-        let rate = RateAssumption {
-            per_second: limit.map_or(RateAssumption::default().per_second, |l| l as f64),
-            burst: limit.unwrap_or(RateAssumption::default().burst),
-        };
-        Ok(batch::plan(batch, Some(&known), rate))
+        batch::plan_against(&client, batch).await
     }
 }

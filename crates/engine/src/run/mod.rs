@@ -81,6 +81,15 @@ impl Default for RunOptions {
     }
 }
 
+/// How a batch's client retries: it waits out longer outages than a screen would.
+pub fn batch_client_options() -> invite_desk_auth0::ClientOptions {
+    invite_desk_auth0::ClientOptions {
+        max_retries: 8,
+        max_backoff: Duration::from_secs(20),
+        ..invite_desk_auth0::ClientOptions::default()
+    }
+}
+
 /// Everything a run needs. The secrets are inside the client and the mailer, never in the journal.
 pub struct RunSetup {
     pub client: Arc<ManagementClient>,
