@@ -224,8 +224,19 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
         0,
         "the link file is removed once read"
     );
-    let log = std::fs::read_to_string(desk.paths.journal_file()).unwrap_or_default();
-    assert!(!log.contains(&link.url), "the journal never holds a link");
+    // The journal is SQLite in WAL mode: recent writes may still be in the -wal file.
+    let journal = desk.paths.journal_file();
+    let mut stored = std::fs::read(&journal).unwrap();
+    stored.extend(std::fs::read(journal.with_extension("sqlite-wal")).unwrap_or_default());
+    let holds = |needle: &[u8]| stored.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        holds(b"ann@example.com"),
+        "the search sees what the journal holds"
+    );
+    assert!(
+        !holds(link.url.as_bytes()),
+        "the journal never holds a link"
+    );
 
     // Re-running the same batch file makes a new batch; people already there are skipped.
     let (_, sink, _) = collector();
