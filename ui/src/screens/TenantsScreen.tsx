@@ -29,6 +29,29 @@ interface SecretFields {
 
 const NO_SECRETS: SecretFields = { client_secret: '', smtp_password: '', signing_key: '' };
 
+type TextKey = 'name' | 'domain' | 'client_id' | 'connection' | 'smtp_url' | 'from';
+
+/** The profile form, in the order an admin fills it in; secrets go to the keychain, the rest to the profile. */
+const FORM_FIELDS: (
+  | { secret: false; name: TextKey; label: string; required?: boolean; placeholder?: string }
+  | { secret: true; name: keyof SecretFields; label: string }
+)[] = [
+  { secret: false, name: 'name', label: 'Name', required: true },
+  { secret: false, name: 'domain', label: 'Tenant domain', required: true, placeholder: 'acme.eu.auth0.com' },
+  { secret: false, name: 'client_id', label: 'Client id (machine-to-machine application)', required: true },
+  { secret: true, name: 'client_secret', label: 'Client secret' },
+  { secret: false, name: 'connection', label: 'Database connection' },
+  {
+    secret: false,
+    name: 'smtp_url',
+    label: 'SMTP server URL',
+    placeholder: 'smtp://user@mail.example.com:587?tls=required',
+  },
+  { secret: true, name: 'smtp_password', label: 'SMTP password' },
+  { secret: false, name: 'from', label: 'Sender', placeholder: 'Acme IT <it@acme.example>' },
+  { secret: true, name: 'signing_key', label: 'Invitation token signing key (optional)' },
+];
+
 function ConnectionReport({ report }: { report: TenantReport }) {
   return (
     <div className="report" data-testid="tenant-report" aria-live="polite">
@@ -200,91 +223,33 @@ export function TenantsScreen() {
       {editing && (
         <form className="panel form" onSubmit={submit} aria-label="Profile">
           <h2>{editing.isNew ? 'New profile' : `Edit ${editing.profile.name}`}</h2>
-          <label>
-            Name
-            <input
-              name="name"
-              required
-              value={editing.profile.name}
-              readOnly={!editing.isNew}
-              onChange={(e) => field('name', e.target.value)}
-            />
-          </label>
-          <label>
-            Tenant domain
-            <input
-              name="domain"
-              required
-              placeholder="acme.eu.auth0.com"
-              value={editing.profile.domain}
-              onChange={(e) => field('domain', e.target.value)}
-            />
-          </label>
-          <label>
-            Client id (machine-to-machine application)
-            <input
-              name="client_id"
-              required
-              value={editing.profile.client_id}
-              onChange={(e) => field('client_id', e.target.value)}
-            />
-          </label>
-          <label>
-            Client secret {editing.isNew ? '' : '(leave empty to keep the stored one)'}
-            <input
-              name="client_secret"
-              type="password"
-              autoComplete="off"
-              value={secrets.client_secret}
-              onChange={(e) => setSecrets({ ...secrets, client_secret: e.target.value })}
-            />
-          </label>
-          <label>
-            Database connection
-            <input
-              name="connection"
-              value={editing.profile.connection ?? ''}
-              onChange={(e) => field('connection', e.target.value)}
-            />
-          </label>
-          <label>
-            SMTP server URL
-            <input
-              name="smtp_url"
-              placeholder="smtp://user@mail.example.com:587?tls=required"
-              value={editing.profile.smtp_url ?? ''}
-              onChange={(e) => field('smtp_url', e.target.value)}
-            />
-          </label>
-          <label>
-            SMTP password
-            <input
-              name="smtp_password"
-              type="password"
-              autoComplete="off"
-              value={secrets.smtp_password}
-              onChange={(e) => setSecrets({ ...secrets, smtp_password: e.target.value })}
-            />
-          </label>
-          <label>
-            Sender
-            <input
-              name="from"
-              placeholder="Acme IT <it@acme.example>"
-              value={editing.profile.from ?? ''}
-              onChange={(e) => field('from', e.target.value)}
-            />
-          </label>
-          <label>
-            Invitation token signing key (optional)
-            <input
-              name="signing_key"
-              type="password"
-              autoComplete="off"
-              value={secrets.signing_key}
-              onChange={(e) => setSecrets({ ...secrets, signing_key: e.target.value })}
-            />
-          </label>
+          {FORM_FIELDS.map((f) =>
+            f.secret ? (
+              <label key={f.name}>
+                {f.label}
+                {f.name === 'client_secret' && !editing.isNew ? ' (leave empty to keep the stored one)' : ''}
+                <input
+                  name={f.name}
+                  type="password"
+                  autoComplete="off"
+                  value={secrets[f.name]}
+                  onChange={(e) => setSecrets({ ...secrets, [f.name]: e.target.value })}
+                />
+              </label>
+            ) : (
+              <label key={f.name}>
+                {f.label}
+                <input
+                  name={f.name}
+                  required={f.required}
+                  placeholder={f.placeholder}
+                  readOnly={f.name === 'name' && !editing.isNew}
+                  value={editing.profile[f.name] ?? ''}
+                  onChange={(e) => field(f.name, e.target.value)}
+                />
+              </label>
+            ),
+          )}
           <label className="inline">
             <input
               type="checkbox"
