@@ -63,10 +63,12 @@ export class RunStore {
     for (const listener of this.listeners) listener();
   }
 
-  private reset(batchId: string | null) {
+  /** Starts over for a new run (or a past batch's results, `running: false`) and tells the screens. */
+  private reset(batchId: string | null, running = true) {
     this.rows = [];
     this.byLine = new Map();
-    this.snapshot = { ...EMPTY, batchId, running: true, version: this.snapshot.version + 1 };
+    this.snapshot = { ...EMPTY, batchId, running, version: this.snapshot.version };
+    this.publish({});
   }
 
   private upsert(row: PersonRow) {
@@ -128,19 +130,16 @@ export class RunStore {
 
   start(profile: string, batch: BatchFile, confirmedProduction: boolean): Promise<void> {
     this.reset(batch.id);
-    this.publish({});
     return this.track(commands.startRun(profile, batch, confirmedProduction, this.apply));
   }
 
   resume(batchId: string, retryFailed: boolean): Promise<void> {
     this.reset(batchId);
-    this.publish({});
     return this.track(commands.resumeRun(batchId, retryFailed, this.apply));
   }
 
   resend(email: string): Promise<void> {
     this.reset(null);
-    this.publish({});
     return this.track(commands.resend(email, this.apply));
   }
 
@@ -157,10 +156,7 @@ export class RunStore {
 
   /** Shows a past batch's results (History → Open), or refreshes the rows after a run. */
   async loadResults(batchId: string, fresh = true): Promise<void> {
-    if (fresh) {
-      this.reset(batchId);
-      this.snapshot = { ...this.snapshot, running: false };
-    }
+    if (fresh) this.reset(batchId, false);
     try {
       const results: PersonResult[] = await commands.results(batchId);
       this.rows = [];
