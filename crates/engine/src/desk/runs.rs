@@ -314,10 +314,19 @@ impl Desk {
             .next()
             .and_then(Result::ok)
             .ok_or_else(|| AppError::internal("the new link was not written"))?;
+        // Columns by name, as the link export writes them (invite_desk_mail::links::HEADER).
+        let cell = |name: &str| {
+            invite_desk_mail::links::HEADER
+                .iter()
+                .position(|h| *h == name)
+                .and_then(|i| row.get(i))
+                .unwrap_or_default()
+                .to_owned()
+        };
         Ok(LinkCopy {
-            email: row.get(0).unwrap_or_default().to_owned(),
-            url: row.get(2).unwrap_or_default().to_owned(),
-            expires_at: row.get(3).unwrap_or_default().to_owned(),
+            email: cell("email"),
+            url: cell("link"),
+            expires_at: cell("expires_at"),
             batch_id,
         })
     }
