@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { AppError, Profile, ProfileView, SecretKind, TenantReport } from '../generated/bindings';
+import type { Profile, SecretKind, TenantReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
-import { profilesChanged } from '../state/profiles';
+import { profilesChanged, useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
 
 const SECRET_LABEL: Record<SecretKind, string> = {
@@ -108,8 +108,7 @@ function ConnectionReport({ report }: { report: TenantReport }) {
 }
 
 export function TenantsScreen() {
-  const [profiles, setProfiles] = useState<ProfileView[]>([]);
-  const [loadError, setLoadError] = useState<AppError | null>(null);
+  const { profiles, error: loadError } = useProfiles();
   const [editing, setEditing] = useState<{ profile: Profile; isNew: boolean } | null>(null);
   const [secrets, setSecrets] = useState<SecretFields>(NO_SECRETS);
   const [reports, setReports] = useState<Record<string, TenantReport>>({});
@@ -117,10 +116,6 @@ export function TenantsScreen() {
   const check = useAction(commands.checkTenant);
   const remove = useAction(commands.deleteProfile);
 
-  const reload = useCallback(() => {
-    commands.profiles().then(setProfiles, (e: AppError) => setLoadError(e));
-  }, []);
-  useEffect(reload, [reload]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -130,8 +125,7 @@ export function TenantsScreen() {
     if (saved) {
       setEditing(null);
       setSecrets(NO_SECRETS);
-      reload();
-      profilesChanged();
+      void profilesChanged();
     }
   };
 
@@ -197,8 +191,7 @@ export function TenantsScreen() {
                     onClick={async () => {
                       if (window.confirm(`Delete the profile ${view.profile.name} and its keychain entries?`)) {
                         await remove.run(view.profile.name);
-                        reload();
-                        profilesChanged();
+                        void profilesChanged();
                       }
                     }}
                   >

@@ -1,32 +1,48 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { AppError, ProfileView } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 
-// Screens stay mounted, so the ones that list profiles reload when the Tenants screen changes them.
+// Every screen stays mounted and several list profiles; listing reads the keychain (a locked one may
+// ask for a password), so all screens share one list, read once and again only when it changes.
+interface ProfilesState {
+  profiles: ProfileView[];
+  error: AppError | null;
+}
+
+let state: ProfilesState = { profiles: [], error: null };
+let loaded = false;
 const listeners = new Set<() => void>();
 
-export function profilesChanged() {
+function set(next: ProfilesState) {
+  state = next;
   for (const listener of listeners) listener();
 }
 
-export function useProfiles(): { profiles: ProfileView[]; error: AppError | null } {
-  const [profiles, setProfiles] = useState<ProfileView[]>([]);
-  const [error, setError] = useState<AppError | null>(null);
+/** Reads the list again (after Tenants saved or deleted a profile) and updates every screen. */
+export function profilesChanged(): Promise<void> {
+  loaded = true;
+  return commands.profiles().then(
+    (profiles) => set({ profiles, error: null }),
+    (error: AppError) => set({ ...state, error }),
+  );
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+export function useProfiles(): ProfilesState {
   useEffect(() => {
-    const load = () => {
-      commands.profiles().then(
-        (list) => {
-          setProfiles(list);
-          setError(null);
-        },
-        (e: AppError) => setError(e),
-      );
-    };
-    load();
-    listeners.add(load);
-    return () => {
-      listeners.delete(load);
-    };
+    if (!loaded) void profilesChanged();
   }, []);
-  return { profiles, error };
+  return useSyncExternalStore(subscribe, () => state);
+}
+
+/** For tests: forget the shared list. */
+export function resetProfilesForTests() {
+  state = { profiles: [], error: null };
+  loaded = false;
 }
