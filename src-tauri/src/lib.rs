@@ -2,9 +2,11 @@
 
 mod commands;
 mod dialogs;
+mod preview_protocol;
 
-use invite_desk_engine::desk::{Desk, Keychain};
+use invite_desk_engine::desk::{Desk, Keychain, PREVIEW_SCHEME};
 use invite_desk_engine::paths::AppPaths;
+use tauri::Manager;
 
 /// State every command may read: resolved once at start-up.
 pub struct Shell {
@@ -49,6 +51,12 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(Shell { desk })
+        .register_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, request| {
+            preview_protocol::respond(
+                &ctx.app_handle().state::<Shell>().desk,
+                request.uri().path(),
+            )
+        })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -212,4 +213,68 @@ test('support finds one person and resends their invitation', async () => {
   const newest = mails().sort().at(-1);
   assert.match(readFileSync(path.join(smtpOut, newest), 'utf8'), /bob@example.com/);
   await saveScreenshot(browser, 'find-person', true);
+});
+
+/** Runs `inside` with the preview frame as the current browsing context; false if there is no frame yet. */
+async function inPreview(wizard, inside) {
+  const { browser } = app;
+  // While a template is half-typed the preview shows an error instead of the frame.
+  const frame = await wizard.$('iframe[title="HTML preview"]');
+  if (!(await frame.isExisting())) return false;
+  await browser.switchFrame(frame);
+  try {
+    return await inside();
+  } finally {
+    await browser.switchFrame(null);
+  }
+}
+
+test('the preview shows the email with its own styles and loads nothing from the internet', async () => {
+  const { browser } = app;
+  // A stand-in for a remote image host: the preview must never ask it for anything.
+  const requests = [];
+  const imageHost = http.createServer((req, res) => {
+    requests.push(req.url);
+    res.writeHead(404).end();
+  });
+  await new Promise((resolve) => imageHost.listen(0, '127.0.0.1', resolve));
+  const imageUrl = `http://127.0.0.1:${imageHost.address().port}/logo.png`;
+  try {
+    const wizard = await go('new-batch');
+    await wizard.$('button=Start a new batch').click();
+    await wizard.$('select[name="profile"]').selectByAttribute('value', 'Sandbox');
+    await wizard.$('#people-text').setValue('dee@example.com');
+    await wizard.$('button[data-step="email"]').click();
+
+    // The built-in template is styled inline: its button keeps its colours in the preview.
+    const button = () => browser.$('a=Set my password');
+    await browser.waitUntil(() => inPreview(wizard, async () => (await button()).isExisting()), {
+      timeout: 10000,
+      timeoutMsg: 'the preview frame did not show the built-in invitation',
+    });
+    await inPreview(wizard, async () => {
+      assert.equal((await (await button()).getCSSProperty('background-color')).parsed.hex, '#3b5bdb');
+      assert.equal((await (await button()).getCSSProperty('color')).parsed.hex, '#ffffff');
+    });
+
+    await typeInto(
+      await wizard.$('textarea[name="html"]'),
+      `<p id="styled" style="color:rgb(200,10,20)">Hello {{ greeting_name }}</p><img src="${imageUrl}" alt="logo"><a href="{{ link }}">Set my password</a>`,
+    );
+    const styled = () => browser.$('#styled');
+    await browser.waitUntil(
+      () => inPreview(wizard, async () => (await (await styled()).isExisting()) && (await (await styled()).getText()) === 'Hello dee'),
+      { timeout: 10000, timeoutMsg: 'the edited template did not reach the preview' },
+    );
+    await inPreview(wizard, async () => {
+      assert.equal((await (await styled()).getCSSProperty('color')).parsed.hex, '#c80a14');
+      assert.equal(await browser.execute(() => document.querySelector('img').naturalWidth), 0);
+    });
+    // The host answers when asked directly, so silence from the preview means it was never asked.
+    await fetch(`${imageUrl}?control`);
+    assert.deepEqual(requests, ['/logo.png?control']);
+  } finally {
+    imageHost.closeAllConnections();
+    imageHost.close();
+  }
 });

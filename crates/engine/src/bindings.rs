@@ -99,6 +99,11 @@ pub fn typescript() -> String {
         declare::<RunAction>(&cfg, &mut out);
         declare::<LinkCopy>(&cfg, &mut out);
     }
+    out.push_str(&format!(
+        "/** The URI scheme of the preview frame's pages (served by the desktop shell). */\n\
+         export const PREVIEW_SCHEME = {:?};\n",
+        crate::desk::PREVIEW_SCHEME
+    ));
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

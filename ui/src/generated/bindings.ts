@@ -412,7 +412,11 @@ export type DraftSummary = { id: string, saved_at: string, name: string | null, 
 /**
  * One person's invitation exactly as it will be sent, with a sample link.
  */
-export type PreviewMessage = { line: number, to: string, from: string, subject: string, html: string, text: string, };
+export type PreviewMessage = { line: number, to: string, from: string, subject: string, 
+/**
+ * The id the HTML body is kept under for the preview frame (`Desk::preview_page`).
+ */
+page: string, text: string, };
 
 export type Settings = { 
 /**
@@ -456,3 +460,6 @@ export type RunAction = "pause" | "resume" | "cancel";
  * the agent asked for it).
  */
 export type LinkCopy = { email: string, url: string, expires_at: string, batch_id: string, };
+
+/** The URI scheme of the preview frame's pages (served by the desktop shell). */
+export const PREVIEW_SCHEME = "invite-preview";

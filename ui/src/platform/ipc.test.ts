@@ -1,4 +1,4 @@
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { clearMocks, mockConvertFileSrc, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, toAppError } from './ipc';
 
@@ -44,6 +44,13 @@ describe('platform ipc', () => {
     const channel = seen?.onEvent as { onmessage: (events: unknown) => void };
     channel.onmessage([{ event: 'started' }]);
     expect(groups).toEqual([[{ event: 'started' }]]);
+  });
+
+  it('addresses preview pages under the preview scheme, as each platform spells custom schemes', () => {
+    mockConvertFileSrc('linux');
+    expect(commands.previewPageUrl('p3')).toBe('invite-preview://localhost/p3');
+    mockConvertFileSrc('windows');
+    expect(commands.previewPageUrl('p3')).toBe('http://invite-preview.localhost/p3');
   });
 
   it('turns anything else into an internal error with a message', () => {

@@ -1,6 +1,6 @@
 // The one module that talks to Tauri. Everything else calls these typed functions, which makes the
 // screens testable without a webview and keeps the IPC surface in one readable place.
-import { Channel, invoke } from '@tauri-apps/api/core';
+import { Channel, convertFileSrc, invoke } from '@tauri-apps/api/core';
 import type {
   AppError,
   AppInfo,
@@ -29,6 +29,7 @@ import type {
   SourceFormat,
   TenantReport,
 } from '../generated/bindings';
+import { PREVIEW_SCHEME } from '../generated/bindings';
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_input',
@@ -98,6 +99,8 @@ export const commands = {
     call('list_set_row', { text, format, line, cells }),
   preview: (batch: BatchFile, line: number | null): Promise<PreviewMessage> =>
     call('preview', { batch, line }),
+  /** Where the preview frame loads a preview's HTML from: its own page, under its own content policy. */
+  previewPageUrl: (page: string): string => convertFileSrc(page, PREVIEW_SCHEME),
   sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> =>
     call('send_test', { profile, batch, to }),
   plan: (profile: string | null, batch: BatchFile): Promise<Plan> => call('plan', { profile, batch }),

@@ -141,14 +141,15 @@ describe('NewBatchScreen', () => {
 
   it('shows a live preview in a sandboxed frame', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft(), step: 'email', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
-    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', html: '<p>Hi Ann</p>', text: 'Hi Ann' });
+    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann' });
     const user = userEvent.setup();
     render(<NewBatchScreen />);
     await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
     expect(await screen.findByTestId('preview-subject', {}, { timeout: 2000 })).toHaveTextContent('Welcome');
     const frame = screen.getByTitle('HTML preview');
     expect(frame).toHaveAttribute('sandbox', '');
-    expect(frame).toHaveAttribute('srcdoc', '<p>Hi Ann</p>');
+    expect(frame).toHaveAttribute('src', 'invite-preview://localhost/p7');
+    expect(ipc.previewPageUrl).toHaveBeenCalledWith('p7');
     await user.clear(screen.getByLabelText('Subject'));
     await user.type(screen.getByLabelText('Subject'), 'Hello there');
     await act(() => new Promise((r) => setTimeout(r, 300)));
@@ -202,5 +203,7 @@ describe('NewBatchScreen', () => {
     expect(ipc.startRun).not.toHaveBeenCalled();
     await user.click(within(dialog).getByRole('button', { name: 'Yes, run against production' }));
     expect(ipc.startRun).toHaveBeenCalledWith('acme-prod', expect.objectContaining({ id: 'b-1' }), true, expect.any(Function));
+    // The run has its own screen now; the wizard is back at its start, ready for the next batch.
+    expect(await screen.findByRole('button', { name: 'Start a new batch' })).toBeInTheDocument();
   });
 });

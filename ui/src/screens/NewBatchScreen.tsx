@@ -174,6 +174,11 @@ export function NewBatchScreen() {
   const run = async (confirmedProduction: boolean) => {
     if (!draft.profile) return;
     void runStore.start(draft.profile, draft.batch, confirmedProduction);
+    // The batch now lives on the Run and History screens; the wizard is ready for the next one.
+    setDraft(null);
+    setReport(null);
+    setSaved(null);
+    commands.drafts().then(setDrafts, setError);
     navigate('run');
   };
 

@@ -37,6 +37,7 @@ export function mockCommands() {
     saveProfile: vi.fn(),
     forgetSecret: vi.fn(),
     deleteProfile: vi.fn(),
+    previewPageUrl: vi.fn((page: string) => `invite-preview://localhost/${page}`),
     checkTenant: vi.fn(),
     readList: vi.fn(),
     openList: vi.fn(),

@@ -45,7 +45,8 @@ pub struct PreviewMessage {
     pub to: String,
     pub from: String,
     pub subject: String,
-    pub html: String,
+    /// The id the HTML body is kept under for the preview frame (`Desk::preview_page`).
+    pub page: String,
     pub text: String,
 }
 
@@ -226,9 +227,14 @@ impl Desk {
             to: delivery::recipient(person).to_string(),
             from: sender.from.to_string(),
             subject: content.subject,
-            html: content.html,
+            page: self.preview_pages.keep(content.html),
             text: content.text,
         })
+    }
+
+    /// A recent preview's HTML, for the preview frame to load (see `PREVIEW_PAGE_POLICY`).
+    pub fn preview_page(&self, page: &str) -> Option<String> {
+        self.preview_pages.page(page)
     }
 
     /// Sends the batch's invitation, with a sample link, to `to` through the batch's SMTP server

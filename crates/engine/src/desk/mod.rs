@@ -6,6 +6,7 @@
 //! keychain) and never go back out: views say which secrets are stored, nothing more.
 
 mod drafts;
+mod preview_pages;
 mod runs;
 mod settings;
 mod tenant;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use drafts::{Draft, DraftSummary, PreviewMessage, list_from_bytes};
+pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
 pub use runs::{LinkCopy, RunAction, RunSummary};
 pub use settings::Settings;
 pub use tenant::{ConnectionSummary, NamedItem, TenantReport};
@@ -90,6 +92,7 @@ pub struct Desk {
     sandbox: tokio::sync::Mutex<Option<Sandbox>>,
     /// The batch running now and its control (one at a time: they would share the rate limit).
     active: Mutex<Option<(String, RunControl)>>,
+    preview_pages: preview_pages::PreviewPages,
 }
 
 impl Desk {
@@ -104,6 +107,7 @@ impl Desk {
             journal: Arc::new(Mutex::new(journal)),
             sandbox: tokio::sync::Mutex::new(None),
             active: Mutex::new(None),
+            preview_pages: preview_pages::PreviewPages::default(),
         })
     }
 

@@ -154,6 +154,10 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
     let preview = desk.preview(&batch, Some(3)).unwrap();
     assert_eq!(preview.to, "Bob Stone <bob@example.com>");
     assert!(preview.text.contains("PREVIEW-NOT-A-REAL-LINK"));
+    let page = desk
+        .preview_page(&preview.page)
+        .expect("the preview's page is kept");
+    assert!(page.contains("Hello Bob,"), "{page}");
     assert!(desk.preview(&batch, Some(9)).is_err());
 
     let plan = desk.plan(Some(SANDBOX_PROFILE), &batch).await.unwrap();

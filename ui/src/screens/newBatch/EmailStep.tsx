@@ -193,7 +193,13 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
               <dd data-testid="preview-subject">{preview.subject}</dd>
             </dl>
             {/* No scripts, no same origin: the message is shown, never run. */}
-            <iframe title="HTML preview" sandbox="" srcDoc={preview.html} className="preview__html" />
+            <iframe
+              title="HTML preview"
+              sandbox=""
+              src={commands.previewPageUrl(preview.page)}
+              className="preview__html"
+            />
+            <p className="muted">Images from the internet are not loaded in the preview.</p>
             <pre className="preview__text" data-testid="preview-text">
               {preview.text}
             </pre>
