@@ -197,7 +197,8 @@ CREATE TABLE IF NOT EXISTS batches (
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     status TEXT NOT NULL,
     settings TEXT NOT NULL,
-    target TEXT NOT NULL DEFAULT '{}'
+    target TEXT NOT NULL DEFAULT '{}',
+    name TEXT
 );
 CREATE TABLE IF NOT EXISTS people (
     batch_id TEXT NOT NULL REFERENCES batches(id),
@@ -224,6 +225,38 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS people_by_email ON people(email);
 CREATE INDEX IF NOT EXISTS events_by_person ON events(batch_id, email);
 ";
+
+/// Brings a journal written by an earlier version up to the current schema (`PRAGMA user_version`).
+fn migrate(db: &Connection) -> Result<(), AppError> {
+    let version: i64 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| db_error("read the schema version", e))?;
+    if version < 1 {
+        // 1: the batch's name in its own column. History used to read it out of the settings JSON
+        // (the whole batch file, megabytes for a large batch) once per person, which took minutes
+        // and gigabytes for a 10,000-person batch.
+        let has_name: bool = db
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('batches') WHERE name = 'name'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| db_error("read the schema", e))?
+            > 0;
+        let mut steps = String::from("BEGIN;");
+        if !has_name {
+            steps.push_str("ALTER TABLE batches ADD COLUMN name TEXT;");
+        }
+        steps.push_str(
+            "UPDATE batches SET name = json_extract(settings, '$.name') WHERE name IS NULL;
+             PRAGMA user_version = 1;
+             COMMIT;",
+        );
+        db.execute_batch(&steps)
+            .map_err(|e| db_error("update the journal's schema", e))?;
+    }
+    Ok(())
+}
 
 /// A batch as the journal lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -275,6 +308,7 @@ impl Journal {
             .map_err(|e| db_error("configure SQLite", e))?;
         db.execute_batch(SCHEMA)
             .map_err(|e| db_error("create the tables", e))?;
+        migrate(&db)?;
         Ok(Journal { db })
     }
 
@@ -302,7 +336,8 @@ impl Journal {
             .transaction()
             .map_err(|e| db_error("start a transaction", e))?;
         tx.execute(
-            "INSERT INTO batches (id, status, settings, target) VALUES (?1, 'prepared', ?2, ?3)",
+            "INSERT INTO batches (id, status, settings, target, name)
+             VALUES (?1, 'prepared', ?2, ?3, json_extract(?2, '$.name'))",
             params![id, settings_json, target_json],
         )
         .map_err(|e| {
@@ -413,9 +448,10 @@ impl Journal {
         let mut query = self
             .db
             .prepare(
-                "SELECT b.id, b.created_at, b.status, json_extract(b.settings, '$.name'), p.state, COUNT(p.email)
-                 FROM batches b LEFT JOIN people p ON p.batch_id = b.id
-                 GROUP BY b.id, p.state ORDER BY b.created_at DESC, b.rowid DESC",
+                "WITH counts AS (SELECT batch_id, state, COUNT(*) AS n FROM people GROUP BY batch_id, state)
+                 SELECT b.id, b.created_at, b.status, b.name, c.state, c.n
+                 FROM batches b LEFT JOIN counts c ON c.batch_id = b.id
+                 ORDER BY b.created_at DESC, b.rowid DESC, b.id",
             )
             .map_err(|e| db_error("prepare", e))?;
         let rows = query
@@ -426,7 +462,7 @@ impl Journal {
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
-                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             })
             .map_err(|e| db_error("read the batches", e))?;
@@ -444,7 +480,7 @@ impl Journal {
                     counts: Default::default(),
                 });
             }
-            if let (Some(last), Some(state)) = (out.last_mut(), state) {
+            if let (Some(last), Some(state), Some(count)) = (out.last_mut(), state, count) {
                 last.total += count as u64;
                 last.counts.insert(state, count as u64);
             }
@@ -780,6 +816,75 @@ mod tests {
                 .unwrap_err()
                 .code,
             ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn batches_list_names_and_counts_per_state_and_empty_batches() {
+        let (_dir, mut j) = journal();
+        j.create_batch(
+            "b1",
+            r#"{"name":"Spring intake","people":[]}"#,
+            &[
+                (2, "a@example.com"),
+                (3, "b@example.com"),
+                (4, "c@example.com"),
+            ],
+        )
+        .unwrap();
+        j.create_batch("b2", "{}", &[]).unwrap();
+        j.begin("b1", "a@example.com", Step::CreateUser).unwrap();
+        j.transition(
+            "b1",
+            "a@example.com",
+            PersonState::Created,
+            &Outcome {
+                user_id: Some("auth0|1"),
+                ..Outcome::default()
+            },
+        )
+        .unwrap();
+
+        let batches = j.batches().unwrap();
+        let b1 = batches.iter().find(|b| b.id == "b1").unwrap();
+        assert_eq!(b1.name.as_deref(), Some("Spring intake"));
+        assert_eq!(b1.total, 3);
+        assert_eq!(b1.counts.get("pending"), Some(&2));
+        assert_eq!(b1.counts.get("created"), Some(&1));
+        let b2 = batches.iter().find(|b| b.id == "b2").unwrap();
+        assert_eq!((b2.name.as_deref(), b2.total), (None, 0));
+        assert!(b2.counts.is_empty());
+    }
+
+    #[test]
+    fn a_journal_from_before_the_name_column_is_migrated_and_keeps_its_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        {
+            // The schema as version 0 wrote it.
+            let db = Connection::open(&path).unwrap();
+            db.execute_batch(
+                "CREATE TABLE batches (id TEXT PRIMARY KEY,
+                     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                     status TEXT NOT NULL, settings TEXT NOT NULL, target TEXT NOT NULL DEFAULT '{}');
+                 INSERT INTO batches (id, status, settings) VALUES ('old', 'finished', '{\"name\":\"Legacy\"}');",
+            )
+            .unwrap();
+        }
+        let j = Journal::open(&path).unwrap();
+        let batches = j.batches().unwrap();
+        assert_eq!(batches[0].name.as_deref(), Some("Legacy"));
+        let version: i64 =
+            j.db.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+        assert_eq!(version, 1);
+        drop(j);
+        // Opening again changes nothing.
+        assert_eq!(
+            Journal::open(&path).unwrap().batches().unwrap()[0]
+                .name
+                .as_deref(),
+            Some("Legacy")
         );
     }
 }
