@@ -1,5 +1,6 @@
 //! Tauri commands: deserialize, call one engine function, map the error. No logic lives here.
-//! Every error crosses as the engine's `{ code, message }`.
+//! Every error crosses as the engine's `{ code, message }`. Only commands that answer from memory
+//! stay synchronous: the others run off the main thread (`Shell::blocking`), which paints the window.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -73,6 +74,15 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
     ]
 }
 
+/// List work that needs no desk, on the blocking pool (see `Shell::blocking`).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Answer<T> + Send + 'static,
+) -> Answer<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal(format!("a background task stopped: {e}")))?
+}
+
 /// Run events reach the webview in groups, about ten a second, however fast the run goes.
 fn channel_sink(channel: Channel<Vec<RunEvent>>) -> (EventSink, std::sync::Arc<Coalescer>) {
     let coalescer = Coalescer::new(Duration::from_millis(100), move |events| {
@@ -88,31 +98,35 @@ pub fn app_info(shell: State<'_, Shell>) -> Answer<about::AppInfo> {
 }
 
 #[tauri::command]
-pub fn profiles_list(shell: State<'_, Shell>) -> Answer<Vec<ProfileView>> {
-    shell.desk.profiles()
+pub async fn profiles_list(shell: State<'_, Shell>) -> Answer<Vec<ProfileView>> {
+    shell.blocking(|desk| desk.profiles()).await
 }
 
 #[tauri::command]
-pub fn profile_save(
+pub async fn profile_save(
     shell: State<'_, Shell>,
     profile: Profile,
     secrets: NewSecrets,
 ) -> Answer<ProfileView> {
-    shell.desk.save_profile(profile, secrets)
+    shell
+        .blocking(move |desk| desk.save_profile(profile, secrets))
+        .await
 }
 
 #[tauri::command]
-pub fn profile_forget_secret(
+pub async fn profile_forget_secret(
     shell: State<'_, Shell>,
     name: String,
     kind: SecretKind,
 ) -> Answer<ProfileView> {
-    shell.desk.forget_secret(&name, kind)
+    shell
+        .blocking(move |desk| desk.forget_secret(&name, kind))
+        .await
 }
 
 #[tauri::command]
-pub fn profile_delete(shell: State<'_, Shell>, name: String) -> Answer<()> {
-    shell.desk.delete_profile(&name)
+pub async fn profile_delete(shell: State<'_, Shell>, name: String) -> Answer<()> {
+    shell.blocking(move |desk| desk.delete_profile(&name)).await
 }
 
 #[tauri::command]
@@ -121,14 +135,17 @@ pub async fn tenant_check(shell: State<'_, Shell>, profile: String) -> Answer<Te
 }
 
 #[tauri::command]
-pub fn list_read(text: String, mapping: Option<MappingOverride>) -> Answer<RosterReport> {
-    roster::read_text(
-        &text,
-        &ReadOptions {
-            sheet: None,
-            mapping,
-        },
-    )
+pub async fn list_read(text: String, mapping: Option<MappingOverride>) -> Answer<RosterReport> {
+    blocking(move || {
+        roster::read_text(
+            &text,
+            &ReadOptions {
+                sheet: None,
+                mapping,
+            },
+        )
+    })
+    .await
 }
 
 #[tauri::command]
@@ -138,38 +155,41 @@ pub async fn list_open(app: AppHandle, shell: State<'_, Shell>) -> Answer<Option
         &["csv", "tsv", "txt", "xlsx", "xls", "ods"][..],
     );
     match dialogs::pick_file(&app, "Open a people list", filter).await? {
-        Some(path) => shell.desk.list_from_file(&path).map(Some),
+        Some(path) => shell
+            .blocking(move |desk| desk.list_from_file(&path))
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }
 
 #[tauri::command]
-pub fn list_decode(bytes: Vec<u8>, file_name: Option<String>) -> Answer<ListText> {
-    desk::list_from_bytes(&bytes, file_name.as_deref())
+pub async fn list_decode(bytes: Vec<u8>, file_name: Option<String>) -> Answer<ListText> {
+    blocking(move || desk::list_from_bytes(&bytes, file_name.as_deref())).await
 }
 
 #[tauri::command]
-pub fn list_row(text: String, format: SourceFormat, line: u64) -> Answer<EditableRow> {
-    edit::row(&text, format, line)
+pub async fn list_row(text: String, format: SourceFormat, line: u64) -> Answer<EditableRow> {
+    blocking(move || edit::row(&text, format, line)).await
 }
 
 #[tauri::command]
-pub fn list_set_row(
+pub async fn list_set_row(
     text: String,
     format: SourceFormat,
     line: u64,
     cells: Vec<String>,
 ) -> Answer<String> {
-    edit::set_row(&text, format, line, &cells)
+    blocking(move || edit::set_row(&text, format, line, &cells)).await
 }
 
 #[tauri::command]
-pub fn preview(
+pub async fn preview(
     shell: State<'_, Shell>,
     batch: BatchFile,
     line: Option<u64>,
 ) -> Answer<PreviewMessage> {
-    shell.desk.preview(&batch, line)
+    shell.blocking(move |desk| desk.preview(&batch, line)).await
 }
 
 #[tauri::command]
@@ -192,39 +212,44 @@ pub async fn plan(
 }
 
 #[tauri::command]
-pub fn drafts_list(shell: State<'_, Shell>) -> Answer<Vec<DraftSummary>> {
-    shell.desk.drafts()
+pub async fn drafts_list(shell: State<'_, Shell>) -> Answer<Vec<DraftSummary>> {
+    shell.blocking(|desk| desk.drafts()).await
 }
 
 #[tauri::command]
-pub fn draft_new(shell: State<'_, Shell>, profile: Option<String>) -> Answer<Draft> {
-    shell.desk.new_draft(profile.as_deref())
+pub async fn draft_new(shell: State<'_, Shell>, profile: Option<String>) -> Answer<Draft> {
+    shell
+        .blocking(move |desk| desk.new_draft(profile.as_deref()))
+        .await
 }
 
 #[tauri::command]
-pub fn draft_save(shell: State<'_, Shell>, draft: Draft) -> Answer<DraftSummary> {
-    shell.desk.save_draft(draft)
+pub async fn draft_save(shell: State<'_, Shell>, draft: Draft) -> Answer<DraftSummary> {
+    shell.blocking(move |desk| desk.save_draft(draft)).await
 }
 
 #[tauri::command]
-pub fn draft_load(shell: State<'_, Shell>, id: String) -> Answer<Draft> {
-    shell.desk.draft(&id)
+pub async fn draft_load(shell: State<'_, Shell>, id: String) -> Answer<Draft> {
+    shell.blocking(move |desk| desk.draft(&id)).await
 }
 
 #[tauri::command]
-pub fn draft_delete(shell: State<'_, Shell>, id: String) -> Answer<()> {
-    shell.desk.delete_draft(&id)
+pub async fn draft_delete(shell: State<'_, Shell>, id: String) -> Answer<()> {
+    shell.blocking(move |desk| desk.delete_draft(&id)).await
 }
 
 #[tauri::command]
-pub fn batch_export(shell: State<'_, Shell>, batch: BatchFile) -> Answer<String> {
-    shell.desk.export_batch(&batch)
+pub async fn batch_export(shell: State<'_, Shell>, batch: BatchFile) -> Answer<String> {
+    shell.blocking(move |desk| desk.export_batch(&batch)).await
 }
 
 #[tauri::command]
 pub async fn batch_open(app: AppHandle, shell: State<'_, Shell>) -> Answer<Option<Draft>> {
     match dialogs::pick_file(&app, "Open a batch file", ("Batch files", &["json"][..])).await? {
-        Some(path) => shell.desk.open_batch_file(&path).map(Some),
+        Some(path) => shell
+            .blocking(move |desk| desk.open_batch_file(&path))
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }
@@ -270,18 +295,20 @@ pub fn run_active(shell: State<'_, Shell>) -> Answer<Option<String>> {
 }
 
 #[tauri::command]
-pub fn history(shell: State<'_, Shell>) -> Answer<Vec<BatchSummary>> {
-    shell.desk.history()
+pub async fn history(shell: State<'_, Shell>) -> Answer<Vec<BatchSummary>> {
+    shell.blocking(|desk| desk.history()).await
 }
 
 #[tauri::command]
-pub fn batch_results(shell: State<'_, Shell>, batch_id: String) -> Answer<Vec<PersonResult>> {
-    shell.desk.results(&batch_id)
+pub async fn batch_results(shell: State<'_, Shell>, batch_id: String) -> Answer<Vec<PersonResult>> {
+    shell.blocking(move |desk| desk.results(&batch_id)).await
 }
 
 #[tauri::command]
-pub fn results_export(shell: State<'_, Shell>, batch_id: String) -> Answer<String> {
-    shell.desk.export_results(&batch_id)
+pub async fn results_export(shell: State<'_, Shell>, batch_id: String) -> Answer<String> {
+    shell
+        .blocking(move |desk| desk.export_results(&batch_id))
+        .await
 }
 
 #[tauri::command]
@@ -311,13 +338,15 @@ pub async fn copy_link(shell: State<'_, Shell>, email: String) -> Answer<LinkCop
 }
 
 #[tauri::command]
-pub fn settings_get(shell: State<'_, Shell>) -> Answer<Settings> {
-    shell.desk.settings()
+pub async fn settings_get(shell: State<'_, Shell>) -> Answer<Settings> {
+    shell.blocking(|desk| desk.settings()).await
 }
 
 #[tauri::command]
-pub fn settings_save(shell: State<'_, Shell>, settings: Settings) -> Answer<Settings> {
-    shell.desk.save_settings(&settings)
+pub async fn settings_save(shell: State<'_, Shell>, settings: Settings) -> Answer<Settings> {
+    shell
+        .blocking(move |desk| desk.save_settings(&settings))
+        .await
 }
 
 /// Which folder the system file manager should show: never a path from the webview.
@@ -330,11 +359,11 @@ pub enum Folder {
 }
 
 #[tauri::command]
-pub fn open_folder(app: AppHandle, shell: State<'_, Shell>, folder: Folder) -> Answer<()> {
+pub async fn open_folder(app: AppHandle, shell: State<'_, Shell>, folder: Folder) -> Answer<()> {
     let path: PathBuf = match folder {
         Folder::Data => shell.desk.paths().data_dir.clone(),
         Folder::Logs => shell.desk.paths().log_dir.clone(),
-        Folder::Exports => shell.desk.export_dir()?,
+        Folder::Exports => shell.blocking(|desk| desk.export_dir()).await?,
     };
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)

@@ -3,14 +3,32 @@
 mod commands;
 mod dialogs;
 mod preview_protocol;
+mod window_state;
 
+use invite_desk_engine::AppError;
 use invite_desk_engine::desk::{Desk, Keychain, PREVIEW_SCHEME};
 use invite_desk_engine::paths::AppPaths;
+use std::sync::Arc;
 use tauri::Manager;
 
 /// State every command may read: resolved once at start-up.
 pub struct Shell {
-    pub desk: Desk,
+    pub desk: Arc<Desk>,
+}
+
+impl Shell {
+    /// Runs engine work that reads the disk, the journal or the keychain, or parses a list, on the
+    /// blocking pool. A plain (non-async) command runs on the main thread, which also paints the
+    /// window: any wait there (a journal busy with a run, a keychain prompt, a slow query) froze the app.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Desk) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let desk = Arc::clone(&self.desk);
+        tauri::async_runtime::spawn_blocking(move || work(&desk))
+            .await
+            .map_err(|e| AppError::internal(format!("a background task stopped: {e}")))?
+    }
 }
 
 pub fn run() {
@@ -50,7 +68,11 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(Shell { desk })
+        .manage(Shell {
+            desk: Arc::new(desk),
+        })
+        .manage(window_state::PendingSave::default())
+        .on_window_event(window_state::on_window_event)
         .register_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, request| {
             preview_protocol::respond(
                 &ctx.app_handle().state::<Shell>().desk,
