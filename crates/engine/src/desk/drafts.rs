@@ -5,6 +5,7 @@ use std::path::Path;
 
 use invite_desk_mail::Mailbox;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::Desk;
@@ -294,16 +295,65 @@ fn summary(draft: &Draft) -> DraftSummary {
 }
 
 /// A batch file's people as a list the People step can show and edit.
+/// A batch file's people as a list the wizard can show and edit, and read back into the same people:
+/// roles and every metadata key get their own columns. A metadata value that is not text (an object or
+/// a list) is written as JSON, which the reader parses back; a number or a true/false written by hand
+/// in a batch file comes back as text.
 fn people_as_text(people: &[Person]) -> String {
-    let mut out = String::from("email\tgiven_name\tfamily_name\tname\n");
+    fn keys<'a>(maps: impl Iterator<Item = &'a Map<String, Value>>) -> Vec<&'a str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for key in maps.flat_map(|m| m.keys()) {
+            if !keys.contains(&key.as_str()) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+    fn cell(value: Option<&Value>) -> String {
+        match value {
+            None => String::new(),
+            Some(Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+        }
+    }
+    let app_keys = keys(people.iter().map(|p| &p.app_metadata));
+    let user_keys = keys(people.iter().map(|p| &p.user_metadata));
+    let with_roles = people.iter().any(|p| !p.roles.is_empty());
+
+    let mut header = vec![
+        "email".to_owned(),
+        "given_name".into(),
+        "family_name".into(),
+        "name".into(),
+    ];
+    if with_roles {
+        header.push("roles".into());
+    }
+    header.extend(app_keys.iter().map(|k| format!("app_metadata.{k}")));
+    header.extend(user_keys.iter().map(|k| format!("user_metadata.{k}")));
+
+    let mut rows = vec![header];
     for p in people {
-        let cells = [
-            p.email.as_str(),
-            p.given_name.as_deref().unwrap_or(""),
-            p.family_name.as_deref().unwrap_or(""),
-            p.name.as_deref().unwrap_or(""),
+        let mut row = vec![
+            p.email.clone(),
+            p.given_name.clone().unwrap_or_default(),
+            p.family_name.clone().unwrap_or_default(),
+            p.name.clone().unwrap_or_default(),
         ];
-        out.push_str(&cells.map(|c| c.replace(['\t', '\n'], " ")).join("\t"));
+        if with_roles {
+            row.push(p.roles.join(", "));
+        }
+        row.extend(app_keys.iter().map(|k| cell(p.app_metadata.get(*k))));
+        row.extend(user_keys.iter().map(|k| cell(p.user_metadata.get(*k))));
+        rows.push(row);
+    }
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| c.replace(['\t', '\r', '\n'], " "))
+            .collect();
+        out.push_str(&cells.join("\t"));
         out.push('\n');
     }
     out

@@ -331,6 +331,35 @@ fn drafts_save_at_any_step_and_come_back_as_they_were() {
 }
 
 #[test]
+fn an_opened_batch_files_people_read_back_from_its_list_with_roles_and_metadata() {
+    let (dir, desk) = desk();
+    let list = "email,name,roles,app_metadata.department,app_metadata.teams,user_metadata.locale\n\
+                ann@example.com,Ann Lee,\"Admin, Viewer\",Sales,\"[\"\"north\"\",\"\"east\"\"]\",fr\n\
+                bob@example.com,Bob Stone,,,,\n";
+    let batch = batch_for(list, dir.path());
+    assert_eq!(batch.people[0].roles, ["Admin", "Viewer"]);
+    assert_eq!(
+        batch.people[0].app_metadata["teams"],
+        serde_json::json!(["north", "east"])
+    );
+    let path = desk.export_batch(&batch).unwrap();
+
+    let opened = desk.open_batch_file(std::path::Path::new(&path)).unwrap();
+    let reread = read_text(&opened.source_text, &ReadOptions::default()).unwrap();
+    assert!(reread.problems.is_empty(), "{:?}", reread.problems);
+    let without_lines = |people: &[crate::roster::Person]| {
+        people
+            .iter()
+            .map(|p| crate::roster::Person {
+                line: 0,
+                ..p.clone()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(without_lines(&reread.people), without_lines(&batch.people));
+}
+
+#[test]
 fn a_new_draft_takes_the_defaults_of_settings_and_profile() {
     let (_dir, desk) = desk();
     let draft = desk.new_draft(None).unwrap();
