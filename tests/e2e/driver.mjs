@@ -38,7 +38,7 @@ async function waitForPort(port, child, timeoutMs = 15000) {
     if (open) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms (tauri-driver or its WebKitWebDriver)`);
 }
 
 /**
@@ -61,6 +61,9 @@ export async function launchApp(extraEnv = {}, application = process.env.INVITE_
   let browser;
   try {
     await waitForPort(port, driver);
+    // tauri-driver answers before the WebKitWebDriver it started listens; a session asked for in
+    // between fails with "tcp connect error".
+    await waitForPort(nativePort, driver);
     browser = await remote({
       hostname: '127.0.0.1',
       port,
