@@ -100,6 +100,7 @@ impl Desk {
     pub fn open(paths: AppPaths, secrets: Box<dyn SecretStore>) -> Result<Desk, AppError> {
         paths.ensure()?;
         let journal = Journal::open(&paths.journal_file())?;
+        runs::remove_leftover_links(&paths.data_dir);
         Ok(Desk {
             profiles: ProfileStore::in_data_dir(&paths.data_dir),
             paths,

@@ -2,6 +2,7 @@
 //! interrupted batch, retry failed, history, results export, look-up, resend and "copy link".
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -271,7 +272,7 @@ impl Desk {
     /// A new ticket for `email` (with the settings of the batch that last invited them), handed to
     /// the agent instead of mailed. Journaled as a one-person batch like any resend.
     pub async fn copy_link(&self, email: &str) -> Result<LinkCopy, AppError> {
-        let links_dir = self.paths.data_dir.join("links");
+        let links_dir = links_dir(&self.paths.data_dir);
         std::fs::create_dir_all(&links_dir)
             .map_err(|e| AppError::io("create folder", &links_dir, &e))?;
         let (batch, target, file) = {
@@ -329,5 +330,31 @@ impl Desk {
             expires_at: cell("expires_at"),
             batch_id,
         })
+    }
+}
+
+/// Where *Copy a new link* has its one-person link export written, read and removed at once.
+fn links_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("links")
+}
+
+/// A link file left by a crash between its writing and its removal holds a bearer secret: removed
+/// at the next start.
+pub(super) fn remove_leftover_links(data_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(links_dir(data_dir)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    tracing::info!(file = %path.display(), "removed a link file left by an interrupted Copy link")
+                }
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "could not remove a leftover link file")
+                }
+            }
+        }
     }
 }

@@ -432,3 +432,25 @@ fn profile_secrets_round_trip_through_the_real_keychain() {
             .is_none()
     );
 }
+
+#[test]
+fn a_link_file_left_by_a_crash_is_removed_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let links = dir.path().join("links");
+    std::fs::create_dir_all(&links).unwrap();
+    let leftover = links.join("b-1.csv");
+    std::fs::write(
+        &leftover,
+        "email,link\nann@example.com,https://t/ticket=secret\n",
+    )
+    .unwrap();
+    let unrelated = links.join("notes.txt");
+    std::fs::write(&unrelated, "kept").unwrap();
+    let _desk = Desk::open(
+        AppPaths::under(dir.path()),
+        Box::new(MemorySecrets::default()),
+    )
+    .unwrap();
+    assert!(!leftover.exists(), "the bearer-secret file is gone");
+    assert!(unrelated.exists(), "nothing else is touched");
+}
