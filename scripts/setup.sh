@@ -12,6 +12,8 @@ SYSTEM_PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools
   # screenshots of the root window
   imagemagick
+  # a real drag from another window (a GTK drag source moved with the X pointer) in the drag test
+  xdotool python3-gi gir1.2-gtk-3.0
   # test certificates for the STARTTLS tests
   openssl
 )

@@ -9,7 +9,7 @@ pub const COMMANDS: &[&str] = &[
     "tenant_check",
     "list_read",
     "list_open",
-    "list_decode",
+    "list_drops",
     "list_row",
     "list_set_row",
     "preview",

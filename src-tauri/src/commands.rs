@@ -1,13 +1,13 @@
 //! Tauri commands: deserialize, call one engine function, map the error. No logic lives here.
 //! Every error crosses as the engine's `{ code, message }`. Only commands that answer from memory
-//! stay synchronous: the others run off the main thread (`Shell::blocking`), which paints the window.
+//! (or only store a channel) stay synchronous: the others run off the main thread (`Shell::blocking`), which paints the window.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use invite_desk_engine::batch::{BatchFile, Plan};
 use invite_desk_engine::desk::{
-    self, Draft, DraftSummary, LinkCopy, NewSecrets, PreviewMessage, ProfileView, RunAction,
+    Draft, DraftSummary, DroppedList, LinkCopy, NewSecrets, PreviewMessage, ProfileView, RunAction,
     RunSummary, Settings, TenantReport,
 };
 use invite_desk_engine::journal::BatchSummary;
@@ -28,6 +28,7 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::Shell;
 use crate::dialogs;
+use crate::drops::DropListener;
 
 type Answer<T> = Result<T, AppError>;
 
@@ -45,7 +46,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         tenant_check,
         list_read,
         list_open,
-        list_decode,
+        list_drops,
         list_row,
         list_set_row,
         preview,
@@ -163,9 +164,11 @@ pub async fn list_open(app: AppHandle, shell: State<'_, Shell>) -> Answer<Option
     }
 }
 
+/// The People step subscribes here for files dragged onto the window (see `drops`).
 #[tauri::command]
-pub async fn list_decode(bytes: Vec<u8>, file_name: Option<String>) -> Answer<ListText> {
-    blocking(move || desk::list_from_bytes(&bytes, file_name.as_deref())).await
+pub fn list_drops(drops: State<'_, DropListener>, on_drop: Channel<DroppedList>) -> Answer<()> {
+    drops.subscribe(on_drop);
+    Ok(())
 }
 
 #[tauri::command]

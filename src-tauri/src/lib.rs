@@ -2,6 +2,7 @@
 
 mod commands;
 mod dialogs;
+mod drops;
 mod preview_protocol;
 mod window_state;
 
@@ -72,7 +73,11 @@ pub fn run() {
             desk: Arc::new(desk),
         })
         .manage(window_state::PendingSave::default())
-        .on_window_event(window_state::on_window_event)
+        .manage(drops::DropListener::default())
+        .on_window_event(|window, event| {
+            window_state::on_window_event(window, event);
+            drops::on_window_event(window, event);
+        })
         .register_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, request| {
             preview_protocol::respond(
                 &ctx.app_handle().state::<Shell>().desk,

@@ -66,32 +66,3 @@ test('Settings shows what the Rust engine reports through the typed command', as
   assert.equal(await browser.$('[data-testid="log-dir"]').getText(), path.join(dataDir, 'logs'));
   await saveScreenshot(browser, 'frame-settings');
 });
-
-test('a file dropped on the People step is decoded by the engine and lands in the paste box', async () => {
-  const { browser } = app;
-  await browser.$('nav button[data-screen="new-batch"]').click();
-  const panel = await browser.$('[data-screen-panel="new-batch"]');
-  await panel.$('button=Start a new batch').click();
-  await panel.$('[data-testid="dropzone"]').waitForDisplayed({ timeout: 5000 });
-  // A UTF-16LE export with a byte-order mark, as Excel's "Unicode text" writes it. WebDriver cannot
-  // drag from the desktop, so the page gets the same drop event a real drag would bring.
-  await browser.execute(() => {
-    const text = '\uFEFFemail\tname\r\nzoë@example.com\tZoë\r\n';
-    const bytes = new Uint8Array(text.length * 2);
-    for (let i = 0; i < text.length; i += 1) {
-      bytes[2 * i] = text.charCodeAt(i) & 0xff;
-      bytes[2 * i + 1] = text.charCodeAt(i) >> 8;
-    }
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([bytes], 'people.txt', { type: 'text/plain' }));
-    const zone = document.querySelector('[data-screen-panel="new-batch"] [data-testid="dropzone"]');
-    zone.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
-  });
-  const note = await panel.$('[data-testid="file-note"]');
-  await note.waitForDisplayed({ timeout: 10000 });
-  assert.match(await note.getText(), /people\.txt · decoded from UTF-16LE/);
-  assert.match(await panel.$('#people-text').getValue(), /^email\tname\r?\nzoë@example\.com\tZoë/);
-  const summary = await panel.$('[data-testid="roster-summary"]');
-  await summary.waitForDisplayed({ timeout: 5000 });
-  assert.match(await summary.getText(), /^1 of 1 rows ready/);
-});

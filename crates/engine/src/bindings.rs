@@ -94,6 +94,7 @@ pub fn typescript() -> String {
         declare::<Draft>(&cfg, &mut out);
         declare::<DraftSummary>(&cfg, &mut out);
         declare::<PreviewMessage>(&cfg, &mut out);
+        declare::<DroppedList>(&cfg, &mut out);
         declare::<Settings>(&cfg, &mut out);
         declare::<RunSummary>(&cfg, &mut out);
         declare::<RunAction>(&cfg, &mut out);

@@ -418,6 +418,13 @@ export type PreviewMessage = { line: number, to: string, from: string, subject: 
  */
 page: string, text: string, };
 
+/**
+ * What the window hears of a file dragged from the desktop onto it: the pointer coming over and
+ * leaving (to highlight the drop zone), and the dropped file read as editable text, or why it could
+ * not be. The path stays in Rust; the webview only gets the text.
+ */
+export type DroppedList = { "kind": "over" } | { "kind": "left" } | { "kind": "read", list: ListText, } | { "kind": "failed", error: AppError, };
+
 export type Settings = { 
 /**
  * The profile a new batch starts with.

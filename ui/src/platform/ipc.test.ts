@@ -46,6 +46,20 @@ describe('platform ipc', () => {
     expect(groups).toEqual([[{ event: 'started' }]]);
   });
 
+  it('subscribes to dropped files with a channel and hands its messages on', async () => {
+    let seen: Record<string, unknown> | undefined;
+    mockIPC((cmd, args) => {
+      if (cmd !== 'list_drops') throw new Error(`unexpected command ${cmd}`);
+      seen = args as Record<string, unknown>;
+      return null;
+    });
+    const heard: unknown[] = [];
+    await commands.listDrops((message) => heard.push(message));
+    const channel = seen?.onDrop as { onmessage: (message: unknown) => void };
+    channel.onmessage({ kind: 'over' });
+    expect(heard).toEqual([{ kind: 'over' }]);
+  });
+
   it('addresses preview pages under the preview scheme, as each platform spells custom schemes', () => {
     mockConvertFileSrc('linux');
     expect(commands.previewPageUrl('p3')).toBe('invite-preview://localhost/p3');

@@ -8,6 +8,7 @@ import type {
   BatchSummary,
   Draft,
   DraftSummary,
+  DroppedList,
   EditableRow,
   ErrorCode,
   LinkCopy,
@@ -91,8 +92,12 @@ export const commands = {
   readList: (text: string, mapping: MappingOverride | null): Promise<RosterReport> =>
     call('list_read', { text, mapping }),
   openList: (): Promise<ListText | null> => call('list_open'),
-  decodeList: (bytes: number[], fileName: string | null): Promise<ListText> =>
-    call('list_decode', { bytes, fileName }),
+  /** Files dragged from the desktop onto the window, read by the engine (the latest subscriber hears them). */
+  listDrops: (onDrop: (message: DroppedList) => void): Promise<null> => {
+    const channel = new Channel<DroppedList>();
+    channel.onmessage = onDrop;
+    return call('list_drops', { onDrop: channel });
+  },
   listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> =>
     call('list_row', { text, format, line }),
   setListRow: (text: string, format: SourceFormat, line: number, cells: string[]): Promise<string> =>

@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BatchFile, Draft, RosterReport } from '../generated/bindings';
+import type { BatchFile, Draft, DroppedList, RosterReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { mockCommands } from '../test/ipcMock';
 import { NewBatchScreen } from './NewBatchScreen';
@@ -122,6 +122,34 @@ describe('NewBatchScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Open file…' }));
     expect(await screen.findByTestId('file-note')).toHaveTextContent('staff.csv · decoded from windows-1252');
     expect(screen.getByLabelText(/Paste the list/)).toHaveValue('email\nann@example.com\n');
+  });
+
+  it('shows a file dropped on the window, as the engine read it, and why one could not be read', async () => {
+    let deliver: ((message: DroppedList) => void) | undefined;
+    ipc.listDrops.mockImplementation((onDrop) => {
+      deliver = onDrop;
+      return Promise.resolve(null);
+    });
+    ipc.readList.mockResolvedValue(report(false));
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await waitFor(() => expect(deliver).toBeDefined());
+    const zone = screen.getByTestId('dropzone');
+    act(() => deliver?.({ kind: 'over' }));
+    expect(zone).toHaveClass('dropzone--over');
+    act(() => deliver?.({ kind: 'left' }));
+    expect(zone).not.toHaveClass('dropzone--over');
+    act(() =>
+      deliver?.({
+        kind: 'read',
+        list: { file_name: 'dropped.txt', text: 'email\nzoe@example.com\n', encoding: 'UTF-16LE', sheet: null, sheets: [] },
+      }),
+    );
+    expect(await screen.findByTestId('file-note')).toHaveTextContent('dropped.txt · decoded from UTF-16LE');
+    expect(screen.getByLabelText(/Paste the list/)).toHaveValue('email\nzoe@example.com\n');
+    act(() => deliver?.({ kind: 'failed', error: { code: 'io', message: 'could not read /x: is a directory' } }));
+    expect(await screen.findByText(/is a directory/)).toBeInTheDocument();
   });
 
   it('saves the draft at any step and walks the steps', async () => {

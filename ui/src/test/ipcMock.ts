@@ -41,7 +41,7 @@ export function mockCommands() {
     checkTenant: vi.fn(),
     readList: vi.fn(),
     openList: vi.fn(),
-    decodeList: vi.fn(),
+    listDrops: vi.fn().mockResolvedValue(null),
     listRow: vi.fn(),
     setListRow: vi.fn(),
     preview: vi.fn(),

@@ -39,6 +39,18 @@ pub struct DraftSummary {
     pub people: u64,
 }
 
+/// What the window hears of a file dragged from the desktop onto it: the pointer coming over and
+/// leaving (to highlight the drop zone), and the dropped file read as editable text, or why it could
+/// not be. The path stays in Rust; the webview only gets the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DroppedList {
+    Over,
+    Left,
+    Read { list: ListText },
+    Failed { error: AppError },
+}
+
 /// One person's invitation exactly as it will be sent, with a sample link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PreviewMessage {

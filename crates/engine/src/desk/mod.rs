@@ -19,7 +19,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use drafts::{Draft, DraftSummary, PreviewMessage, list_from_bytes};
+pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, list_from_bytes};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
 pub use runs::{LinkCopy, RunAction, RunSummary};
 pub use settings::Settings;

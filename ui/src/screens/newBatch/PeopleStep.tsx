@@ -1,6 +1,6 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import type { AppError, ColumnRole, EditableRow, MappingOverride, RosterReport } from '../../generated/bindings';
+import type { AppError, ColumnRole, EditableRow, ListText, MappingOverride, RosterReport } from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 
 const ROLE_CHOICES: { label: string; role: ColumnRole }[] = [
@@ -49,36 +49,52 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
   const [fileNote, setFileNote] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
 
+  const showList = (list: ListText) => {
+    setFileNote(describe(list.file_name, list.encoding, list.sheet));
+    setFixing(null);
+    onText(list.text);
+  };
+
   const openFile = async () => {
     setError(null);
     try {
       const list = await commands.openList();
-      if (list) {
-        setFileNote(describe(list.file_name, list.encoding, list.sheet));
-        setFixing(null);
-        onText(list.text);
-      }
+      if (list) showList(list);
     } catch (reason) {
       setError(reason as AppError);
     }
   };
 
-  const onDrop = async (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    const file = event.dataTransfer.files[0];
-    if (!file) return;
-    setError(null);
-    try {
-      const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
-      const list = await commands.decodeList(bytes, file.name);
-      setFileNote(describe(list.file_name, list.encoding, list.sheet));
-      setFixing(null);
-      onText(list.text);
-    } catch (reason) {
-      setError(reason as AppError);
-    }
-  };
+  // A file dragged from the desktop is dropped on the window, read by the engine, and arrives here.
+  const onDropped = useEffectEvent((list: ListText) => showList(list));
+  useEffect(() => {
+    let listening = true;
+    commands
+      .listDrops((message) => {
+        if (!listening) return;
+        switch (message.kind) {
+          case 'over':
+            setDragging(true);
+            break;
+          case 'left':
+            setDragging(false);
+            break;
+          case 'read':
+            setDragging(false);
+            setError(null);
+            onDropped(message.list);
+            break;
+          case 'failed':
+            setDragging(false);
+            setError(message.error);
+            break;
+        }
+      })
+      .catch((reason: AppError) => setError(reason));
+    return () => {
+      listening = false;
+    };
+  }, []);
 
   const startFix = async (line: number) => {
     if (!report) return;
@@ -115,16 +131,7 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
 
   return (
     <div className="people-step">
-      <div
-        className={`dropzone${dragging ? ' dropzone--over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        data-testid="dropzone"
-      >
+      <div className={`dropzone${dragging ? ' dropzone--over' : ''}`} data-testid="dropzone">
         <label htmlFor="people-text">
           Paste the list (a spreadsheet&apos;s columns, a CSV, or Outlook &quot;Name &lt;address&gt;&quot; lines), open a
           file, or drop one here
