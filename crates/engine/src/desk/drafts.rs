@@ -282,7 +282,7 @@ impl Desk {
     }
 }
 
-/// A people list from a file's bytes (a dropped file), as editable text.
+/// A people list from a file's bytes, as editable text.
 pub fn list_from_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<ListText, AppError> {
     const LIMIT: usize = 64 * 1024 * 1024;
     if bytes.len() > LIMIT {
