@@ -54,7 +54,12 @@ export async function launchApp(extraEnv = {}, application = process.env.INVITE_
   const driver = spawn(
     'tauri-driver',
     ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
-    { env: { ...process.env, INVITE_DESK_DATA_DIR: dataDir, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      // The window-state file lives in the config folder: a throw-away one, so tests that resize the
+      // window never change how the app opens for the person at this machine.
+      env: { ...process.env, INVITE_DESK_DATA_DIR: dataDir, XDG_CONFIG_HOME: path.join(dataDir, 'config'), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   driver.stdout.on('data', (d) => driverLog.push(String(d)));
   driver.stderr.on('data', (d) => driverLog.push(String(d)));
