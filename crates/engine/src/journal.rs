@@ -710,6 +710,19 @@ mod tests {
         (dir, journal)
     }
 
+    fn created(j: &mut Journal, batch: &str, email: &str, user_id: &str) {
+        j.transition(
+            batch,
+            email,
+            PersonState::Created,
+            &Outcome {
+                user_id: Some(user_id),
+                ..Outcome::default()
+            },
+        )
+        .unwrap();
+    }
+
     #[test]
     fn a_person_walks_the_state_machine_with_intents() {
         let (_dir, mut j) = journal();
@@ -721,16 +734,7 @@ mod tests {
             (open.state, open.open_intent),
             (PersonState::Pending, Some(Step::CreateUser))
         );
-        j.transition(
-            "b1",
-            "a@example.com",
-            PersonState::Created,
-            &Outcome {
-                user_id: Some("auth0|1"),
-                ..Outcome::default()
-            },
-        )
-        .unwrap();
+        created(&mut j, "b1", "a@example.com", "auth0|1");
         j.begin("b1", "a@example.com", Step::IssueTicket).unwrap();
         j.transition(
             "b1",
@@ -834,16 +838,7 @@ mod tests {
         .unwrap();
         j.create_batch("b2", "{}", &[]).unwrap();
         j.begin("b1", "a@example.com", Step::CreateUser).unwrap();
-        j.transition(
-            "b1",
-            "a@example.com",
-            PersonState::Created,
-            &Outcome {
-                user_id: Some("auth0|1"),
-                ..Outcome::default()
-            },
-        )
-        .unwrap();
+        created(&mut j, "b1", "a@example.com", "auth0|1");
 
         let batches = j.batches().unwrap();
         let b1 = batches.iter().find(|b| b.id == "b1").unwrap();
