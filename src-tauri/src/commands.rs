@@ -1,6 +1,7 @@
 //! Tauri commands: deserialize, call one engine function, map the error. No logic lives here.
 //! Every error crosses as the engine's `{ code, message }`. Only commands that answer from memory
-//! (or only store a channel) stay synchronous: the others run off the main thread (`Shell::blocking`), which paints the window.
+//! (or only store a channel) stay synchronous: the others run off the main thread, which paints the
+//! window (`Shell::blocking`, `off_main_thread`).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,9 +27,9 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::Shell;
 use crate::dialogs;
 use crate::drops::DropListener;
+use crate::{Shell, off_main_thread};
 
 type Answer<T> = Result<T, AppError>;
 
@@ -73,15 +74,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         settings_save,
         open_folder,
     ]
-}
-
-/// List work that needs no desk, on the blocking pool (see `Shell::blocking`).
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Answer<T> + Send + 'static,
-) -> Answer<T> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::internal(format!("a background task stopped: {e}")))?
 }
 
 /// Run events reach the webview in groups, about ten a second, however fast the run goes.
@@ -137,7 +129,7 @@ pub async fn tenant_check(shell: State<'_, Shell>, profile: String) -> Answer<Te
 
 #[tauri::command]
 pub async fn list_read(text: String, mapping: Option<MappingOverride>) -> Answer<RosterReport> {
-    blocking(move || {
+    off_main_thread(move || {
         roster::read_text(
             &text,
             &ReadOptions {
@@ -173,7 +165,7 @@ pub fn list_drops(drops: State<'_, DropListener>, on_drop: Channel<DroppedList>)
 
 #[tauri::command]
 pub async fn list_row(text: String, format: SourceFormat, line: u64) -> Answer<EditableRow> {
-    blocking(move || edit::row(&text, format, line)).await
+    off_main_thread(move || edit::row(&text, format, line)).await
 }
 
 #[tauri::command]
@@ -183,7 +175,7 @@ pub async fn list_set_row(
     line: u64,
     cells: Vec<String>,
 ) -> Answer<String> {
-    blocking(move || edit::set_row(&text, format, line, &cells)).await
+    off_main_thread(move || edit::set_row(&text, format, line, &cells)).await
 }
 
 #[tauri::command]

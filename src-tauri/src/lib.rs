@@ -18,18 +18,25 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// Runs engine work that reads the disk, the journal or the keychain, or parses a list, on the
-    /// blocking pool. A plain (non-async) command runs on the main thread, which also paints the
-    /// window: any wait there (a journal busy with a run, a keychain prompt, a slow query) froze the app.
+    /// `off_main_thread` for work on the desk.
     pub async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Desk) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
         let desk = Arc::clone(&self.desk);
-        tauri::async_runtime::spawn_blocking(move || work(&desk))
-            .await
-            .map_err(|e| AppError::internal(format!("a background task stopped: {e}")))?
+        off_main_thread(move || work(&desk)).await
     }
+}
+
+/// Runs work that reads the disk, the journal or the keychain, or parses a list, on the blocking
+/// pool. A plain (non-async) command runs on the main thread, which also paints the window: any wait
+/// there (a journal busy with a run, a keychain prompt, a slow query) froze the app.
+pub async fn off_main_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal(format!("a background task stopped: {e}")))?
 }
 
 pub fn run() {
