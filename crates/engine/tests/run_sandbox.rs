@@ -137,6 +137,18 @@ impl Harness {
         .await
         .unwrap()
     }
+
+    /// A plain run: a fresh control, the fast options, events not kept.
+    async fn run(&self, batch: &BatchFile, client: Arc<ManagementClient>) -> RunOutcome {
+        self.execute(
+            batch,
+            client,
+            RunControl::new(),
+            fast_options(),
+            Arc::new(Mutex::new(Vec::new())),
+        )
+        .await
+    }
 }
 
 fn fast_options() -> RunOptions {
@@ -317,15 +329,7 @@ async fn existing_users_follow_the_policy_and_bad_rows_fail_alone() {
         b.invitation.existing = policy;
         // New people of later rounds already exist: only the first round creates them.
         harness.record(&b, &sb);
-        let outcome = harness
-            .execute(
-                &b,
-                client.clone(),
-                RunControl::new(),
-                fast_options(),
-                Arc::new(Mutex::new(Vec::new())),
-            )
-            .await;
+        let outcome = harness.run(&b, client.clone()).await;
         let status = |email: &str| {
             outcome
                 .results
@@ -433,15 +437,7 @@ async fn a_cancelled_run_resumes_without_doing_anything_twice() {
         "cancelled"
     );
 
-    let second = harness
-        .execute(
-            &b,
-            client_for(&sb),
-            RunControl::new(),
-            fast_options(),
-            Arc::new(Mutex::new(Vec::new())),
-        )
-        .await;
+    let second = harness.run(&b, client_for(&sb)).await;
     assert_eq!(second.status, "finished");
     let emails: Vec<String> = list.iter().map(|p| p.email.clone()).collect();
     assert_invited_exactly_once(&sb, &server, &emails, &second.results);
@@ -614,15 +610,7 @@ async fn organization_invitations_are_created_once_and_mailed_or_left_to_auth0()
         b.invitation.client_id = Some("portal-app".into());
         b.invitation.ttl_secs = 3 * 86_400;
         harness.record(&b, &sb);
-        let outcome = harness
-            .execute(
-                &b,
-                client.clone(),
-                RunControl::new(),
-                fast_options(),
-                Arc::new(Mutex::new(Vec::new())),
-            )
-            .await;
+        let outcome = harness.run(&b, client.clone()).await;
         assert_eq!(outcome.failed(), 0, "{:?}", outcome.results);
         assert!(
             outcome
