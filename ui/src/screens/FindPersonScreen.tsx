@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ProfileOptions } from '../components/ProfileOptions';
 import type { LinkCopy, Lookup, RunSummary } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
@@ -43,11 +44,7 @@ export function FindPersonScreen() {
           Tenant
           <select name="profile" value={profile} onChange={(e) => setProfile(e.target.value)}>
             <option value="">Only this machine&apos;s history</option>
-            {profiles.map((p) => (
-              <option key={p.profile.name} value={p.profile.name}>
-                {p.profile.name}
-              </option>
-            ))}
+            <ProfileOptions profiles={profiles} />
           </select>
         </label>
         <label>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ProfileOptions } from '../components/ProfileOptions';
 import type { AppError, Draft, DraftSummary, RosterReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
@@ -192,12 +193,7 @@ export function NewBatchScreen() {
             value={draft.profile ?? ''}
             onChange={(e) => void changeProfile(e.target.value)}
           >
-            {profiles.map((p) => (
-              <option key={p.profile.name} value={p.profile.name}>
-                {p.profile.name}
-                {p.profile.production ? ' (production)' : ''}
-              </option>
-            ))}
+            <ProfileOptions profiles={profiles} markProduction />
           </select>
         </label>
         {profile?.profile.production && <span className="badge badge--danger">Production</span>}

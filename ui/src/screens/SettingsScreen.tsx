@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ProfileOptions } from '../components/ProfileOptions';
 import type { AppError, AppInfo, ExistingPolicy, Settings } from '../generated/bindings';
 import { commands, type Folder } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
@@ -51,13 +52,7 @@ export function SettingsScreen() {
               onChange={(e) => setSettings({ ...settings, default_profile: e.target.value || null })}
             >
               <option value="">Sandbox</option>
-              {profiles
-                .filter((p) => !p.builtin)
-                .map((p) => (
-                  <option key={p.profile.name} value={p.profile.name}>
-                    {p.profile.name}
-                  </option>
-                ))}
+              <ProfileOptions profiles={profiles.filter((p) => !p.builtin)} />
             </select>
           </label>
           <label>
