@@ -43,9 +43,8 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
     };
     let app = window.app_handle().clone();
     match drop {
-        DragDropEvent::Enter { .. } | DragDropEvent::Over { .. } => {
-            app.state::<DropListener>().send(DroppedList::Over)
-        }
+        // Once per entry: `Over` comes with every pointer move and would say nothing new.
+        DragDropEvent::Enter { .. } => app.state::<DropListener>().send(DroppedList::Over),
         DragDropEvent::Leave => app.state::<DropListener>().send(DroppedList::Left),
         DragDropEvent::Drop { paths, .. } => {
             let Some(path) = paths.first().cloned() else {
