@@ -10,7 +10,8 @@ use ts_rs::TS;
 
 use super::Desk;
 use crate::batch::{BatchFile, Delivery, InvitationSettings};
-use crate::roster::{ListText, MappingOverride, Person};
+use crate::roster::mapping::role_label;
+use crate::roster::{ColumnRole, ListText, MappingOverride, Person};
 use crate::run::deliver;
 use crate::secrets::SecretKind;
 use crate::template::CompiledTemplates;
@@ -306,67 +307,67 @@ fn summary(draft: &Draft) -> DraftSummary {
     }
 }
 
-/// A batch file's people as a list the People step can show and edit.
 /// A batch file's people as a list the wizard can show and edit, and read back into the same people:
-/// roles and every metadata key get their own columns. A metadata value that is not text (an object or
-/// a list) is written as JSON, which the reader parses back; a number or a true/false written by hand
-/// in a batch file comes back as text.
+/// roles and every metadata key get their own columns, named as the reader names them. A metadata
+/// value that is not text (an object or a list) is written as JSON, which the reader parses back; a
+/// number or a true/false written by hand in a batch file comes back as text.
 fn people_as_text(people: &[Person]) -> String {
-    fn keys<'a>(maps: impl Iterator<Item = &'a Map<String, Value>>) -> Vec<&'a str> {
-        let mut keys: Vec<&str> = Vec::new();
+    fn keys<'a>(maps: impl Iterator<Item = &'a Map<String, Value>>) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
         for key in maps.flat_map(|m| m.keys()) {
-            if !keys.contains(&key.as_str()) {
-                keys.push(key);
+            if !keys.contains(key) {
+                keys.push(key.clone());
             }
         }
         keys
     }
-    fn cell(value: Option<&Value>) -> String {
+    fn metadata(value: Option<&Value>) -> String {
         match value {
             None => String::new(),
             Some(Value::String(text)) => text.clone(),
             Some(other) => other.to_string(),
         }
     }
-    let app_keys = keys(people.iter().map(|p| &p.app_metadata));
-    let user_keys = keys(people.iter().map(|p| &p.user_metadata));
-    let with_roles = people.iter().any(|p| !p.roles.is_empty());
-
-    let mut header = vec![
-        "email".to_owned(),
-        "given_name".into(),
-        "family_name".into(),
-        "name".into(),
-    ];
-    if with_roles {
-        header.push("roles".into());
-    }
-    header.extend(app_keys.iter().map(|k| format!("app_metadata.{k}")));
-    header.extend(user_keys.iter().map(|k| format!("user_metadata.{k}")));
-
-    let mut rows = vec![header];
-    for p in people {
-        let mut row = vec![
-            p.email.clone(),
-            p.given_name.clone().unwrap_or_default(),
-            p.family_name.clone().unwrap_or_default(),
-            p.name.clone().unwrap_or_default(),
-        ];
-        if with_roles {
-            row.push(p.roles.join(", "));
+    fn cell(p: &Person, column: &ColumnRole) -> String {
+        match column {
+            ColumnRole::Email => p.email.clone(),
+            ColumnRole::GivenName => p.given_name.clone().unwrap_or_default(),
+            ColumnRole::FamilyName => p.family_name.clone().unwrap_or_default(),
+            ColumnRole::Name => p.name.clone().unwrap_or_default(),
+            ColumnRole::Roles => p.roles.join(", "),
+            ColumnRole::AppMetadata(key) => metadata(p.app_metadata.get(key)),
+            ColumnRole::UserMetadata(key) => metadata(p.user_metadata.get(key)),
+            ColumnRole::Ignore => String::new(),
         }
-        row.extend(app_keys.iter().map(|k| cell(p.app_metadata.get(*k))));
-        row.extend(user_keys.iter().map(|k| cell(p.user_metadata.get(*k))));
-        rows.push(row);
     }
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| c.replace(['\t', '\r', '\n'], " "))
-            .collect();
-        out.push_str(&cells.join("\t"));
-        out.push('\n');
+    fn line(cells: impl Iterator<Item = String>) -> String {
+        let cells: Vec<String> = cells.map(|c| c.replace(['\t', '\r', '\n'], " ")).collect();
+        cells.join("\t") + "\n"
+    }
+
+    let mut columns = vec![
+        ColumnRole::Email,
+        ColumnRole::GivenName,
+        ColumnRole::FamilyName,
+        ColumnRole::Name,
+    ];
+    if people.iter().any(|p| !p.roles.is_empty()) {
+        columns.push(ColumnRole::Roles);
+    }
+    columns.extend(
+        keys(people.iter().map(|p| &p.app_metadata))
+            .into_iter()
+            .map(ColumnRole::AppMetadata),
+    );
+    columns.extend(
+        keys(people.iter().map(|p| &p.user_metadata))
+            .into_iter()
+            .map(ColumnRole::UserMetadata),
+    );
+
+    let mut out = line(columns.iter().map(role_label));
+    for p in people {
+        out.push_str(&line(columns.iter().map(|c| cell(p, c))));
     }
     out
 }
