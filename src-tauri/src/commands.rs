@@ -7,10 +7,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use invite_desk_engine::batch::{BatchFile, Plan};
-use invite_desk_engine::desk::{
-    Draft, DraftSummary, DroppedList, LinkCopy, NewSecrets, PreviewMessage, ProfileView, RunAction,
-    RunSummary, Settings, TenantReport,
-};
 use invite_desk_engine::journal::BatchSummary;
 use invite_desk_engine::profiles::Profile;
 use invite_desk_engine::roster::edit::{self, EditableRow};
@@ -21,6 +17,10 @@ use invite_desk_engine::run::results::PersonResult;
 use invite_desk_engine::run::stream::Coalescer;
 use invite_desk_engine::run::{EventSink, RunEvent};
 use invite_desk_engine::secrets::SecretKind;
+use invite_desk_engine::service::{
+    Draft, DraftSummary, DroppedList, LinkCopy, NewSecrets, PreviewMessage, ProfileView,
+    RetryChoice, RunAction, RunRequest, RunSummary, Settings, TenantReport,
+};
 use invite_desk_engine::support::Lookup;
 use invite_desk_engine::{AppError, about};
 use tauri::ipc::Channel;
@@ -87,12 +87,12 @@ fn channel_sink(channel: Channel<Vec<RunEvent>>) -> (EventSink, std::sync::Arc<C
 
 #[tauri::command]
 pub fn app_info(shell: State<'_, Shell>) -> Answer<about::AppInfo> {
-    Ok(about::app_info(shell.desk.paths()))
+    Ok(about::app_info(shell.service.paths()))
 }
 
 #[tauri::command]
 pub async fn profiles_list(shell: State<'_, Shell>) -> Answer<Vec<ProfileView>> {
-    shell.blocking(|desk| desk.profiles()).await
+    shell.blocking(|service| service.profiles()).await
 }
 
 #[tauri::command]
@@ -102,7 +102,7 @@ pub async fn profile_save(
     secrets: NewSecrets,
 ) -> Answer<ProfileView> {
     shell
-        .blocking(move |desk| desk.save_profile(profile, secrets))
+        .blocking(move |service| service.save_profile(profile, secrets))
         .await
 }
 
@@ -113,18 +113,21 @@ pub async fn profile_forget_secret(
     kind: SecretKind,
 ) -> Answer<ProfileView> {
     shell
-        .blocking(move |desk| desk.forget_secret(&name, kind))
+        .blocking(move |service| service.forget_secret(&name, kind))
         .await
 }
 
 #[tauri::command]
 pub async fn profile_delete(shell: State<'_, Shell>, name: String) -> Answer<()> {
-    shell.blocking(move |desk| desk.delete_profile(&name)).await
+    shell
+        .blocking(move |service| service.delete_profile(&name))
+        .await
 }
 
 #[tauri::command]
 pub async fn tenant_check(shell: State<'_, Shell>, profile: String) -> Answer<TenantReport> {
-    shell.desk.check_tenant(&profile).await
+    let target = shell.service.profile_target(&profile)?;
+    shell.service.check_tenant(&target, None).await
 }
 
 #[tauri::command]
@@ -149,7 +152,7 @@ pub async fn list_open(app: AppHandle, shell: State<'_, Shell>) -> Answer<Option
     );
     match dialogs::pick_file(&app, "Open a people list", filter).await? {
         Some(path) => shell
-            .blocking(move |desk| desk.list_from_file(&path))
+            .blocking(move |service| service.list_from_file(&path))
             .await
             .map(Some),
         None => Ok(None),
@@ -184,7 +187,9 @@ pub async fn preview(
     batch: BatchFile,
     line: Option<u64>,
 ) -> Answer<PreviewMessage> {
-    shell.blocking(move |desk| desk.preview(&batch, line)).await
+    shell
+        .blocking(move |service| service.preview(&batch, line))
+        .await
 }
 
 #[tauri::command]
@@ -194,7 +199,10 @@ pub async fn send_test(
     batch: BatchFile,
     to: String,
 ) -> Answer<String> {
-    shell.desk.send_test(profile.as_deref(), &batch, &to).await
+    shell
+        .service
+        .send_test(profile.as_deref(), &batch, &to)
+        .await
 }
 
 #[tauri::command]
@@ -203,46 +211,55 @@ pub async fn plan(
     profile: Option<String>,
     batch: BatchFile,
 ) -> Answer<Plan> {
-    shell.desk.plan(profile.as_deref(), &batch).await
+    let target = profile
+        .map(|p| shell.service.profile_target(&p))
+        .transpose()?;
+    shell.service.plan(target.as_ref(), &batch).await
 }
 
 #[tauri::command]
 pub async fn drafts_list(shell: State<'_, Shell>) -> Answer<Vec<DraftSummary>> {
-    shell.blocking(|desk| desk.drafts()).await
+    shell.blocking(|service| service.drafts()).await
 }
 
 #[tauri::command]
 pub async fn draft_new(shell: State<'_, Shell>, profile: Option<String>) -> Answer<Draft> {
     shell
-        .blocking(move |desk| desk.new_draft(profile.as_deref()))
+        .blocking(move |service| service.new_draft(profile.as_deref()))
         .await
 }
 
 #[tauri::command]
 pub async fn draft_save(shell: State<'_, Shell>, draft: Draft) -> Answer<DraftSummary> {
-    shell.blocking(move |desk| desk.save_draft(draft)).await
+    shell
+        .blocking(move |service| service.save_draft(draft))
+        .await
 }
 
 #[tauri::command]
 pub async fn draft_load(shell: State<'_, Shell>, id: String) -> Answer<Draft> {
-    shell.blocking(move |desk| desk.draft(&id)).await
+    shell.blocking(move |service| service.draft(&id)).await
 }
 
 #[tauri::command]
 pub async fn draft_delete(shell: State<'_, Shell>, id: String) -> Answer<()> {
-    shell.blocking(move |desk| desk.delete_draft(&id)).await
+    shell
+        .blocking(move |service| service.delete_draft(&id))
+        .await
 }
 
 #[tauri::command]
 pub async fn batch_export(shell: State<'_, Shell>, batch: BatchFile) -> Answer<String> {
-    shell.blocking(move |desk| desk.export_batch(&batch)).await
+    shell
+        .blocking(move |service| service.export_batch(&batch))
+        .await
 }
 
 #[tauri::command]
 pub async fn batch_open(app: AppHandle, shell: State<'_, Shell>) -> Answer<Option<Draft>> {
     match dialogs::pick_file(&app, "Open a batch file", ("Batch files", &["json"][..])).await? {
         Some(path) => shell
-            .blocking(move |desk| desk.open_batch_file(&path))
+            .blocking(move |service| service.open_batch_file(&path))
             .await
             .map(Some),
         None => Ok(None),
@@ -257,10 +274,11 @@ pub async fn run_start(
     confirmed_production: bool,
     on_event: Channel<Vec<RunEvent>>,
 ) -> Answer<RunSummary> {
+    let target = shell.service.profile_target(&profile)?;
     let (sink, coalescer) = channel_sink(on_event);
     let result = shell
-        .desk
-        .start_run(&profile, batch, confirmed_production, sink)
+        .service
+        .start_run(&target, batch, RunRequest::app(confirmed_production), sink)
         .await;
     coalescer.flush();
     result
@@ -270,39 +288,50 @@ pub async fn run_start(
 pub async fn run_resume(
     shell: State<'_, Shell>,
     batch_id: String,
-    retry_failed: bool,
+    retry: RetryChoice,
+    confirmed_production: bool,
     on_event: Channel<Vec<RunEvent>>,
 ) -> Answer<RunSummary> {
     let (sink, coalescer) = channel_sink(on_event);
-    let result = shell.desk.resume_run(&batch_id, retry_failed, sink).await;
+    let result = shell
+        .service
+        .resume_run(
+            &batch_id,
+            retry,
+            RunRequest::app(confirmed_production),
+            sink,
+        )
+        .await;
     coalescer.flush();
     result
 }
 
 #[tauri::command]
 pub fn run_control(shell: State<'_, Shell>, batch_id: String, action: RunAction) -> Answer<()> {
-    shell.desk.control_run(&batch_id, action)
+    shell.service.control_run(&batch_id, action)
 }
 
 #[tauri::command]
 pub fn run_active(shell: State<'_, Shell>) -> Answer<Option<String>> {
-    Ok(shell.desk.active_run())
+    Ok(shell.service.active_run())
 }
 
 #[tauri::command]
 pub async fn history(shell: State<'_, Shell>) -> Answer<Vec<BatchSummary>> {
-    shell.blocking(|desk| desk.history()).await
+    shell.blocking(|service| service.history()).await
 }
 
 #[tauri::command]
 pub async fn batch_results(shell: State<'_, Shell>, batch_id: String) -> Answer<Vec<PersonResult>> {
-    shell.blocking(move |desk| desk.results(&batch_id)).await
+    shell
+        .blocking(move |service| service.results(&batch_id))
+        .await
 }
 
 #[tauri::command]
 pub async fn results_export(shell: State<'_, Shell>, batch_id: String) -> Answer<String> {
     shell
-        .blocking(move |desk| desk.export_results(&batch_id))
+        .blocking(move |service| service.export_results(&batch_id))
         .await
 }
 
@@ -312,35 +341,49 @@ pub async fn lookup(
     profile: Option<String>,
     email: String,
 ) -> Answer<Lookup> {
-    shell.desk.lookup(profile.as_deref(), &email).await
+    let target = profile
+        .map(|p| shell.service.profile_target(&p))
+        .transpose()?;
+    shell.service.lookup(target.as_ref(), &email).await
 }
 
 #[tauri::command]
 pub async fn resend(
     shell: State<'_, Shell>,
     email: String,
+    confirmed_production: bool,
     on_event: Channel<Vec<RunEvent>>,
 ) -> Answer<RunSummary> {
     let (sink, coalescer) = channel_sink(on_event);
-    let result = shell.desk.resend(&email, sink).await;
+    let result = shell
+        .service
+        .resend(&email, None, RunRequest::app(confirmed_production), sink)
+        .await;
     coalescer.flush();
     result
 }
 
 #[tauri::command]
-pub async fn copy_link(shell: State<'_, Shell>, email: String) -> Answer<LinkCopy> {
-    shell.desk.copy_link(&email).await
+pub async fn copy_link(
+    shell: State<'_, Shell>,
+    email: String,
+    confirmed_production: bool,
+) -> Answer<LinkCopy> {
+    shell
+        .service
+        .copy_link(&email, None, RunRequest::app(confirmed_production))
+        .await
 }
 
 #[tauri::command]
 pub async fn settings_get(shell: State<'_, Shell>) -> Answer<Settings> {
-    shell.blocking(|desk| desk.settings()).await
+    shell.blocking(|service| service.settings()).await
 }
 
 #[tauri::command]
 pub async fn settings_save(shell: State<'_, Shell>, settings: Settings) -> Answer<Settings> {
     shell
-        .blocking(move |desk| desk.save_settings(&settings))
+        .blocking(move |service| service.save_settings(&settings))
         .await
 }
 
@@ -356,9 +399,9 @@ pub enum Folder {
 #[tauri::command]
 pub async fn open_folder(app: AppHandle, shell: State<'_, Shell>, folder: Folder) -> Answer<()> {
     let path: PathBuf = match folder {
-        Folder::Data => shell.desk.paths().data_dir.clone(),
-        Folder::Logs => shell.desk.paths().log_dir.clone(),
-        Folder::Exports => shell.blocking(|desk| desk.export_dir()).await?,
+        Folder::Data => shell.service.paths().data_dir.clone(),
+        Folder::Logs => shell.service.paths().log_dir.clone(),
+        Folder::Exports => shell.blocking(|service| service.export_dir()).await?,
     };
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use invite_desk_engine::desk::DroppedList;
+use invite_desk_engine::service::DroppedList;
 use tauri::ipc::Channel;
 use tauri::{DragDropEvent, Manager, Runtime, WindowEvent};
 
@@ -58,7 +58,10 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
 
 async fn read_dropped<R: Runtime>(app: tauri::AppHandle<R>, path: PathBuf) {
     let shell = app.state::<Shell>();
-    let message = match shell.blocking(move |desk| desk.list_from_file(&path)).await {
+    let message = match shell
+        .blocking(move |service| service.list_from_file(&path))
+        .await
+    {
         Ok(list) => DroppedList::Read { list },
         Err(error) => DroppedList::Failed { error },
     };

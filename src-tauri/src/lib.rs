@@ -1,30 +1,31 @@
-//! The desktop shell: a window, native dialogs, and thin commands that call the engine's `Desk`.
+//! The desktop shell: a window, native dialogs, and thin commands that call the engine's `Service`.
 
 mod commands;
 mod dialogs;
 mod drops;
 mod preview_protocol;
+mod sandbox_tenant;
 mod window_state;
 
 use invite_desk_engine::AppError;
-use invite_desk_engine::desk::{Desk, Keychain, PREVIEW_SCHEME};
 use invite_desk_engine::paths::AppPaths;
+use invite_desk_engine::service::{Keychain, PREVIEW_SCHEME, Service};
 use std::sync::Arc;
 use tauri::Manager;
 
 /// State every command may read: resolved once at start-up.
 pub struct Shell {
-    pub desk: Arc<Desk>,
+    pub service: Arc<Service>,
 }
 
 impl Shell {
-    /// `off_main_thread` for work on the desk.
+    /// `off_main_thread` for work on the service.
     pub async fn blocking<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Desk) -> Result<T, AppError> + Send + 'static,
+        work: impl FnOnce(&Service) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let desk = Arc::clone(&self.desk);
-        off_main_thread(move || work(&desk)).await
+        let service = Arc::clone(&self.service);
+        off_main_thread(move || work(&service)).await
     }
 }
 
@@ -63,8 +64,8 @@ pub fn run() {
         version = invite_desk_engine::about::VERSION,
         "desktop app starting"
     );
-    let desk = match Desk::open(paths, Box::new(Keychain)) {
-        Ok(desk) => desk,
+    let service = match Service::open(paths, Arc::new(Keychain)) {
+        Ok(service) => service.with_builtin(Arc::new(sandbox_tenant::SandboxTenant::default())),
         Err(err) => {
             tracing::error!(code = err.code.as_str(), message = %err.message, "cannot open the data folder");
             eprintln!("Invite Desk cannot start: {}", err.message);
@@ -77,7 +78,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(Shell {
-            desk: Arc::new(desk),
+            service: Arc::new(service),
         })
         .manage(window_state::PendingSave::default())
         .manage(drops::DropListener::default())
@@ -87,7 +88,7 @@ pub fn run() {
         })
         .register_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, request| {
             preview_protocol::respond(
-                &ctx.app_handle().state::<Shell>().desk,
+                &ctx.app_handle().state::<Shell>().service,
                 request.uri().path(),
             )
         })

@@ -1,12 +1,12 @@
 //! The preview frame's pages: `invite-preview://localhost/<page>` answers with a preview the engine
 //! rendered and kept, under the page's own content policy (inline styles, no scripts, nothing remote).
 
-use invite_desk_engine::desk::{Desk, PREVIEW_PAGE_POLICY};
+use invite_desk_engine::service::{PREVIEW_PAGE_POLICY, Service};
 use tauri::http::{Response, StatusCode, header};
 
 /// The answer for a request of `path` (`/<page id>`).
-pub fn respond(desk: &Desk, path: &str) -> Response<Vec<u8>> {
-    page_response(desk.preview_page(path.trim_start_matches('/')))
+pub fn respond(service: &Service, path: &str) -> Response<Vec<u8>> {
+    page_response(service.preview_page(path.trim_start_matches('/')))
 }
 
 fn page_response(page: Option<String>) -> Response<Vec<u8>> {

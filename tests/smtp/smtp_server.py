@@ -4,6 +4,9 @@
 Every accepted message is written to OUT/NNNNNN.eml. Recipients whose local part starts with
 "reject" get 550; those starting with "busy" get 451 the first time, then are accepted.
 --tls CERT KEY offers STARTTLS and requires it; --auth USER:PASSWORD requires AUTH (over TLS).
+--down-when FILE: while FILE exists the server is "down": it answers every MAIL FROM with 421 and
+keeps nothing, so a test can take it away and bring it back at a moment of its choosing without the
+doubt a killed server leaves (was the last message stored before its answer was lost?).
 Prints "ready" on stdout once it listens; stops when stdin closes or on SIGTERM.
 """
 import argparse
@@ -18,11 +21,19 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, out):
+    def __init__(self, out, down_when=None):
         self.out = out
+        self.down_when = down_when
         self.counter = itertools.count(1)
         self.busy_seen = set()
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.down_when and os.path.exists(self.down_when):
+            return "421 4.3.2 service not available, closing transmission channel"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0].lower()
@@ -53,6 +64,7 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth", metavar="USER:PASSWORD")
+    parser.add_argument("--down-when", metavar="FILE")
     args = parser.parse_args()
 
     params = {}
@@ -70,7 +82,7 @@ def main():
 
         params.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.tls))
 
-    controller = Controller(Handler(args.out), hostname="127.0.0.1", port=args.port, ready_timeout=10, **params)
+    controller = Controller(Handler(args.out, args.down_when), hostname="127.0.0.1", port=args.port, ready_timeout=10, **params)
     controller.start()
     print("ready", flush=True)
     try:

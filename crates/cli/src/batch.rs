@@ -7,23 +7,18 @@
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use invite_desk_engine::batch::{
-    self, BATCH_FORMAT, BatchFile, Delivery, ExistingPolicy, InvitationSettings, InviteMode,
-    RateAssumption,
+    BATCH_FORMAT, BatchFile, Delivery, ExistingPolicy, InvitationSettings, InviteMode, Plan,
 };
-use invite_desk_engine::journal::Journal;
 use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::roster::{self, Problem, ReadOptions, Severity};
-use invite_desk_engine::run::deliver::{self, DeliverySecrets};
 use invite_desk_engine::run::results::{self, PersonResult, ResultStatus};
-use invite_desk_engine::run::{
-    self, RunControl, RunEvent, RunOptions, RunOutcome, RunSetup, RunTarget,
-};
-use invite_desk_engine::secrets::SecretKind;
-use invite_desk_engine::{AppError, ErrorCode, duration, support};
+use invite_desk_engine::run::{self, EventSink, RunControl, RunEvent, RunOptions, RunTarget};
+use invite_desk_engine::service::{RetryChoice, RunRequest, RunSummary, Service};
+use invite_desk_engine::{AppError, ErrorCode, duration};
 use serde::Serialize;
 
 use crate::mail::MessageArgs;
@@ -123,6 +118,9 @@ pub struct RunArgs {
     /// Workbook sheet of the people list.
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
+    /// Go ahead on a production profile without asking (needed when standard input is not a terminal).
+    #[arg(long)]
+    yes: bool,
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
@@ -154,11 +152,19 @@ pub struct ResumeArgs {
     batch_id: String,
     #[arg(long, value_name = "FILE")]
     results: Option<PathBuf>,
-    /// Put failed people back in the queue first (retry failed).
+    /// Retry failed people from the step that failed (people this batch created are not looked
+    /// up again).
     #[arg(long)]
     retry_failed: bool,
+    /// Send a new link to people whose invitation "may have been sent" (the run stopped while
+    /// sending): only when you know they did not get it.
+    #[arg(long)]
+    resend_unconfirmed: bool,
     #[arg(long)]
     json: bool,
+    /// Go ahead on a production profile without asking.
+    #[arg(long)]
+    yes: bool,
     #[arg(long, value_name = "FILE")]
     smtp_ca: Option<PathBuf>,
     #[command(flatten)]
@@ -194,13 +200,12 @@ pub struct ResendArgs {
     json: bool,
     #[arg(long, value_name = "FILE")]
     smtp_ca: Option<PathBuf>,
+    /// Go ahead on a production profile without asking.
+    #[arg(long)]
+    yes: bool,
 }
 
-fn open_journal(paths: &AppPaths) -> Result<Journal, AppError> {
-    Journal::open(&paths.journal_file())
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -436,46 +441,16 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
             eprintln!("saved the batch to {}", path.display());
         }
     }
+    let service = tenant::service(paths)?;
 
     if args.dry_run {
-        let plan = if args.check_existing {
-            let client = tenant::client(&target)?;
-            runtime()?.block_on(batch::plan_against(&client, &batch))?
-        } else {
-            batch::plan(&batch, None, RateAssumption::default())
-        };
+        let plan =
+            runtime()?.block_on(service.plan(args.check_existing.then_some(&target), &batch))?;
         if args.json {
             reporter
                 .line(&serde_json::json!({"event": "plan", "batch_id": batch.id, "plan": plan}));
         } else {
-            println!(
-                "Plan for {} people: {} to create, {} already there ({} skipped), {} invitations, {} API calls, about {:.0} s",
-                plan.people.len(),
-                plan.to_create,
-                plan.existing,
-                plan.skipped,
-                plan.messages,
-                plan.api_calls,
-                plan.estimated_secs
-            );
-            for person in &plan.people {
-                let steps: Vec<String> = person
-                    .steps
-                    .iter()
-                    .map(|s| {
-                        serde_json::to_value(s)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                println!(
-                    "  line {:>5}  {}  {}",
-                    person.line,
-                    person.email,
-                    steps.join(" > ")
-                );
-            }
+            print_plan(&plan);
         }
         return Ok(if rejected.is_empty() {
             0
@@ -484,12 +459,11 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         });
     }
 
-    let mut journal = open_journal(paths)?;
+    let confirmed = tenant::production_go_ahead(&service, &target, args.yes, "run this batch")?;
     // A saved batch may be run more than once (after editing it, say): each run is its own batch.
-    if journal.batch(&batch.id).is_ok() {
+    if service.batch_summary(&batch.id).is_ok() {
         batch.id = run::new_batch_id();
     }
-    run::record_batch(&mut journal, &batch, &target)?;
     if !args.json {
         eprintln!(
             "batch {} ({} people); if it stops, continue with: invite-desk resume {}",
@@ -498,65 +472,89 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
             batch.id
         );
     }
-    execute(
-        journal,
-        batch,
-        &target,
-        args.engine.options(),
-        args.smtp_ca.as_deref(),
+    let request = run_request(args.engine.options(), args.smtp_ca.as_deref(), confirmed)?;
+    let summary = drive(
+        &request,
+        |request, sink| service.start_run(&target, batch, request, sink),
+        &reporter,
+    )?;
+    finish(
+        &service,
+        &summary,
         &reporter,
         args.results.as_deref(),
         rejected,
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn execute(
-    journal: Journal,
-    batch: BatchFile,
-    target: &RunTarget,
+fn print_plan(plan: &Plan) {
+    println!(
+        "Plan for {} people: {} to create, {} already there ({} skipped), {} invitations, {} API calls, about {:.0} s",
+        plan.people.len(),
+        plan.to_create,
+        plan.existing,
+        plan.skipped,
+        plan.messages,
+        plan.api_calls,
+        plan.estimated_secs
+    );
+    for person in &plan.people {
+        let steps: Vec<String> = person
+            .steps
+            .iter()
+            .map(|s| {
+                serde_json::to_value(s)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            })
+            .collect();
+        println!(
+            "  line {:>5}  {}  {}",
+            person.line,
+            person.email,
+            steps.join(" > ")
+        );
+    }
+}
+
+/// The run as the CLI asks for it: its concurrency and thresholds, the extra CA, the go-ahead.
+fn run_request(
     options: RunOptions,
     smtp_ca: Option<&Path>,
+    confirmed_production: bool,
+) -> Result<RunRequest, AppError> {
+    Ok(RunRequest {
+        options,
+        smtp_ca: smtp_ca
+            .map(|p| std::fs::read(p).map_err(|e| AppError::io("read", p, &e)))
+            .transpose()?,
+        confirmed_production,
+        control: RunControl::new(),
+    })
+}
+
+/// Runs one service call that carries out a batch, with the terminal's controls on its
+/// `RunControl`: Ctrl-C cancels at the next step boundary (exit 3, `resume` continues); on Unix
+/// `SIGUSR1` pauses between steps and `SIGUSR2` continues.
+fn drive<'s, F, Fut>(
+    request: &RunRequest,
+    call: F,
     reporter: &Reporter,
-    results_path: Option<&Path>,
-    rejected: Vec<PersonResult>,
-) -> Result<u8, AppError> {
+) -> Result<RunSummary, AppError>
+where
+    F: FnOnce(RunRequest, EventSink) -> Fut,
+    Fut: std::future::Future<Output = Result<RunSummary, AppError>> + 's,
+{
     // The SMTP pool spawns its tasks on creation and on drop: everything below lives in the runtime.
     let runtime = runtime()?;
     let _context = runtime.enter();
-    let profile = target.profile.as_deref();
-    let client = tenant::client(target)?;
-    let needs_smtp = matches!(batch.delivery, Delivery::Smtp { .. });
-    let secrets = DeliverySecrets {
-        smtp_password: if needs_smtp {
-            tenant::secret("SMTP_PASSWORD", profile, SecretKind::SmtpPassword)?
-        } else {
-            None
-        },
-        extra_root_pem: smtp_ca
-            .map(|p| std::fs::read(p).map_err(|e| AppError::io("read", p, &e)))
-            .transpose()?,
-    };
-    let signing_key = if batch.invitation.sign_result_url {
-        Some(
-            tenant::secret("INVITE_DESK_SIGNING_KEY", profile, SecretKind::SigningKey)?
-                .ok_or_else(|| {
-                    AppError::new(
-                        ErrorCode::Keychain,
-                        "signing the result URL needs a key: INVITE_DESK_SIGNING_KEY, or `invite-desk secret set signing-key --profile NAME`",
-                    )
-                })?,
-        )
-    } else {
-        None
-    };
-    let deliverer = deliver::for_batch(&batch, secrets)?;
-    let control = RunControl::new();
-    let sink: run::EventSink = {
+    let control = request.control.clone();
+    let sink: EventSink = {
         let reporter = reporter.clone();
         Arc::new(move |event: RunEvent| reporter.event(&event))
     };
-    let outcome: Result<RunOutcome, AppError> = runtime.block_on(async {
+    runtime.block_on(async {
         let stop = control.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -564,32 +562,30 @@ fn execute(
                 stop.cancel();
             }
         });
-        run::execute(
-            RunSetup {
-                client,
-                journal: Arc::new(Mutex::new(journal)),
-                batch,
-                deliverer,
-                signing_key,
-                control,
-                options,
-            },
-            sink,
-        )
-        .await
-    });
-    let outcome = outcome?;
-    let mut all = outcome.results.clone();
+        crate::signals::pause_on_signals(control.clone(), reporter.json);
+        call(request.clone(), sink).await
+    })
+}
+
+/// Writes the results, prints the summary and chooses the exit code.
+fn finish(
+    service: &Service,
+    summary: &RunSummary,
+    reporter: &Reporter,
+    results_path: Option<&Path>,
+    rejected: Vec<PersonResult>,
+) -> Result<u8, AppError> {
+    let mut all = service.results(&summary.batch_id)?;
     all.extend(rejected);
     all.sort_by_key(|r| r.line);
     if let Some(path) = results_path {
         results::write_results(path, &all)?;
     }
     if !reporter.json {
-        print_summary(&outcome, &all);
+        print_summary(summary, &all);
     }
     // Only Ctrl-C cancels a CLI run.
-    Ok(if outcome.status == "cancelled" {
+    Ok(if summary.status == "cancelled" {
         EXIT_INTERRUPTED
     } else if all.iter().any(|r| r.status == ResultStatus::Failed) {
         EXIT_SOME_FAILED
@@ -598,22 +594,19 @@ fn execute(
     })
 }
 
-fn print_summary(outcome: &RunOutcome, all: &[PersonResult]) {
+fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
     let count = |s: ResultStatus| all.iter().filter(|r| r.status == s).count();
     println!(
         "batch {}: {} invited, {} skipped, {} granted, {} failed ({:.1} s)",
-        outcome.batch_id,
+        summary.batch_id,
         count(ResultStatus::Invited),
         count(ResultStatus::Skipped),
         count(ResultStatus::Granted),
         count(ResultStatus::Failed),
-        outcome.elapsed.as_secs_f64()
+        summary.elapsed_secs
     );
-    if let Some(path) = &outcome.links_file {
-        println!(
-            "links written to {} (bearer secrets: share them only with their owners)",
-            path.display()
-        );
+    if let Some(path) = &summary.links_file {
+        println!("links written to {path} (bearer secrets: share them only with their owners)");
     }
     for r in all.iter().filter(|r| r.status == ResultStatus::Failed) {
         println!(
@@ -628,27 +621,43 @@ fn print_summary(outcome: &RunOutcome, all: &[PersonResult]) {
             r.error.as_deref().unwrap_or("")
         );
     }
-    if outcome.status == "cancelled" {
+    let unconfirmed = all
+        .iter()
+        .filter(|r| r.state == invite_desk_engine::journal::PersonState::Unconfirmed)
+        .count();
+    if unconfirmed > 0 {
+        println!(
+            "{unconfirmed} invitation(s) may have been sent (the run stopped while sending): ask the people, or send new links with `invite-desk resume {} --resend-unconfirmed`",
+            summary.batch_id
+        );
+    }
+    if summary.status == "cancelled" {
         println!(
             "stopped before the end: continue with `invite-desk resume {}`",
-            outcome.batch_id
+            summary.batch_id
         );
     }
 }
 
 pub fn resume(args: ResumeArgs, paths: &AppPaths) -> Result<u8, AppError> {
-    let mut journal = open_journal(paths)?;
-    let (batch, target) = run::load_batch(&journal, &args.batch_id)?;
-    if args.retry_failed {
-        journal.retry_failed(&batch.id)?;
-    }
+    let service = tenant::service(paths)?;
+    let target = service.batch_target(&args.batch_id)?;
+    let confirmed =
+        tenant::production_go_ahead(&service, &target, args.yes, "continue this batch")?;
     let reporter = Reporter::new(args.json);
-    execute(
-        journal,
-        batch,
-        &target,
-        args.engine.options(),
-        args.smtp_ca.as_deref(),
+    let request = run_request(args.engine.options(), args.smtp_ca.as_deref(), confirmed)?;
+    let retry = RetryChoice {
+        failed: args.retry_failed,
+        unconfirmed: args.resend_unconfirmed,
+    };
+    let summary = drive(
+        &request,
+        |request, sink| service.resume_run(&args.batch_id, retry, request, sink),
+        &reporter,
+    )?;
+    finish(
+        &service,
+        &summary,
         &reporter,
         args.results.as_deref(),
         Vec::new(),
@@ -656,7 +665,7 @@ pub fn resume(args: ResumeArgs, paths: &AppPaths) -> Result<u8, AppError> {
 }
 
 pub fn history(json: bool, paths: &AppPaths) -> Result<(), AppError> {
-    let batches = open_journal(paths)?.batches()?;
+    let batches = tenant::service(paths)?.history()?;
     if json {
         return crate::print_json(&batches);
     }
@@ -682,22 +691,9 @@ struct ShowJson {
 }
 
 pub fn show(args: ShowArgs, paths: &AppPaths) -> Result<(), AppError> {
-    let journal = open_journal(paths)?;
-    let summary = journal
-        .batches()?
-        .into_iter()
-        .find(|b| b.id == args.batch_id)
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::NotFound,
-                format!("no batch {} in the journal", args.batch_id),
-            )
-        })?;
-    let results: Vec<PersonResult> = journal
-        .people(&args.batch_id)?
-        .iter()
-        .map(results::person_result)
-        .collect();
+    let service = tenant::service(paths)?;
+    let summary = service.batch_summary(&args.batch_id)?;
+    let results = service.results(&args.batch_id)?;
     if let Some(path) = &args.results {
         results::write_results(path, &results)?;
     }
@@ -725,14 +721,13 @@ pub fn show(args: ShowArgs, paths: &AppPaths) -> Result<(), AppError> {
 }
 
 pub fn lookup(args: LookupArgs, paths: &AppPaths) -> Result<(), AppError> {
-    let journal = open_journal(paths)?;
-    let client = if args.tenant.given() {
-        let (target, _) = args.tenant.resolve(paths)?;
-        Some(tenant::client(&target)?)
+    let service = tenant::service(paths)?;
+    let target = if args.tenant.given() {
+        Some(args.tenant.resolve(paths)?.0)
     } else {
         None
     };
-    let found = runtime()?.block_on(support::lookup(client.as_deref(), &journal, &args.email))?;
+    let found = runtime()?.block_on(service.lookup(target.as_ref(), &args.email))?;
     if args.json {
         return crate::print_json(&found);
     }
@@ -785,18 +780,50 @@ pub fn lookup(args: LookupArgs, paths: &AppPaths) -> Result<(), AppError> {
 }
 
 pub fn resend(args: ResendArgs, paths: &AppPaths) -> Result<u8, AppError> {
-    let mut journal = open_journal(paths)?;
-    let (batch, target) = support::resend_batch(&journal, &args.email, args.batch.as_deref())?;
-    run::record_batch(&mut journal, &batch, &target)?;
+    let service = tenant::service(paths)?;
+    let target = service.resend_target(&args.email, args.batch.as_deref())?;
+    let confirmed = tenant::production_go_ahead(&service, &target, args.yes, "resend")?;
     let reporter = Reporter::new(args.json);
-    execute(
-        journal,
-        batch,
-        &target,
-        RunOptions::default(),
-        args.smtp_ca.as_deref(),
+    let request = run_request(RunOptions::default(), args.smtp_ca.as_deref(), confirmed)?;
+    let summary = drive(
+        &request,
+        |request, sink| service.resend(&args.email, args.batch.as_deref(), request, sink),
         &reporter,
-        None,
-        Vec::new(),
-    )
+    )?;
+    finish(&service, &summary, &reporter, None, Vec::new())
+}
+
+#[derive(Args, Debug)]
+pub struct LinkArgs {
+    email: String,
+    /// Make it with the settings of this batch (default: the last one that invited them).
+    #[arg(long, value_name = "BATCH_ID")]
+    batch: Option<String>,
+    /// Print `{"email", "url", "expires_at", "batch_id"}` instead of the link alone.
+    #[arg(long)]
+    json: bool,
+    /// Go ahead on a production profile without asking.
+    #[arg(long)]
+    yes: bool,
+}
+
+/// `invite-desk link`: a new link for one person, printed once (a bearer secret: it is in no file,
+/// log or journal), journaled as a copied link, never the source of a resend.
+pub fn link(args: LinkArgs, paths: &AppPaths) -> Result<(), AppError> {
+    let service = tenant::service(paths)?;
+    let target = service.resend_target(&args.email, args.batch.as_deref())?;
+    let confirmed = tenant::production_go_ahead(&service, &target, args.yes, "make a new link")?;
+    let request = run_request(RunOptions::default(), None, confirmed)?;
+    let runtime = runtime()?;
+    let _context = runtime.enter();
+    let link = runtime.block_on(service.copy_link(&args.email, args.batch.as_deref(), request))?;
+    if args.json {
+        return crate::print_json(&link);
+    }
+    println!("{}", link.url);
+    eprintln!(
+        "a new link for {} (expires {}): a bearer secret, give it only to them",
+        link.email, link.expires_at
+    );
+    Ok(())
 }

@@ -12,6 +12,7 @@ mod profile;
 mod roster_check;
 mod sandbox;
 mod secret;
+mod signals;
 mod tenant;
 
 /// Exit code for setup errors: bad flags, unreadable input, missing credentials.
@@ -55,6 +56,12 @@ enum Command {
     Lookup(batch::LookupArgs),
     /// A new link and a new invitation for one person, with the settings of their last batch.
     Resend(batch::ResendArgs),
+    /// A new link for one person, printed once instead of delivered (for a support ticket). It is a
+    /// bearer secret: it goes to standard output only.
+    Link(batch::LinkArgs),
+    /// Check a tenant before a batch (the app's Test connection): scopes, the connection, sign-up,
+    /// the rate-limit bucket. Exit 0 ready, 1 usable with warnings, 2 not usable.
+    Check(tenant::CheckArgs),
     /// Saved tenants (domain, client id, defaults); their secrets are kept by `secret`.
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
@@ -154,6 +161,11 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Resend(args) => Ok(ExitCode::from(batch::resend(args, &paths)?)),
+        Command::Link(args) => {
+            batch::link(args, &paths)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => tenant::check(args, &paths),
         Command::Profile(command) => {
             profile::run(command, &paths)?;
             Ok(ExitCode::SUCCESS)

@@ -1,15 +1,22 @@
-//! Which tenant a command talks to, and with which credentials: flags, then Auth0's own environment
-//! variables (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`), then a saved profile whose
-//! secrets are in the OS keychain. Secrets are never taken from the command line.
+//! Which tenant a command talks to: flags, then Auth0's own environment variables (`AUTH0_DOMAIN`,
+//! `AUTH0_CLIENT_ID`), then a saved profile. The secrets come from the service's credential source
+//! for the CLI: `AUTH0_CLIENT_SECRET` / `SMTP_PASSWORD` / `INVITE_DESK_SIGNING_KEY`, else the
+//! profile's keychain entries. Secrets are never taken from the command line.
+//!
+//! Also `invite-desk check` (the app's *Test connection*) and the production go-ahead every
+//! run-like command asks for.
 
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
-use invite_desk_auth0::{Credentials, ManagementClient, SecretString, TenantUrl};
 use invite_desk_engine::paths::AppPaths;
-use invite_desk_engine::profiles::{Profile, ProfileStore};
+use invite_desk_engine::profiles::ProfileStore;
 use invite_desk_engine::run::RunTarget;
-use invite_desk_engine::secrets::{self, SecretKind};
+use invite_desk_engine::service::{
+    EnvironmentThenProfiles, Keychain, Readiness, Service, TenantReport,
+};
 use invite_desk_engine::{AppError, ErrorCode};
 
 #[derive(Args, Debug, Clone, Default)]
@@ -26,16 +33,12 @@ pub struct TenantArgs {
     pub client_id: Option<String>,
 }
 
-pub fn env_secret(name: &str) -> Option<SecretString> {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .map(SecretString::from)
-}
-
 impl TenantArgs {
     /// The profile (if named) and the target the flags and environment describe.
-    pub fn resolve(&self, paths: &AppPaths) -> Result<(RunTarget, Option<Profile>), AppError> {
+    pub fn resolve(
+        &self,
+        paths: &AppPaths,
+    ) -> Result<(RunTarget, Option<invite_desk_engine::profiles::Profile>), AppError> {
         let profile = match &self.profile {
             Some(name) => Some(ProfileStore::in_data_dir(&paths.data_dir).get(name)?),
             None => None,
@@ -72,45 +75,137 @@ impl TenantArgs {
     }
 }
 
-/// A secret from its environment variable, else the profile's keychain entry.
-pub fn secret(
-    env: &str,
-    profile: Option<&str>,
-    kind: SecretKind,
-) -> Result<Option<SecretString>, AppError> {
-    if let Some(value) = env_secret(env) {
-        return Ok(Some(value));
+/// The service as the CLI uses it: the journal and profiles in the data folder, secrets from the
+/// environment first, then the keychain.
+pub fn service(paths: &AppPaths) -> Result<Service, AppError> {
+    let keychain = Arc::new(Keychain);
+    Ok(Service::open(paths.clone(), keychain.clone())?
+        .with_credentials(Arc::new(EnvironmentThenProfiles::new(keychain))))
+}
+
+/// The go-ahead for acting on a production profile: `--yes`, or an answer typed on a terminal.
+/// Without either the command stops before anything is done (exit 2).
+pub fn production_go_ahead(
+    service: &Service,
+    target: &RunTarget,
+    yes: bool,
+    action: &str,
+) -> Result<bool, AppError> {
+    if !service.is_production(target) || yes {
+        return Ok(yes);
     }
-    match profile {
-        Some(profile) => secrets::load(profile, kind),
-        None => Ok(None),
+    let name = target.profile.as_deref().unwrap_or_default();
+    if !std::io::stdin().is_terminal() {
+        return Err(AppError::new(
+            ErrorCode::NeedsConfirmation,
+            format!(
+                "\"{name}\" is a production tenant ({}): give --yes to {action} without a question (standard input is not a terminal)",
+                target.domain
+            ),
+        ));
+    }
+    eprint!(
+        "\"{name}\" is a production tenant ({}). Type the profile's name to {action}: ",
+        target.domain
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| AppError::internal(format!("could not read the answer: {e}")))?;
+    if answer.trim() == name {
+        Ok(true)
+    } else {
+        Err(AppError::new(
+            ErrorCode::Cancelled,
+            format!("not confirmed: nothing was done on \"{name}\""),
+        ))
     }
 }
 
-pub fn client(target: &RunTarget) -> Result<Arc<ManagementClient>, AppError> {
-    let tenant = TenantUrl::parse(&target.domain)?;
-    let client_secret = secret(
-        "AUTH0_CLIENT_SECRET",
-        target.profile.as_deref(),
-        SecretKind::ClientSecret,
-    )?
-    .ok_or_else(|| {
-        AppError::new(
-            ErrorCode::Auth,
-            match &target.profile {
-                Some(p) => format!(
-                    "no client secret: set AUTH0_CLIENT_SECRET, or save it with `invite-desk secret set client-secret --profile {p}`"
-                ),
-                None => "no client secret: set AUTH0_CLIENT_SECRET (or use a saved --profile)".into(),
-            },
-        )
-    })?;
-    Ok(Arc::new(ManagementClient::new(
-        tenant,
-        Credentials {
-            client_id: target.client_id.clone(),
-            client_secret,
-        },
-        invite_desk_engine::run::batch_client_options(),
-    )?))
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    tenant: TenantArgs,
+    /// The database connection batches will use (default: the profile's).
+    #[arg(long, value_name = "NAME")]
+    connection: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// `invite-desk check`: exit 0 ready, 1 usable with warnings, 2 not usable (or unreachable).
+pub fn check(args: CheckArgs, paths: &AppPaths) -> Result<ExitCode, AppError> {
+    let (target, _) = args.tenant.resolve(paths)?;
+    let service = service(paths)?;
+    let report = crate::batch::runtime()?
+        .block_on(service.check_tenant(&target, args.connection.as_deref()))?;
+    if args.json {
+        crate::print_json(&report)?;
+    } else {
+        print_report(&report);
+    }
+    Ok(ExitCode::from(match report.readiness {
+        Readiness::Ready => 0,
+        Readiness::UsableWithWarnings => 1,
+        Readiness::NotUsable => 2,
+    }))
+}
+
+fn print_report(report: &TenantReport) {
+    println!(
+        "tenant {}{}",
+        report.tenant,
+        report
+            .profile
+            .as_deref()
+            .map(|p| format!(" (profile {p})"))
+            .unwrap_or_default()
+    );
+    match &report.granted {
+        Some(_) if report.missing.is_empty() => println!(
+            "scopes: all {} that every batch needs are granted",
+            report.needed.len()
+        ),
+        Some(_) => println!("scopes: MISSING {}", report.missing.join(", ")),
+        None => println!("scopes: the token does not list them"),
+    }
+    for o in &report.optional {
+        let state = match o.granted {
+            Some(true) => "granted",
+            Some(false) => "not granted",
+            None => "unknown",
+        };
+        println!("  {} ({}): {state}", o.scope, o.needed_for);
+    }
+    for c in &report.connections {
+        println!(
+            "connection {}: sign-up {}",
+            c.name,
+            if c.signup_disabled {
+                "disabled"
+            } else {
+                "OPEN"
+            }
+        );
+    }
+    if let Some(limit) = report.rate_limit {
+        println!(
+            "rate limit: a bucket of {limit} requests{}",
+            report
+                .rate_remaining
+                .map(|r| format!(", {r} left after the check"))
+                .unwrap_or_default()
+        );
+    }
+    let verdict = match report.readiness {
+        Readiness::Ready => "ready",
+        Readiness::UsableWithWarnings => "usable, with warnings",
+        Readiness::NotUsable => "NOT usable",
+    };
+    println!("{verdict}");
+    for advice in &report.advice {
+        println!("  - {advice}");
+    }
 }

@@ -431,3 +431,275 @@ fn killed_at_random_moments_and_resumed_nobody_is_created_or_mailed_twice() {
     }
     world.runtime.block_on(async {});
 }
+
+/// A batch's id from `history --json` (the newest).
+fn newest_batch(world: &World) -> String {
+    let history: Value = serde_json::from_str(&stdout(&world.run(&["history", "--json"]))).unwrap();
+    history[0]["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn retry_failed_after_the_mail_server_comes_back_invites_everyone_exactly_once() {
+    let world = World::new(SandboxConfig {
+        // Slow enough that the server goes down with most people still to mail.
+        latency: Duration::from_millis(10),
+        ..SandboxConfig::default()
+    });
+    let n = 41;
+    let people = world.people_file(n, "");
+    let results = world.path("results.csv");
+    let smtp_url = world.smtp.url();
+    let mut run = world
+        .command(&[
+            "run",
+            people.to_str().unwrap(),
+            "--connection",
+            DB,
+            "--smtp-url",
+            &smtp_url,
+            "--from",
+            "it@example.com",
+            "--results",
+            results.to_str().unwrap(),
+            "--concurrency",
+            "2",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while world.smtp.messages().len() < 5 {
+        assert!(
+            run.try_wait().unwrap().is_none(),
+            "the run ended before 5 mails"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    world.smtp.go_down();
+    let out = run.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let mailed_before = world.mails_per_recipient().len();
+    assert!(mailed_before < n, "the server went down mid-batch");
+    let rows = read_results(&results);
+    let failed = rows.iter().filter(|r| r["status"] == "failed").count();
+    assert_eq!(failed, n - mailed_before, "{rows:?}");
+    assert!(
+        world.users_per_email().len() == n,
+        "every account was created before its mail failed"
+    );
+
+    world.smtp.come_back();
+    let batch_id = newest_batch(&world);
+    let out = world.run(&[
+        "resume",
+        &batch_id,
+        "--retry-failed",
+        "--results",
+        results.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = read_results(&results);
+    assert_eq!(rows.len(), n);
+    assert!(
+        rows.iter().all(|r| r["status"] == "invited"),
+        "retried people are invited, not skipped as accounts that already exist: {rows:?}"
+    );
+    let mails = world.mails_per_recipient();
+    assert_eq!(mails.len(), n);
+    assert!(mails.values().all(|m| *m == 1), "{mails:?}");
+    assert!(world.users_per_email().values().all(|u| *u == 1));
+}
+
+#[test]
+fn check_reports_readiness_and_exits_by_it() {
+    let world = World::new(SandboxConfig::default());
+    let out = world.run(&["check", "--connection", DB, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["readiness"], "ready");
+    assert_eq!(report["missing"].as_array().unwrap().len(), 0);
+    assert!(report["rate_limit"].as_u64().is_some());
+
+    let out = world.run(&["check", "--connection", "No-Such-DB"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).contains("No-Such-DB"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("bucket of"), "{}", stdout(&out));
+
+    // A client without the ticket scope cannot invite anyone; one without roles only warns.
+    let scopes = |without: &[&str]| -> Vec<String> {
+        invite_desk_sandbox::DEFAULT_SCOPES
+            .iter()
+            .filter(|s| !without.contains(s))
+            .map(|s| (*s).to_owned())
+            .collect()
+    };
+    let narrow = World::new(SandboxConfig {
+        scopes: scopes(&["create:user_tickets"]),
+        ..SandboxConfig::default()
+    });
+    let out = narrow.run(&["check", "--connection", DB]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("create:user_tickets"),
+        "{}",
+        stdout(&out)
+    );
+    let no_roles = World::new(SandboxConfig {
+        scopes: scopes(&["create:role_members"]),
+        ..SandboxConfig::default()
+    });
+    let out = no_roles.run(&["check", "--connection", DB, "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["readiness"], "usable_with_warnings");
+
+    let out = world
+        .command(&["check"])
+        .env("AUTH0_CLIENT_SECRET", "wrong")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("(auth)"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_new_link_is_printed_once_and_a_resend_after_it_still_mails() {
+    let world = World::new(SandboxConfig::default());
+    let people = world.people_file(2, "");
+    let smtp_url = world.smtp.url();
+    let out = world.run(&[
+        "run",
+        people.to_str().unwrap(),
+        "--connection",
+        DB,
+        "--smtp-url",
+        &smtp_url,
+        "--from",
+        "it@example.com",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = newest_batch(&world);
+
+    let out = world.run(&["link", "person000@example.com"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let link = stdout(&out);
+    assert!(link.trim().contains("ticket="), "{link}");
+    assert_eq!(link.lines().count(), 1, "the link alone on stdout");
+    assert!(
+        !stderr(&out).contains("ticket="),
+        "the link is printed once"
+    );
+    assert_eq!(
+        world.mails_per_recipient()["person000@example.com"],
+        1,
+        "a copied link is not mailed"
+    );
+    let out = world.run(&["link", "person000@example.com", "--json"]);
+    let copied: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(copied["url"].as_str().unwrap().contains("ticket="));
+    assert!(!copied["expires_at"].as_str().unwrap().is_empty());
+
+    // The newest batch for this person is a copied link: the resend still takes the invitation's
+    // settings and mails.
+    let out = world.run(&["resend", "person000@example.com"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(world.mails_per_recipient()["person000@example.com"], 2);
+    assert!(
+        std::fs::read_dir(world.path("data/links"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0,
+        "no link file is left behind"
+    );
+    let out = world.run(&["link", "person000@example.com", "--batch", &first]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let journal_and_log = |dir: &str| -> String {
+        let mut text = String::new();
+        for entry in std::fs::read_dir(world.path(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                text.push_str(&String::from_utf8_lossy(&std::fs::read(path).unwrap()));
+            }
+        }
+        text
+    };
+    let kept = journal_and_log("data") + &journal_and_log("data/logs");
+    assert!(!kept.contains(link.trim()), "the link is in no file");
+}
+
+#[test]
+fn production_profiles_need_a_go_ahead_before_anything_is_done() {
+    let world = World::new(SandboxConfig::default());
+    let out = world.run(&[
+        "profile",
+        "set",
+        "prod",
+        "--domain",
+        world.sandbox.base_url(),
+        "--client-id",
+        &world.sandbox.config().client_id,
+        "--connection",
+        DB,
+        "--production",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let people = world.people_file(3, "");
+    let outbox = world.path("outbox");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            people.to_str().unwrap(),
+            "--profile",
+            "prod",
+            "--outbox",
+            outbox.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        world
+            .command(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(needs_confirmation)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(world.sandbox.users().is_empty(), "nothing was created");
+    let history: Value = serde_json::from_str(&stdout(&world.run(&["history", "--json"]))).unwrap();
+    assert_eq!(
+        history.as_array().unwrap().len(),
+        0,
+        "nothing was journaled"
+    );
+
+    let out = run(&["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(world.users_per_email().len(), 3);
+
+    for args in [
+        vec!["resend", "person001@example.com"],
+        vec!["link", "person001@example.com"],
+    ] {
+        let out = world
+            .command(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    }
+    let batch_id = newest_batch(&world);
+    let out = world
+        .command(&["resume", &batch_id])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = world.run(&["resend", "person001@example.com", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -429,6 +429,7 @@ fn secrets_go_to_the_keychain_and_send_test_uses_them() {
     let server = invite_desk_testkit::SmtpServer::start(invite_desk_testkit::SmtpOptions {
         tls: Some((&certs.server_cert, &certs.server_key)),
         auth: Some(("it@acme.example", "s3cret-smtp")),
+        ..invite_desk_testkit::SmtpOptions::default()
     });
     let ca = cli.data_dir.path().join("ca.pem");
     std::fs::write(&ca, &certs.ca_pem).unwrap();

@@ -19,6 +19,24 @@ pub const BATCH_FORMAT: &str = "invite-desk-batch";
 pub const BATCH_VERSION: u32 = 1;
 /// Organization invitations may live 30 days at most (Auth0's limit).
 const MAX_ORGANIZATION_TTL: u64 = 30 * 86_400;
+/// The longest ticket link Invite Desk makes: a year. Auth0 states no maximum for `ttl_sec` (only
+/// `minimum: 0`, and 0 means its 5-day default), so the cap is ours: a seat invitation that is still
+/// open after a year is better re-issued, and the bound keeps every expiry date computable.
+pub const MAX_TICKET_TTL_SECS: u64 = 365 * 86_400;
+
+/// What a journaled batch was for. Only `invitation` and `resend` batches can be the source of a
+/// resend: a copied link was handed to a support agent, not mailed, so copying its settings would
+/// "resend" nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchPurpose {
+    #[default]
+    Invitation,
+    /// One person invited again (Find person's *Resend*, `invite-desk resend`).
+    Resend,
+    /// A new link for one person, shown once instead of delivered (*Copy a new link*, `invite-desk link`).
+    LinkCopy,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -103,6 +121,9 @@ pub struct BatchFile {
     pub message: MessageSettings,
     pub template: TemplateSet,
     pub delivery: Delivery,
+    /// Absent in files written before resends and copied links were told apart: an invitation.
+    #[serde(default)]
+    pub purpose: BatchPurpose,
 }
 
 /// The link lifetime when none is chosen: one week.
@@ -143,6 +164,7 @@ impl BatchFile {
             message: MessageSettings::default(),
             template: TemplateSet::builtin(),
             delivery,
+            purpose: BatchPurpose::Invitation,
         }
     }
 }
@@ -185,6 +207,12 @@ impl BatchFile {
         }
         if inv.ttl_secs == 0 {
             return Err(invalid("the link lifetime must be above zero"));
+        }
+        if inv.ttl_secs > MAX_TICKET_TTL_SECS {
+            return Err(invalid(format!(
+                "the link lifetime is {} days; Invite Desk makes links that last at most 365 days",
+                inv.ttl_secs / 86_400
+            )));
         }
         if let Some(url) = &inv.result_url {
             check_url("result_url", url)?;
@@ -491,6 +519,7 @@ mod tests {
                 from: "it@example.com".into(),
                 reply_to: None,
             },
+            purpose: BatchPurpose::Invitation,
         }
     }
 

@@ -57,6 +57,7 @@ pub fn typescript() -> String {
         declare::<ExistingPolicy>(&cfg, &mut out);
         declare::<Delivery>(&cfg, &mut out);
         declare::<InvitationSettings>(&cfg, &mut out);
+        declare::<BatchPurpose>(&cfg, &mut out);
         declare::<BatchFile>(&cfg, &mut out);
         declare::<PlannedStep>(&cfg, &mut out);
         declare::<PersonPlan>(&cfg, &mut out);
@@ -85,11 +86,13 @@ pub fn typescript() -> String {
         declare::<Lookup>(&cfg, &mut out);
     }
     {
-        use crate::desk::*;
+        use crate::service::*;
         declare::<ProfileView>(&cfg, &mut out);
         declare::<NewSecrets>(&cfg, &mut out);
         declare::<ConnectionSummary>(&cfg, &mut out);
         declare::<NamedItem>(&cfg, &mut out);
+        declare::<OptionalScope>(&cfg, &mut out);
+        declare::<Readiness>(&cfg, &mut out);
         declare::<TenantReport>(&cfg, &mut out);
         declare::<Draft>(&cfg, &mut out);
         declare::<DraftSummary>(&cfg, &mut out);
@@ -98,12 +101,22 @@ pub fn typescript() -> String {
         declare::<Settings>(&cfg, &mut out);
         declare::<RunSummary>(&cfg, &mut out);
         declare::<RunAction>(&cfg, &mut out);
+        declare::<RetryChoice>(&cfg, &mut out);
         declare::<LinkCopy>(&cfg, &mut out);
     }
+    let codes: Vec<String> = crate::ErrorCode::ALL
+        .iter()
+        .map(|c| format!("{:?}", c.as_str()))
+        .collect();
+    out.push_str(&format!(
+        "/** Every error code, in the order Rust declares them. */\n\
+         export const ERROR_CODES: readonly ErrorCode[] = [{}];\n\n",
+        codes.join(", ")
+    ));
     out.push_str(&format!(
         "/** The URI scheme of the preview frame's pages (served by the desktop shell). */\n\
          export const PREVIEW_SCHEME = {:?};\n",
-        crate::desk::PREVIEW_SCHEME
+        crate::service::PREVIEW_SCHEME
     ));
     out.truncate(out.trim_end().len());
     out.push('\n');

@@ -26,6 +26,9 @@ pub enum ErrorCode {
     Conflict,
     /// The user cancelled the operation.
     Cancelled,
+    /// The action needs the person's go-ahead first (a production tenant): ask, then call again
+    /// confirmed. Nothing was done.
+    NeedsConfirmation,
     /// A bug: something that should not happen did. The message says what.
     Internal,
 }
@@ -43,9 +46,25 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::NeedsConfirmation => "needs_confirmation",
             ErrorCode::Internal => "internal",
         }
     }
+
+    /// Every code, for the generated TypeScript list the UI checks rejections against.
+    pub const ALL: [ErrorCode; 11] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::NotFound,
+        ErrorCode::Io,
+        ErrorCode::Keychain,
+        ErrorCode::Auth,
+        ErrorCode::Network,
+        ErrorCode::RateLimited,
+        ErrorCode::Conflict,
+        ErrorCode::Cancelled,
+        ErrorCode::NeedsConfirmation,
+        ErrorCode::Internal,
+    ];
 }
 
 /// An error as the user sees it: `{ "code": "...", "message": "..." }`.
@@ -121,19 +140,7 @@ mod tests {
 
     #[test]
     fn as_str_matches_serde_for_every_code() {
-        let all = [
-            ErrorCode::InvalidInput,
-            ErrorCode::NotFound,
-            ErrorCode::Io,
-            ErrorCode::Keychain,
-            ErrorCode::Auth,
-            ErrorCode::Network,
-            ErrorCode::RateLimited,
-            ErrorCode::Conflict,
-            ErrorCode::Cancelled,
-            ErrorCode::Internal,
-        ];
-        for code in all {
+        for code in ErrorCode::ALL {
             let json = serde_json::to_value(code).unwrap();
             assert_eq!(json, serde_json::Value::String(code.as_str().to_owned()));
         }

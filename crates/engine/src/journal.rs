@@ -113,8 +113,10 @@ impl PersonState {
             (RolesGranted, Ticketed | Granted) => true,
             // Links are never stored: after a restart an undelivered ticket is replaced by a new one.
             (Ticketed, Ticketed | Delivered | Unconfirmed) => true,
-            // A failed person can be retried from the start.
-            (Failed, Pending) => true,
+            // A failed person is retried from the step that failed.
+            (Failed, Pending | Existing | Created | RolesGranted | Ticketed) => true,
+            // "May have been sent": a new link and a new mail, when the admin asks for them.
+            (Unconfirmed, Ticketed) => true,
             _ => false,
         }
     }
@@ -550,7 +552,10 @@ impl Journal {
         Ok(out)
     }
 
-    /// Puts failed people back to `pending` (retry failed). Returns how many.
+    /// Puts failed people back to the step that failed (retry failed): someone whose account this
+    /// batch created goes on from `created` (or a later step), never through the look-up and the
+    /// existing-user policy again, which would find the account the batch itself made and skip them.
+    /// Returns how many.
     pub fn retry_failed(&mut self, batch: &str) -> Result<u64, AppError> {
         let failed: Vec<String> = self
             .people(batch)?
@@ -559,9 +564,49 @@ impl Journal {
             .map(|p| p.email)
             .collect();
         for email in &failed {
-            self.transition(batch, email, PersonState::Pending, &Outcome::default())?;
+            let back = self.state_before_failure(batch, email)?;
+            self.transition(batch, email, back, &Outcome::default())?;
         }
         Ok(failed.len() as u64)
+    }
+
+    /// Puts people whose mail "may have been sent" back to `ticketed`, so they get a new link and a
+    /// new mail (only when the admin asks: they may have the first one). Returns how many.
+    pub fn retry_unconfirmed(&mut self, batch: &str) -> Result<u64, AppError> {
+        let unconfirmed: Vec<String> = self
+            .people(batch)?
+            .into_iter()
+            .filter(|p| p.state == PersonState::Unconfirmed)
+            .map(|p| p.email)
+            .collect();
+        for email in &unconfirmed {
+            self.transition(batch, email, PersonState::Ticketed, &Outcome::default())?;
+        }
+        Ok(unconfirmed.len() as u64)
+    }
+
+    /// The state a failed person was in when their step failed (`pending` if the journal does not
+    /// say: an old journal, or a failure before any step).
+    fn state_before_failure(&self, batch: &str, email: &str) -> Result<PersonState, AppError> {
+        let last: Option<String> = self
+            .db
+            .query_row(
+                "SELECT detail FROM events WHERE batch_id = ?1 AND email = ?2 AND kind = 'transition'
+                   AND detail LIKE '% -> failed' ORDER BY id DESC LIMIT 1",
+                params![batch, email],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| db_error("read events", e))?;
+        let before = match last.as_deref().and_then(|d| d.strip_suffix(" -> failed")) {
+            Some(state) => PersonState::parse(state)?,
+            None => PersonState::Pending,
+        };
+        Ok(if PersonState::Failed.may_become(before) {
+            before
+        } else {
+            PersonState::Pending
+        })
     }
 
     /// Moves a person to `next` (closing any open intent), if the state machine allows it.

@@ -6,7 +6,6 @@ pub mod about;
 pub mod batch;
 pub mod bindings;
 pub mod delivery;
-pub mod desk;
 pub mod duration;
 pub mod error;
 pub mod files;
@@ -17,6 +16,7 @@ pub mod profiles;
 pub mod roster;
 pub mod run;
 pub mod secrets;
+pub mod service;
 pub mod support;
 pub mod template;
 

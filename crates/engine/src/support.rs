@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use invite_desk_auth0::ManagementClient;
 
-use crate::batch::{BatchFile, ExistingPolicy};
+use crate::batch::{BatchFile, BatchPurpose, ExistingPolicy};
 use crate::journal::{Journal, PersonHistory};
 use crate::run::{RunTarget, load_batch, new_batch_id};
 use crate::{AppError, ErrorCode};
@@ -97,6 +97,37 @@ pub fn with_history(
     })
 }
 
+/// The batch whose settings a resend (or a new link) for `email` copies: `from_batch`, else the
+/// newest batch that invited them. A copied link is never the source: it was shown to an agent,
+/// not delivered, so copying it would deliver nothing.
+pub fn resend_source(
+    journal: &Journal,
+    email: &str,
+    from_batch: Option<&str>,
+) -> Result<(BatchFile, RunTarget), AppError> {
+    if let Some(id) = from_batch {
+        let (batch, target) = load_batch(journal, id)?;
+        if batch.purpose == BatchPurpose::LinkCopy {
+            return Err(AppError::invalid_input(format!(
+                "batch {id} only copied a link for support; give the batch that invited {email}"
+            )));
+        }
+        return Ok((batch, target));
+    }
+    for past in journal.person_history(email)? {
+        let (batch, target) = load_batch(journal, &past.batch_id)?;
+        if batch.purpose != BatchPurpose::LinkCopy {
+            return Ok((batch, target));
+        }
+    }
+    Err(AppError::new(
+        ErrorCode::NotFound,
+        format!(
+            "{email} was never invited from this machine: run a batch for them, or give --batch"
+        ),
+    ))
+}
+
 /// A new one-person batch that re-invites `email` with the settings of the batch that last invited
 /// them (or `from_batch`): a new ticket and a new delivery, journaled like any batch.
 pub fn resend_batch(
@@ -104,23 +135,8 @@ pub fn resend_batch(
     email: &str,
     from_batch: Option<&str>,
 ) -> Result<(BatchFile, RunTarget), AppError> {
-    let source = match from_batch {
-        Some(id) => id.to_owned(),
-        None => journal
-            .person_history(email)?
-            .into_iter()
-            .next()
-            .map(|h| h.batch_id)
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::NotFound,
-                    format!(
-                        "{email} was never invited from this machine: run a batch for them, or give --batch"
-                    ),
-                )
-            })?,
-    };
-    let (mut batch, target) = load_batch(journal, &source)?;
+    let (mut batch, target) = resend_source(journal, email, from_batch)?;
+    let source = batch.id.clone();
     let person = batch
         .people
         .iter()
@@ -136,6 +152,7 @@ pub fn resend_batch(
     batch.created_at = crate::run::iso(time::OffsetDateTime::now_utc());
     batch.name = Some(format!("Resend to {} (from {source})", person.email));
     batch.people = vec![person];
+    batch.purpose = BatchPurpose::Resend;
     // They exist now (or should): a new ticket and a new mail, whatever the first batch's policy.
     batch.invitation.existing = ExistingPolicy::Reinvite;
     Ok((batch, target))

@@ -57,6 +57,7 @@ async fn starttls_with_a_company_ca_and_auth() {
     let server = SmtpServer::start(SmtpOptions {
         tls: Some((&certs.server_cert, &certs.server_key)),
         auth: Some(("invites@acme.example", "s3cret-smtp")),
+        ..SmtpOptions::default()
     });
     let url = format!(
         "smtp://invites%40acme.example@localhost:{}?tls=required",
@@ -197,6 +198,7 @@ async fn starttls_with_a_self_signed_certificate_trusted_explicitly() {
     let server = SmtpServer::start(SmtpOptions {
         tls: Some((&cert.server_cert, &cert.server_key)),
         auth: None,
+        ..SmtpOptions::default()
     });
     let url = format!("smtp://localhost:{}?tls=required", server.port);
     let refused = SmtpMailer::new(&settings(url.clone()))

@@ -254,3 +254,37 @@ pub(crate) fn iso_in(seconds: u64) -> String {
         .format(&format)
         .unwrap_or_default()
 }
+
+/// A sandbox on a free loopback port, started on first use and kept as long as this value lives:
+/// the app's built-in Sandbox profile (and the tests that stand in for the app).
+#[derive(Default)]
+pub struct OnDemand {
+    config: SandboxConfig,
+    running: tokio::sync::Mutex<Option<Sandbox>>,
+}
+
+impl OnDemand {
+    pub fn new(config: SandboxConfig) -> OnDemand {
+        OnDemand {
+            config,
+            running: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn config(&self) -> &SandboxConfig {
+        &self.config
+    }
+
+    /// Starts the sandbox if it is not running; its base URL.
+    pub async fn base_url(&self) -> Result<String, SandboxError> {
+        let mut running = self.running.lock().await;
+        if let Some(sandbox) = running.as_ref() {
+            return Ok(sandbox.base_url().to_owned());
+        }
+        let started = Sandbox::start(self.config.clone(), ([127, 0, 0, 1], 0).into()).await?;
+        tracing::info!(url = %started.base_url(), "sandbox tenant started");
+        let url = started.base_url().to_owned();
+        *running = Some(started);
+        Ok(url)
+    }
+}

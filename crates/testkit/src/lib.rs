@@ -26,6 +26,8 @@ pub struct SmtpServer {
     child: Child,
     pub port: u16,
     out: tempfile::TempDir,
+    /// While this file exists the server refuses every message with 421.
+    down_when: PathBuf,
 }
 
 /// Options for [`SmtpServer::start`].
@@ -35,6 +37,8 @@ pub struct SmtpOptions<'a> {
     pub tls: Option<(&'a Path, &'a Path)>,
     /// Require AUTH with this user and password.
     pub auth: Option<(&'a str, &'a str)>,
+    /// Start with the server "down" (`SmtpServer::go_down`).
+    pub down: bool,
 }
 
 impl SmtpServer {
@@ -42,13 +46,20 @@ impl SmtpServer {
         let out = tempfile::tempdir().unwrap();
         let port = free_port();
         let script = repo_root().join("tests/smtp/smtp_server.py");
+        // Beside the messages' folder, not in it (`messages` reads every .eml there).
+        let down_when = out.path().with_extension("down");
+        if options.down {
+            std::fs::write(&down_when, b"down").unwrap();
+        }
         let mut command = Command::new("python3");
         command
             .arg(&script)
             .arg("--port")
             .arg(port.to_string())
             .arg("--out")
-            .arg(out.path());
+            .arg(out.path())
+            .arg("--down-when")
+            .arg(&down_when);
         if let Some((cert, key)) = options.tls {
             command.arg("--tls").arg(cert).arg(key);
         }
@@ -72,7 +83,23 @@ impl SmtpServer {
             "ready",
             "the test SMTP server did not start: is aiosmtpd installed? (scripts/setup.sh)"
         );
-        SmtpServer { child, port, out }
+        SmtpServer {
+            child,
+            port,
+            out,
+            down_when,
+        }
+    }
+
+    /// From now on every message is refused with 421 (nothing is stored), as a mail server that is
+    /// down or overloaded answers.
+    pub fn go_down(&self) {
+        std::fs::write(&self.down_when, b"down").unwrap();
+    }
+
+    /// Takes messages again.
+    pub fn come_back(&self) {
+        let _ = std::fs::remove_file(&self.down_when);
     }
 
     pub fn url(&self) -> String {
@@ -115,6 +142,7 @@ impl Drop for SmtpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.down_when);
     }
 }
 

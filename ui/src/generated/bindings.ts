@@ -4,7 +4,7 @@
 /**
  * The closed set of error codes. Adding one is a contract change: the UI switches on these.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "io" | "keychain" | "auth" | "network" | "rate_limited" | "conflict" | "cancelled" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "io" | "keychain" | "auth" | "network" | "rate_limited" | "conflict" | "cancelled" | "needs_confirmation" | "internal";
 
 /**
  * An error as the user sees it: `{ "code": "...", "message": "..." }`.
@@ -209,7 +209,18 @@ app_metadata: Record<string, unknown>, existing: ExistingPolicy,
  */
 sign_result_url: boolean, };
 
-export type BatchFile = { format: string, version: number, id: string, created_at: string, name: string | null, people: Array<Person>, invitation: InvitationSettings, message: MessageSettings, template: TemplateSet, delivery: Delivery, };
+/**
+ * What a journaled batch was for. Only `invitation` and `resend` batches can be the source of a
+ * resend: a copied link was handed to a support agent, not mailed, so copying its settings would
+ * "resend" nothing.
+ */
+export type BatchPurpose = "invitation" | "resend" | "link_copy";
+
+export type BatchFile = { format: string, version: number, id: string, created_at: string, name: string | null, people: Array<Person>, invitation: InvitationSettings, message: MessageSettings, template: TemplateSet, delivery: Delivery, 
+/**
+ * Absent in files written before resends and copied links were told apart: an invitation.
+ */
+purpose: BatchPurpose, };
 
 /**
  * One step of a person's plan.
@@ -381,9 +392,31 @@ enabled_for_client: boolean | null, };
 export type NamedItem = { id: string, name: string, description: string | null, };
 
 /**
+ * A scope that only some batches need, and whether the client has it.
+ */
+export type OptionalScope = { scope: string, 
+/**
+ * What a batch can do only with it ("grant roles", "organization invitations").
+ */
+needed_for: string, 
+/**
+ * `null` when the token does not say.
+ */
+granted: boolean | null, };
+
+/**
+ * Whether the tenant can take a batch: `invite-desk check` exits 0, 1 or 2 by it.
+ */
+export type Readiness = "ready" | "usable_with_warnings" | "not_usable";
+
+/**
  * *Test connection*: what the client may do, where users can go, the rate limit seen.
  */
-export type TenantReport = { profile: string, 
+export type TenantReport = { 
+/**
+ * The saved profile checked (`null`: a tenant given by domain and client id).
+ */
+profile: string | null, 
 /**
  * The tenant as reached (host name, or the sandbox's loopback URL).
  */
@@ -391,11 +424,32 @@ tenant: string,
 /**
  * Scopes the access token grants (`null` when the token does not say).
  */
-granted: Array<string> | null, needed: Array<string>, missing: Array<string>, connections: Array<ConnectionSummary>, roles: Array<NamedItem>, organizations: Array<NamedItem>, 
+granted: Array<string> | null, 
+/**
+ * The scopes every run needs (`REQUIRED_SCOPES`).
+ */
+needed: Array<string>, 
+/**
+ * Needed scopes the client lacks.
+ */
+missing: Array<string>, optional: Array<OptionalScope>, connections: Array<ConnectionSummary>, roles: Array<NamedItem>, organizations: Array<NamedItem>, 
 /**
  * Sections that could not be read (a missing scope, say): `[section, message]`.
  */
-warnings: Array<[string, string]>, rate_limit: number | null, rate_remaining: number | null, };
+warnings: Array<[string, string]>, 
+/**
+ * The size of the rate-limit bucket the last answer drew from (requests allowed at once, not
+ * requests a second), and what was left in it.
+ */
+rate_limit: number | null, rate_remaining: number | null, 
+/**
+ * The connection asked about (`--connection`, else the profile's), if any.
+ */
+connection: string | null, readiness: Readiness, 
+/**
+ * Why it is not `ready`, one sentence each, with the fix.
+ */
+advice: Array<string>, };
 
 /**
  * The wizard as the admin left it: the list as typed (with its fixes), the mapping chosen, the
@@ -414,7 +468,7 @@ export type DraftSummary = { id: string, saved_at: string, name: string | null, 
  */
 export type PreviewMessage = { line: number, to: string, from: string, subject: string, 
 /**
- * The id the HTML body is kept under for the preview frame (`Desk::preview_page`).
+ * The id the HTML body is kept under for the preview frame (`Service::preview_page`).
  */
 page: string, text: string, };
 
@@ -463,10 +517,27 @@ links_file: string | null, };
 export type RunAction = "pause" | "resume" | "cancel";
 
 /**
+ * Which people a resumed batch takes up again besides those it had not finished.
+ */
+export type RetryChoice = { 
+/**
+ * Failed people go back to the step that failed (never through the existing-user policy again
+ * when this batch created them).
+ */
+failed: boolean, 
+/**
+ * People whose mail "may have been sent" get a new link and a new mail.
+ */
+unconfirmed: boolean, };
+
+/**
  * A new link for one person, for support to paste into a ticket (a bearer secret, shown because
- * the agent asked for it).
+ * the agent asked for it). `Debug` leaves the link out.
  */
 export type LinkCopy = { email: string, url: string, expires_at: string, batch_id: string, };
+
+/** Every error code, in the order Rust declares them. */
+export const ERROR_CODES: readonly ErrorCode[] = ["invalid_input", "not_found", "io", "keychain", "auth", "network", "rate_limited", "conflict", "cancelled", "needs_confirmation", "internal"];
 
 /** The URI scheme of the preview frame's pages (served by the desktop shell). */
 export const PREVIEW_SCHEME = "invite-preview";

@@ -1,5 +1,5 @@
 import { clearMocks, mockConvertFileSrc, mockIPC } from '@tauri-apps/api/mocks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands, toAppError } from './ipc';
 
 describe('platform ipc', () => {
@@ -44,6 +44,25 @@ describe('platform ipc', () => {
     const channel = seen?.onEvent as { onmessage: (events: unknown) => void };
     channel.onmessage([{ event: 'started' }]);
     expect(groups).toEqual([[{ event: 'started' }]]);
+  });
+
+  it('asks before acting on a production tenant, and calls again confirmed only after a yes', async () => {
+    const seen: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== 'copy_link') throw new Error(`unexpected command ${cmd}`);
+      const confirmed = (args as { confirmedProduction: boolean }).confirmedProduction;
+      seen.push(confirmed);
+      if (!confirmed) throw { code: 'needs_confirmation', message: '"prod" is a production tenant: confirm the new link first' };
+      return { email: 'a@x.io', url: 'https://t/ticket=1', expires_at: 'later', batch_id: 'b-1' };
+    });
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false);
+    await expect(commands.copyLink('a@x.io')).rejects.toMatchObject({ code: 'needs_confirmation' });
+    expect(seen).toEqual([false]);
+    confirm.mockReturnValueOnce(true);
+    await expect(commands.copyLink('a@x.io')).resolves.toMatchObject({ batch_id: 'b-1' });
+    expect(seen).toEqual([false, false, true]);
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('production tenant'));
+    confirm.mockRestore();
   });
 
   it('subscribes to dropped files with a channel and hands its messages on', async () => {

@@ -10,7 +10,6 @@ import type {
   DraftSummary,
   DroppedList,
   EditableRow,
-  ErrorCode,
   LinkCopy,
   ListText,
   Lookup,
@@ -21,6 +20,7 @@ import type {
   PreviewMessage,
   Profile,
   ProfileView,
+  RetryChoice,
   RosterReport,
   RunAction,
   RunEvent,
@@ -30,20 +30,8 @@ import type {
   SourceFormat,
   TenantReport,
 } from '../generated/bindings';
-import { PREVIEW_SCHEME } from '../generated/bindings';
+import { ERROR_CODES, PREVIEW_SCHEME } from '../generated/bindings';
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  'invalid_input',
-  'not_found',
-  'io',
-  'keychain',
-  'auth',
-  'network',
-  'rate_limited',
-  'conflict',
-  'cancelled',
-  'internal',
-];
 
 function isAppError(value: unknown): value is AppError {
   if (typeof value !== 'object' || value === null) return false;
@@ -68,6 +56,21 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
     return await invoke<T>(command, args);
   } catch (reason) {
     throw toAppError(reason);
+  }
+}
+
+/**
+ * Runs an action that a production tenant needs the person's go-ahead for: the engine refuses it
+ * with `needs_confirmation` (having done nothing), the person is asked with the engine's own words,
+ * and a yes calls it again confirmed.
+ */
+async function withGoAhead<T>(action: (confirmedProduction: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await action(false);
+  } catch (reason) {
+    const error = toAppError(reason);
+    if (error.code !== 'needs_confirmation' || !window.confirm(`${error.message}. Go ahead?`)) throw error;
+    return action(true);
   }
 }
 
@@ -123,12 +126,10 @@ export const commands = {
     onEvents: (events: RunEvent[]) => void,
   ): Promise<RunSummary> =>
     call('run_start', { profile, batch, confirmedProduction, onEvent: eventChannel(onEvents) }),
-  resumeRun: (
-    batchId: string,
-    retryFailed: boolean,
-    onEvents: (events: RunEvent[]) => void,
-  ): Promise<RunSummary> =>
-    call('run_resume', { batchId, retryFailed, onEvent: eventChannel(onEvents) }),
+  resumeRun: (batchId: string, retry: RetryChoice, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> =>
+    withGoAhead((confirmedProduction) =>
+      call('run_resume', { batchId, retry, confirmedProduction, onEvent: eventChannel(onEvents) }),
+    ),
   controlRun: (batchId: string, action: RunAction): Promise<null> =>
     call('run_control', { batchId, action }),
   activeRun: (): Promise<string | null> => call('run_active'),
@@ -137,8 +138,11 @@ export const commands = {
   exportResults: (batchId: string): Promise<string> => call('results_export', { batchId }),
   lookup: (profile: string | null, email: string): Promise<Lookup> => call('lookup', { profile, email }),
   resend: (email: string, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> =>
-    call('resend', { email, onEvent: eventChannel(onEvents) }),
-  copyLink: (email: string): Promise<LinkCopy> => call('copy_link', { email }),
+    withGoAhead((confirmedProduction) =>
+      call('resend', { email, confirmedProduction, onEvent: eventChannel(onEvents) }),
+    ),
+  copyLink: (email: string): Promise<LinkCopy> =>
+    withGoAhead((confirmedProduction) => call('copy_link', { email, confirmedProduction })),
   settings: (): Promise<Settings> => call('settings_get'),
   saveSettings: (settings: Settings): Promise<Settings> => call('settings_save', { settings }),
   openFolder: (folder: Folder): Promise<null> => call('open_folder', { folder }),

@@ -32,7 +32,7 @@ describe('HistoryScreen', () => {
     const finished = screen.getByText('b-1').closest('tr') as HTMLElement;
     expect(within(finished).queryByRole('button', { name: 'Resume' })).toBeNull();
     await user.click(within(interrupted).getByRole('button', { name: 'Resume' }));
-    expect(ipc.resumeRun).toHaveBeenCalledWith('b-2', false, expect.any(Function));
+    expect(ipc.resumeRun).toHaveBeenCalledWith('b-2', { failed: false, unconfirmed: false }, expect.any(Function));
     await user.click(within(finished).getByRole('button', { name: 'Export' }));
     expect(await screen.findByTestId('exported')).toHaveTextContent('/x/results-b-1.csv');
   });

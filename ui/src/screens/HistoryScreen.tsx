@@ -78,7 +78,7 @@ export function HistoryScreen() {
                     type="button"
                     className="small"
                     onClick={() => {
-                      void runStore.resume(b.id, false);
+                      void runStore.resume(b.id, { failed: false, unconfirmed: false });
                       navigate('run');
                     }}
                   >

@@ -33,6 +33,7 @@ const batch: BatchFile = {
   message: { app_name: 'Portal', organization: 'Acme', support_contact: 'it@acme.example', date_format: 'iso' },
   template: { subject: 'Welcome', html: '<p>Hi</p>', text: 'Hi' },
   delivery: { kind: 'outbox', dir: '/tmp/outbox', from: null },
+  purpose: 'invitation',
 };
 
 const draft = (profile = 'Sandbox'): Draft => ({

@@ -115,7 +115,7 @@ describe('RunScreen', () => {
 
     ipc.resumeRun.mockReturnValue(new Promise(() => {}));
     await user.click(screen.getByRole('button', { name: 'Retry failed' }));
-    expect(ipc.resumeRun).toHaveBeenCalledWith('b-7', true, expect.any(Function));
+    expect(ipc.resumeRun).toHaveBeenCalledWith('b-7', { failed: true, unconfirmed: false }, expect.any(Function));
   });
 
   it('keeps a 100k-person run to a window of rendered rows', async () => {

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { AppError, PersonState } from '../generated/bindings';
+import type { AppError, PersonState, RetryChoice } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { type PersonRow, runStore } from '../state/runStore';
 
@@ -88,6 +88,7 @@ export function RunScreen() {
   const [search, setSearch] = useState('');
   const [exported, setExported] = useState<string | null>(null);
   const [exportError, setExportError] = useState<AppError | null>(null);
+  const [resendUnconfirmed, setResendUnconfirmed] = useState(false);
   const rows = useMemo(
     () => run.rows.filter((r) => matches(r, filter, search.trim().toLowerCase())),
     [run.rows, filter, search],
@@ -106,7 +107,8 @@ export function RunScreen() {
   const total = run.total || run.rows.length;
   const percent = total > 0 ? Math.round((done / total) * 100) : 0;
   const counts = p?.counts ?? countStates(run.rows);
-  const failedCount = (counts.failed ?? 0) + (counts.unconfirmed ?? 0);
+  const failedCount = counts.failed ?? 0;
+  const unconfirmedCount = counts.unconfirmed ?? 0;
 
   return (
     <section aria-label="Run" className="stack">
@@ -195,13 +197,29 @@ export function RunScreen() {
           >
             Export results
           </button>
-          {failedCount > 0 && (
-            <button type="button" onClick={() => runStore.resume(run.batchId ?? '', true)}>
-              Retry failed
+          {unconfirmedCount > 0 && (
+            <label>
+              <input
+                type="checkbox"
+                name="resend-unconfirmed"
+                checked={resendUnconfirmed}
+                onChange={(e) => setResendUnconfirmed(e.target.checked)}
+              />
+              Also send new links to the {unconfirmedCount} whose invitation may have been sent
+            </label>
+          )}
+          {(failedCount > 0 || (unconfirmedCount > 0 && resendUnconfirmed)) && (
+            <button
+              type="button"
+              onClick={() =>
+                runStore.resume(run.batchId ?? '', { failed: failedCount > 0, unconfirmed: resendUnconfirmed })
+              }
+            >
+              {failedCount > 0 ? 'Retry failed' : 'Send new links'}
             </button>
           )}
           {run.summary?.status === 'cancelled' && (
-            <button type="button" onClick={() => runStore.resume(run.batchId ?? '', false)}>
+            <button type="button" onClick={() => runStore.resume(run.batchId ?? '', NOTHING_AGAIN)}>
               Resume
             </button>
           )}
@@ -233,6 +251,9 @@ export function RunScreen() {
     </section>
   );
 }
+
+/** A plain resume: only the people the batch had not finished. */
+const NOTHING_AGAIN: RetryChoice = { failed: false, unconfirmed: false };
 
 function countStates(rows: readonly PersonRow[]): Partial<Record<PersonState, number>> {
   const out: Partial<Record<PersonState, number>> = {};

@@ -75,6 +75,10 @@ describe('TenantsScreen', () => {
       warnings: [],
       rate_limit: 15,
       rate_remaining: 14,
+      optional: [{ scope: 'read:roles', needed_for: 'grant roles', granted: false }],
+      connection: 'Username-Password-Authentication',
+      readiness: 'not_usable',
+      advice: ['the client lacks create:users: authorize them in Dashboard'],
     });
     const user = userEvent.setup();
     render(<TenantsScreen />);
@@ -83,6 +87,9 @@ describe('TenantsScreen', () => {
     expect(await within(card).findByTestId('scopes-missing')).toHaveTextContent('create:users');
     expect(within(card).getByTestId('connections')).toHaveTextContent('sign-up is open');
     expect(within(card).getByTestId('rate-limit')).toHaveTextContent('15');
+    expect(within(card).getByTestId('tenant-report')).toHaveTextContent('rate-limit bucket of 15 requests');
+    expect(within(card).getByTestId('readiness')).toHaveTextContent('Not usable yet');
+    expect(within(card).getByTestId('advice')).toHaveTextContent('the client lacks create:users');
     expect(ipc.checkTenant).toHaveBeenCalledWith('acme-prod');
   });
 });

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { Profile, SecretKind, TenantReport } from '../generated/bindings';
+import type { Profile, Readiness, SecretKind, TenantReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { profilesChanged, useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
@@ -52,6 +52,12 @@ const FORM_FIELDS: (
   { secret: true, name: 'signing_key', label: 'Invitation token signing key (optional)' },
 ];
 
+const READINESS: Record<Readiness, string> = {
+  ready: 'Ready for a batch.',
+  usable_with_warnings: 'Usable, with warnings:',
+  not_usable: 'Not usable yet:',
+};
+
 function ConnectionReport({ report }: { report: TenantReport }) {
   return (
     <div className="report" data-testid="tenant-report" aria-live="polite">
@@ -60,7 +66,7 @@ function ConnectionReport({ report }: { report: TenantReport }) {
         {report.rate_limit !== null && (
           <>
             {' '}
-            · rate limit <strong data-testid="rate-limit">{report.rate_limit}</strong> requests/s
+            · rate-limit bucket of <strong data-testid="rate-limit">{report.rate_limit}</strong> requests
             {report.rate_remaining !== null && <> ({report.rate_remaining} left)</>}
           </>
         )}
@@ -98,11 +104,16 @@ function ConnectionReport({ report }: { report: TenantReport }) {
           </li>
         ))}
       </ul>
-      {report.warnings.map(([section, message]) => (
-        <p key={section} className="warn">
-          Could not read {section}: {message}
-        </p>
-      ))}
+      <p className={report.readiness === 'ready' ? 'ok' : 'warn'} data-testid="readiness">
+        {READINESS[report.readiness]}
+      </p>
+      {report.advice.length > 0 && (
+        <ul data-testid="advice">
+          {report.advice.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

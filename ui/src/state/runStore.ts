@@ -6,6 +6,7 @@ import type {
   PersonResult,
   PersonState,
   Progress,
+  RetryChoice,
   RunAction,
   RunEvent,
   RunSummary,
@@ -133,9 +134,9 @@ export class RunStore {
     return this.track(commands.startRun(profile, batch, confirmedProduction, this.apply));
   }
 
-  resume(batchId: string, retryFailed: boolean): Promise<void> {
+  resume(batchId: string, retry: RetryChoice): Promise<void> {
     this.reset(batchId);
-    return this.track(commands.resumeRun(batchId, retryFailed, this.apply));
+    return this.track(commands.resumeRun(batchId, retry, this.apply));
   }
 
   resend(email: string): Promise<void> {

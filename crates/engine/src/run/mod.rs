@@ -748,10 +748,13 @@ async fn advance_person(ctx: &Ctx, record: PersonRecord) {
         existing,
         link: None,
     };
+    // A create that began in this batch (interrupted, or failed and now retried) may have made the
+    // user: that exact user is looked for before anything else, so it is never mistaken for
+    // someone who was already there.
     let planned = record
         .planned_user_id
         .clone()
-        .filter(|_| record.open_intent == Some(Step::CreateUser));
+        .filter(|_| record.state == PersonState::Pending);
     let result = walk(ctx, &person, &mut current, planned).await;
     let stop = match result {
         Ok(()) | Err(Stop::Cancelled) => return,

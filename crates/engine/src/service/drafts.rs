@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use super::Desk;
+use super::Service;
 use crate::batch::{BatchFile, Delivery, InvitationSettings};
 use crate::roster::mapping::role_label;
 use crate::roster::{ColumnRole, ListText, MappingOverride, Person};
@@ -59,7 +59,7 @@ pub struct PreviewMessage {
     pub to: String,
     pub from: String,
     pub subject: String,
-    /// The id the HTML body is kept under for the preview frame (`Desk::preview_page`).
+    /// The id the HTML body is kept under for the preview frame (`Service::preview_page`).
     pub page: String,
     pub text: String,
 }
@@ -77,15 +77,18 @@ fn valid_id(id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-impl Desk {
+impl Service {
     /// A new, empty batch with the defaults of Settings and of `profile`: its connection, and its
     /// SMTP server and sender when it has them (else an outbox folder in the data folder).
     pub fn new_draft(&self, profile: Option<&str>) -> Result<Draft, AppError> {
         let settings = self.settings()?;
-        let profile_name = profile
+        let profile_name = match profile
             .map(str::to_owned)
             .or(settings.default_profile.clone())
-            .unwrap_or_else(|| super::SANDBOX_PROFILE.to_owned());
+        {
+            Some(name) => name,
+            None => self.first_profile_name()?,
+        };
         let saved = self.profile(&profile_name)?;
         let mut invitation = InvitationSettings::new(saved.connection.clone().unwrap_or_default());
         invitation.ttl_secs = crate::duration::parse_duration_secs(&settings.ttl)?;

@@ -1,10 +1,14 @@
-//! The desktop app's engine side: one function per thing a screen does, so the Tauri commands stay
-//! thin adapters (deserialize, call one of these, map the error) and everything here is tested
-//! without a webview.
+//! The service layer: one function per thing a person does with Invite Desk (check a tenant,
+//! preview, send a test, plan, run / resume / retry / cancel / pause, history, results, look up,
+//! resend, copy a new link, export), called by both adapters: the desktop app's Tauri commands and
+//! the `invite-desk` command line. Each adapter deserializes, calls one of these and shows the
+//! answer; they differ only in where secrets come from (`CredentialSource`), whether a built-in
+//! tenant comes along (`BuiltinTenant`, the app's Sandbox) and how progress is shown.
 //!
 //! Secrets come in (a profile's client secret, SMTP password, signing key go straight to the OS
 //! keychain) and never go back out: views say which secrets are stored, nothing more.
 
+mod credentials;
 mod drafts;
 mod preview_pages;
 mod runs;
@@ -14,16 +18,21 @@ mod tenant;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use invite_desk_sandbox::Sandbox;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use credentials::{
+    BuiltinTenant, CredentialSource, EnvironmentThenProfiles, Reached, SavedProfiles,
+};
 pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, list_from_bytes};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
-pub use runs::{LinkCopy, RunAction, RunSummary};
+pub use runs::{LinkCopy, RetryChoice, RunAction, RunRequest, RunSummary};
 pub use settings::Settings;
-pub use tenant::{ConnectionSummary, NamedItem, TenantReport};
+pub use tenant::{
+    ConnectionSummary, NamedItem, OPTIONAL_SCOPES, OptionalScope, REQUIRED_SCOPES, Readiness,
+    TenantReport,
+};
 
 use crate::journal::Journal;
 use crate::paths::AppPaths;
@@ -31,10 +40,6 @@ use crate::profiles::{Profile, ProfileStore};
 use crate::run::RunControl;
 use crate::secrets::{self, SecretKind};
 use crate::{AppError, ErrorCode};
-
-/// The built-in profile: a simulated tenant started inside the app, so a newcomer can try the whole
-/// flow without an Auth0 account. Its users live as long as the app runs.
-pub const SANDBOX_PROFILE: &str = "Sandbox";
 
 /// A profile as the Tenants screen shows it: which secrets are stored, never their values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -84,48 +89,78 @@ impl SecretStore for Keychain {
     }
 }
 
-pub struct Desk {
+pub struct Service {
     paths: AppPaths,
     profiles: ProfileStore,
-    secrets: Box<dyn SecretStore>,
+    /// Where saved profiles' secrets are kept (the Tenants screen, `invite-desk secret`).
+    secrets: Arc<dyn SecretStore>,
+    /// Where runs, checks and send-tests take their secrets from.
+    credentials: Arc<dyn CredentialSource>,
+    builtin: Option<Arc<dyn BuiltinTenant>>,
     journal: Arc<Mutex<Journal>>,
-    sandbox: tokio::sync::Mutex<Option<Sandbox>>,
     /// The batch running now and its control (one at a time: they would share the rate limit).
-    active: Mutex<Option<(String, RunControl)>>,
+    active: parking_lot::Mutex<Option<(String, RunControl)>>,
     preview_pages: preview_pages::PreviewPages,
 }
 
-impl Desk {
-    /// Opens the data folder (creating it) and the journal in it.
-    pub fn open(paths: AppPaths, secrets: Box<dyn SecretStore>) -> Result<Desk, AppError> {
+impl Service {
+    /// Opens the data folder (creating it) and the journal in it. Runs take their secrets from the
+    /// saved profiles in `secrets` (the app's way) unless `with_credentials` says otherwise.
+    pub fn open(paths: AppPaths, secrets: Arc<dyn SecretStore>) -> Result<Service, AppError> {
         paths.ensure()?;
         let journal = Journal::open(&paths.journal_file())?;
         runs::remove_leftover_links(&paths.data_dir);
-        Ok(Desk {
+        Ok(Service {
             profiles: ProfileStore::in_data_dir(&paths.data_dir),
             paths,
+            credentials: Arc::new(SavedProfiles::new(secrets.clone())),
             secrets,
+            builtin: None,
             journal: Arc::new(Mutex::new(journal)),
-            sandbox: tokio::sync::Mutex::new(None),
-            active: Mutex::new(None),
+            active: parking_lot::Mutex::new(None),
             preview_pages: preview_pages::PreviewPages::default(),
         })
+    }
+
+    /// Where runs take their secrets from (the CLI: the environment, then the keychain).
+    pub fn with_credentials(mut self, credentials: Arc<dyn CredentialSource>) -> Service {
+        self.credentials = credentials;
+        self
+    }
+
+    /// A tenant the adapter brings along (the app's Sandbox), listed before the saved profiles.
+    pub fn with_builtin(mut self, builtin: Arc<dyn BuiltinTenant>) -> Service {
+        self.builtin = Some(builtin);
+        self
     }
 
     pub fn paths(&self) -> &AppPaths {
         &self.paths
     }
 
-    fn sandbox_profile() -> Profile {
-        Profile {
-            name: SANDBOX_PROFILE.into(),
-            domain: "sandbox (a simulated tenant inside this app)".into(),
-            client_id: invite_desk_sandbox::SandboxConfig::default().client_id,
-            connection: Some(invite_desk_sandbox::tenant::DATABASE_CONNECTION.into()),
-            smtp_url: None,
-            from: Some("Invite Desk Sandbox <invites@sandbox.invalid>".into()),
-            production: false,
+    /// The built-in tenant, if `name` is its profile's.
+    fn builtin_named(&self, name: &str) -> Option<&Arc<dyn BuiltinTenant>> {
+        self.builtin
+            .as_ref()
+            .filter(|b| b.profile().name.eq_ignore_ascii_case(name))
+    }
+
+    /// The name new drafts start on when nothing else is chosen.
+    fn first_profile_name(&self) -> Result<String, AppError> {
+        if let Some(builtin) = &self.builtin {
+            return Ok(builtin.profile().name);
         }
+        self.profiles
+            .list()?
+            .into_iter()
+            .next()
+            .map(|p| p.name)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    "there is no tenant profile yet: add one",
+                )
+            })
     }
 
     fn stored(&self, name: &str) -> Result<Vec<SecretKind>, AppError> {
@@ -138,13 +173,17 @@ impl Desk {
         Ok(stored)
     }
 
-    /// The Sandbox first, then the saved profiles by name.
+    /// The built-in tenant first (the app's Sandbox), then the saved profiles by name.
     pub fn profiles(&self) -> Result<Vec<ProfileView>, AppError> {
-        let mut views = vec![ProfileView {
-            profile: Self::sandbox_profile(),
-            builtin: true,
-            stored: vec![SecretKind::ClientSecret],
-        }];
+        let mut views: Vec<ProfileView> = self
+            .builtin
+            .iter()
+            .map(|b| ProfileView {
+                profile: b.profile(),
+                builtin: true,
+                stored: vec![SecretKind::ClientSecret],
+            })
+            .collect();
         for profile in self.profiles.list()? {
             views.push(ProfileView {
                 stored: self.stored(&profile.name)?,
@@ -156,8 +195,8 @@ impl Desk {
     }
 
     pub fn profile(&self, name: &str) -> Result<Profile, AppError> {
-        if name == SANDBOX_PROFILE {
-            return Ok(Self::sandbox_profile());
+        if let Some(builtin) = self.builtin_named(name) {
+            return Ok(builtin.profile());
         }
         self.profiles.get(name)
     }
@@ -170,10 +209,11 @@ impl Desk {
         secrets: NewSecrets,
     ) -> Result<ProfileView, AppError> {
         use secrecy::ExposeSecret;
-        if profile.name.eq_ignore_ascii_case(SANDBOX_PROFILE) {
-            return Err(AppError::invalid_input(
-                "\"Sandbox\" is the built-in profile's name: choose another",
-            ));
+        if let Some(builtin) = self.builtin_named(profile.name.trim()) {
+            return Err(AppError::invalid_input(format!(
+                "\"{}\" is the built-in profile's name: choose another",
+                builtin.profile().name
+            )));
         }
         let trimmed = |s: Option<String>| s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let profile = Profile {
@@ -227,10 +267,11 @@ impl Desk {
 
     /// Removes a profile and its keychain entries.
     pub fn delete_profile(&self, name: &str) -> Result<(), AppError> {
-        if name == SANDBOX_PROFILE {
-            return Err(AppError::invalid_input(
-                "the built-in Sandbox profile cannot be deleted",
-            ));
+        if let Some(builtin) = self.builtin_named(name) {
+            return Err(AppError::invalid_input(format!(
+                "the built-in profile \"{}\" cannot be deleted",
+                builtin.profile().name
+            )));
         }
         for kind in SecretKind::ALL {
             self.secrets.delete(name, kind)?;
@@ -244,37 +285,27 @@ impl Desk {
         Ok(())
     }
 
+    /// A secret for a run under `profile`, from the adapter's credential source (a built-in tenant
+    /// has no mail server or signing key of its own).
     fn secret(
         &self,
         profile: Option<&str>,
         kind: SecretKind,
     ) -> Result<Option<SecretString>, AppError> {
         match profile {
-            Some(name) if name != SANDBOX_PROFILE => self.secrets.load(name, kind),
-            _ => Ok(None),
+            Some(name) if self.builtin_named(name).is_some() => Ok(None),
+            _ => self.credentials.secret(profile, kind),
         }
     }
 
-    /// Starts the in-process sandbox tenant if it is not running; its base URL.
-    async fn sandbox_url(&self) -> Result<(String, String), AppError> {
-        let mut sandbox = self.sandbox.lock().await;
-        if sandbox.is_none() {
-            let config = invite_desk_sandbox::SandboxConfig::default();
-            let started = Sandbox::start(config, ([127, 0, 0, 1], 0).into())
-                .await
-                .map_err(|e| {
-                    AppError::internal(format!("the sandbox tenant could not start: {e}"))
-                })?;
-            tracing::info!(url = %started.base_url(), "sandbox tenant started");
-            *sandbox = Some(started);
-        }
-        let running = sandbox
-            .as_ref()
-            .ok_or_else(|| AppError::internal("the sandbox tenant is not running"))?;
-        Ok((
-            running.base_url().to_owned(),
-            running.config().client_secret.clone(),
-        ))
+    /// A secret that must be there.
+    fn required_secret(
+        &self,
+        profile: Option<&str>,
+        kind: SecretKind,
+    ) -> Result<SecretString, AppError> {
+        self.secret(profile, kind)?
+            .ok_or_else(|| self.credentials.missing(profile, kind))
     }
 
     fn lock_journal(&self) -> std::sync::MutexGuard<'_, Journal> {

@@ -1,5 +1,5 @@
-//! Runs from the app: start (with the production confirmation), pause/resume/cancel, resume an
-//! interrupted batch, retry failed, history, results export, look-up, resend and "copy link".
+//! Runs, for both adapters: start (with the production confirmation), pause/resume/cancel, resume an
+//! interrupted batch, retry failed, history, results export, look-up, resend and "copy a new link".
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::Desk;
-use crate::batch::{BatchFile, Delivery};
+use super::Service;
+use crate::batch::{BatchFile, BatchPurpose, Delivery};
 use crate::journal::BatchSummary;
 use crate::run::deliver::{self, DeliverySecrets};
 use crate::run::results::{self, PersonResult, ResultStatus};
@@ -40,8 +40,8 @@ pub enum RunAction {
 }
 
 /// A new link for one person, for support to paste into a ticket (a bearer secret, shown because
-/// the agent asked for it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// the agent asked for it). `Debug` leaves the link out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct LinkCopy {
     pub email: String,
     pub url: String,
@@ -49,96 +49,166 @@ pub struct LinkCopy {
     pub batch_id: String,
 }
 
-/// The app's run pace: progress ten times a second (the coalescer sends at that rate).
-fn app_run_options() -> RunOptions {
-    RunOptions {
-        progress_every: std::time::Duration::from_millis(100),
-        ..RunOptions::default()
+impl std::fmt::Debug for LinkCopy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkCopy")
+            .field("email", &self.email)
+            .field("url", &"<bearer link>")
+            .field("expires_at", &self.expires_at)
+            .field("batch_id", &self.batch_id)
+            .finish()
     }
 }
 
-impl Desk {
-    /// Records `batch` against `profile` and runs it to the end (or until cancelled). A production
-    /// profile's run needs `confirmed_production`: the screen asks first, and this checks again.
-    pub async fn start_run(
+/// How an adapter wants a run carried out: its pace, its extras, the person's go-ahead and the
+/// handle it pauses, resumes and cancels with (the Run screen's buttons, a terminal's Ctrl-C).
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    pub options: RunOptions,
+    /// An extra trusted CA certificate (PEM) for the SMTP server (`--smtp-ca`).
+    pub smtp_ca: Option<Vec<u8>>,
+    /// The person confirmed acting on a production tenant (the app asks, the CLI asks or takes `--yes`).
+    pub confirmed_production: bool,
+    pub control: RunControl,
+}
+
+impl RunRequest {
+    /// The app's: progress ten times a second (the window's coalescer sends at that rate).
+    pub fn app(confirmed_production: bool) -> RunRequest {
+        RunRequest {
+            options: RunOptions {
+                progress_every: std::time::Duration::from_millis(100),
+                ..RunOptions::default()
+            },
+            confirmed_production,
+            ..RunRequest::default()
+        }
+    }
+}
+
+/// Which people a resumed batch takes up again besides those it had not finished.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RetryChoice {
+    /// Failed people go back to the step that failed (never through the existing-user policy again
+    /// when this batch created them).
+    pub failed: bool,
+    /// People whose mail "may have been sent" get a new link and a new mail.
+    pub unconfirmed: bool,
+}
+
+/// The slot of the run this service is carrying out; freed when dropped, whatever ends the run
+/// (an error, a cancelled future, a panic unwinding through it).
+struct ActiveRun<'a> {
+    service: &'a Service,
+}
+
+impl Drop for ActiveRun<'_> {
+    fn drop(&mut self) {
+        *self.service.active.lock() = None;
+    }
+}
+
+impl Service {
+    /// Whether `target` is a profile marked production.
+    pub fn is_production(&self, target: &RunTarget) -> bool {
+        target
+            .profile
+            .as_deref()
+            .and_then(|name| self.profile(name).ok())
+            .is_some_and(|p| p.production)
+    }
+
+    /// A production profile's runs, resumes, resends and links need the person's go-ahead: the
+    /// adapters ask first, and this checks again.
+    fn check_production(
         &self,
-        profile: &str,
-        mut batch: BatchFile,
-        confirmed_production: bool,
-        sink: EventSink,
-    ) -> Result<RunSummary, AppError> {
-        let saved = self.profile(profile)?;
-        if saved.production && !confirmed_production {
+        target: &RunTarget,
+        request: &RunRequest,
+        action: &str,
+    ) -> Result<(), AppError> {
+        if self.is_production(target) && !request.confirmed_production {
             return Err(AppError::new(
-                ErrorCode::Conflict,
-                format!("\"{profile}\" is a production tenant: confirm the run first"),
+                ErrorCode::NeedsConfirmation,
+                format!(
+                    "\"{}\" is a production tenant: confirm the {action} first",
+                    target.profile.as_deref().unwrap_or_default()
+                ),
             ));
         }
+        Ok(())
+    }
+
+    /// Takes the run slot for `batch_id` before anything is journaled, so a refused run leaves no
+    /// trace.
+    fn take_slot(&self, batch_id: &str, control: &RunControl) -> Result<ActiveRun<'_>, AppError> {
+        let mut active = self.active.lock();
+        if let Some((running, _)) = active.as_ref() {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                format!("batch {running} is running: wait for it, or cancel it, first"),
+            ));
+        }
+        *active = Some((batch_id.to_owned(), control.clone()));
+        Ok(ActiveRun { service: self })
+    }
+
+    /// Records `batch` against `target` and runs it to the end (or until cancelled).
+    pub async fn start_run(
+        &self,
+        target: &RunTarget,
+        mut batch: BatchFile,
+        request: RunRequest,
+        sink: EventSink,
+    ) -> Result<RunSummary, AppError> {
+        self.check_production(target, &request, "run")?;
         batch.validate()?;
-        let target = self.target(profile).await?;
         {
-            let mut journal = self.lock_journal();
+            let journal = self.lock_journal();
             // A saved batch may be run more than once: each run is its own batch.
             if journal.batch(&batch.id).is_ok() {
                 batch.id = run::new_batch_id();
             }
-            run::record_batch(&mut journal, &batch, &target)?;
         }
-        self.execute(batch, target, sink).await
+        let _slot = self.take_slot(&batch.id, &request.control)?;
+        run::record_batch(&mut self.lock_journal(), &batch, target)?;
+        self.execute(batch, target.clone(), request, sink).await
     }
 
-    /// Continues an interrupted (or cancelled, or failed-to-start) batch; with `retry_failed`,
-    /// failed people are put back in the queue first.
+    /// The tenant a journaled batch runs against (to ask for the production go-ahead first).
+    pub fn batch_target(&self, batch_id: &str) -> Result<RunTarget, AppError> {
+        Ok(run::load_batch(&self.lock_journal(), batch_id)?.1)
+    }
+
+    /// Continues an interrupted (or cancelled, or failed-to-start) batch; `retry` puts failed or
+    /// unconfirmed people back in the queue first.
     pub async fn resume_run(
         &self,
         batch_id: &str,
-        retry_failed: bool,
+        retry: RetryChoice,
+        request: RunRequest,
         sink: EventSink,
     ) -> Result<RunSummary, AppError> {
-        let (batch, target) = {
+        let (batch, target) = run::load_batch(&self.lock_journal(), batch_id)?;
+        self.check_production(&target, &request, "resume")?;
+        let _slot = self.take_slot(&batch.id, &request.control)?;
+        {
             let mut journal = self.lock_journal();
-            let loaded = run::load_batch(&journal, batch_id)?;
-            if retry_failed {
+            if retry.failed {
                 journal.retry_failed(batch_id)?;
             }
-            loaded
-        };
-        self.execute(batch, target, sink).await
+            if retry.unconfirmed {
+                journal.retry_unconfirmed(batch_id)?;
+            }
+        }
+        self.execute(batch, target, request, sink).await
     }
 
+    /// Runs a recorded batch; the caller holds the run slot.
     async fn execute(
         &self,
         batch: BatchFile,
         target: RunTarget,
-        sink: EventSink,
-    ) -> Result<RunSummary, AppError> {
-        let control = RunControl::new();
-        {
-            let mut active = self
-                .active
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some((running, _)) = active.as_ref() {
-                return Err(AppError::new(
-                    ErrorCode::Conflict,
-                    format!("batch {running} is running: wait for it, or cancel it, first"),
-                ));
-            }
-            *active = Some((batch.id.clone(), control.clone()));
-        }
-        let result = self.execute_registered(batch, target, control, sink).await;
-        *self
-            .active
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-        result
-    }
-
-    async fn execute_registered(
-        &self,
-        batch: BatchFile,
-        target: RunTarget,
-        control: RunControl,
+        request: RunRequest,
         sink: EventSink,
     ) -> Result<RunSummary, AppError> {
         let (target, client) = self.client(&target, run::batch_client_options()).await?;
@@ -149,15 +219,10 @@ impl Desk {
             } else {
                 None
             },
-            extra_root_pem: None,
+            extra_root_pem: request.smtp_ca,
         };
         let signing_key = if batch.invitation.sign_result_url {
-            Some(self.secret(profile, SecretKind::SigningKey)?.ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::Keychain,
-                    "signing the result URL needs the profile's signing key: add it on the Tenants screen",
-                )
-            })?)
+            Some(self.required_secret(profile, SecretKind::SigningKey)?)
         } else {
             None
         };
@@ -169,8 +234,8 @@ impl Desk {
                 batch,
                 deliverer,
                 signing_key,
-                control,
-                options: app_run_options(),
+                control: request.control,
+                options: request.options,
             },
             sink,
         )
@@ -192,10 +257,7 @@ impl Desk {
 
     /// Pause, resume or cancel the running batch.
     pub fn control_run(&self, batch_id: &str, action: RunAction) -> Result<(), AppError> {
-        let active = self
-            .active
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let active = self.active.lock();
         let Some((running, control)) = active.as_ref().filter(|(id, _)| id == batch_id) else {
             return Err(AppError::new(
                 ErrorCode::NotFound,
@@ -213,15 +275,24 @@ impl Desk {
 
     /// The batch running now, if any (the Run screen re-attaches to it).
     pub fn active_run(&self) -> Option<String> {
-        self.active
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .map(|(id, _)| id.clone())
+        self.active.lock().as_ref().map(|(id, _)| id.clone())
     }
 
     pub fn history(&self) -> Result<Vec<BatchSummary>, AppError> {
         self.lock_journal().batches()
+    }
+
+    /// One batch as History lists it.
+    pub fn batch_summary(&self, batch_id: &str) -> Result<BatchSummary, AppError> {
+        self.history()?
+            .into_iter()
+            .find(|b| b.id == batch_id)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!("no batch {batch_id} in the journal"),
+                )
+            })
     }
 
     /// Everyone's result in a batch, by line.
@@ -245,51 +316,74 @@ impl Desk {
         Ok(path.to_string_lossy().into_owned())
     }
 
-    /// Where one person stands: the tenant's accounts (when a profile is given) and the journal.
-    pub async fn lookup(&self, profile: Option<&str>, email: &str) -> Result<Lookup, AppError> {
-        let client = match profile {
-            Some(profile) => Some(self.profile_client(profile).await?.1),
-            None => None,
-        };
-        let tenant = match client {
-            Some(client) => Some(support::tenant_accounts(&client, email).await?),
+    /// Where one person stands: the tenant's accounts (when a tenant is given) and the journal.
+    pub async fn lookup(
+        &self,
+        target: Option<&RunTarget>,
+        email: &str,
+    ) -> Result<Lookup, AppError> {
+        let tenant = match target {
+            Some(target) => {
+                let (_, client) = self.interactive_client(target).await?;
+                Some(support::tenant_accounts(&client, email).await?)
+            }
             None => None,
         };
         support::with_history(tenant, &self.lock_journal(), email)
     }
 
-    /// Sends `email` a new invitation with the settings of the batch that last invited them.
-    pub async fn resend(&self, email: &str, sink: EventSink) -> Result<RunSummary, AppError> {
-        let (batch, target) = {
-            let mut journal = self.lock_journal();
-            let (batch, target) = support::resend_batch(&journal, email, None)?;
-            run::record_batch(&mut journal, &batch, &target)?;
-            (batch, target)
-        };
-        self.execute(batch, target, sink).await
+    /// The tenant a resend or a new link for `email` goes to (to ask for the production go-ahead).
+    pub fn resend_target(
+        &self,
+        email: &str,
+        from_batch: Option<&str>,
+    ) -> Result<RunTarget, AppError> {
+        Ok(support::resend_source(&self.lock_journal(), email, from_batch)?.1)
     }
 
-    /// A new ticket for `email` (with the settings of the batch that last invited them), handed to
-    /// the agent instead of mailed. Journaled as a one-person batch like any resend.
-    pub async fn copy_link(&self, email: &str) -> Result<LinkCopy, AppError> {
+    /// Sends `email` a new invitation with the settings of the batch that last invited them (or
+    /// `from_batch`): a new ticket and a new delivery, journaled as a one-person batch.
+    pub async fn resend(
+        &self,
+        email: &str,
+        from_batch: Option<&str>,
+        request: RunRequest,
+        sink: EventSink,
+    ) -> Result<RunSummary, AppError> {
+        let (batch, target) = support::resend_batch(&self.lock_journal(), email, from_batch)?;
+        self.check_production(&target, &request, "resend")?;
+        let _slot = self.take_slot(&batch.id, &request.control)?;
+        run::record_batch(&mut self.lock_journal(), &batch, &target)?;
+        self.execute(batch, target, request, sink).await
+    }
+
+    /// A new ticket for `email` (with the settings of the batch that last invited them, or
+    /// `from_batch`), handed to the agent instead of mailed. Journaled as a link copy, which is never
+    /// the source of a resend.
+    pub async fn copy_link(
+        &self,
+        email: &str,
+        from_batch: Option<&str>,
+        request: RunRequest,
+    ) -> Result<LinkCopy, AppError> {
         let links_dir = links_dir(&self.paths.data_dir);
         std::fs::create_dir_all(&links_dir)
             .map_err(|e| AppError::io("create folder", &links_dir, &e))?;
-        let (batch, target, file) = {
-            let mut journal = self.lock_journal();
-            let (mut batch, target) = support::resend_batch(&journal, email, None)?;
-            batch.name = Some(format!("Link copied for {email}"));
-            let file = links_dir.join(format!("{}.csv", batch.id));
-            batch.delivery = Delivery::ExportLinks {
-                file: file.to_string_lossy().into_owned(),
-            };
-            run::record_batch(&mut journal, &batch, &target)?;
-            (batch, target, file)
+        let (mut batch, target) = support::resend_batch(&self.lock_journal(), email, from_batch)?;
+        self.check_production(&target, &request, "new link")?;
+        batch.name = Some(format!("Link copied for {email}"));
+        batch.purpose = BatchPurpose::LinkCopy;
+        let file = links_dir.join(format!("{}.csv", batch.id));
+        batch.delivery = Delivery::ExportLinks {
+            file: file.to_string_lossy().into_owned(),
         };
         let batch_id = batch.id.clone();
-        let summary = self
-            .execute(batch, target, std::sync::Arc::new(|_| {}))
-            .await;
+        let summary = {
+            let _slot = self.take_slot(&batch.id, &request.control)?;
+            run::record_batch(&mut self.lock_journal(), &batch, &target)?;
+            self.execute(batch, target, request, std::sync::Arc::new(|_| {}))
+                .await
+        };
         // The file holds a bearer secret: read it and remove it whatever happened.
         let read = std::fs::read(&file);
         let _ = std::fs::remove_file(&file);

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::Desk;
+use super::Service;
 use crate::AppError;
 use crate::batch::ExistingPolicy;
 use crate::template::MessageSettings;
@@ -34,7 +34,7 @@ impl Default for Settings {
     }
 }
 
-impl Desk {
+impl Service {
     fn settings_file(&self) -> std::path::PathBuf {
         self.paths.data_dir.join("settings.json")
     }

@@ -8,11 +8,11 @@ use invite_desk_auth0::{ClientOptions, Credentials, ManagementClient, TenantUrl}
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Desk, SANDBOX_PROFILE};
+use super::Service;
+use crate::AppError;
 use crate::batch::{self, BatchFile, Plan, RateAssumption};
 use crate::run::RunTarget;
 use crate::secrets::SecretKind;
-use crate::{AppError, ErrorCode};
 
 /// A database connection as *Test connection* shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -32,23 +32,75 @@ pub struct NamedItem {
     pub description: Option<String>,
 }
 
+/// A scope that only some batches need, and whether the client has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OptionalScope {
+    pub scope: String,
+    /// What a batch can do only with it ("grant roles", "organization invitations").
+    pub needed_for: String,
+    /// `null` when the token does not say.
+    pub granted: Option<bool>,
+}
+
+/// Whether the tenant can take a batch: `invite-desk check` exits 0, 1 or 2 by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Readiness {
+    Ready,
+    /// Usable, but something deserves a look (an optional scope, sign-up left open).
+    UsableWithWarnings,
+    NotUsable,
+}
+
+/// Scopes every invitation run uses: look people up, create them, stamp metadata on existing
+/// users, issue tickets, find the connection.
+pub const REQUIRED_SCOPES: &[&str] = &[
+    "read:users",
+    "create:users",
+    "update:users",
+    "create:user_tickets",
+    "read:connections",
+];
+
+/// Scopes only some batches use, with what for.
+pub const OPTIONAL_SCOPES: &[(&str, &str)] = &[
+    ("read:roles", "grant roles"),
+    ("create:role_members", "grant roles"),
+    ("read:organizations", "organization invitations"),
+    (
+        "create:organization_invitations",
+        "organization invitations",
+    ),
+];
+
 /// *Test connection*: what the client may do, where users can go, the rate limit seen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct TenantReport {
-    pub profile: String,
+    /// The saved profile checked (`null`: a tenant given by domain and client id).
+    pub profile: Option<String>,
     /// The tenant as reached (host name, or the sandbox's loopback URL).
     pub tenant: String,
     /// Scopes the access token grants (`null` when the token does not say).
     pub granted: Option<Vec<String>>,
+    /// The scopes every run needs (`REQUIRED_SCOPES`).
     pub needed: Vec<String>,
+    /// Needed scopes the client lacks.
     pub missing: Vec<String>,
+    pub optional: Vec<OptionalScope>,
     pub connections: Vec<ConnectionSummary>,
     pub roles: Vec<NamedItem>,
     pub organizations: Vec<NamedItem>,
     /// Sections that could not be read (a missing scope, say): `[section, message]`.
     pub warnings: Vec<(String, String)>,
+    /// The size of the rate-limit bucket the last answer drew from (requests allowed at once, not
+    /// requests a second), and what was left in it.
     pub rate_limit: Option<u64>,
     pub rate_remaining: Option<i64>,
+    /// The connection asked about (`--connection`, else the profile's), if any.
+    pub connection: Option<String>,
+    pub readiness: Readiness,
+    /// Why it is not `ready`, one sentence each, with the fix.
+    pub advice: Vec<String>,
 }
 
 /// How long an interactive call (a screen waiting) retries before saying why it failed.
@@ -60,59 +112,44 @@ fn interactive_options() -> ClientOptions {
     }
 }
 
-impl Desk {
-    /// Where a profile's batches run (journaled with them; no secret in it).
-    pub(super) async fn target(&self, profile: &str) -> Result<RunTarget, AppError> {
+impl Service {
+    /// Where a saved (or built-in) profile's batches run: journaled with them, no secret in it. A
+    /// built-in tenant's address changes each time it starts, so it is looked up again by `client`.
+    pub fn profile_target(&self, profile: &str) -> Result<RunTarget, AppError> {
         let saved = self.profile(profile)?;
-        let domain = if profile == SANDBOX_PROFILE {
-            self.sandbox_url().await?.0
-        } else {
-            saved.domain
-        };
         Ok(RunTarget {
-            domain,
+            domain: saved.domain,
             client_id: saved.client_id,
-            profile: Some(profile.to_owned()),
+            profile: Some(saved.name),
         })
     }
 
-    /// A Management API client for a target. The Sandbox profile's target is re-resolved (its port
-    /// changes each time the app starts).
+    /// A Management API client for a target, with the secret from the adapter's credential source
+    /// (or the built-in tenant, started if need be).
     pub(super) async fn client(
         &self,
         target: &RunTarget,
         options: ClientOptions,
     ) -> Result<(RunTarget, Arc<ManagementClient>), AppError> {
-        let (target, secret) = match target.profile.as_deref() {
-            Some(SANDBOX_PROFILE) => {
-                let (url, secret) = self.sandbox_url().await?;
+        let builtin = target
+            .profile
+            .as_deref()
+            .and_then(|name| self.builtin_named(name));
+        let (target, secret) = match builtin {
+            Some(builtin) => {
+                let (url, secret) = builtin.reach().await?;
                 (
                     RunTarget {
                         domain: url,
                         ..target.clone()
                     },
-                    secret.into(),
+                    secret,
                 )
             }
-            Some(name) => {
-                let secret = self
-                    .secrets
-                    .load(name, SecretKind::ClientSecret)?
-                    .ok_or_else(|| {
-                        AppError::new(
-                            ErrorCode::Auth,
-                            format!(
-                                "no client secret is stored for the profile \"{name}\": add it on the Tenants screen"
-                            ),
-                        )
-                    })?;
-                (target.clone(), secret)
-            }
             None => {
-                return Err(AppError::new(
-                    ErrorCode::Auth,
-                    "this batch was run with credentials from the environment (the CLI): continue it with `invite-desk resume`",
-                ));
+                let secret =
+                    self.required_secret(target.profile.as_deref(), SecretKind::ClientSecret)?;
+                (target.clone(), secret)
             }
         };
         let tenant = TenantUrl::parse(&target.domain)?;
@@ -127,23 +164,39 @@ impl Desk {
         Ok((target, Arc::new(client)))
     }
 
-    /// A client for a screen that waits on the answer (few retries).
-    pub(super) async fn profile_client(
+    /// A client for someone waiting on the answer (few retries).
+    pub(super) async fn interactive_client(
         &self,
-        profile: &str,
+        target: &RunTarget,
     ) -> Result<(RunTarget, Arc<ManagementClient>), AppError> {
-        let target = self.target(profile).await?;
-        self.client(&target, interactive_options()).await
+        self.client(target, interactive_options()).await
     }
 
-    /// *Test connection*.
-    pub async fn check_tenant(&self, profile: &str) -> Result<TenantReport, AppError> {
-        let saved = self.profile(profile)?;
-        let (target, client) = self.profile_client(profile).await?;
+    /// *Test connection* (the app) and `invite-desk check`: `connection` is the one batches will
+    /// use (else the profile's).
+    pub async fn check_tenant(
+        &self,
+        target: &RunTarget,
+        connection: Option<&str>,
+    ) -> Result<TenantReport, AppError> {
+        let connection = match connection {
+            Some(c) => Some(c.to_owned()),
+            None => target
+                .profile
+                .as_deref()
+                .and_then(|p| self.profile(p).ok())
+                .and_then(|p| p.connection),
+        };
+        let (reached, client) = self.interactive_client(target).await?;
         let granted = client.granted_scopes().await?;
-        let needed: Vec<String> = invite_desk_auth0::scopes::INVITE_DESK_SCOPES
+        let needed: Vec<String> = REQUIRED_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+        let optional: Vec<OptionalScope> = OPTIONAL_SCOPES
             .iter()
-            .map(|s| (*s).to_owned())
+            .map(|(scope, needed_for)| OptionalScope {
+                scope: (*scope).to_owned(),
+                needed_for: (*needed_for).to_owned(),
+                granted: granted.as_ref().map(|g| g.iter().any(|s| s == scope)),
+            })
             .collect();
         let missing = match &granted {
             Some(granted) => needed
@@ -162,7 +215,7 @@ impl Desk {
                     enabled_for_client: c
                         .enabled_clients
                         .as_ref()
-                        .map(|ids| ids.contains(&saved.client_id)),
+                        .map(|ids| ids.contains(&target.client_id)),
                     name: c.name.unwrap_or(c.id),
                 })
                 .collect(),
@@ -200,29 +253,97 @@ impl Desk {
             }
         };
         let rate = client.rate();
-        Ok(TenantReport {
-            profile: profile.to_owned(),
-            tenant: target.domain,
+        let mut report = TenantReport {
+            profile: target.profile.clone(),
+            tenant: reached.domain,
             granted,
             needed,
             missing,
+            optional,
             connections,
             roles,
             organizations,
             warnings,
             rate_limit: rate.limit,
             rate_remaining: rate.remaining,
-        })
+            connection,
+            readiness: Readiness::Ready,
+            advice: Vec::new(),
+        };
+        judge(&mut report);
+        Ok(report)
     }
 
     /// The dry run: what will happen to each person. With a profile, everyone is looked up
     /// (read-only) to say who already has an account, and the estimate uses the tenant's limit.
-    pub async fn plan(&self, profile: Option<&str>, batch: &BatchFile) -> Result<Plan, AppError> {
+    pub async fn plan(
+        &self,
+        target: Option<&RunTarget>,
+        batch: &BatchFile,
+    ) -> Result<Plan, AppError> {
         batch.validate()?;
-        let Some(profile) = profile else {
+        let Some(target) = target else {
             return Ok(batch::plan(batch, None, RateAssumption::default()));
         };
-        let (_, client) = self.profile_client(profile).await?;
+        let (_, client) = self.interactive_client(target).await?;
         batch::plan_against(&client, batch).await
     }
+}
+
+/// Sets `readiness` and `advice` from what the check saw.
+fn judge(report: &mut TenantReport) {
+    let mut blocking = Vec::new();
+    let mut warnings = Vec::new();
+    if !report.missing.is_empty() {
+        blocking.push(format!(
+            "the client lacks {}: authorize them in Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications",
+            report.missing.join(", ")
+        ));
+    }
+    let lacking: Vec<&OptionalScope> = report
+        .optional
+        .iter()
+        .filter(|o| o.granted == Some(false))
+        .collect();
+    for o in &lacking {
+        warnings.push(format!(
+            "without {} batches cannot {}",
+            o.scope, o.needed_for
+        ));
+    }
+    for (section, message) in &report.warnings {
+        warnings.push(format!("{section} could not be read: {message}"));
+    }
+    match &report.connection {
+        None => warnings.push(
+            "no connection chosen: give one (--connection NAME, or the profile's connection)"
+                .to_owned(),
+        ),
+        Some(name) => match report.connections.iter().find(|c| &c.name == name) {
+            None => blocking.push(format!(
+                "the tenant has no database connection named \"{name}\": users can only be created in one"
+            )),
+            Some(c) => {
+                if !c.signup_disabled {
+                    warnings.push(format!(
+                        "connection \"{name}\" lets anyone sign up: turn on \"Disable Sign Ups\" if only invited people may have accounts"
+                    ));
+                }
+                if c.enabled_for_client == Some(false) {
+                    warnings.push(format!(
+                        "connection \"{name}\" is not enabled for this application"
+                    ));
+                }
+            }
+        },
+    }
+    report.readiness = if !blocking.is_empty() {
+        Readiness::NotUsable
+    } else if !warnings.is_empty() {
+        Readiness::UsableWithWarnings
+    } else {
+        Readiness::Ready
+    };
+    blocking.extend(warnings);
+    report.advice = blocking;
 }

@@ -1,0 +1,151 @@
+//! Where the service gets the secrets of a tenant, a mail server and a signing key. The desktop app
+//! and the command line differ here and in how they show progress, nowhere else: the app reads only
+//! a saved profile's keychain entries, the CLI reads the environment first (Auth0's own variable
+//! names, so existing scripts work) and then the named profile's keychain entries.
+//!
+//! A built-in tenant (the app's Sandbox) is the other thing an adapter may bring: the engine knows it
+//! only through `BuiltinTenant`, so it never depends on the simulated tenant's crate.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use super::SecretStore;
+use crate::profiles::Profile;
+use crate::secrets::SecretKind;
+use crate::{AppError, ErrorCode};
+
+/// The secrets a run, a check or a send-test needs, for the profile it runs under (`None`: no saved
+/// profile, credentials only from the adapter's own source).
+pub trait CredentialSource: Send + Sync {
+    fn secret(
+        &self,
+        profile: Option<&str>,
+        kind: SecretKind,
+    ) -> Result<Option<SecretString>, AppError>;
+
+    /// The error for a secret that is needed and absent, naming where this adapter would take it from.
+    fn missing(&self, profile: Option<&str>, kind: SecretKind) -> AppError;
+}
+
+fn what(kind: SecretKind) -> &'static str {
+    match kind {
+        SecretKind::ClientSecret => "client secret",
+        SecretKind::SmtpPassword => "SMTP password",
+        SecretKind::SigningKey => "signing key",
+    }
+}
+
+/// Missing client secrets are a tenant refusal (`auth`); the others are the keychain's.
+fn missing_code(kind: SecretKind) -> ErrorCode {
+    match kind {
+        SecretKind::ClientSecret => ErrorCode::Auth,
+        SecretKind::SmtpPassword | SecretKind::SigningKey => ErrorCode::Keychain,
+    }
+}
+
+/// The desktop app: a saved profile's keychain entries and nothing else.
+pub struct SavedProfiles {
+    store: Arc<dyn SecretStore>,
+}
+
+impl SavedProfiles {
+    pub fn new(store: Arc<dyn SecretStore>) -> Self {
+        SavedProfiles { store }
+    }
+}
+
+impl CredentialSource for SavedProfiles {
+    fn secret(
+        &self,
+        profile: Option<&str>,
+        kind: SecretKind,
+    ) -> Result<Option<SecretString>, AppError> {
+        match profile {
+            Some(name) => self.store.load(name, kind),
+            None => Ok(None),
+        }
+    }
+
+    fn missing(&self, profile: Option<&str>, kind: SecretKind) -> AppError {
+        let message = match profile {
+            Some(name) => format!(
+                "no {} is stored for the profile \"{name}\": add it on the Tenants screen",
+                what(kind)
+            ),
+            None => "this batch was run with credentials from the environment (the CLI): continue it with `invite-desk resume`".to_owned(),
+        };
+        AppError::new(missing_code(kind), message)
+    }
+}
+
+/// The command line: the environment variable first, else the named profile's keychain entry.
+/// Secrets are never taken from flags (they would sit in shell history and `ps`).
+pub struct EnvironmentThenProfiles {
+    store: Arc<dyn SecretStore>,
+}
+
+impl EnvironmentThenProfiles {
+    pub fn new(store: Arc<dyn SecretStore>) -> Self {
+        EnvironmentThenProfiles { store }
+    }
+
+    /// The variable each secret is read from.
+    pub fn variable(kind: SecretKind) -> &'static str {
+        match kind {
+            SecretKind::ClientSecret => "AUTH0_CLIENT_SECRET",
+            SecretKind::SmtpPassword => "SMTP_PASSWORD",
+            SecretKind::SigningKey => "INVITE_DESK_SIGNING_KEY",
+        }
+    }
+}
+
+impl CredentialSource for EnvironmentThenProfiles {
+    fn secret(
+        &self,
+        profile: Option<&str>,
+        kind: SecretKind,
+    ) -> Result<Option<SecretString>, AppError> {
+        if let Some(value) = std::env::var(Self::variable(kind))
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            return Ok(Some(SecretString::from(value)));
+        }
+        match profile {
+            Some(name) => self.store.load(name, kind),
+            None => Ok(None),
+        }
+    }
+
+    fn missing(&self, profile: Option<&str>, kind: SecretKind) -> AppError {
+        let variable = Self::variable(kind);
+        let message = match profile {
+            Some(name) => format!(
+                "no {}: set {variable}, or save it with `invite-desk secret set {} --profile {name}`",
+                what(kind),
+                kind.as_str()
+            ),
+            None => format!(
+                "no {}: set {variable} (or use a saved --profile)",
+                what(kind)
+            ),
+        };
+        AppError::new(missing_code(kind), message)
+    }
+}
+
+/// The future a built-in tenant answers with: its base URL and client secret once it is running.
+pub type Reached<'a> =
+    Pin<Box<dyn Future<Output = Result<(String, SecretString), AppError>> + Send + 'a>>;
+
+/// A tenant that comes with the adapter (the app's in-process Sandbox): listed first as a profile,
+/// started on first use, never stored.
+pub trait BuiltinTenant: Send + Sync {
+    /// The profile as listed: its name, connection and sender (its domain only describes it).
+    fn profile(&self) -> Profile;
+    /// Starts the tenant if it is not running.
+    fn reach(&self) -> Reached<'_>;
+}
