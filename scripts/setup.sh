@@ -53,8 +53,8 @@ fi
 stamp="$REPO_ROOT/node_modules/.invite-desk-lock"
 if [[ ! -f "$stamp" ]] || ! cmp -s "$REPO_ROOT/package-lock.json" "$stamp"; then
   step "installing npm packages"
-  # `npm install` rather than `npm ci`: the lock lists the Tauri CLI's binaries for other platforms,
-  # which some registries do not mirror; npm install skips optional packages it cannot fetch.
-  (cd "$REPO_ROOT" && npm install --no-audit --no-fund)
+  # `npm ci`: exactly the lock, which lists every platform's Tauri CLI binary (so installing never
+  # rewrites it); npm skips the optional packages of other platforms without fetching them.
+  (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
   cp "$REPO_ROOT/package-lock.json" "$stamp"
 fi

@@ -95,13 +95,14 @@ export async function launchApp(extraEnv = {}, application = process.env.INVITE_
 }
 
 /**
- * Saves a screenshot (PNG): into docs/screenshots for the README when `forDocs`, else into
+ * Saves a screenshot (PNG): the README's (`forDocs`) into docs/screenshots only when
+ * UPDATE_SCREENSHOTS=1 (a test run leaves the checkout as it found it), every other one into
  * E2E_SCREENSHOT_DIR or tests/e2e/artifacts. Waits two animation frames first, so the capture
  * shows the state just asserted rather than the frame before it.
  */
 export async function saveScreenshot(browser, name, forDocs = false) {
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  const dir = forDocs
+  const dir = forDocs && process.env.UPDATE_SCREENSHOTS === '1'
     ? path.join(repoRoot, 'docs', 'screenshots')
     : process.env.E2E_SCREENSHOT_DIR || path.join(here, 'artifacts');
   mkdirSync(dir, { recursive: true });
