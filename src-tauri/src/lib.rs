@@ -40,6 +40,17 @@ pub async fn off_main_thread<T: Send + 'static>(
         .map_err(|e| AppError::internal(format!("a background task stopped: {e}")))?
 }
 
+/// The plugin finds the first instance through the session bus on Linux and panics without one; a
+/// desktop session always has it, a bare X server may not.
+fn single_instance_possible() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|dir| std::path::Path::new(&dir).join("bus").exists())
+}
+
 pub fn run() {
     let paths = match AppPaths::resolve(None).and_then(|p| p.ensure().map(|()| p)) {
         Ok(paths) => paths,
@@ -73,7 +84,21 @@ pub fn run() {
         }
     };
 
-    let result = tauri::Builder::default()
+    let mut builder = tauri::Builder::default();
+    if single_instance_possible() {
+        // First, as the plugin asks: a second launch only focuses this window, then exits.
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("a second launch: focusing this window");
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }));
+    } else {
+        tracing::warn!("no D-Bus session bus: a second Invite Desk could start beside this one");
+    }
+    let result = builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())

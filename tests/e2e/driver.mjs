@@ -1,6 +1,6 @@
 // Starts tauri-driver, opens a WebDriver session on the real Invite Desk binary, and tears both down.
 // Each test file gets its own app process with its own data folder.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,9 +89,36 @@ export async function launchApp(extraEnv = {}, application = process.env.INVITE_
       await browser.deleteSession();
     } finally {
       driver.kill('SIGTERM');
+      // The app is single-instance: the next test's app would only focus this one and exit while
+      // it still holds its name on the session bus.
+      await waitUntilNoInstance();
     }
   };
   return { browser, dataDir, close };
+}
+
+/** The name a running Invite Desk holds on the D-Bus session bus (tauri-plugin-single-instance). */
+export const INSTANCE_NAME = 'app.invitedesk.desktop.SingleInstance';
+
+/** Whether an Invite Desk is running in this session (its single-instance name is taken). */
+export function instanceRunning() {
+  const answer = spawnSync('dbus-send', [
+    '--session',
+    '--print-reply',
+    '--dest=org.freedesktop.DBus',
+    '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.NameHasOwner',
+    `string:${INSTANCE_NAME}`,
+  ]);
+  return String(answer.stdout).includes('boolean true');
+}
+
+async function waitUntilNoInstance(timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (instanceRunning()) {
+    if (Date.now() > deadline) throw new Error(`an Invite Desk still runs ${timeoutMs} ms after its session closed`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**

@@ -703,3 +703,103 @@ fn production_profiles_need_a_go_ahead_before_anything_is_done() {
     let out = world.run(&["resend", "person001@example.com", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn one_run_per_batch_across_processes_and_different_batches_side_by_side() {
+    let world = World::new(SandboxConfig {
+        latency: Duration::from_millis(10),
+        ..SandboxConfig::default()
+    });
+    let n = 30;
+    let people = world.people_file(n, "");
+    let outbox = world.path("outbox");
+    let run_args = |list: &Path, outbox: &Path| {
+        vec![
+            "run".to_owned(),
+            list.to_str().unwrap().to_owned(),
+            "--connection".to_owned(),
+            DB.to_owned(),
+            "--outbox".to_owned(),
+            outbox.to_str().unwrap().to_owned(),
+        ]
+    };
+    let args = run_args(&people, &outbox);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (killed, _) = run_then_kill(world.command(&args), Duration::from_millis(400));
+    assert!(killed, "the first run was killed mid-batch");
+    let batch_id = newest_batch(&world);
+
+    // Two resumes of the same batch at once: one runs it, the other refuses at once.
+    let spawn = |args: &[&str]| {
+        world
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn(&["resume", &batch_id]);
+    let second = spawn(&["resume", &batch_id]);
+    let outputs = [
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    ];
+    let mut codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [Some(0), Some(2)],
+        "{}\n{}",
+        stderr(&outputs[0]),
+        stderr(&outputs[1])
+    );
+    let refused = outputs.iter().find(|o| o.status.code() == Some(2)).unwrap();
+    assert!(
+        stderr(refused).contains(&format!(
+            "batch {batch_id} is being run by another Invite Desk (pid"
+        )),
+        "{}",
+        stderr(refused)
+    );
+    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), n);
+    assert!(world.users_per_email().values().all(|u| *u == 1));
+
+    // Two different batches in two processes at once, on one journal: both finish.
+    let lists: Vec<PathBuf> = ["a", "b"]
+        .iter()
+        .map(|tag| {
+            let path = world.path(&format!("{tag}.csv"));
+            let text: String = (0..15).map(|i| format!("{tag}{i}@example.com\n")).collect();
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    let children: Vec<_> = lists
+        .iter()
+        .map(|list| {
+            let args = run_args(list, &world.path("outbox-side-by-side"));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            spawn(&args)
+        })
+        .collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for out in &outs {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}\n---\n{}",
+            stderr(&outs[0]),
+            stderr(&outs[1])
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(world.path("outbox-side-by-side"))
+            .unwrap()
+            .count(),
+        30
+    );
+    assert_eq!(world.users_per_email().len(), n + 30);
+}

@@ -201,6 +201,8 @@ impl BatchFile {
                 self.version
             )));
         }
+        // The id names the batch's lock and link files.
+        crate::files::check_file_id("the batch id", &self.id)?;
         let inv = &self.invitation;
         if inv.connection.trim().is_empty() {
             return Err(invalid("the batch names no database connection"));

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -304,9 +304,13 @@ impl Journal {
         let db =
             Connection::open(path).map_err(|e| db_error(&format!("open {}", path.display()), e))?;
         // WAL: a reader never blocks the run, and a committed transaction survives the process being
-        // killed at any instant (synchronous=NORMAL loses nothing on a process crash; only a power cut
-        // can drop the last commits, which the intent rows make visible on resume).
-        db.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")
+        // killed at any instant. synchronous=NORMAL does not sync the WAL at each commit, so a power
+        // cut could drop the last ones: fine for transitions (the step is done again, or found by its
+        // planned id), not for an intent, whose loss would hide an external write that happened.
+        // So an intent's commit is synced (`begin_many`), which also syncs every commit before it.
+        // Read-then-write transactions start IMMEDIATE (they take the write lock first, so two
+        // processes never both read and then fail to upgrade), and wait up to 10 s for it.
+        db.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;")
             .map_err(|e| db_error("configure SQLite", e))?;
         db.execute_batch(SCHEMA)
             .map_err(|e| db_error("create the tables", e))?;
@@ -335,7 +339,7 @@ impl Journal {
     ) -> Result<(), AppError> {
         let tx = self
             .db
-            .transaction()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_error("start a transaction", e))?;
         tx.execute(
             "INSERT INTO batches (id, status, settings, target, name)
@@ -396,9 +400,26 @@ impl Journal {
         people: &[(&str, Option<&str>)],
         step: Step,
     ) -> Result<(), AppError> {
+        // The external write follows this commit: it must survive a power cut (see `open`).
+        self.db
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| db_error("configure SQLite", e))?;
+        let written = self.write_intents(batch, people, step);
+        self.db
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| db_error("configure SQLite", e))?;
+        written
+    }
+
+    fn write_intents(
+        &mut self,
+        batch: &str,
+        people: &[(&str, Option<&str>)],
+        step: Step,
+    ) -> Result<(), AppError> {
         let tx = self
             .db
-            .transaction()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_error("start a transaction", e))?;
         for (email, planned_user_id) in people {
             let changed = tx
@@ -619,7 +640,7 @@ impl Journal {
     ) -> Result<(), AppError> {
         let tx = self
             .db
-            .transaction()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_error("start a transaction", e))?;
         let current: Option<String> = tx
             .query_row(

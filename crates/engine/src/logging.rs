@@ -52,5 +52,26 @@ pub fn init(log_dir: &Path, file_prefix: &str, to_stderr: bool) -> Result<LogGua
         .with(stderr_layer)
         .try_init()
         .map_err(|e| AppError::internal(format!("logging was already set up: {e}")))?;
+    log_panics();
     Ok(LogGuard { _file: guard })
+}
+
+/// Panics go to the log as well as to stderr: a Windows release build has no console, and a panic
+/// in a run's task would otherwise leave no trace but a stopped batch.
+fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_owned());
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(%location, %message, "panic: a bug in Invite Desk stopped this task");
+        default(info);
+    }));
 }

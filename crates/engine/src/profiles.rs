@@ -89,6 +89,12 @@ impl ProfileStore {
             })
     }
 
+    /// Held around every read-modify-write, so the CLI and the app saving at once do not lose each
+    /// other's change.
+    fn lock(&self) -> Result<crate::files::FileLock, AppError> {
+        crate::files::lock_exclusive(&self.path.with_extension("json.lock"))
+    }
+
     /// Adds or replaces a profile.
     pub fn save(&self, profile: &Profile) -> Result<(), AppError> {
         valid_name(&profile.name)?;
@@ -96,6 +102,7 @@ impl ProfileStore {
         if profile.client_id.trim().is_empty() {
             return Err(AppError::invalid_input("a profile needs the client id"));
         }
+        let _lock = self.lock()?;
         let mut file = self.read()?;
         file.profiles.retain(|p| p.name != profile.name);
         file.profiles.push(profile.clone());
@@ -105,6 +112,7 @@ impl ProfileStore {
 
     /// Removes a profile (its keychain entries are the caller's to delete). `false` if absent.
     pub fn delete(&self, name: &str) -> Result<bool, AppError> {
+        let _lock = self.lock()?;
         let mut file = self.read()?;
         let before = file.profiles.len();
         file.profiles.retain(|p| p.name != name);
@@ -130,6 +138,31 @@ mod tests {
             from: None,
             production: name == "production",
         }
+    }
+
+    #[test]
+    fn saves_from_two_places_at_once_keep_each_others_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let writers: Vec<_> = ["cli", "app"]
+            .into_iter()
+            .map(|who| {
+                let data = dir.path().to_owned();
+                std::thread::spawn(move || {
+                    // A store of its own, as another process has.
+                    let store = ProfileStore::in_data_dir(&data);
+                    for i in 0..25 {
+                        store.save(&profile(&format!("{who}-{i}"))).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        assert_eq!(
+            ProfileStore::in_data_dir(dir.path()).list().unwrap().len(),
+            50
+        );
     }
 
     #[test]

@@ -96,14 +96,17 @@ pub struct RetryChoice {
     pub unconfirmed: bool,
 }
 
-/// The slot of the run this service is carrying out; freed when dropped, whatever ends the run
-/// (an error, a cancelled future, a panic unwinding through it).
+/// The slot of the run this service is carrying out, and the batch's lock across processes; both
+/// freed when dropped, whatever ends the run (an error, a cancelled future, a panic unwinding
+/// through it).
 struct ActiveRun<'a> {
     service: &'a Service,
+    batch_lock: Option<crate::files::OwnerLock>,
 }
 
 impl Drop for ActiveRun<'_> {
     fn drop(&mut self) {
+        self.batch_lock = None;
         *self.service.active.lock() = None;
     }
 }
@@ -139,17 +142,34 @@ impl Service {
     }
 
     /// Takes the run slot for `batch_id` before anything is journaled, so a refused run leaves no
-    /// trace.
+    /// trace: this service's one slot (runs share the tenant's rate limit), then the batch's OS lock,
+    /// which another process (the app and a script, two terminals) holds while it runs the batch.
     fn take_slot(&self, batch_id: &str, control: &RunControl) -> Result<ActiveRun<'_>, AppError> {
-        let mut active = self.active.lock();
-        if let Some((running, _)) = active.as_ref() {
-            return Err(AppError::new(
-                ErrorCode::Conflict,
-                format!("batch {running} is running: wait for it, or cancel it, first"),
-            ));
+        crate::files::check_file_id("batch id", batch_id)?;
+        {
+            let mut active = self.active.lock();
+            if let Some((running, _)) = active.as_ref() {
+                return Err(AppError::new(
+                    ErrorCode::Conflict,
+                    format!("batch {running} is running: wait for it, or cancel it, first"),
+                ));
+            }
+            *active = Some((batch_id.to_owned(), control.clone()));
         }
-        *active = Some((batch_id.to_owned(), control.clone()));
-        Ok(ActiveRun { service: self })
+        let mut slot = ActiveRun {
+            service: self,
+            batch_lock: None,
+        };
+        let path = self
+            .paths
+            .data_dir
+            .join("locks")
+            .join(format!("{batch_id}.lock"));
+        slot.batch_lock = Some(crate::files::try_lock_owner(
+            &path,
+            &format!("batch {batch_id}"),
+        )?);
+        Ok(slot)
     }
 
     /// Records `batch` against `target` and runs it to the end (or until cancelled).

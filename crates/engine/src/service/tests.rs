@@ -357,6 +357,36 @@ async fn production_runs_need_confirmation_and_one_run_at_a_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_panics_frees_its_slot_and_its_batch() {
+    let (dir, service) = service();
+    let service = Arc::new(service);
+    let batch = batch_for("a@example.com\nb@example.com\n", &dir.path().join("outbox"));
+    let id = batch.id.clone();
+    // The event sink is the adapter's code running inside the run: a bug there panics mid-run.
+    let panicking: crate::run::EventSink = Arc::new(|event| {
+        if matches!(event, RunEvent::Started { .. }) {
+            panic!("a bug in the adapter's progress display");
+        }
+    });
+    let runner = {
+        let service = Arc::clone(&service);
+        tokio::spawn(async move {
+            let target = sandbox(&service);
+            service.start_run(&target, batch, app(), panicking).await
+        })
+    };
+    assert!(runner.await.unwrap_err().is_panic());
+    assert!(service.active_run().is_none(), "the slot is free again");
+    // The batch is not left locked either: it resumes to the end, in this process or another.
+    let (_, sink, _) = collector();
+    let resumed = service
+        .resume_run(&id, RetryChoice::default(), app(), sink)
+        .await
+        .unwrap();
+    assert_eq!(resumed.outcomes.get("invited"), Some(&2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paused_run_can_be_cancelled_and_resumed_later() {
     let (dir, service) = service();
     let service = Arc::new(service);
