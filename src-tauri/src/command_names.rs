@@ -15,6 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "preview",
     "send_test",
     "plan",
+    "preflight",
     "drafts_list",
     "draft_new",
     "draft_save",

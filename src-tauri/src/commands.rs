@@ -13,6 +13,7 @@ use invite_desk_engine::roster::edit::{self, EditableRow};
 use invite_desk_engine::roster::{
     self, ListText, MappingOverride, ReadOptions, RosterReport, SourceFormat,
 };
+use invite_desk_engine::run::preflight::Preflight;
 use invite_desk_engine::run::results::PersonResult;
 use invite_desk_engine::run::stream::Coalescer;
 use invite_desk_engine::run::{EventSink, RunEvent};
@@ -53,6 +54,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         preview,
         send_test,
         plan,
+        preflight,
         drafts_list,
         draft_new,
         draft_save,
@@ -215,6 +217,19 @@ pub async fn plan(
         .map(|p| shell.service.profile_target(&p))
         .transpose()?;
     shell.service.plan(target.as_ref(), &batch).await
+}
+
+/// The Review step's checklist: what a run would check before its first write.
+#[tauri::command]
+pub async fn preflight(
+    shell: State<'_, Shell>,
+    profile: Option<String>,
+    batch: BatchFile,
+) -> Answer<Preflight> {
+    let target = profile
+        .map(|p| shell.service.profile_target(&p))
+        .transpose()?;
+    shell.service.preflight(target.as_ref(), &batch, None).await
 }
 
 #[tauri::command]

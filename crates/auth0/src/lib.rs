@@ -1,7 +1,7 @@
 //! A client for the parts of the Auth0 Management API v2 that Invite Desk uses.
 //!
-//! Built against `shared/auth0/` (recorded responses and the OpenAPI description): request and
-//! response shapes follow the recordings; errors are classified so callers know what to retry.
+//! Built against Auth0's recorded answers and OpenAPI description (distilled into
+//! `tests/fixtures/auth0/`): request and response shapes follow the recordings; errors are classified so callers know what to retry.
 
 pub mod client;
 pub mod domain;

@@ -15,6 +15,7 @@ use invite_desk_engine::batch::{
 };
 use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::roster::{self, Problem, ReadOptions, Severity};
+use invite_desk_engine::run::preflight::{CheckStatus, Preflight};
 use invite_desk_engine::run::results::{self, PersonResult, ResultStatus};
 use invite_desk_engine::run::{self, EventSink, RunControl, RunEvent, RunOptions, RunTarget};
 use invite_desk_engine::service::{RetryChoice, RunRequest, RunSummary, Service};
@@ -28,6 +29,8 @@ use crate::tenant::{self, TenantArgs};
 pub const EXIT_SOME_FAILED: u8 = 1;
 /// Interrupted (Ctrl-C); `resume` continues.
 pub const EXIT_INTERRUPTED: u8 = 3;
+/// A setup error (here: a preflight check of a dry run failed).
+const EXIT_SETUP_ERROR: u8 = 2;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ModeArg {
@@ -84,7 +87,8 @@ pub struct RunArgs {
     /// Show the plan and change nothing (no tenant is contacted unless --check-existing).
     #[arg(long)]
     dry_run: bool,
-    /// With --dry-run: look everyone up (read-only) to say who already exists.
+    /// With --dry-run: look everyone up (read-only) to say who already exists, and run the tenant
+    /// and mail server checks (a login, nothing sent).
     #[arg(long, requires = "dry_run")]
     check_existing: bool,
     /// Print JSON lines (one event per line) instead of a progress bar and a summary.
@@ -444,15 +448,23 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
     let service = tenant::service(paths)?;
 
     if args.dry_run {
-        let plan =
-            runtime()?.block_on(service.plan(args.check_existing.then_some(&target), &batch))?;
+        let asked = args.check_existing.then_some(&target);
+        let runtime = runtime()?;
+        let _context = runtime.enter();
+        let plan = runtime.block_on(service.plan(asked, &batch))?;
+        let smtp_ca = read_ca(args.smtp_ca.as_deref())?;
+        let preflight = runtime.block_on(service.preflight(asked, &batch, smtp_ca))?;
         if args.json {
-            reporter
-                .line(&serde_json::json!({"event": "plan", "batch_id": batch.id, "plan": plan}));
+            reporter.line(&serde_json::json!({
+                "event": "plan", "batch_id": batch.id, "plan": plan, "preflight": preflight
+            }));
         } else {
             print_plan(&plan);
+            print_preflight(&preflight);
         }
-        return Ok(if rejected.is_empty() {
+        return Ok(if !preflight.passed() {
+            EXIT_SETUP_ERROR
+        } else if rejected.is_empty() {
             0
         } else {
             EXIT_SOME_FAILED
@@ -485,6 +497,28 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         args.results.as_deref(),
         rejected,
     )
+}
+
+fn print_preflight(preflight: &Preflight) {
+    println!("Checks before the first write:");
+    for check in &preflight.checks {
+        let mark = match check.status {
+            CheckStatus::Passed => "ok  ",
+            CheckStatus::Warning => "warn",
+            CheckStatus::Failed => "FAIL",
+            CheckStatus::Skipped => "skip",
+        };
+        let name = serde_json::to_value(check.item)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        println!("  {mark}  {name}: {}", check.detail);
+    }
+}
+
+fn read_ca(path: Option<&Path>) -> Result<Option<Vec<u8>>, AppError> {
+    path.map(|p| std::fs::read(p).map_err(|e| AppError::io("read", p, &e)))
+        .transpose()
 }
 
 fn print_plan(plan: &Plan) {
@@ -526,9 +560,7 @@ fn run_request(
 ) -> Result<RunRequest, AppError> {
     Ok(RunRequest {
         options,
-        smtp_ca: smtp_ca
-            .map(|p| std::fs::read(p).map_err(|e| AppError::io("read", p, &e)))
-            .transpose()?,
+        smtp_ca: read_ca(smtp_ca)?,
         confirmed_production,
         control: RunControl::new(),
     })

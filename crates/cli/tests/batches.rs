@@ -803,3 +803,167 @@ fn one_run_per_batch_across_processes_and_different_batches_side_by_side() {
     );
     assert_eq!(world.users_per_email().len(), n + 30);
 }
+
+#[test]
+fn preflight_stops_a_doomed_batch_before_anyone_is_created() {
+    let world = World::new(SandboxConfig::default());
+    let people = world.people_file(20, "");
+    let p = people.to_str().unwrap();
+    let assert_refused = |out: &Output, cause: &str| {
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+        assert!(stderr(out).contains(cause), "{cause}: {}", stderr(out));
+        assert!(
+            stderr(out).contains("nothing was written to the tenant"),
+            "{}",
+            stderr(out)
+        );
+        assert!(world.sandbox.users().is_empty(), "nobody was created");
+    };
+
+    // A wrong SMTP password: the login is tried (and refused) before the first account.
+    let guarded = SmtpServer::start(SmtpOptions {
+        auth: Some(("it@example.com", "right-password")),
+        ..SmtpOptions::default()
+    });
+    let url = format!("smtp://it%40example.com@127.0.0.1:{}", guarded.port);
+    let args = [
+        "run",
+        p,
+        "--connection",
+        DB,
+        "--smtp-url",
+        &url,
+        "--from",
+        "it@example.com",
+    ];
+    let out = world
+        .command(&args)
+        .env("SMTP_PASSWORD", "wrong-password")
+        .output()
+        .unwrap();
+    assert_refused(&out, "refused");
+    assert!(stderr(&out).contains(&format!("127.0.0.1:{}", guarded.port)));
+
+    // A client without the ticket scope.
+    let narrow = World::new(SandboxConfig {
+        scopes: invite_desk_sandbox::DEFAULT_SCOPES
+            .iter()
+            .filter(|s| **s != "create:user_tickets")
+            .map(|s| (*s).to_owned())
+            .collect(),
+        ..SandboxConfig::default()
+    });
+    let out = narrow.run(&["run", p, "--connection", DB, "--outbox", "o"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("create:user_tickets"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(narrow.sandbox.users().is_empty());
+
+    // A signing key too short for HS256.
+    let outbox = world.path("outbox");
+    let out = world
+        .command(&[
+            "run",
+            p,
+            "--connection",
+            DB,
+            "--outbox",
+            outbox.to_str().unwrap(),
+            "--result-url",
+            "https://app.example.com/welcome",
+            "--sign-result-url",
+        ])
+        .env("INVITE_DESK_SIGNING_KEY", "too-short")
+        .output()
+        .unwrap();
+    assert_refused(&out, "at least 32");
+
+    // An outbox that cannot be a folder (its parent is a file).
+    let file = world.path("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let blocked = file.join("outbox");
+    let out = world.run(&[
+        "run",
+        p,
+        "--connection",
+        DB,
+        "--outbox",
+        blocked.to_str().unwrap(),
+    ]);
+    assert_refused(&out, "is a file");
+
+    // The dry run prints the same checks (offline: no tenant, no mail server asked) and exits 2.
+    let out = world.run(&[
+        "run",
+        p,
+        "--connection",
+        DB,
+        "--outbox",
+        blocked.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let plan: Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    let checks = plan["preflight"]["checks"].as_array().unwrap();
+    let status = |item: &str| {
+        checks
+            .iter()
+            .find(|c| c["item"] == item)
+            .map(|c| c["status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(status("delivery"), "failed");
+    assert_eq!(status("credentials"), "skipped");
+    assert_eq!(status("template"), "passed");
+    assert!(world.sandbox.users().is_empty());
+
+    // With the right password the same batch goes through.
+    let out = world
+        .command(&args)
+        .env("SMTP_PASSWORD", "right-password")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(guarded.messages().len(), 20);
+}
+
+#[test]
+fn a_mail_server_down_from_the_start_stops_the_run_and_a_resume_once_it_is_up_invites_everyone() {
+    let world = World::new(SandboxConfig::default());
+    let people = world.people_file(12, "");
+    let port = invite_desk_testkit::free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let out = world.run(&[
+        "run",
+        people.to_str().unwrap(),
+        "--connection",
+        DB,
+        "--smtp-url",
+        &url,
+        "--from",
+        "it@example.com",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(world.sandbox.users().is_empty(), "nobody was created");
+    let batch_id = newest_batch(&world);
+    let history: Value = serde_json::from_str(&stdout(&world.run(&["history", "--json"]))).unwrap();
+    assert_eq!(history[0]["status"], "failed_to_start");
+
+    let server = SmtpServer::start(SmtpOptions {
+        port: Some(port),
+        ..SmtpOptions::default()
+    });
+    let out = world.run(&["resume", &batch_id]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(server.messages().len(), 12);
+    assert!(world.users_per_email().values().all(|u| *u == 1));
+}

@@ -100,6 +100,13 @@ pub fn typescript() -> String {
         declare::<DroppedList>(&cfg, &mut out);
         declare::<Settings>(&cfg, &mut out);
         declare::<RunSummary>(&cfg, &mut out);
+        {
+            use crate::run::preflight::*;
+            declare::<CheckItem>(&cfg, &mut out);
+            declare::<CheckStatus>(&cfg, &mut out);
+            declare::<Check>(&cfg, &mut out);
+            declare::<Preflight>(&cfg, &mut out);
+        }
         declare::<RunAction>(&cfg, &mut out);
         declare::<RetryChoice>(&cfg, &mut out);
         declare::<LinkCopy>(&cfg, &mut out);

@@ -1,6 +1,6 @@
 //! The sandbox tenant: a simulated Auth0 tenant on loopback for the app's Sandbox profile, the CLI,
 //! the tests and the benchmarks. Its answers have the shapes, status codes and error bodies recorded
-//! from a real tenant (`shared/auth0/recordings`), with Auth0's rate-limit headers on every answer and
+//! from a real tenant (`tests/fixtures/auth0/recordings`), with Auth0's rate-limit headers on every answer and
 //! seeded faults on request.
 
 mod api;

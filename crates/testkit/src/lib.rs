@@ -39,12 +39,14 @@ pub struct SmtpOptions<'a> {
     pub auth: Option<(&'a str, &'a str)>,
     /// Start with the server "down" (`SmtpServer::go_down`).
     pub down: bool,
+    /// Listen on this port (a test that had nothing listening there first); else a free one.
+    pub port: Option<u16>,
 }
 
 impl SmtpServer {
     pub fn start(options: SmtpOptions<'_>) -> SmtpServer {
         let out = tempfile::tempdir().unwrap();
-        let port = free_port();
+        let port = options.port.unwrap_or_else(free_port);
         let script = repo_root().join("tests/smtp/smtp_server.py");
         // Beside the messages' folder, not in it (`messages` reads every .eml there).
         let down_when = out.path().with_extension("down");

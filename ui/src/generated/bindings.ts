@@ -514,6 +514,22 @@ outcomes: Partial<Record<ResultStatus, number>>, elapsed_secs: number,
  */
 links_file: string | null, };
 
+export type CheckItem = "credentials" | "scopes" | "connection" | "roles" | "organization" | "delivery" | "signing_key" | "template";
+
+export type CheckStatus = "passed" | "warning" | "failed" | "skipped";
+
+export type Check = { item: CheckItem, status: CheckStatus, 
+/**
+ * What was seen, or what is wrong and how to fix it.
+ */
+detail: string, 
+/**
+ * For a failure: the error code the run would stop with.
+ */
+code: ErrorCode | null, };
+
+export type Preflight = { checks: Array<Check>, };
+
 export type RunAction = "pause" | "resume" | "cancel";
 
 /**

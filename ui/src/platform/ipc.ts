@@ -17,6 +17,7 @@ import type {
   NewSecrets,
   PersonResult,
   Plan,
+  Preflight,
   PreviewMessage,
   Profile,
   ProfileView,
@@ -112,6 +113,9 @@ export const commands = {
   sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> =>
     call('send_test', { profile, batch, to }),
   plan: (profile: string | null, batch: BatchFile): Promise<Plan> => call('plan', { profile, batch }),
+  /** What a run checks before its first write; with no profile only what can be checked offline. */
+  preflight: (profile: string | null, batch: BatchFile): Promise<Preflight> =>
+    call('preflight', { profile, batch }),
   drafts: (): Promise<DraftSummary[]> => call('drafts_list'),
   newDraft: (profile: string | null): Promise<Draft> => call('draft_new', { profile }),
   saveDraft: (draft: Draft): Promise<DraftSummary> => call('draft_save', { draft }),

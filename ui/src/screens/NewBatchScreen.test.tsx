@@ -235,4 +235,25 @@ describe('NewBatchScreen', () => {
     // The run has its own screen now; the wizard is back at its start, ready for the next batch.
     expect(await screen.findByRole('button', { name: 'Start a new batch' })).toBeInTheDocument();
   });
+
+  it('shows the checks a run makes before its first write, each with what was seen', async () => {
+    ipc.newDraft.mockResolvedValue({ ...draft('acme-prod'), step: 'review', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
+    ipc.preflight.mockResolvedValue({
+      checks: [
+        { item: 'credentials', status: 'passed', detail: 'the tenant gave the client a token', code: null },
+        { item: 'delivery', status: 'failed', detail: 'the mail server mail.acme.example:587 refused: 535 bad login', code: 'auth' },
+        { item: 'roles', status: 'skipped', detail: 'the batch grants no roles', code: null },
+      ],
+    });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(await screen.findByRole('button', { name: 'Check before running' }));
+    const list = await screen.findByTestId('preflight');
+    expect(ipc.preflight).toHaveBeenCalledWith('acme-prod', expect.objectContaining({ id: 'b-1' }));
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((li) => li.dataset.status)).toEqual(['passed', 'failed', 'skipped']);
+    expect(items[0]).toHaveTextContent('Tenant credentials: the tenant gave the client a token');
+    expect(items[1]).toHaveTextContent('Delivery: the mail server mail.acme.example:587 refused: 535 bad login');
+  });
 });

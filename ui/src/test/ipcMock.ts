@@ -47,6 +47,7 @@ export function mockCommands() {
     preview: vi.fn(),
     sendTest: vi.fn(),
     plan: vi.fn(),
+    preflight: vi.fn(),
     drafts: vi.fn().mockResolvedValue([]),
     newDraft: vi.fn(),
     saveDraft: vi.fn(),

@@ -14,6 +14,7 @@ pub mod control;
 pub mod deliver;
 pub mod events;
 pub mod invitation_token;
+pub mod preflight;
 pub mod results;
 pub mod stream;
 

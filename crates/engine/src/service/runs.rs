@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -11,6 +12,7 @@ use super::Service;
 use crate::batch::{BatchFile, BatchPurpose, Delivery};
 use crate::journal::BatchSummary;
 use crate::run::deliver::{self, DeliverySecrets};
+use crate::run::preflight::{self, Preflight, PreflightInput};
 use crate::run::results::{self, PersonResult, ResultStatus};
 use crate::run::{self, EventSink, RunControl, RunOptions, RunSetup, RunTarget};
 use crate::secrets::SecretKind;
@@ -232,21 +234,26 @@ impl Service {
         sink: EventSink,
     ) -> Result<RunSummary, AppError> {
         let (target, client) = self.client(&target, run::batch_client_options()).await?;
-        let profile = target.profile.as_deref();
-        let secrets = DeliverySecrets {
-            smtp_password: if matches!(batch.delivery, Delivery::Smtp { .. }) {
-                self.secret(profile, SecretKind::SmtpPassword)?
-            } else {
-                None
-            },
-            extra_root_pem: request.smtp_ca,
-        };
-        let signing_key = if batch.invitation.sign_result_url {
-            Some(self.required_secret(profile, SecretKind::SigningKey)?)
-        } else {
-            None
-        };
-        let deliverer = deliver::for_batch(&batch, secrets)?;
+        let (deliverer, signing_key) = self.delivery_parts(&target, &batch, request.smtp_ca)?;
+        let checked = preflight::preflight(PreflightInput {
+            client: Some(&client),
+            batch: &batch,
+            deliverer: deliverer.as_ref().ok(),
+            delivery_error: deliverer.as_ref().err().cloned(),
+            contact_mail_server: true,
+            signing_key: signing_key.as_ref(),
+        })
+        .await;
+        tracing::info!(batch = %batch.id, passed = checked.passed(), "preflight");
+        if let Err(error) = checked.into_result() {
+            let journal = self.lock_journal();
+            // A batch nothing was done for says so; one stopped midway keeps its own status.
+            if journal.batch(&batch.id)?.status == "prepared" {
+                journal.set_batch_status(&batch.id, "failed_to_start")?;
+            }
+            return Err(error);
+        }
+        let deliverer = deliverer?;
         let outcome = run::execute(
             RunSetup {
                 client,
@@ -273,6 +280,62 @@ impl Service {
             elapsed_secs: outcome.elapsed.as_secs_f64(),
             links_file: outcome.links_file.map(|p| p.to_string_lossy().into_owned()),
         })
+    }
+
+    /// The deliverer (or why it cannot be built) and the signing key of a batch run under `target`.
+    fn delivery_parts(
+        &self,
+        target: &RunTarget,
+        batch: &BatchFile,
+        smtp_ca: Option<Vec<u8>>,
+    ) -> Result<(Result<deliver::Deliverer, AppError>, Option<SecretString>), AppError> {
+        let profile = target.profile.as_deref();
+        let secrets = DeliverySecrets {
+            smtp_password: if matches!(batch.delivery, Delivery::Smtp { .. }) {
+                self.secret(profile, SecretKind::SmtpPassword)?
+            } else {
+                None
+            },
+            extra_root_pem: smtp_ca,
+        };
+        let signing_key = if batch.invitation.sign_result_url {
+            self.secret(profile, SecretKind::SigningKey)?
+        } else {
+            None
+        };
+        Ok((deliver::for_batch(batch, secrets), signing_key))
+    }
+
+    /// The checks a run makes before its first write, without running: the Review step's checklist
+    /// and the dry run's. With no tenant, only what can be checked here (the tenant and the mail
+    /// server are not asked).
+    pub async fn preflight(
+        &self,
+        target: Option<&RunTarget>,
+        batch: &BatchFile,
+        smtp_ca: Option<Vec<u8>>,
+    ) -> Result<Preflight, AppError> {
+        batch.validate()?;
+        let client = match target {
+            Some(target) => Some(self.interactive_client(target).await?.1),
+            None => None,
+        };
+        let no_tenant = RunTarget {
+            domain: String::new(),
+            client_id: String::new(),
+            profile: None,
+        };
+        let (deliverer, signing_key) =
+            self.delivery_parts(target.unwrap_or(&no_tenant), batch, smtp_ca)?;
+        Ok(preflight::preflight(PreflightInput {
+            client: client.as_deref(),
+            batch,
+            deliverer: deliverer.as_ref().ok(),
+            delivery_error: deliverer.as_ref().err().cloned(),
+            contact_mail_server: target.is_some(),
+            signing_key: signing_key.as_ref(),
+        })
+        .await)
     }
 
     /// Pause, resume or cancel the running batch.

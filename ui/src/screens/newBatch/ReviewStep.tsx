@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import type { BatchFile, Plan } from '../../generated/bindings';
+import type { BatchFile, CheckItem, CheckStatus, Plan, Preflight } from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
 
@@ -10,6 +10,31 @@ interface ReviewStepProps {
   batch: BatchFile;
   onName: (name: string | null) => void;
   onRun: (confirmedProduction: boolean) => void;
+}
+
+const CHECK_NAMES: Record<CheckItem, string> = {
+  credentials: 'Tenant credentials',
+  scopes: 'Scopes',
+  connection: 'Connection',
+  roles: 'Roles',
+  organization: 'Organization',
+  delivery: 'Delivery',
+  signing_key: 'Signing key',
+  template: 'Message',
+};
+
+const CHECK_MARKS: Record<CheckStatus, string> = { passed: '✓', warning: '!', failed: '✗', skipped: '–' };
+
+function PreflightList({ preflight }: { preflight: Preflight }) {
+  return (
+    <ul className="checklist" data-testid="preflight" aria-label="Checks before the first write">
+      {preflight.checks.map((c) => (
+        <li key={c.item} className={`check check--${c.status}`} data-status={c.status}>
+          <span aria-hidden="true">{CHECK_MARKS[c.status]}</span> <strong>{CHECK_NAMES[c.item]}</strong>: {c.detail}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 function duration(secs: number): string {
@@ -23,7 +48,9 @@ export function ReviewStep({ profile, production, batch, onName, onRun }: Review
   const [plan, setPlan] = useState<Plan | null>(null);
   const [savedTo, setSavedTo] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [checks, setChecks] = useState<Preflight | null>(null);
   const makePlan = useAction(commands.plan);
+  const check = useAction(commands.preflight);
   const save = useAction(commands.exportBatch);
 
   return (
@@ -50,6 +77,13 @@ export function ReviewStep({ profile, production, batch, onName, onRun }: Review
         </button>
         <button
           type="button"
+          disabled={check.busy}
+          onClick={async () => setChecks((await check.run(profile, batch)) ?? null)}
+        >
+          Check before running
+        </button>
+        <button
+          type="button"
           disabled={save.busy}
           onClick={async () => setSavedTo((await save.run(batch)) ?? null)}
         >
@@ -65,6 +99,8 @@ export function ReviewStep({ profile, production, batch, onName, onRun }: Review
         </button>
       </div>
       {makePlan.error && <ErrorNotice error={makePlan.error} />}
+      {check.error && <ErrorNotice error={check.error} />}
+      {checks && <PreflightList preflight={checks} />}
       {save.error && <ErrorNotice error={save.error} />}
       {savedTo && (
         <p className="ok" data-testid="saved-batch">
