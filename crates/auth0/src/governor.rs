@@ -19,6 +19,12 @@ const POLL: Duration = Duration::from_millis(5);
 /// A 429 with no headers at all: wait this long.
 const BARE_429_WAIT: Duration = Duration::from_secs(1);
 
+/// A tenant's `x-ratelimit-reset` as a time; `None` for one no clock can hold (a tenant, or a proxy,
+/// may send anything: it must never overflow).
+fn reset_time(seconds: u64) -> Option<SystemTime> {
+    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
 #[derive(Debug, Default)]
 struct State {
     /// Requests believed left in the bucket; `None` until the tenant has said.
@@ -174,13 +180,13 @@ impl RateGovernor {
                     }
                 };
                 if fresh {
-                    s.reset_at = Some(UNIX_EPOCH + Duration::from_secs(reset));
+                    s.reset_at = reset_time(reset);
                     // Requests still in flight may not be counted in what the tenant reported.
                     s.estimate = Some(s.reported - i64::from(s.in_flight));
                 }
             }
             (None, Some(remaining)) => s.estimate = Some(remaining - i64::from(s.in_flight)),
-            (Some(reset), None) => s.reset_at = Some(UNIX_EPOCH + Duration::from_secs(reset)),
+            (Some(reset), None) => s.reset_at = reset_time(reset),
             (None, None) => {}
         }
         if status == 429 {
@@ -310,5 +316,18 @@ mod tests {
         let g = RateGovernor::new();
         drop(g.acquire().await);
         assert_eq!(g.snapshot().in_flight, 0);
+    }
+
+    #[tokio::test]
+    async fn a_reset_no_clock_can_hold_is_ignored_not_a_panic() {
+        let g = RateGovernor::new();
+        let h = headers(&[
+            ("x-ratelimit-limit", "20".into()),
+            ("x-ratelimit-remaining", "0".into()),
+            ("x-ratelimit-reset", u64::MAX.to_string()),
+            ("retry-after", u64::MAX.to_string()),
+        ]);
+        g.acquire().await.observe(429, &h);
+        assert!(g.snapshot().blocked, "still waits (at most its own cap)");
     }
 }

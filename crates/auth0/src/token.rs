@@ -7,6 +7,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+/// The longest token lifetime believed: Auth0's maximum for Management API tokens is 30 days.
+const MAX_TOKEN_LIFETIME_SECS: u64 = 30 * 86_400;
+
 /// `POST /oauth/token` → 200.
 #[derive(Debug, Deserialize)]
 pub struct TokenResponse {
@@ -53,12 +56,16 @@ impl Token {
             (Some(a), None) | (None, Some(a)) => a,
             (None, None) => 86_400,
         };
-        let lifetime = Duration::from_secs(lifetime);
+        // Auth0 issues tokens for at most 30 days; a larger answer is not believed (and could
+        // overflow the clock).
+        let lifetime = Duration::from_secs(lifetime.min(MAX_TOKEN_LIFETIME_SECS));
         let margin = (lifetime / 10).min(Duration::from_secs(60));
         let scope_text = claims.and_then(|c| c.scope).or(response.scope);
         Token {
             access: response.access_token,
-            refresh_at: Instant::now() + lifetime.saturating_sub(margin),
+            refresh_at: Instant::now()
+                .checked_add(lifetime.saturating_sub(margin))
+                .unwrap_or_else(Instant::now),
             scopes: scope_text.map(|s| s.split_whitespace().map(str::to_owned).collect()),
         }
     }
@@ -148,6 +155,21 @@ mod tests {
             unknown.lacks(&["anything"]),
             None,
             "unknown scopes are not guessed"
+        );
+    }
+
+    #[test]
+    fn a_huge_lifetime_is_capped_not_a_panic() {
+        let token = Token::from_response(TokenResponse {
+            access_token: "opaque".to_owned().into(),
+            expires_in: Some(u64::MAX),
+            scope: None,
+            token_type: None,
+        });
+        let left = token.refresh_at.duration_since(Instant::now());
+        assert!(
+            left <= Duration::from_secs(MAX_TOKEN_LIFETIME_SECS),
+            "{left:?}"
         );
     }
 }

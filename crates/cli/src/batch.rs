@@ -616,14 +616,16 @@ fn finish(
     if !reporter.json {
         print_summary(summary, &all);
     }
-    // Only Ctrl-C cancels a CLI run.
-    Ok(if summary.status == "cancelled" {
-        EXIT_INTERRUPTED
-    } else if all.iter().any(|r| r.status == ResultStatus::Failed) {
-        EXIT_SOME_FAILED
-    } else {
-        0
-    })
+    // Ctrl-C cancels a CLI run; the circuit breaker interrupts it. Either way `resume` continues.
+    Ok(
+        if summary.status == "cancelled" || summary.status == "interrupted" {
+            EXIT_INTERRUPTED
+        } else if all.iter().any(|r| r.status == ResultStatus::Failed) {
+            EXIT_SOME_FAILED
+        } else {
+            0
+        },
+    )
 }
 
 fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
@@ -663,7 +665,15 @@ fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
             summary.batch_id
         );
     }
-    if summary.status == "cancelled" {
+    if let Some(cause) = &summary.stopped_by {
+        println!(
+            "the run stopped itself: {} people in a row failed the same way: {} ({}). Nobody else was tried; fix it, then continue with `invite-desk resume {}`",
+            run::BREAKER_THRESHOLD,
+            cause.message,
+            cause.code.as_str(),
+            summary.batch_id
+        );
+    } else if summary.status == "cancelled" {
         println!(
             "stopped before the end: continue with `invite-desk resume {}`",
             summary.batch_id
@@ -822,6 +832,9 @@ pub fn resend(args: ResendArgs, paths: &AppPaths) -> Result<u8, AppError> {
         |request, sink| service.resend(&args.email, args.batch.as_deref(), request, sink),
         &reporter,
     )?;
+    if let (Some(delivered), false) = (&summary.delivery, args.json) {
+        println!("{}: {} at {}", args.email, delivered.detail, delivered.at);
+    }
     finish(&service, &summary, &reporter, None, Vec::new())
 }
 

@@ -99,6 +99,7 @@ pub fn typescript() -> String {
         declare::<PreviewMessage>(&cfg, &mut out);
         declare::<DroppedList>(&cfg, &mut out);
         declare::<Settings>(&cfg, &mut out);
+        declare::<Delivered>(&cfg, &mut out);
         declare::<RunSummary>(&cfg, &mut out);
         {
             use crate::run::preflight::*;

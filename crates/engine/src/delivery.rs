@@ -65,7 +65,7 @@ pub fn sample_link(ttl_seconds: u64) -> Link {
     Link {
         url: "https://tenant.example/u/reset-password?ticket=PREVIEW-NOT-A-REAL-LINK#type=invite"
             .into(),
-        expires_at: time::OffsetDateTime::now_utc() + time::Duration::seconds(ttl_seconds as i64),
+        expires_at: crate::duration::after(time::OffsetDateTime::now_utc(), ttl_seconds),
         ttl_seconds,
     }
 }

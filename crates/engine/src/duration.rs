@@ -33,7 +33,20 @@ pub fn parse_duration_secs(text: &str) -> Result<u64, AppError> {
             "a duration of zero makes no sense here",
         ));
     }
+    if secs > crate::batch::MAX_TICKET_TTL_SECS {
+        return Err(AppError::invalid_input(format!(
+            "\"{text}\" is longer than a link may last: at most 365 days"
+        )));
+    }
     Ok(secs)
+}
+
+/// `from` plus a link lifetime. Lifetimes are checked against the 365-day cap where they are read
+/// (batch files, flags, settings); this is the backstop that can never overflow or panic.
+pub fn after(from: time::OffsetDateTime, secs: u64) -> time::OffsetDateTime {
+    let secs = secs.min(crate::batch::MAX_TICKET_TTL_SECS);
+    from.checked_add(time::Duration::seconds(secs as i64))
+        .unwrap_or(from)
 }
 
 #[cfg(test)]
@@ -50,5 +63,9 @@ mod tests {
         assert!(parse_duration_secs("7 days").is_err());
         assert!(parse_duration_secs("0d").is_err());
         assert!(parse_duration_secs("d").is_err());
+        assert!(parse_duration_secs("366d").is_err());
+        assert!(parse_duration_secs("99999999999999d").is_err());
+        let now = time::OffsetDateTime::now_utc();
+        assert_eq!(after(now, u64::MAX), after(now, 365 * 86_400));
     }
 }

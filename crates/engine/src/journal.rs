@@ -446,10 +446,37 @@ impl Journal {
     /// Records something that happened to a person without changing their state (a reconciliation,
     /// a delivery detail).
     pub fn note(&self, batch: &str, email: &str, detail: &str) -> Result<(), AppError> {
+        self.event(batch, email, "note", detail)
+    }
+
+    /// Records how an invitation was delivered ("accepted by the mail server: 250 …", "written to
+    /// …"), as its own kind of event so a resend can say what it did, and when.
+    pub fn note_delivery(&self, batch: &str, email: &str, detail: &str) -> Result<(), AppError> {
+        self.event(batch, email, "delivery", detail)
+    }
+
+    /// The last delivery of a person in a batch: `(at, detail)`.
+    pub fn last_delivery(
+        &self,
+        batch: &str,
+        email: &str,
+    ) -> Result<Option<(String, String)>, AppError> {
+        self.db
+            .query_row(
+                "SELECT at, detail FROM events WHERE batch_id = ?1 AND email = ?2 AND kind = 'delivery'
+                 ORDER BY id DESC LIMIT 1",
+                params![batch, email],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| db_error("read events", e))
+    }
+
+    fn event(&self, batch: &str, email: &str, kind: &str, detail: &str) -> Result<(), AppError> {
         self.db
             .execute(
-                "INSERT INTO events (batch_id, email, kind, detail) VALUES (?1, ?2, 'note', ?3)",
-                params![batch, email, detail],
+                "INSERT INTO events (batch_id, email, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+                params![batch, email, kind, detail],
             )
             .map_err(|e| db_error("record an event", e))?;
         Ok(())

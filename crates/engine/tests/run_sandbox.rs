@@ -634,3 +634,120 @@ async fn organization_invitations_are_created_once_and_mailed_or_left_to_auth0()
     assert!(per_recipient.keys().all(|a| a.starts_with("smtp")));
     assert!(per_recipient.values().all(|n| *n == 1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_failed_takes_people_back_to_the_step_that_failed_not_to_the_look_up() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let server = SmtpServer::start(SmtpOptions {
+        down: true,
+        ..SmtpOptions::default()
+    });
+    let harness = Harness::new();
+    let people = people(10);
+    let emails: Vec<String> = people.iter().map(|p| p.email.clone()).collect();
+    let batch = batch("b-retry", people, smtp_delivery(&server));
+    harness.record(&batch, &sb);
+    // The breaker off: every person fails on their own, after their account was created.
+    let no_breaker = RunOptions {
+        breaker_threshold: usize::MAX,
+        ..fast_options()
+    };
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let first = harness
+        .execute(
+            &batch,
+            client_for(&sb),
+            RunControl::new(),
+            no_breaker.clone(),
+            events,
+        )
+        .await;
+    assert_eq!(first.status, "finished");
+    assert_eq!(first.failed(), 10);
+    assert!(first.results.iter().all(|r| r.user_id.is_some()));
+    assert_eq!(tenant_view(&sb).0.len(), 10, "the accounts were created");
+
+    server.come_back();
+    let retried = run::lock(&harness.journal).retry_failed("b-retry").unwrap();
+    assert_eq!(retried, 10);
+    let states: Vec<PersonState> = run::lock(&harness.journal)
+        .people("b-retry")
+        .unwrap()
+        .iter()
+        .map(|p| p.state)
+        .collect();
+    assert!(
+        states.iter().all(|s| *s == PersonState::Ticketed),
+        "back to the step that failed: {states:?}"
+    );
+    let second = harness.run(&batch, client_for(&sb)).await;
+    assert_invited_exactly_once(&sb, &server, &emails, &second.results);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_server_refusing_everyone_stops_the_run_after_a_few_and_resume_finishes_it() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let server = SmtpServer::start(SmtpOptions {
+        down: true,
+        ..SmtpOptions::default()
+    });
+    let harness = Harness::new();
+    let people = people(60);
+    let emails: Vec<String> = people.iter().map(|p| p.email.clone()).collect();
+    let batch = batch("b-breaker", people, smtp_delivery(&server));
+    harness.record(&batch, &sb);
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let options = RunOptions {
+        concurrency: 2,
+        ..fast_options()
+    };
+    let stopped = harness
+        .execute(
+            &batch,
+            client_for(&sb),
+            RunControl::new(),
+            options,
+            events.clone(),
+        )
+        .await;
+    assert_eq!(stopped.status, "interrupted");
+    let cause = stopped
+        .stopped_by
+        .clone()
+        .expect("the run says why it stopped");
+    assert_eq!(
+        cause.code,
+        invite_desk_engine::ErrorCode::Network,
+        "{cause:?}"
+    );
+    let failed = stopped
+        .results
+        .iter()
+        .filter(|r| r.state == PersonState::Failed)
+        .count();
+    assert_eq!(failed, 0, "nobody is failed for the server's fault");
+    let touched = tenant_view(&sb).0.len();
+    assert!(
+        touched < 10,
+        "the run stopped after a few people, not all 60: {touched} created"
+    );
+    assert!(matches!(
+        events.lock().unwrap().last(),
+        Some(RunEvent::Finished {
+            stopped_by: Some(_),
+            ..
+        })
+    ));
+    assert_eq!(
+        run::lock(&harness.journal)
+            .batch("b-breaker")
+            .unwrap()
+            .status,
+        "interrupted"
+    );
+
+    server.come_back();
+    let resumed = harness.run(&batch, client_for(&sb)).await;
+    assert_eq!(resumed.status, "finished");
+    assert_invited_exactly_once(&sb, &server, &emails, &resumed.results);
+}

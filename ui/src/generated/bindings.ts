@@ -320,7 +320,15 @@ export type RunEvent = { "event": "started", batch_id: string, total: number,
 /**
  * How users are created: `individual` or `bulk` (import jobs).
  */
-creation: string, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: string | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, status: string, counts: { [key in string]: number }, failed: number, elapsed_secs: number, };
+creation: string, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: string | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, 
+/**
+ * `finished`, `cancelled`, or `interrupted` (stopped by `stopped_by`; `resume` continues).
+ */
+status: string, counts: { [key in string]: number }, failed: number, elapsed_secs: number, 
+/**
+ * Why the run stopped itself: the failure several people in a row met.
+ */
+stopped_by: AppError | null, };
 
 export type Profile = { name: string, 
 /**
@@ -498,11 +506,17 @@ message: MessageSettings,
 export_dir: string | null, };
 
 /**
+ * What a delivery was, in the words of whoever took it, and when.
+ */
+export type Delivered = { at: string, detail: string, };
+
+/**
  * How a run ended, for the summary.
  */
 export type RunSummary = { batch_id: string, 
 /**
- * `finished` or `cancelled`.
+ * `finished`, `cancelled`, or `interrupted` (the run stopped itself: `stopped_by` says why and
+ * `resume` continues once it is fixed).
  */
 status: string, 
 /**
@@ -512,7 +526,16 @@ outcomes: Partial<Record<ResultStatus, number>>, elapsed_secs: number,
 /**
  * The link export this run wrote, if its delivery was "export links".
  */
-links_file: string | null, };
+links_file: string | null, 
+/**
+ * The failure several people in a row met, which stopped the run.
+ */
+stopped_by: AppError | null, 
+/**
+ * For a one-person resend: what the delivery was ("accepted by the mail server: 250 …") and
+ * when (RFC 3339, UTC).
+ */
+delivery: Delivered | null, };
 
 export type CheckItem = "credentials" | "scopes" | "connection" | "roles" | "organization" | "delivery" | "signing_key" | "template";
 

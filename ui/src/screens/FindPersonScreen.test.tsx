@@ -53,7 +53,7 @@ describe('FindPersonScreen', () => {
   });
 
   it('resends, and copies a new link only when asked', async () => {
-    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null });
+    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, stopped_by: null, delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
     ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=abc', expires_at: '2026-11-29', batch_id: 'resend-2' });
     const user = userEvent.setup();
     render(<FindPersonScreen />);
@@ -62,7 +62,9 @@ describe('FindPersonScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Look up' }));
     expect(screen.queryByTestId('link')).toBeNull();
     await user.click(await screen.findByRole('button', { name: 'Resend invitation' }));
-    expect(await screen.findByTestId('resent')).toHaveTextContent('Sent again (batch resend-1)');
+    expect(await screen.findByTestId('resent')).toHaveTextContent(
+      'Resent: accepted by the mail server: 250 2.0.0 OK queued as 3 at 2026-12-01T09:12:03.120Z (batch resend-1)',
+    );
     await user.click(screen.getByRole('button', { name: 'Copy a new link' }));
     expect(await screen.findByTestId('link')).toHaveValue('https://t/u/reset?ticket=abc');
   });

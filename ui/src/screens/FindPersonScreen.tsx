@@ -125,7 +125,9 @@ export function FindPersonScreen() {
             <p className={resent.outcomes.failed ? 'warn' : 'ok'} data-testid="resent">
               {resent.outcomes.failed
                 ? `The resend failed: see batch ${resent.batch_id} in History.`
-                : `Sent again (batch ${resent.batch_id}).`}
+                : resent.delivery
+                  ? `Resent: ${resent.delivery.detail} at ${resent.delivery.at} (batch ${resent.batch_id}).`
+                  : `Resent (batch ${resent.batch_id}).`}
             </p>
           )}
           {copyLink.error && <ErrorNotice error={copyLink.error} />}

@@ -106,7 +106,7 @@ describe('RunScreen', () => {
       { email: 'p4@example.com', status: 'invited', user_id: 'auth0|4', error: null, error_code: null, line: 4, state: 'delivered', link_expires_at: null },
     ]);
     await act(async () => {
-      finish({ batch_id: 'b-7', status: 'finished', outcomes: { invited: 2, failed: 1 }, elapsed_secs: 3.2, links_file: null });
+      finish({ batch_id: 'b-7', status: 'finished', outcomes: { invited: 2, failed: 1 }, elapsed_secs: 3.2, links_file: null, stopped_by: null, delivery: null });
     });
     expect(await screen.findByTestId('run-summary')).toHaveTextContent('2 invited, 1 failed in 3.2 s');
     ipc.exportResults.mockResolvedValue('/home/a/Downloads/results-b-7.csv');
@@ -116,6 +116,32 @@ describe('RunScreen', () => {
     ipc.resumeRun.mockReturnValue(new Promise(() => {}));
     await user.click(screen.getByRole('button', { name: 'Retry failed' }));
     expect(ipc.resumeRun).toHaveBeenCalledWith('b-7', { failed: true, unconfirmed: false }, expect.any(Function));
+  });
+
+  it('says when the run stopped itself, why, and offers Resume', async () => {
+    const user = userEvent.setup();
+    render(<RunScreen />);
+    await act(async () => {
+      void runStore.start('Sandbox', { id: 'b-9' } as never, false);
+    });
+    ipc.results.mockResolvedValue([]);
+    await act(async () => {
+      finish({
+        batch_id: 'b-9',
+        status: 'interrupted',
+        outcomes: { invited: 5 },
+        elapsed_secs: 2,
+        links_file: null,
+        stopped_by: { code: 'network', message: '127.0.0.1:2525 refused the connection' },
+        delivery: null,
+      });
+    });
+    expect(await screen.findByTestId('stopped-by')).toHaveTextContent(
+      'The run stopped itself: several people in a row failed the same way (127.0.0.1:2525 refused the connection)',
+    );
+    ipc.resumeRun.mockReturnValue(new Promise(() => {}));
+    await user.click(screen.getByRole('button', { name: 'Resume' }));
+    expect(ipc.resumeRun).toHaveBeenCalledWith('b-9', { failed: false, unconfirmed: false }, expect.any(Function));
   });
 
   it('keeps a 100k-person run to a window of rendered rows', async () => {

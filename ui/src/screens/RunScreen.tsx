@@ -175,6 +175,12 @@ export function RunScreen() {
               .join(', ')}{' '}
             in {run.summary.elapsed_secs.toFixed(1)} s
           </p>
+          {run.summary.stopped_by && (
+            <p className="warn" data-testid="stopped-by">
+              The run stopped itself: several people in a row failed the same way ({run.summary.stopped_by.message}).
+              Nobody else was tried. Fix the cause, then Resume.
+            </p>
+          )}
           {run.summary.links_file && (
             <p>
               Links written to <code>{run.summary.links_file}</code> (bearer secrets: share each only with its owner)
@@ -218,7 +224,7 @@ export function RunScreen() {
               {failedCount > 0 ? 'Retry failed' : 'Send new links'}
             </button>
           )}
-          {run.summary?.status === 'cancelled' && (
+          {(run.summary?.status === 'cancelled' || run.summary?.status === 'interrupted') && (
             <button type="button" onClick={() => runStore.resume(run.batchId ?? '', NOTHING_AGAIN)}>
               Resume
             </button>

@@ -38,10 +38,13 @@ pub enum RunEvent {
     },
     Finished {
         batch_id: String,
+        /// `finished`, `cancelled`, or `interrupted` (stopped by `stopped_by`; `resume` continues).
         status: String,
         counts: BTreeMap<String, u64>,
         failed: u64,
         elapsed_secs: f64,
+        /// Why the run stopped itself: the failure several people in a row met.
+        stopped_by: Option<crate::AppError>,
     },
 }
 

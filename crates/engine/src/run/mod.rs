@@ -68,6 +68,8 @@ pub struct RunOptions {
     pub import_file_bytes: usize,
     /// How often a `progress` event is emitted.
     pub progress_every: Duration,
+    /// Systemic failures in a row that stop the run (`BREAKER_THRESHOLD`).
+    pub breaker_threshold: usize,
 }
 
 impl Default for RunOptions {
@@ -78,6 +80,7 @@ impl Default for RunOptions {
             job_poll: Duration::from_secs(2),
             import_file_bytes: 500_000,
             progress_every: Duration::from_millis(200),
+            breaker_threshold: BREAKER_THRESHOLD,
         }
     }
 }
@@ -108,12 +111,14 @@ pub type EventSink = Arc<dyn Fn(RunEvent) + Send + Sync>;
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
     pub batch_id: String,
-    /// `finished` or `cancelled`.
+    /// `finished`, `cancelled`, or `interrupted` (the run stopped itself: `stopped_by` says why).
     pub status: String,
     pub results: Vec<PersonResult>,
     /// The link export written by this run, if any.
     pub links_file: Option<PathBuf>,
     pub elapsed: Duration,
+    /// The failure that stopped the run (the same for several people in a row).
+    pub stopped_by: Option<AppError>,
 }
 
 impl RunOutcome {
@@ -123,6 +128,12 @@ impl RunOutcome {
             .filter(|r| r.status == ResultStatus::Failed)
             .count()
     }
+}
+
+fn lock_breaker(breaker: &Mutex<Breaker>) -> MutexGuard<'_, Breaker> {
+    breaker
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 pub fn lock(journal: &Mutex<Journal>) -> MutexGuard<'_, Journal> {
@@ -231,6 +242,40 @@ struct Ctx {
     counts: Mutex<HashMap<PersonState, u64>>,
     /// The first error that stopped the run (the journal could not be written).
     fatal: Mutex<Option<AppError>>,
+    breaker: Mutex<Breaker>,
+}
+
+/// How many people in a row may fail the same systemic way before the run stops itself.
+pub const BREAKER_THRESHOLD: usize = 3;
+
+/// The circuit breaker: when the mail server or the tenant refuses everyone (a wrong password, a
+/// server that went away, a revoked client, a full disk), failing each remaining person would only
+/// bury the cause under hundreds of identical failures and leave the whole list to retry. Such
+/// failures are held back instead; a few in a row stop the run with one message, and `resume`
+/// continues everyone once the cause is fixed.
+#[derive(Default)]
+struct Breaker {
+    /// Systemic failures since the last person who got through.
+    in_a_row: usize,
+    /// Set when the run stopped itself: the error that did it.
+    tripped: Option<AppError>,
+    /// People whose step failed systemically, left where they stood (their intent closed). Failed
+    /// for real at the end if the breaker never trips (the failure was not everyone's).
+    held: Vec<(String, AppError)>,
+}
+
+/// Whether a failure says something about every person rather than this one: the tenant refusing
+/// the client (401/403), rate limits or servers that stay down after the retries, the mail server
+/// refusing the login or the connection, the disk.
+fn is_systemic(error: &AppError) -> bool {
+    matches!(
+        error.code,
+        ErrorCode::Auth
+            | ErrorCode::Network
+            | ErrorCode::RateLimited
+            | ErrorCode::Io
+            | ErrorCode::Keychain
+    )
 }
 
 /// A person as a worker holds them: the state the journal says, and what the run learned.
@@ -332,6 +377,10 @@ impl Ctx {
             *counts.entry(next).or_default() += 1;
         }
         current.state = next;
+        // "In a row" counts people, not steps: only someone who got through resets it.
+        if next.is_final() && !matches!(next, PersonState::Failed | PersonState::Unconfirmed) {
+            lock_breaker(&self.breaker).in_a_row = 0;
+        }
         if let Some(id) = outcome.user_id {
             current.user_id = Some(id.to_owned());
         }
@@ -359,6 +408,29 @@ impl Ctx {
                 ..Outcome::default()
             },
         )
+    }
+
+    /// A systemic failure: the person stays where they stood (the step that failed is done again on
+    /// resume), and the breaker counts it; a few in a row stop the run.
+    fn hold(&self, person: &Person, error: AppError) -> Result<(), Stop> {
+        tracing::warn!(line = person.line, code = error.code.as_str(), message = %error.message, "a systemic failure: held back");
+        lock(&self.journal)
+            .abandon(
+                self.id(),
+                &person.email,
+                &format!("not done: {} ({})", error.message, error.code.as_str()),
+            )
+            .map_err(Stop::Fatal)?;
+        let mut breaker = lock_breaker(&self.breaker);
+        breaker.in_a_row += 1;
+        breaker.held.push((person.email.clone(), error.clone()));
+        if breaker.in_a_row >= self.options.breaker_threshold.max(1) && breaker.tripped.is_none() {
+            tracing::error!(code = error.code.as_str(), message = %error.message, in_a_row = breaker.in_a_row, "people in a row failed the same way: the run stops itself");
+            breaker.tripped = Some(error);
+            drop(breaker);
+            self.control.cancel();
+        }
+        Ok(())
     }
 
     fn counts_by_name(&self) -> BTreeMap<String, u64> {
@@ -455,6 +527,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         sink,
         counts: Mutex::new(counts),
         fatal: Mutex::new(None),
+        breaker: Mutex::new(Breaker::default()),
         batch,
     };
     if let Err(error) = prepare_tenant(&mut ctx, &records).await {
@@ -502,7 +575,13 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         return Err(error);
     }
     let links_file = links_file?;
-    let status = if ctx.control.is_cancelled() {
+    let stopped_by = lock_breaker(&ctx.breaker).tripped.clone();
+    if stopped_by.is_none() && !ctx.control.is_cancelled() {
+        fail_held(&ctx)?;
+    }
+    let status = if stopped_by.is_some() {
+        "interrupted"
+    } else if ctx.control.is_cancelled() {
         "cancelled"
     } else {
         "finished"
@@ -525,6 +604,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         counts: ctx.counts_by_name(),
         failed,
         elapsed_secs: started.elapsed().as_secs_f64(),
+        stopped_by: stopped_by.clone(),
     });
     Ok(RunOutcome {
         batch_id: ctx.id().to_owned(),
@@ -532,7 +612,31 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         results,
         links_file,
         elapsed: started.elapsed(),
+        stopped_by,
     })
+}
+
+/// People held back by systemic failures that never added up to a stopped run: the failure was
+/// theirs after all, so they end `failed` like any other (retry failed takes them up again).
+fn fail_held(ctx: &Ctx) -> Result<(), AppError> {
+    let held = std::mem::take(&mut lock_breaker(&ctx.breaker).held);
+    for (email, error) in held {
+        let Some(person) = ctx.people.get(&email.to_lowercase()) else {
+            continue;
+        };
+        let Some(record) = lock(&ctx.journal).person(ctx.id(), &email)? else {
+            continue;
+        };
+        if record.state.is_final() {
+            continue;
+        }
+        let mut current = Current::at(record.state);
+        match ctx.fail(person, &mut current, &error) {
+            Ok(()) | Err(Stop::Cancelled) => {}
+            Err(Stop::Failed(e) | Stop::Fatal(e)) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Checks the tenant before anything is written: the connection exists (its id is needed for
@@ -762,6 +866,7 @@ async fn advance_person(ctx: &Ctx, record: PersonRecord) {
         Err(stop) => stop,
     };
     let outcome = match stop {
+        Stop::Failed(error) if is_systemic(&error) => ctx.hold(&person, error),
         Stop::Failed(error) => ctx.fail(&person, &mut current, &error),
         Stop::Fatal(error) => Err(Stop::Fatal(error)),
         Stop::Cancelled => Ok(()),
@@ -1067,7 +1172,7 @@ async fn issue_ticket(ctx: &Ctx, person: &Person, current: &mut Current) -> Resu
                 .await?
         }
     };
-    let expires_at = issued_at + time::Duration::seconds(inv.ttl_secs as i64);
+    let expires_at = crate::duration::after(issued_at, inv.ttl_secs);
     let url = with_hash(&ticket.ticket, inv.hash_params.as_deref());
     ticketed(ctx, person, current, expires_at, Some(url))
 }
@@ -1141,9 +1246,7 @@ async fn invite_to_organization(
         .and_then(|t| {
             time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
         })
-        .unwrap_or_else(|| {
-            time::OffsetDateTime::now_utc() + time::Duration::seconds(inv.ttl_secs as i64)
-        });
+        .unwrap_or_else(|| crate::duration::after(time::OffsetDateTime::now_utc(), inv.ttl_secs));
     ticketed(ctx, person, current, expires_at, invitation.invitation_url)?;
     if auth0_sends {
         return ctx.set(person, current, PersonState::Delivered, &Outcome::default());
@@ -1163,7 +1266,9 @@ async fn deliver(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<()
     ctx.begin(&person.email, Step::SendMail, None)?;
     match ctx.deliverer.deliver(person, &link).await {
         Ok(deliver::Delivered::Now(detail)) => {
-            ctx.note(&person.email, &detail)?;
+            lock(&ctx.journal)
+                .note_delivery(ctx.id(), &person.email, &detail)
+                .map_err(Stop::Fatal)?;
             ctx.set(person, current, PersonState::Delivered, &Outcome::default())
         }
         Ok(deliver::Delivered::Deferred) => Ok(()),

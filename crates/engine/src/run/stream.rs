@@ -193,6 +193,7 @@ mod tests {
             counts: Default::default(),
             failed: 0,
             elapsed_secs: 1.0,
+            stopped_by: None,
         });
         let groups = sent.lock().unwrap();
         assert!(matches!(

@@ -23,7 +23,8 @@ use crate::{AppError, ErrorCode};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RunSummary {
     pub batch_id: String,
-    /// `finished` or `cancelled`.
+    /// `finished`, `cancelled`, or `interrupted` (the run stopped itself: `stopped_by` says why and
+    /// `resume` continues once it is fixed).
     pub status: String,
     /// People per result status (`invited`, `skipped`, `granted`, `failed`).
     #[ts(type = "Partial<Record<ResultStatus, number>>")]
@@ -31,6 +32,18 @@ pub struct RunSummary {
     pub elapsed_secs: f64,
     /// The link export this run wrote, if its delivery was "export links".
     pub links_file: Option<String>,
+    /// The failure several people in a row met, which stopped the run.
+    pub stopped_by: Option<AppError>,
+    /// For a one-person resend: what the delivery was ("accepted by the mail server: 250 …") and
+    /// when (RFC 3339, UTC).
+    pub delivery: Option<Delivered>,
+}
+
+/// What a delivery was, in the words of whoever took it, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Delivered {
+    pub at: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -279,6 +292,8 @@ impl Service {
             outcomes,
             elapsed_secs: outcome.elapsed.as_secs_f64(),
             links_file: outcome.links_file.map(|p| p.to_string_lossy().into_owned()),
+            stopped_by: outcome.stopped_by,
+            delivery: None,
         })
     }
 
@@ -437,7 +452,15 @@ impl Service {
         self.check_production(&target, &request, "resend")?;
         let _slot = self.take_slot(&batch.id, &request.control)?;
         run::record_batch(&mut self.lock_journal(), &batch, &target)?;
-        self.execute(batch, target, request, sink).await
+        let person = batch.people.first().map(|p| p.email.clone());
+        let mut summary = self.execute(batch, target, request, sink).await?;
+        if let Some(email) = person {
+            summary.delivery = self
+                .lock_journal()
+                .last_delivery(&summary.batch_id, &email)?
+                .map(|(at, detail)| Delivered { at, detail });
+        }
+        Ok(summary)
     }
 
     /// A new ticket for `email` (with the settings of the batch that last invited them, or

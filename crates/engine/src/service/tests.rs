@@ -271,6 +271,12 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
         .await
         .unwrap();
     assert_eq!(resent.outcomes.get("invited"), Some(&1));
+    let delivered = resent
+        .delivery
+        .as_ref()
+        .expect("the resend says what it did");
+    assert!(delivered.detail.starts_with("written to "), "{delivered:?}");
+    assert!(delivered.at.starts_with("20"), "{delivered:?}");
     assert_ne!(bob_mail(), first_mail, "a new message with a new link");
 
     let link = service

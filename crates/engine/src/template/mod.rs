@@ -161,16 +161,36 @@ impl std::fmt::Debug for CompiledTemplates {
     }
 }
 
+/// Line and column (in characters) of a byte offset. An offset inside a character (an error range
+/// measured in another template's text) is taken back to that character's start, never a panic.
 fn position(source: &str, offset: usize) -> (usize, usize) {
-    let before = &source[..offset.min(source.len())];
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
 
-fn template_error(part: &str, source: &str, error: &minijinja::Error) -> AppError {
+/// The error in the words of the part where it is: an error raised while rendering `part` may sit in
+/// another one it includes (`{% include "html" %}`), and its range counts in that one's text.
+fn template_error(
+    part: &str,
+    source: &str,
+    error: &minijinja::Error,
+    others: &Environment<'_>,
+) -> AppError {
+    let (part, source) = match error.name().filter(|name| *name != part) {
+        Some(name) => match others.get_template(name) {
+            Ok(template) => (name, template.source().to_owned()),
+            Err(_) => (part, source.to_owned()),
+        },
+        None => (part, source.to_owned()),
+    };
     let (line, column) = match error.range() {
-        Some(range) => position(source, range.start),
+        Some(range) => position(&source, range.start),
         None => (error.line().unwrap_or(1), 1),
     };
     let what = error
@@ -217,10 +237,10 @@ impl CompiledTemplates {
         });
         for (part, source) in PARTS.into_iter().zip([&set.subject, &set.html, &set.text]) {
             env.add_template_owned(part, source.clone())
-                .map_err(|e| template_error(part, source, &e))?;
+                .map_err(|e| template_error(part, source, &e, &Environment::new()))?;
             let template = env
                 .get_template(part)
-                .map_err(|e| template_error(part, source, &e))?;
+                .map_err(|e| template_error(part, source, &e, &env))?;
             let unknown: BTreeSet<String> = template
                 .undeclared_variables(true)
                 .into_iter()
@@ -310,7 +330,7 @@ impl CompiledTemplates {
         let source = template.source().to_owned();
         template
             .render(Self::context(person, link, settings, part == "html"))
-            .map_err(|e| template_error(part, &source, &e))
+            .map_err(|e| template_error(part, &source, &e, &self.env))
     }
 
     pub fn render(
@@ -436,6 +456,26 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn an_error_in_an_included_part_is_placed_in_that_part_never_a_panic() {
+        // The error sits in the HTML part at a byte offset that, counted in the text part, falls
+        // inside an accented character: it must be reported in the HTML part's lines.
+        let set = TemplateSet {
+            html: "<p>Hallo {{ link }}</p>\n<p>{{ 1 // 0 }}</p>\n".into(),
+            text: "Grüße, éèêë àâä öü {% include \"html\" %} {{ link }}\n".into(),
+            ..TemplateSet::builtin()
+        };
+        let err = CompiledTemplates::compile(&set).unwrap_err();
+        assert!(
+            err.message.starts_with("html template, line 2"),
+            "{}",
+            err.message
+        );
+        for offset in 0..20 {
+            let _ = position("Grüße, éèêë", offset);
+        }
     }
 
     #[test]
