@@ -172,6 +172,26 @@ impl ApiError {
     }
 }
 
+/// How the rest of Invite Desk sees a Management API failure: the code callers branch on.
+impl From<ApiError> for invite_desk_core::AppError {
+    fn from(e: ApiError) -> Self {
+        use invite_desk_core::{AppError, ErrorCode};
+        let code = match e.kind {
+            ErrorKind::RateLimited => ErrorCode::RateLimited,
+            ErrorKind::Server | ErrorKind::Unreachable | ErrorKind::Interrupted => {
+                ErrorCode::Network
+            }
+            ErrorKind::Conflict => ErrorCode::Conflict,
+            ErrorKind::NotFound => ErrorCode::NotFound,
+            ErrorKind::Auth => ErrorCode::Auth,
+            ErrorKind::Invalid => ErrorCode::InvalidInput,
+            ErrorKind::Protocol => ErrorCode::Internal,
+        };
+        // The Display form keeps the tenant's status and errorCode for support.
+        AppError::new(code, e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

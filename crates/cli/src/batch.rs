@@ -17,7 +17,9 @@ use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::roster::{self, Problem, ReadOptions, Severity};
 use invite_desk_engine::run::preflight::{CheckStatus, Preflight};
 use invite_desk_engine::run::results::{self, PersonResult, ResultStatus};
-use invite_desk_engine::run::{self, EventSink, RunControl, RunEvent, RunOptions, RunTarget};
+use invite_desk_engine::run::{
+    self, EventSink, RunControl, RunEvent, RunOptions, RunStatus, RunTarget,
+};
 use invite_desk_engine::service::{RetryChoice, RunRequest, RunSummary, Service};
 use invite_desk_engine::{AppError, ErrorCode, duration};
 use serde::Serialize;
@@ -618,7 +620,10 @@ fn finish(
     }
     // Ctrl-C cancels a CLI run; the circuit breaker interrupts it. Either way `resume` continues.
     Ok(
-        if summary.status == "cancelled" || summary.status == "interrupted" {
+        if matches!(
+            summary.status,
+            RunStatus::Cancelled | RunStatus::Interrupted
+        ) {
             EXIT_INTERRUPTED
         } else if all.iter().any(|r| r.status == ResultStatus::Failed) {
             EXIT_SOME_FAILED
@@ -673,7 +678,7 @@ fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
             cause.code.as_str(),
             summary.batch_id
         );
-    } else if summary.status == "cancelled" {
+    } else if summary.status == RunStatus::Cancelled {
         println!(
             "stopped before the end: continue with `invite-desk resume {}`",
             summary.batch_id
@@ -717,7 +722,7 @@ pub fn history(json: bool, paths: &AppPaths) -> Result<(), AppError> {
             "{}  {}  {:<11}  {:>6} people  {}{}",
             b.id,
             b.created_at,
-            b.status,
+            b.status.as_str(),
             b.total,
             counts.join(", "),
             b.name.map(|n| format!("  \"{n}\"")).unwrap_or_default()
@@ -745,7 +750,12 @@ pub fn show(args: ShowArgs, paths: &AppPaths) -> Result<(), AppError> {
             results,
         });
     }
-    println!("{}  {}  {}", summary.id, summary.created_at, summary.status);
+    println!(
+        "{}  {}  {}",
+        summary.id,
+        summary.created_at,
+        summary.status.as_str()
+    );
     for r in &results {
         println!(
             "  line {:>5}  {:<40}  {:<8}  {}{}",

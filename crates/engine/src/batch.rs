@@ -19,10 +19,8 @@ pub const BATCH_FORMAT: &str = "invite-desk-batch";
 pub const BATCH_VERSION: u32 = 1;
 /// Organization invitations may live 30 days at most (Auth0's limit).
 const MAX_ORGANIZATION_TTL: u64 = 30 * 86_400;
-/// The longest ticket link Invite Desk makes: a year. Auth0 states no maximum for `ttl_sec` (only
-/// `minimum: 0`, and 0 means its 5-day default), so the cap is ours: a seat invitation that is still
-/// open after a year is better re-issued, and the bound keeps every expiry date computable.
-pub const MAX_TICKET_TTL_SECS: u64 = 365 * 86_400;
+/// The longest ticket link Invite Desk makes (`duration::MAX_LINK_LIFETIME_SECS`).
+pub const MAX_TICKET_TTL_SECS: u64 = crate::duration::MAX_LINK_LIFETIME_SECS;
 
 /// What a journaled batch was for. Only `invitation` and `resend` batches can be the source of a
 /// resend: a copied link was handed to a support agent, not mailed, so copying its settings would
@@ -156,8 +154,8 @@ impl BatchFile {
         BatchFile {
             format: BATCH_FORMAT.into(),
             version: BATCH_VERSION,
-            id: crate::run::new_batch_id(),
-            created_at: crate::run::iso(time::OffsetDateTime::now_utc()),
+            id: crate::ids::new_batch_id(),
+            created_at: crate::ids::iso(time::OffsetDateTime::now_utc()),
             name: None,
             people,
             invitation,

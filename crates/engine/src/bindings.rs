@@ -68,6 +68,7 @@ pub fn typescript() -> String {
         declare::<PersonState>(&cfg, &mut out);
         declare::<Step>(&cfg, &mut out);
         declare::<PersonRecord>(&cfg, &mut out);
+        declare::<BatchStatus>(&cfg, &mut out);
         declare::<BatchSummary>(&cfg, &mut out);
         declare::<PersonHistory>(&cfg, &mut out);
     }
@@ -77,6 +78,7 @@ pub fn typescript() -> String {
         declare::<ResultStatus>(&cfg, &mut out);
         declare::<PersonResult>(&cfg, &mut out);
         declare::<Progress>(&cfg, &mut out);
+        declare::<crate::run::RunStatus>(&cfg, &mut out);
         declare::<RunEvent>(&cfg, &mut out);
     }
     {
@@ -112,6 +114,36 @@ pub fn typescript() -> String {
         declare::<RetryChoice>(&cfg, &mut out);
         declare::<LinkCopy>(&cfg, &mut out);
     }
+    // The rules the screens need, from the Rust that decides them (never a copy in the UI).
+    let quoted = |names: Vec<&str>| {
+        names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!(
+        "/** The states after which nothing more happens to a person in a batch. */\n\
+         export const FINAL_STATES: readonly PersonState[] = [{}];\n\n",
+        quoted(
+            crate::journal::PersonState::ALL
+                .into_iter()
+                .filter(|s| s.is_final())
+                .map(|s| s.as_str())
+                .collect()
+        )
+    ));
+    out.push_str(&format!(
+        "/** The batch statuses `resume` continues. */\n\
+         export const RESUMABLE_STATUSES: readonly BatchStatus[] = [{}];\n\n",
+        quoted(
+            crate::journal::BatchStatus::ALL
+                .into_iter()
+                .filter(|s| s.is_resumable())
+                .map(|s| s.as_str())
+                .collect()
+        )
+    ));
     let codes: Vec<String> = crate::ErrorCode::ALL
         .iter()
         .map(|c| format!("{:?}", c.as_str()))

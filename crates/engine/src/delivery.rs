@@ -1,32 +1,18 @@
 //! From a person and a link to a message, and the "send a test to myself" check.
 
 use invite_desk_mail::smtp::{Accepted, SmtpMailer, SmtpSettings};
-use invite_desk_mail::{Envelope, MailError, MailErrorKind, Mailbox};
+use invite_desk_mail::{Envelope, Mailbox};
 use lettre::Message;
 
+use crate::AppError;
 use crate::roster::Person;
 use crate::template::{CompiledTemplates, Link, MessageSettings};
-use crate::{AppError, ErrorCode};
 
 /// Who invitations come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {
     pub from: Mailbox,
     pub reply_to: Option<Mailbox>,
-}
-
-impl From<MailError> for AppError {
-    fn from(e: MailError) -> Self {
-        let code = match (e.kind, e.code) {
-            (_, Some(530 | 534 | 535 | 538)) => ErrorCode::Auth,
-            (MailErrorKind::Permanent | MailErrorKind::Invalid | MailErrorKind::Config, _) => {
-                ErrorCode::InvalidInput
-            }
-            (MailErrorKind::Temporary, _) => ErrorCode::Network,
-            (MailErrorKind::Io, _) => ErrorCode::Io,
-        };
-        AppError::new(code, e.message)
-    }
 }
 
 /// The recipient's mailbox: their name as the roster gives it.
@@ -56,6 +42,11 @@ pub fn invitation(
         from: sender.from.clone(),
         reply_to: sender.reply_to.clone(),
         to: recipient(person),
+    };
+    let content = invite_desk_mail::Content {
+        subject: content.subject,
+        html: content.html,
+        text: content.text,
     };
     Ok(invite_desk_mail::build_message(&envelope, &content)?)
 }

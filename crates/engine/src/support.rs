@@ -8,8 +8,9 @@ use ts_rs::TS;
 use invite_desk_auth0::ManagementClient;
 
 use crate::batch::{BatchFile, BatchPurpose, ExistingPolicy};
+use crate::ids::new_batch_id;
 use crate::journal::{Journal, PersonHistory};
-use crate::run::{RunTarget, load_batch, new_batch_id};
+use crate::run::{RunTarget, load_batch};
 use crate::{AppError, ErrorCode};
 
 /// One account with this address in the tenant.
@@ -149,7 +150,7 @@ pub fn resend_batch(
             )
         })?;
     batch.id = format!("resend-{}", new_batch_id().trim_start_matches("b-"));
-    batch.created_at = crate::run::iso(time::OffsetDateTime::now_utc());
+    batch.created_at = crate::ids::iso(time::OffsetDateTime::now_utc());
     batch.name = Some(format!("Resend to {} (from {source})", person.email));
     batch.people = vec![person];
     batch.purpose = BatchPurpose::Resend;

@@ -16,6 +16,7 @@ use invite_desk_engine::batch::{
 };
 use invite_desk_engine::journal::{Journal, PersonState};
 use invite_desk_engine::roster::Person;
+use invite_desk_engine::run::RunStatus;
 use invite_desk_engine::run::{
     self, ResultStatus, RunControl, RunEvent, RunOptions, RunOutcome, RunSetup, RunTarget,
 };
@@ -256,7 +257,7 @@ async fn a_batch_under_faults_invites_everyone_exactly_once() {
             events.clone(),
         )
         .await;
-    assert_eq!(outcome.status, "finished");
+    assert_eq!(outcome.status, RunStatus::Finished);
     let emails: Vec<String> = list.iter().map(|p| p.email.clone()).collect();
     assert_invited_exactly_once(&sb, &server, &emails, &outcome.results);
     let counters = sb.counters();
@@ -425,7 +426,7 @@ async fn a_cancelled_run_resumes_without_doing_anything_twice() {
         .execute(&b, client_for(&sb), control, fast_options(), events)
         .await;
     stopper.await.unwrap();
-    assert_eq!(first.status, "cancelled");
+    assert_eq!(first.status, RunStatus::Cancelled);
     let unfinished = first
         .results
         .iter()
@@ -434,11 +435,11 @@ async fn a_cancelled_run_resumes_without_doing_anything_twice() {
     assert!(unfinished > 0, "the cancel came before the end");
     assert_eq!(
         run::lock(&harness.journal).batches().unwrap()[0].status,
-        "cancelled"
+        invite_desk_engine::journal::BatchStatus::Cancelled
     );
 
     let second = harness.run(&b, client_for(&sb)).await;
-    assert_eq!(second.status, "finished");
+    assert_eq!(second.status, RunStatus::Finished);
     let emails: Vec<String> = list.iter().map(|p| p.email.clone()).collect();
     assert_invited_exactly_once(&sb, &server, &emails, &second.results);
 }
@@ -490,7 +491,7 @@ async fn bulk_import_jobs_create_5000_people_once_and_map_errors_back() {
             events.clone(),
         )
         .await;
-    assert_eq!(outcome.status, "finished");
+    assert_eq!(outcome.status, RunStatus::Finished);
     assert_eq!(outcome.failed(), 0);
     let events = events.lock().unwrap();
     assert!(matches!(&events[0], RunEvent::Started { creation, .. } if creation == "bulk"));
@@ -662,7 +663,7 @@ async fn retry_failed_takes_people_back_to_the_step_that_failed_not_to_the_look_
             events,
         )
         .await;
-    assert_eq!(first.status, "finished");
+    assert_eq!(first.status, RunStatus::Finished);
     assert_eq!(first.failed(), 10);
     assert!(first.results.iter().all(|r| r.user_id.is_some()));
     assert_eq!(tenant_view(&sb).0.len(), 10, "the accounts were created");
@@ -710,7 +711,7 @@ async fn a_mail_server_refusing_everyone_stops_the_run_after_a_few_and_resume_fi
             events.clone(),
         )
         .await;
-    assert_eq!(stopped.status, "interrupted");
+    assert_eq!(stopped.status, RunStatus::Interrupted);
     let cause = stopped
         .stopped_by
         .clone()
@@ -743,11 +744,11 @@ async fn a_mail_server_refusing_everyone_stops_the_run_after_a_few_and_resume_fi
             .batch("b-breaker")
             .unwrap()
             .status,
-        "interrupted"
+        invite_desk_engine::journal::BatchStatus::Interrupted
     );
 
     server.come_back();
     let resumed = harness.run(&batch, client_for(&sb)).await;
-    assert_eq!(resumed.status, "finished");
+    assert_eq!(resumed.status, RunStatus::Finished);
     assert_invited_exactly_once(&sb, &server, &emails, &resumed.results);
 }

@@ -36,3 +36,21 @@ impl MailError {
         Self::new(MailErrorKind::Config, message)
     }
 }
+
+/// How the rest of Invite Desk sees a delivery failure: a wrong login is `auth`, a 5xx or an unusable
+/// setting is the input's, a 4xx or a broken connection is the network's, a file that cannot be
+/// written is `io`.
+impl From<MailError> for invite_desk_core::AppError {
+    fn from(e: MailError) -> Self {
+        use invite_desk_core::{AppError, ErrorCode};
+        let code = match (e.kind, e.code) {
+            (_, Some(530 | 534 | 535 | 538)) => ErrorCode::Auth,
+            (MailErrorKind::Permanent | MailErrorKind::Invalid | MailErrorKind::Config, _) => {
+                ErrorCode::InvalidInput
+            }
+            (MailErrorKind::Temporary, _) => ErrorCode::Network,
+            (MailErrorKind::Io, _) => ErrorCode::Io,
+        };
+        AppError::new(code, e.message)
+    }
+}

@@ -53,7 +53,9 @@ impl SmtpServer {
         if options.down {
             std::fs::write(&down_when, b"down").unwrap();
         }
-        let mut command = Command::new("python3");
+        // `PYTHON` where the interpreter has another name (Windows: `python`).
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+        let mut command = Command::new(python);
         command
             .arg(&script)
             .arg("--port")
@@ -148,7 +150,8 @@ impl Drop for SmtpServer {
     }
 }
 
-/// A test CA and a server certificate for `localhost` / `127.0.0.1` signed by it (openssl CLI).
+/// A test CA and a server certificate for `localhost` / `127.0.0.1` signed by it (rcgen, so no
+/// `openssl` command is needed on any OS).
 pub struct TestCertificates {
     pub dir: tempfile::TempDir,
     pub ca_pem: Vec<u8>,
@@ -156,110 +159,73 @@ pub struct TestCertificates {
     pub server_key: PathBuf,
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let status = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl");
-    assert!(status.success(), "openssl {args:?} failed");
+/// A server certificate's parameters: `localhost` and `127.0.0.1`, for TLS servers only.
+fn server_params() -> rcgen::CertificateParams {
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
+    params.is_ca = rcgen::IsCa::ExplicitNoCa;
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::DigitalSignature,
+        rcgen::KeyUsagePurpose::KeyEncipherment,
+    ];
+    params
+}
+
+fn write_pair(
+    dir: tempfile::TempDir,
+    cert_pem: &str,
+    key_pem: &str,
+    ca_pem: &str,
+) -> TestCertificates {
+    let server_cert = dir.path().join("server.pem");
+    let server_key = dir.path().join("server.key");
+    std::fs::write(&server_cert, cert_pem).unwrap();
+    std::fs::write(&server_key, key_pem).unwrap();
+    TestCertificates {
+        ca_pem: ca_pem.as_bytes().to_vec(),
+        server_cert,
+        server_key,
+        dir,
+    }
 }
 
 pub fn test_certificates() -> TestCertificates {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |name: &str| dir.path().join(name);
-    let run = |args: &[&str]| openssl(dir.path(), args);
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Invite Desk Test CA",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=localhost",
-    ]);
-    std::fs::write(
-        p("server.ext"),
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Invite Desk Test CA");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let server_key = rcgen::KeyPair::generate().unwrap();
+    let server_cert = server_params().signed_by(&server_key, &issuer).unwrap();
+    write_pair(
+        tempfile::tempdir().unwrap(),
+        &server_cert.pem(),
+        &server_key.serialize_pem(),
+        &ca_cert.pem(),
     )
-    .unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-    ]);
-    TestCertificates {
-        ca_pem: std::fs::read(p("ca.pem")).unwrap(),
-        server_cert: p("server.pem"),
-        server_key: p("server.key"),
-        dir,
-    }
 }
 
 /// A self-signed server certificate for `localhost` / `127.0.0.1` (no CA): the certificate itself is
 /// what the client must be told to trust.
 pub fn self_signed_certificate() -> TestCertificates {
-    let dir = tempfile::tempdir().unwrap();
-    openssl(
-        dir.path(),
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-addext",
-            "basicConstraints=critical,CA:FALSE",
-            "-addext",
-            "extendedKeyUsage=serverAuth",
-        ],
-    );
-    let server_cert = dir.path().join("server.pem");
-    TestCertificates {
-        ca_pem: std::fs::read(&server_cert).unwrap(),
-        server_key: dir.path().join("server.key"),
-        server_cert,
-        dir,
-    }
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = server_params().self_signed(&key).unwrap();
+    write_pair(
+        tempfile::tempdir().unwrap(),
+        &cert.pem(),
+        &key.serialize_pem(),
+        &cert.pem(),
+    )
 }

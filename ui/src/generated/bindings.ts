@@ -258,13 +258,14 @@ export type PersonRecord = { line: number, email: string, state: PersonState, us
 open_intent: Step | null, error_code: string | null, error_message: string | null, };
 
 /**
+ * Where a batch stands as a whole.
+ */
+export type BatchStatus = "prepared" | "failed_to_start" | "running" | "interrupted" | "cancelled" | "finished";
+
+/**
  * A batch as the journal lists it.
  */
-export type BatchSummary = { id: string, created_at: string, 
-/**
- * `prepared`, `running`, `interrupted`, `cancelled`, `finished`.
- */
-status: string, name: string | null, total: number, 
+export type BatchSummary = { id: string, created_at: string, status: BatchStatus, name: string | null, total: number, 
 /**
  * People per state (states with nobody are left out).
  */
@@ -316,15 +317,16 @@ eta_secs: number | null,
  */
 api_limit: number | null, api_remaining: number | null, api_requests: number, rate_limited: number, paused: boolean, };
 
+/**
+ * How a run ended.
+ */
+export type RunStatus = "finished" | "cancelled" | "interrupted";
+
 export type RunEvent = { "event": "started", batch_id: string, total: number, 
 /**
  * How users are created: `individual` or `bulk` (import jobs).
  */
-creation: string, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: string | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, 
-/**
- * `finished`, `cancelled`, or `interrupted` (stopped by `stopped_by`; `resume` continues).
- */
-status: string, counts: { [key in string]: number }, failed: number, elapsed_secs: number, 
+creation: string, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: string | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, status: RunStatus, counts: { [key in string]: number }, failed: number, elapsed_secs: number, 
 /**
  * Why the run stopped itself: the failure several people in a row met.
  */
@@ -513,12 +515,7 @@ export type Delivered = { at: string, detail: string, };
 /**
  * How a run ended, for the summary.
  */
-export type RunSummary = { batch_id: string, 
-/**
- * `finished`, `cancelled`, or `interrupted` (the run stopped itself: `stopped_by` says why and
- * `resume` continues once it is fixed).
- */
-status: string, 
+export type RunSummary = { batch_id: string, status: RunStatus, 
 /**
  * People per result status (`invited`, `skipped`, `granted`, `failed`).
  */
@@ -574,6 +571,12 @@ unconfirmed: boolean, };
  * the agent asked for it). `Debug` leaves the link out.
  */
 export type LinkCopy = { email: string, url: string, expires_at: string, batch_id: string, };
+
+/** The states after which nothing more happens to a person in a batch. */
+export const FINAL_STATES: readonly PersonState[] = ["skipped", "delivered", "granted", "unconfirmed", "failed"];
+
+/** The batch statuses `resume` continues. */
+export const RESUMABLE_STATUSES: readonly BatchStatus[] = ["failed_to_start", "running", "interrupted", "cancelled"];
 
 /** Every error code, in the order Rust declares them. */
 export const ERROR_CODES: readonly ErrorCode[] = ["invalid_input", "not_found", "io", "keychain", "auth", "network", "rate_limited", "conflict", "cancelled", "needs_confirmation", "internal"];

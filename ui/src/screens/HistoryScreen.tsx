@@ -2,11 +2,10 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
 import type { AppError, BatchSummary } from '../generated/bindings';
+import { RESUMABLE_STATUSES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
 import { runStore } from '../state/runStore';
-
-const RESUMABLE = ['interrupted', 'cancelled', 'failed_to_start', 'running'];
 
 export function HistoryScreen() {
   const navigate = useNavigate();
@@ -73,7 +72,7 @@ export function HistoryScreen() {
                 >
                   Open
                 </button>
-                {RESUMABLE.includes(b.status) && (
+                {RESUMABLE_STATUSES.includes(b.status) && (
                   <button
                     type="button"
                     className="small"

@@ -3,12 +3,12 @@ import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
 import type { AppError, PersonState, RetryChoice } from '../generated/bindings';
+import { FINAL_STATES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { type PersonRow, runStore } from '../state/runStore';
 
 type Filter = 'all' | 'failed' | 'working' | 'done';
 
-const FINAL: readonly PersonState[] = ['skipped', 'delivered', 'granted', 'unconfirmed', 'failed'];
 
 function matches(row: PersonRow, filter: Filter, search: string): boolean {
   if (search && !row.email.includes(search)) return false;
@@ -18,9 +18,9 @@ function matches(row: PersonRow, filter: Filter, search: string): boolean {
     case 'failed':
       return row.state === 'failed' || row.state === 'unconfirmed';
     case 'working':
-      return !FINAL.includes(row.state);
+      return !FINAL_STATES.includes(row.state);
     case 'done':
-      return FINAL.includes(row.state) && row.state !== 'failed';
+      return FINAL_STATES.includes(row.state) && row.state !== 'failed';
   }
 }
 
@@ -103,7 +103,7 @@ export function RunScreen() {
   }
 
   const p = run.progress;
-  const done = p?.done ?? run.rows.filter((r) => FINAL.includes(r.state)).length;
+  const done = p?.done ?? run.rows.filter((r) => FINAL_STATES.includes(r.state)).length;
   const total = run.total || run.rows.length;
   const percent = total > 0 ? Math.round((done / total) * 100) : 0;
   const counts = p?.counts ?? countStates(run.rows);

@@ -38,8 +38,7 @@ pub enum RunEvent {
     },
     Finished {
         batch_id: String,
-        /// `finished`, `cancelled`, or `interrupted` (stopped by `stopped_by`; `resume` continues).
-        status: String,
+        status: super::RunStatus,
         counts: BTreeMap<String, u64>,
         failed: u64,
         elapsed_secs: f64,

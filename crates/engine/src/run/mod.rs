@@ -10,11 +10,14 @@
 //! errors mapped back to its people). Either way every user gets an id chosen here and journaled with
 //! the intent, so a restart can tell "created" from "not created" without guessing.
 
+mod breaker;
+mod bulk;
 pub mod control;
 pub mod deliver;
 pub mod events;
 pub mod invitation_token;
 pub mod preflight;
+mod progress;
 pub mod results;
 pub mod stream;
 
@@ -29,21 +32,49 @@ use invite_desk_auth0::models::{
     Inviter, PasswordChangeTicket, User, UserPatch,
 };
 use invite_desk_auth0::{ApiError, ErrorKind, ManagementClient, SecretString};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use ts_rs::TS;
 
 use crate::batch::{BatchFile, ExistingPolicy, InviteMode};
-use crate::journal::{Journal, Outcome, PersonRecord, PersonState, Step};
+use crate::journal::{BatchStatus, Journal, Outcome, PersonRecord, PersonState, Step};
 use crate::roster::Person;
 use crate::template::Link;
 use crate::{AppError, ErrorCode};
+pub use breaker::BREAKER_THRESHOLD;
+use breaker::{Breaker, fail_held, is_systemic, lock_breaker};
+use bulk::bulk_create;
 pub use control::RunControl;
 pub use deliver::{Deliverer, Message};
 pub use events::{Progress, RunEvent};
+use invite_desk_core::ids::random_text;
+pub use invite_desk_core::ids::{iso, new_batch_id};
+use progress::{emit_progress, progress_ticker};
 pub use results::{PersonResult, ResultStatus};
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Everyone is in a final state.
+    Finished,
+    /// Stopped by the person (Ctrl-C, Cancel); `resume` continues.
+    Cancelled,
+    /// Stopped itself (the circuit breaker: `stopped_by` says why); `resume` continues.
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn batch_status(self) -> BatchStatus {
+        match self {
+            RunStatus::Finished => BatchStatus::Finished,
+            RunStatus::Cancelled => BatchStatus::Cancelled,
+            RunStatus::Interrupted => BatchStatus::Interrupted,
+        }
+    }
+}
 
 /// Where a batch runs. Journaled with the batch (no secret in it), so `resume` needs only the id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,8 +142,7 @@ pub type EventSink = Arc<dyn Fn(RunEvent) + Send + Sync>;
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
     pub batch_id: String,
-    /// `finished`, `cancelled`, or `interrupted` (the run stopped itself: `stopped_by` says why).
-    pub status: String,
+    pub status: RunStatus,
     pub results: Vec<PersonResult>,
     /// The link export written by this run, if any.
     pub links_file: Option<PathBuf>,
@@ -128,12 +158,6 @@ impl RunOutcome {
             .filter(|r| r.status == ResultStatus::Failed)
             .count()
     }
-}
-
-fn lock_breaker(breaker: &Mutex<Breaker>) -> MutexGuard<'_, Breaker> {
-    breaker
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 pub fn lock(journal: &Mutex<Journal>) -> MutexGuard<'_, Journal> {
@@ -172,31 +196,6 @@ pub fn load_batch(journal: &Journal, id: &str) -> Result<(BatchFile, RunTarget),
     Ok((batch, target))
 }
 
-/// A new batch id: sortable by time, unique enough to never collide on one machine.
-pub fn new_batch_id() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let stamp = format!(
-        "{:04}{:02}{:02}-{:02}{:02}{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    );
-    format!(
-        "b-{stamp}-{}",
-        random_text(b"0123456789abcdefghijkmnpqrstuvwxyz", 6)
-    )
-}
-
-fn random_text(alphabet: &[u8], len: usize) -> String {
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
-        .collect()
-}
-
 /// A user id chosen before the user is created, so a restart can look for exactly this user.
 fn planned_user_id() -> String {
     random_text(b"0123456789abcdef", 24)
@@ -214,15 +213,6 @@ fn throwaway_password() -> SecretString {
 
 fn now_iso() -> String {
     iso(time::OffsetDateTime::now_utc())
-}
-
-/// RFC 3339 in UTC, as the journal and the results write times.
-pub fn iso(at: time::OffsetDateTime) -> String {
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_default()
 }
 
 /// The shared state of one run.
@@ -243,39 +233,6 @@ struct Ctx {
     /// The first error that stopped the run (the journal could not be written).
     fatal: Mutex<Option<AppError>>,
     breaker: Mutex<Breaker>,
-}
-
-/// How many people in a row may fail the same systemic way before the run stops itself.
-pub const BREAKER_THRESHOLD: usize = 3;
-
-/// The circuit breaker: when the mail server or the tenant refuses everyone (a wrong password, a
-/// server that went away, a revoked client, a full disk), failing each remaining person would only
-/// bury the cause under hundreds of identical failures and leave the whole list to retry. Such
-/// failures are held back instead; a few in a row stop the run with one message, and `resume`
-/// continues everyone once the cause is fixed.
-#[derive(Default)]
-struct Breaker {
-    /// Systemic failures since the last person who got through.
-    in_a_row: usize,
-    /// Set when the run stopped itself: the error that did it.
-    tripped: Option<AppError>,
-    /// People whose step failed systemically, left where they stood (their intent closed). Failed
-    /// for real at the end if the breaker never trips (the failure was not everyone's).
-    held: Vec<(String, AppError)>,
-}
-
-/// Whether a failure says something about every person rather than this one: the tenant refusing
-/// the client (401/403), rate limits or servers that stay down after the retries, the mail server
-/// refusing the login or the connection, the disk.
-fn is_systemic(error: &AppError) -> bool {
-    matches!(
-        error.code,
-        ErrorCode::Auth
-            | ErrorCode::Network
-            | ErrorCode::RateLimited
-            | ErrorCode::Io
-            | ErrorCode::Keychain
-    )
 }
 
 /// A person as a worker holds them: the state the journal says, and what the run learned.
@@ -410,29 +367,6 @@ impl Ctx {
         )
     }
 
-    /// A systemic failure: the person stays where they stood (the step that failed is done again on
-    /// resume), and the breaker counts it; a few in a row stop the run.
-    fn hold(&self, person: &Person, error: AppError) -> Result<(), Stop> {
-        tracing::warn!(line = person.line, code = error.code.as_str(), message = %error.message, "a systemic failure: held back");
-        lock(&self.journal)
-            .abandon(
-                self.id(),
-                &person.email,
-                &format!("not done: {} ({})", error.message, error.code.as_str()),
-            )
-            .map_err(Stop::Fatal)?;
-        let mut breaker = lock_breaker(&self.breaker);
-        breaker.in_a_row += 1;
-        breaker.held.push((person.email.clone(), error.clone()));
-        if breaker.in_a_row >= self.options.breaker_threshold.max(1) && breaker.tripped.is_none() {
-            tracing::error!(code = error.code.as_str(), message = %error.message, in_a_row = breaker.in_a_row, "people in a row failed the same way: the run stops itself");
-            breaker.tripped = Some(error);
-            drop(breaker);
-            self.control.cancel();
-        }
-        Ok(())
-    }
-
     fn counts_by_name(&self) -> BTreeMap<String, u64> {
         self.counts
             .lock()
@@ -532,11 +466,11 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     };
     if let Err(error) = prepare_tenant(&mut ctx, &records).await {
         // Nothing was written to the tenant; the batch stays resumable once the cause is fixed.
-        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), "failed_to_start");
+        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::FailedToStart);
         return Err(error);
     }
     let ctx = Arc::new(ctx);
-    lock(&ctx.journal).set_batch_status(ctx.id(), "running")?;
+    lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::Running)?;
 
     let pending_to_create = records
         .iter()
@@ -571,7 +505,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .take();
     if let Some(error) = fatal.or(worked.err()) {
-        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), "interrupted");
+        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::Interrupted);
         return Err(error);
     }
     let links_file = links_file?;
@@ -580,13 +514,13 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         fail_held(&ctx)?;
     }
     let status = if stopped_by.is_some() {
-        "interrupted"
+        RunStatus::Interrupted
     } else if ctx.control.is_cancelled() {
-        "cancelled"
+        RunStatus::Cancelled
     } else {
-        "finished"
+        RunStatus::Finished
     };
-    lock(&ctx.journal).set_batch_status(ctx.id(), status)?;
+    lock(&ctx.journal).set_batch_status(ctx.id(), status.batch_status())?;
     let results: Vec<PersonResult> = lock(&ctx.journal)
         .people(ctx.id())?
         .iter()
@@ -597,10 +531,10 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         .iter()
         .filter(|r| r.status == ResultStatus::Failed)
         .count() as u64;
-    tracing::info!(batch = %ctx.id(), status, failed, counts = ?ctx.counts_by_name(), "batch run ended");
+    tracing::info!(batch = %ctx.id(), status = status.batch_status().as_str(), failed, counts = ?ctx.counts_by_name(), "batch run ended");
     ctx.emit(RunEvent::Finished {
         batch_id: ctx.id().to_owned(),
-        status: status.into(),
+        status,
         counts: ctx.counts_by_name(),
         failed,
         elapsed_secs: started.elapsed().as_secs_f64(),
@@ -608,35 +542,12 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     });
     Ok(RunOutcome {
         batch_id: ctx.id().to_owned(),
-        status: status.into(),
+        status,
         results,
         links_file,
         elapsed: started.elapsed(),
         stopped_by,
     })
-}
-
-/// People held back by systemic failures that never added up to a stopped run: the failure was
-/// theirs after all, so they end `failed` like any other (retry failed takes them up again).
-fn fail_held(ctx: &Ctx) -> Result<(), AppError> {
-    let held = std::mem::take(&mut lock_breaker(&ctx.breaker).held);
-    for (email, error) in held {
-        let Some(person) = ctx.people.get(&email.to_lowercase()) else {
-            continue;
-        };
-        let Some(record) = lock(&ctx.journal).person(ctx.id(), &email)? else {
-            continue;
-        };
-        if record.state.is_final() {
-            continue;
-        }
-        let mut current = Current::at(record.state);
-        match ctx.fail(person, &mut current, &error) {
-            Ok(()) | Err(Stop::Cancelled) => {}
-            Err(Stop::Failed(e) | Stop::Fatal(e)) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 /// Checks the tenant before anything is written: the connection exists (its id is needed for
@@ -1309,280 +1220,6 @@ fn finish_links(ctx: &Ctx) -> Result<Option<PathBuf>, AppError> {
             })?;
     }
     Ok(Some(path))
-}
-
-/// Creates users through import jobs: look everyone up, then files of at most
-/// `import_file_bytes`, at most two jobs at once (Auth0's limit), each polled to its end and its
-/// errors mapped back to its people. People the jobs could not settle stay `pending` with their
-/// planned id, and the per-person pass finishes them.
-async fn bulk_create(
-    ctx: &Arc<Ctx>,
-    records: Vec<PersonRecord>,
-) -> Result<Vec<PersonRecord>, AppError> {
-    // 1. Look-ups, concurrently, to apply the existing-user policy.
-    let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
-    let mut lookups = JoinSet::new();
-    for record in records
-        .iter()
-        .filter(|r| r.state == PersonState::Pending && r.open_intent.is_none())
-    {
-        let Some(person) = ctx.people.get(&record.email.to_lowercase()).cloned() else {
-            continue;
-        };
-        let Some(permit) = slot(ctx, &semaphore).await? else {
-            break;
-        };
-        let ctx = ctx.clone();
-        lookups.spawn(async move {
-            let _permit = permit;
-            let mut current = Current::at(PersonState::Pending);
-            let result = match ctx.client.users_by_email(&person.email).await {
-                Ok(found) => match pick_existing(found, &ctx.batch.invitation.connection) {
-                    Some(user) => existing_user(&ctx, &person, &mut current, &user).map(|()| None),
-                    None => Ok(Some(person.clone())),
-                },
-                Err(e) => Err(Stop::Failed(e.into())),
-            };
-            match result {
-                Ok(to_create) => Ok(to_create),
-                Err(Stop::Failed(e)) => {
-                    ctx.fail(&person, &mut current, &e)
-                        .map(|()| None)
-                        .map_err(|s| match s {
-                            Stop::Fatal(e) | Stop::Failed(e) => e,
-                            Stop::Cancelled => AppError::new(ErrorCode::Cancelled, "cancelled"),
-                        })
-                }
-                Err(Stop::Fatal(e)) => Err(e),
-                Err(Stop::Cancelled) => Ok(None),
-            }
-        });
-    }
-    let mut to_create: Vec<Person> = Vec::new();
-    while let Some(joined) = lookups.join_next().await {
-        let decided =
-            joined.map_err(|e| AppError::internal(format!("a worker stopped: {e}")))??;
-        to_create.extend(decided);
-    }
-    to_create.sort_by_key(|p| p.line);
-
-    // 2. Import files.
-    let mut files: Vec<(ImportChunk, Vec<u8>)> = Vec::new();
-    let mut chunk: Vec<(Person, String)> = Vec::new();
-    let mut body: Vec<u8> = b"[".to_vec();
-    for person in to_create {
-        let planned = planned_user_id();
-        let mut user = Map::new();
-        user.insert("email".into(), json!(person.email.to_lowercase()));
-        user.insert("email_verified".into(), json!(false));
-        user.insert("user_id".into(), json!(planned));
-        if let Some(v) = &person.given_name {
-            user.insert("given_name".into(), json!(v));
-        }
-        if let Some(v) = &person.family_name {
-            user.insert("family_name".into(), json!(v));
-        }
-        if let Some(v) = display_name(&person) {
-            user.insert("name".into(), json!(v));
-        }
-        user.insert(
-            "app_metadata".into(),
-            Value::Object(ctx.metadata(&person, "invited")),
-        );
-        if !person.user_metadata.is_empty() {
-            user.insert(
-                "user_metadata".into(),
-                Value::Object(person.user_metadata.clone()),
-            );
-        }
-        let encoded = serde_json::to_vec(&Value::Object(user))
-            .map_err(|e| AppError::internal(format!("could not encode an import row: {e}")))?;
-        if encoded.len() + 2 > ctx.options.import_file_bytes {
-            // One person alone too large for a file: the per-person pass creates them.
-            continue;
-        }
-        if !chunk.is_empty() && body.len() + 1 + encoded.len() + 1 > ctx.options.import_file_bytes {
-            body.push(b']');
-            files.push((
-                std::mem::take(&mut chunk),
-                std::mem::replace(&mut body, b"[".to_vec()),
-            ));
-        }
-        if !chunk.is_empty() {
-            body.push(b',');
-        }
-        body.extend_from_slice(&encoded);
-        chunk.push((person, planned));
-    }
-    if !chunk.is_empty() {
-        body.push(b']');
-        files.push((chunk, body));
-    }
-
-    // 3. Jobs, two at a time.
-    let jobs_at_once = Arc::new(Semaphore::new(2));
-    let mut jobs = JoinSet::new();
-    for (number, (chunk, body)) in files.into_iter().enumerate() {
-        let Some(permit) = slot(ctx, &jobs_at_once).await? else {
-            break;
-        };
-        let ctx = ctx.clone();
-        jobs.spawn(async move {
-            let _permit = permit;
-            import_file(&ctx, number + 1, chunk, body).await
-        });
-    }
-    while let Some(joined) = jobs.join_next().await {
-        joined.map_err(|e| AppError::internal(format!("an import worker stopped: {e}")))??;
-    }
-    lock(&ctx.journal).people(ctx.id())
-}
-
-/// The people of one import file, each with their planned user id.
-type ImportChunk = Vec<(Person, String)>;
-
-async fn import_file(
-    ctx: &Ctx,
-    number: usize,
-    chunk: ImportChunk,
-    body: Vec<u8>,
-) -> Result<(), AppError> {
-    let intents: Vec<(&str, Option<&str>)> = chunk
-        .iter()
-        .map(|(p, id)| (p.email.as_str(), Some(id.as_str())))
-        .collect();
-    lock(&ctx.journal).begin_many(ctx.id(), &intents, Step::CreateUser)?;
-    let connection_id = ctx
-        .connection_id
-        .clone()
-        .ok_or_else(|| AppError::internal("no connection id for the import"))?;
-    let form = ImportUsers {
-        connection_id,
-        upsert: false,
-        external_id: Some(format!("{}-{number}", ctx.id())),
-        send_completion_email: false,
-    };
-    let job = match ctx.client.import_users(&form, body).await {
-        Ok(job) => job,
-        Err(e) => {
-            // The job may or may not exist: its people keep their open intents and planned ids,
-            // and the per-person pass looks for each before creating them.
-            tracing::warn!(error = %e, "an import job could not be started; creating its people one by one");
-            return Ok(());
-        }
-    };
-    let mut job = job;
-    loop {
-        ctx.emit(RunEvent::Job {
-            batch_id: ctx.id().to_owned(),
-            job_id: job.id.clone(),
-            status: job.status.clone(),
-            people: chunk.len() as u64,
-        });
-        if job.status == "completed" || job.status == "failed" {
-            break;
-        }
-        if ctx.control.is_cancelled() {
-            return Ok(());
-        }
-        tokio::time::sleep(ctx.options.job_poll).await;
-        job = match ctx.client.job(&job.id).await {
-            Ok(job) => job,
-            Err(e) => {
-                tracing::warn!(error = %e, "an import job could not be polled; its people are checked one by one");
-                return Ok(());
-            }
-        };
-    }
-    if job.status == "failed" {
-        tracing::warn!(job = %job.id, "an import job failed; its people are checked one by one");
-        return Ok(());
-    }
-    let errors = ctx.client.job_errors(&job.id).await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "could not read an import job's errors; its people are checked one by one");
-        Vec::new()
-    });
-    let mut failed: HashMap<String, String> = HashMap::new();
-    for error in errors {
-        let Some(email) = error.user.get("email").and_then(Value::as_str) else {
-            continue;
-        };
-        let detail = error
-            .errors
-            .iter()
-            .map(|d| format!("{}: {}", d.code, d.message))
-            .collect::<Vec<_>>()
-            .join("; ");
-        failed.insert(email.to_lowercase(), detail);
-    }
-    for (person, planned) in &chunk {
-        let mut current = Current::at(PersonState::Pending);
-        let settled = match failed.get(&person.email.to_lowercase()) {
-            // Settled by the per-person pass: a duplicate is looked up there, other problems are
-            // the person's (their data).
-            Some(detail) if detail.contains("DUPLICATED_USER") => Ok(()),
-            Some(detail) => ctx.fail(
-                person,
-                &mut current,
-                &AppError::invalid_input(format!("the import job refused this person: {detail}")),
-            ),
-            None => ctx.set(
-                person,
-                &mut current,
-                PersonState::Created,
-                &Outcome {
-                    user_id: Some(&format!("auth0|{planned}")),
-                    ..Outcome::default()
-                },
-            ),
-        };
-        match settled {
-            Ok(()) | Err(Stop::Cancelled) => {}
-            Err(Stop::Fatal(e) | Stop::Failed(e)) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
-async fn progress_ticker(ctx: Arc<Ctx>, total: u64) {
-    let mut window = VecDeque::new();
-    loop {
-        emit_progress(&ctx, total, &mut window);
-        tokio::time::sleep(ctx.options.progress_every).await;
-    }
-}
-
-fn emit_progress(ctx: &Ctx, total: u64, window: &mut VecDeque<(Instant, u64)>) {
-    let done = ctx.done();
-    let now = Instant::now();
-    window.push_back((now, done));
-    while window
-        .front()
-        .is_some_and(|(at, _)| now.duration_since(*at) > Duration::from_secs(5))
-    {
-        window.pop_front();
-    }
-    let people_per_sec = match window.front() {
-        Some((at, first)) if now.duration_since(*at) > Duration::from_millis(500) => {
-            done.saturating_sub(*first) as f64 / now.duration_since(*at).as_secs_f64()
-        }
-        _ => 0.0,
-    };
-    let remaining = total.saturating_sub(done);
-    let rate = ctx.client.rate();
-    ctx.emit(RunEvent::Progress(Progress {
-        batch_id: ctx.id().to_owned(),
-        total,
-        done,
-        counts: ctx.counts_by_name(),
-        people_per_sec,
-        eta_secs: (people_per_sec > 0.0).then(|| remaining as f64 / people_per_sec),
-        api_limit: rate.limit,
-        api_remaining: rate.remaining,
-        api_requests: ctx.client.stats.requests.load(Ordering::Relaxed),
-        rate_limited: ctx.client.stats.rate_limited.load(Ordering::Relaxed),
-        paused: ctx.control.is_paused(),
-    }));
 }
 
 #[cfg(test)]

@@ -189,7 +189,7 @@ mod tests {
         assert!(groups_so_far <= 2, "{groups_so_far} groups for a burst");
         c.push(RunEvent::Finished {
             batch_id: "b".into(),
-            status: "finished".into(),
+            status: crate::run::RunStatus::Finished,
             counts: Default::default(),
             failed: 0,
             elapsed_secs: 1.0,

@@ -131,7 +131,7 @@ impl Service {
     /// Saves the wizard as it is (any step, any state: nothing is validated but the id).
     pub fn save_draft(&self, mut draft: Draft) -> Result<DraftSummary, AppError> {
         valid_id(&draft.id)?;
-        draft.saved_at = crate::run::iso(time::OffsetDateTime::now_utc());
+        draft.saved_at = crate::ids::iso(time::OffsetDateTime::now_utc());
         let text = serde_json::to_string(&draft).map_err(|e| AppError::internal(e.to_string()))?;
         crate::files::write_atomically(
             &self.drafts_dir()?.join(format!("{}.json", draft.id)),
@@ -197,7 +197,7 @@ impl Service {
     pub fn open_batch_file(&self, path: &Path) -> Result<Draft, AppError> {
         let batch = BatchFile::load(path)?;
         Ok(Draft {
-            id: crate::run::new_batch_id(),
+            id: crate::ids::new_batch_id(),
             saved_at: String::new(),
             step: "review".into(),
             profile: None,

@@ -10,11 +10,11 @@ use ts_rs::TS;
 
 use super::Service;
 use crate::batch::{BatchFile, BatchPurpose, Delivery};
-use crate::journal::BatchSummary;
+use crate::journal::{BatchStatus, BatchSummary};
 use crate::run::deliver::{self, DeliverySecrets};
 use crate::run::preflight::{self, Preflight, PreflightInput};
 use crate::run::results::{self, PersonResult, ResultStatus};
-use crate::run::{self, EventSink, RunControl, RunOptions, RunSetup, RunTarget};
+use crate::run::{self, EventSink, RunControl, RunOptions, RunSetup, RunStatus, RunTarget};
 use crate::secrets::SecretKind;
 use crate::support::{self, Lookup};
 use crate::{AppError, ErrorCode};
@@ -23,9 +23,7 @@ use crate::{AppError, ErrorCode};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RunSummary {
     pub batch_id: String,
-    /// `finished`, `cancelled`, or `interrupted` (the run stopped itself: `stopped_by` says why and
-    /// `resume` continues once it is fixed).
-    pub status: String,
+    pub status: RunStatus,
     /// People per result status (`invited`, `skipped`, `granted`, `failed`).
     #[ts(type = "Partial<Record<ResultStatus, number>>")]
     pub outcomes: BTreeMap<String, u64>,
@@ -261,8 +259,8 @@ impl Service {
         if let Err(error) = checked.into_result() {
             let journal = self.lock_journal();
             // A batch nothing was done for says so; one stopped midway keeps its own status.
-            if journal.batch(&batch.id)?.status == "prepared" {
-                journal.set_batch_status(&batch.id, "failed_to_start")?;
+            if journal.batch(&batch.id)?.status == BatchStatus::Prepared {
+                journal.set_batch_status(&batch.id, BatchStatus::FailedToStart)?;
             }
             return Err(error);
         }

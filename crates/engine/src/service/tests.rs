@@ -6,8 +6,8 @@ use super::testing::MemorySecrets;
 use super::*;
 use crate::batch::{BatchFile, Delivery, InvitationSettings};
 use crate::roster::{ReadOptions, read_text};
-use crate::run::RunEvent;
 use crate::run::stream::Coalescer;
+use crate::run::{RunEvent, RunStatus};
 
 const SANDBOX: &str = "Sandbox";
 
@@ -219,7 +219,7 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
         .await
         .unwrap();
     coalescer.flush();
-    assert_eq!(summary.status, "finished");
+    assert_eq!(summary.status, RunStatus::Finished);
     assert_eq!(summary.outcomes.get("invited"), Some(&2));
     assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), 2);
     let events: Vec<RunEvent> = groups.lock().unwrap().concat();
@@ -414,14 +414,14 @@ async fn a_paused_run_can_be_cancelled_and_resumed_later() {
     service.control_run(&id, RunAction::Pause).unwrap();
     service.control_run(&id, RunAction::Cancel).unwrap();
     let summary = runner.await.unwrap().unwrap();
-    assert_eq!(summary.status, "cancelled");
+    assert_eq!(summary.status, RunStatus::Cancelled);
     assert!(service.active_run().is_none());
     let (_, sink, _) = collector();
     let resumed = service
         .resume_run(&id, RetryChoice::default(), app(), sink)
         .await
         .unwrap();
-    assert_eq!(resumed.status, "finished");
+    assert_eq!(resumed.status, RunStatus::Finished);
     assert_eq!(resumed.outcomes.get("invited"), Some(&40));
 }
 

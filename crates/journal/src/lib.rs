@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{AppError, ErrorCode};
+pub(crate) use invite_desk_core::{AppError, ErrorCode};
 
 /// Where a person stands. `pending → (skipped | existing | created) → roles_granted → ticketed →
 /// delivered`, `existing → roles_granted → granted` for grant-only, or `failed` from any step.
@@ -260,13 +260,72 @@ fn migrate(db: &Connection) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Where a batch stands as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    /// Recorded, not started.
+    Prepared,
+    /// A check before the first write failed: nothing was written to the tenant.
+    FailedToStart,
+    /// Running now, or the process running it was killed.
+    Running,
+    /// Stopped by an error or by the circuit breaker.
+    Interrupted,
+    Cancelled,
+    Finished,
+}
+
+impl BatchStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchStatus::Prepared => "prepared",
+            BatchStatus::FailedToStart => "failed_to_start",
+            BatchStatus::Running => "running",
+            BatchStatus::Interrupted => "interrupted",
+            BatchStatus::Cancelled => "cancelled",
+            BatchStatus::Finished => "finished",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, AppError> {
+        BatchStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| {
+                AppError::internal(format!(
+                    "the journal holds an unknown batch status \"{text}\""
+                ))
+            })
+    }
+
+    /// Whether `resume` has something to continue (the screens offer it for these).
+    pub fn is_resumable(self) -> bool {
+        matches!(
+            self,
+            BatchStatus::FailedToStart
+                | BatchStatus::Running
+                | BatchStatus::Interrupted
+                | BatchStatus::Cancelled
+        )
+    }
+
+    pub const ALL: [BatchStatus; 6] = [
+        BatchStatus::Prepared,
+        BatchStatus::FailedToStart,
+        BatchStatus::Running,
+        BatchStatus::Interrupted,
+        BatchStatus::Cancelled,
+        BatchStatus::Finished,
+    ];
+}
+
 /// A batch as the journal lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BatchSummary {
     pub id: String,
     pub created_at: String,
-    /// `prepared`, `running`, `interrupted`, `cancelled`, `finished`.
-    pub status: String,
+    pub status: BatchStatus,
     pub name: Option<String>,
     pub total: u64,
     /// People per state (states with nobody are left out).
@@ -279,7 +338,7 @@ pub struct BatchSummary {
 pub struct BatchRecord {
     pub id: String,
     pub created_at: String,
-    pub status: String,
+    pub status: BatchStatus,
     pub settings_json: String,
     pub target_json: String,
 }
@@ -369,12 +428,12 @@ impl Journal {
         tx.commit().map_err(|e| db_error("commit the batch", e))
     }
 
-    pub fn set_batch_status(&self, id: &str, status: &str) -> Result<(), AppError> {
+    pub fn set_batch_status(&self, id: &str, status: BatchStatus) -> Result<(), AppError> {
         let changed = self
             .db
             .execute(
                 "UPDATE batches SET status = ?2 WHERE id = ?1",
-                params![id, status],
+                params![id, status.as_str()],
             )
             .map_err(|e| db_error("update the batch", e))?;
         if changed == 0 {
@@ -524,7 +583,7 @@ impl Journal {
                 out.push(BatchSummary {
                     id,
                     created_at,
-                    status,
+                    status: BatchStatus::parse(&status)?,
                     name,
                     total: 0,
                     counts: Default::default(),
@@ -544,19 +603,28 @@ impl Journal {
                 "SELECT id, created_at, status, settings, target FROM batches WHERE id = ?1",
                 params![id],
                 |r| {
-                    Ok(BatchRecord {
-                        id: r.get(0)?,
-                        created_at: r.get(1)?,
-                        status: r.get(2)?,
-                        settings_json: r.get(3)?,
-                        target_json: r.get(4)?,
-                    })
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
                 },
             )
             .optional()
             .map_err(|e| db_error("read a batch", e))?
             .ok_or_else(|| {
                 AppError::new(ErrorCode::NotFound, format!("no batch {id} in the journal"))
+            })
+            .and_then(|(id, created_at, status, settings_json, target_json)| {
+                Ok(BatchRecord {
+                    id,
+                    created_at,
+                    status: BatchStatus::parse(&status)?,
+                    settings_json,
+                    target_json,
+                })
             })
     }
 

@@ -2,6 +2,11 @@
 
 use crate::AppError;
 
+/// The longest link lifetime Invite Desk makes: a year. Auth0 states no maximum for a ticket's
+/// `ttl_sec` (only `minimum: 0`, and 0 means its 5-day default), so the cap is ours: a seat invitation
+/// still open after a year is better re-issued, and the bound keeps every expiry date computable.
+pub const MAX_LINK_LIFETIME_SECS: u64 = 365 * 86_400;
+
 pub fn parse_duration_secs(text: &str) -> Result<u64, AppError> {
     let text = text.trim();
     let split = text
@@ -33,7 +38,7 @@ pub fn parse_duration_secs(text: &str) -> Result<u64, AppError> {
             "a duration of zero makes no sense here",
         ));
     }
-    if secs > crate::batch::MAX_TICKET_TTL_SECS {
+    if secs > MAX_LINK_LIFETIME_SECS {
         return Err(AppError::invalid_input(format!(
             "\"{text}\" is longer than a link may last: at most 365 days"
         )));
@@ -44,7 +49,7 @@ pub fn parse_duration_secs(text: &str) -> Result<u64, AppError> {
 /// `from` plus a link lifetime. Lifetimes are checked against the 365-day cap where they are read
 /// (batch files, flags, settings); this is the backstop that can never overflow or panic.
 pub fn after(from: time::OffsetDateTime, secs: u64) -> time::OffsetDateTime {
-    let secs = secs.min(crate::batch::MAX_TICKET_TTL_SECS);
+    let secs = secs.min(MAX_LINK_LIFETIME_SECS);
     from.checked_add(time::Duration::seconds(secs as i64))
         .unwrap_or(from)
 }

@@ -153,7 +153,7 @@ pub fn set_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roster::{ReadOptions, read_text};
+    use crate::{ReadOptions, read_text};
 
     #[test]
     fn a_fixed_cell_makes_the_row_valid_and_leaves_every_other_line_alone() {

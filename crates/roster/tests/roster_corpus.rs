@@ -5,8 +5,10 @@
 
 use std::path::PathBuf;
 
-use invite_desk_engine::ErrorCode;
-use invite_desk_engine::roster::{self, Person, ReadOptions, RosterReport, Severity, SourceFormat};
+use invite_desk_core::ErrorCode;
+use invite_desk_roster::{
+    self as roster, Person, ReadOptions, RosterReport, Severity, SourceFormat,
+};
 
 fn read(name: &str) -> RosterReport {
     read_with(name, ReadOptions::default())

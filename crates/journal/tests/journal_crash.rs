@@ -9,12 +9,12 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use invite_desk_engine::journal::{Journal, PersonState, Step};
+use invite_desk_journal::{Journal, PersonState, Step};
 
 /// In the child process: walk every person through the journal as fast as possible (intent, then
 /// transition, for each step) until killed or done.
 fn write_until_killed(path: &std::path::Path) {
-    use invite_desk_engine::journal::Outcome;
+    use invite_desk_journal::Outcome;
     let mut journal = Journal::open(path).unwrap();
     println!("started");
     for person in journal.people("b").unwrap() {

@@ -1,10 +1,10 @@
 //! Roster benchmark: 100,000 rows × 5 columns, parse + validate, as a release build.
-//! Run: `cargo bench -p invite-desk-engine --bench roster` (figures go to docs/benchmarks.md).
+//! Run: `cargo bench -p invite-desk-roster --bench roster` (figures go to docs/benchmarks.md).
 //! Prints the best and median of several runs and the process's peak resident memory.
 
 use std::time::{Duration, Instant};
 
-use invite_desk_engine::roster::{self, ReadOptions};
+use invite_desk_roster::{self as roster, ReadOptions};
 
 const ROWS: usize = 100_000;
 const RUNS: usize = 7;

@@ -105,25 +105,6 @@ impl AppError {
     }
 }
 
-impl From<invite_desk_auth0::ApiError> for AppError {
-    fn from(e: invite_desk_auth0::ApiError) -> Self {
-        use invite_desk_auth0::ErrorKind;
-        let code = match e.kind {
-            ErrorKind::RateLimited => ErrorCode::RateLimited,
-            ErrorKind::Server | ErrorKind::Unreachable | ErrorKind::Interrupted => {
-                ErrorCode::Network
-            }
-            ErrorKind::Conflict => ErrorCode::Conflict,
-            ErrorKind::NotFound => ErrorCode::NotFound,
-            ErrorKind::Auth => ErrorCode::Auth,
-            ErrorKind::Invalid => ErrorCode::InvalidInput,
-            ErrorKind::Protocol => ErrorCode::Internal,
-        };
-        // The Display form keeps the tenant's status and errorCode for support.
-        AppError::new(code, e.to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

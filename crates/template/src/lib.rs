@@ -6,15 +6,14 @@ mod builtin;
 
 use std::collections::BTreeSet;
 
-use invite_desk_mail::Content;
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use crate::AppError;
-use crate::roster::Person;
+pub(crate) use invite_desk_core::AppError;
+use invite_desk_roster::Person;
 
 /// The three parts of an invitation, as the admin wrote them (saved with the batch).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -148,6 +147,14 @@ fn known(variable: &str) -> bool {
 }
 
 /// The parts, by the names errors use.
+/// A rendered invitation: the subject and both parts, what a message is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
 const PARTS: [&str; 3] = ["subject", "html", "text"];
 
 /// Templates compiled and checked, ready to render for many people.

@@ -20,7 +20,7 @@ use table::Record;
 pub use validate::{Person, Problem, Severity};
 use validate::{RowFields, Validator};
 
-use crate::AppError;
+pub(crate) use invite_desk_core::{AppError, ErrorCode};
 
 /// How the caller wants the input read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

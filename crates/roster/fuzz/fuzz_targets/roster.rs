@@ -2,7 +2,7 @@
 //! panics, and its counts always add up.
 #![no_main]
 
-use invite_desk_engine::roster::{self, ReadOptions};
+use invite_desk_roster::{self as roster, ReadOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-use invite_desk_engine::roster::{self, ReadOptions};
+use invite_desk_roster::{self as roster, ReadOptions};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
