@@ -672,7 +672,7 @@ fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
     }
     if let Some(cause) = &summary.stopped_by {
         println!(
-            "the run stopped itself: {} people in a row failed the same way: {} ({}). Nobody else was tried; fix it, then continue with `invite-desk resume {}`",
+            "the run stopped itself: {} people in a row failed the same way: {} ({}). No one new was started (those already under way finished their step); fix it, then continue with `invite-desk resume {}`",
             run::BREAKER_THRESHOLD,
             cause.message,
             cause.code.as_str(),

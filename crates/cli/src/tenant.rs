@@ -91,7 +91,7 @@ pub fn production_go_ahead(
     yes: bool,
     action: &str,
 ) -> Result<bool, AppError> {
-    if !service.is_production(target) || yes {
+    if !service.is_production(target)? || yes {
         return Ok(yes);
     }
     let name = target.profile.as_deref().unwrap_or_default();

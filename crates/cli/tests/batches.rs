@@ -721,11 +721,13 @@ fn production_profiles_need_a_go_ahead_before_anything_is_done() {
 
 #[test]
 fn one_run_per_batch_across_processes_and_different_batches_side_by_side() {
+    // Slow enough (about 3 calls of 40 ms per person, 8 at a time) that the first run is still
+    // going when it is killed, and that a resume holds the batch while the other one starts.
     let world = World::new(SandboxConfig {
-        latency: Duration::from_millis(10),
+        latency: Duration::from_millis(40),
         ..SandboxConfig::default()
     });
-    let n = 30;
+    let n = 80;
     let people = world.people_file(n, "");
     let outbox = world.path("outbox");
     let run_args = |list: &Path, outbox: &Path| {

@@ -201,6 +201,14 @@ impl BatchFile {
         }
         // The id names the batch's lock and link files.
         crate::files::check_file_id("the batch id", &self.id)?;
+        if let Delivery::Smtp { url, .. } = &self.delivery
+            && url::Url::parse(url).is_ok_and(|u| u.password().is_some())
+        {
+            // Never journaled, saved or shown: the password lives in the keychain or SMTP_PASSWORD.
+            return Err(invalid(
+                "the SMTP URL holds a password: take it out (the password comes from the keychain or SMTP_PASSWORD)",
+            ));
+        }
         let inv = &self.invitation;
         if inv.connection.trim().is_empty() {
             return Err(invalid("the batch names no database connection"));

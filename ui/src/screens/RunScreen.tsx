@@ -178,7 +178,7 @@ export function RunScreen() {
           {run.summary.stopped_by && (
             <p className="warn" data-testid="stopped-by">
               The run stopped itself: several people in a row failed the same way ({run.summary.stopped_by.message}).
-              Nobody else was tried. Fix the cause, then Resume.
+              No one new was started. Fix the cause, then Resume.
             </p>
           )}
           {run.summary.links_file && (

@@ -14,10 +14,11 @@ pub(super) async fn bulk_create(
     // 1. Look-ups, concurrently, to apply the existing-user policy.
     let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
     let mut lookups = JoinSet::new();
-    for record in records
-        .iter()
-        .filter(|r| r.state == PersonState::Pending && r.open_intent.is_none())
-    {
+    // Someone with a planned id had a create begun in this batch (interrupted, held back or
+    // retried): the per-person pass looks for exactly that user, never the existing-user policy.
+    for record in records.iter().filter(|r| {
+        r.state == PersonState::Pending && r.open_intent.is_none() && r.planned_user_id.is_none()
+    }) {
         let Some(person) = ctx.people.get(&record.email.to_lowercase()).cloned() else {
             continue;
         };
@@ -37,6 +38,13 @@ pub(super) async fn bulk_create(
             };
             match result {
                 Ok(to_create) => Ok(to_create),
+                // Everyone's failure, not this person's: held back like in the per-person pass.
+                Err(Stop::Failed(e)) if is_systemic(&e) => {
+                    ctx.hold(&person, e).map(|()| None).map_err(|s| match s {
+                        Stop::Fatal(e) | Stop::Failed(e) => e,
+                        Stop::Cancelled => AppError::new(ErrorCode::Cancelled, "cancelled"),
+                    })
+                }
                 Err(Stop::Failed(e)) => {
                     ctx.fail(&person, &mut current, &e)
                         .map(|()| None)

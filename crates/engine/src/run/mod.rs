@@ -465,8 +465,14 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         batch,
     };
     if let Err(error) = prepare_tenant(&mut ctx, &records).await {
-        // Nothing was written to the tenant; the batch stays resumable once the cause is fixed.
-        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::FailedToStart);
+        // Nothing was written to the tenant by this run; the batch stays resumable once the cause
+        // is fixed (and says "failed to start" only if nothing was ever done for it).
+        let status = if resumed {
+            BatchStatus::Interrupted
+        } else {
+            BatchStatus::FailedToStart
+        };
+        let _ = lock(&ctx.journal).set_batch_status(ctx.id(), status);
         return Err(error);
     }
     let ctx = Arc::new(ctx);
@@ -474,7 +480,11 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
 
     let pending_to_create = records
         .iter()
-        .filter(|r| r.state == PersonState::Pending && r.open_intent.is_none())
+        .filter(|r| {
+            r.state == PersonState::Pending
+                && r.open_intent.is_none()
+                && r.planned_user_id.is_none()
+        })
         .count();
     let bulk = ctx.batch.invitation.mode != InviteMode::Organization
         && pending_to_create >= ctx.options.bulk_threshold.max(1);
@@ -508,7 +518,13 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         let _ = lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::Interrupted);
         return Err(error);
     }
-    let links_file = links_file?;
+    let links_file = match links_file {
+        Ok(file) => file,
+        Err(error) => {
+            let _ = lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::Interrupted);
+            return Err(error);
+        }
+    };
     let stopped_by = lock_breaker(&ctx.breaker).tripped.clone();
     if stopped_by.is_none() && !ctx.control.is_cancelled() {
         fail_held(&ctx)?;
@@ -1182,7 +1198,11 @@ async fn deliver(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<()
                 .map_err(Stop::Fatal)?;
             ctx.set(person, current, PersonState::Delivered, &Outcome::default())
         }
-        Ok(deliver::Delivered::Deferred) => Ok(()),
+        Ok(deliver::Delivered::Deferred) => {
+            // Got through its last step before the link file is written: it counts as a success.
+            lock_breaker(&ctx.breaker).in_a_row = 0;
+            Ok(())
+        }
         Err(e) => Err(Stop::Failed(e)),
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::deliver::Deliverer;
-use crate::batch::{BatchFile, ExistingPolicy, InviteMode};
+use crate::batch::{BatchFile, Delivery, ExistingPolicy, InviteMode};
 use crate::template::CompiledTemplates;
 use crate::{AppError, ErrorCode};
 
@@ -124,12 +124,11 @@ pub struct PreflightInput<'a> {
 /// batch that creates users has anyway).
 pub fn scopes_needed(batch: &BatchFile) -> Vec<(&'static str, &'static str)> {
     let inv = &batch.invitation;
-    let mut needed = vec![
-        ("read:users", "look people up"),
-        ("read:connections", "find the connection"),
-    ];
+    let mut needed = vec![("read:connections", "find the connection")];
+    let any_roles = !inv.roles.is_empty() || batch.people.iter().any(|p| !p.roles.is_empty());
     match inv.mode {
         InviteMode::PasswordChange | InviteMode::EmailVerification => {
+            needed.push(("read:users", "look people up"));
             needed.push(("create:users", "create the users"));
             needed.push(("create:user_tickets", "make the invitation links"));
             if inv.existing != ExistingPolicy::Skip {
@@ -142,9 +141,13 @@ pub fn scopes_needed(batch: &BatchFile) -> Vec<(&'static str, &'static str)> {
                 "send organization invitations",
             ));
             needed.push(("read:organizations", "find the organization"));
+            // The invitation carries the roles: granting them is Auth0's, on acceptance.
+            if any_roles {
+                needed.push(("read:roles", "find the roles"));
+            }
+            return needed;
         }
     }
-    let any_roles = !inv.roles.is_empty() || batch.people.iter().any(|p| !p.roles.is_empty());
     if any_roles {
         needed.push(("read:roles", "find the roles"));
         needed.push(("create:role_members", "grant the roles"));
@@ -331,6 +334,12 @@ async fn tenant_checks(input: &PreflightInput<'_>, out: &mut Preflight) {
                 CheckStatus::Passed,
                 format!("organization {id} exists"),
             ),
+            // The first page holds 100: beyond that, absent from it is not absent.
+            Ok(list) if list.len() >= 100 => out.push(
+                CheckItem::Organization,
+                CheckStatus::Warning,
+                format!("organization {id} is not among the first 100 the tenant lists: it could not be confirmed"),
+            ),
             Ok(_) => out.fail(
                 CheckItem::Organization,
                 AppError::invalid_input(format!("the tenant has no organization {id}")),
@@ -482,6 +491,17 @@ fn signing_key_check(input: &PreflightInput<'_>, out: &mut Preflight) {
 }
 
 fn template_check(batch: &BatchFile, out: &mut Preflight) {
+    if matches!(
+        batch.delivery,
+        Delivery::ExportLinks { .. } | Delivery::Auth0
+    ) {
+        out.push(
+            CheckItem::Template,
+            CheckStatus::Skipped,
+            "this delivery sends no message of Invite Desk's",
+        );
+        return;
+    }
     let templates = match CompiledTemplates::compile(&batch.template) {
         Ok(t) => t,
         Err(e) => {

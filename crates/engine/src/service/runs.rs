@@ -126,12 +126,17 @@ impl Drop for ActiveRun<'_> {
 
 impl Service {
     /// Whether `target` is a profile marked production.
-    pub fn is_production(&self, target: &RunTarget) -> bool {
-        target
-            .profile
-            .as_deref()
-            .and_then(|name| self.profile(name).ok())
-            .is_some_and(|p| p.production)
+    /// Whether `target` is a profile marked production. A profile file that cannot be read is an
+    /// error, never "not production"; a profile deleted since the batch ran has no flag left.
+    pub fn is_production(&self, target: &RunTarget) -> Result<bool, AppError> {
+        let Some(name) = target.profile.as_deref() else {
+            return Ok(false);
+        };
+        match self.profile(name) {
+            Ok(profile) => Ok(profile.production),
+            Err(e) if e.code == ErrorCode::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// A production profile's runs, resumes, resends and links need the person's go-ahead: the
@@ -142,7 +147,7 @@ impl Service {
         request: &RunRequest,
         action: &str,
     ) -> Result<(), AppError> {
-        if self.is_production(target) && !request.confirmed_production {
+        if self.is_production(target)? && !request.confirmed_production {
             return Err(AppError::new(
                 ErrorCode::NeedsConfirmation,
                 format!(
@@ -204,7 +209,8 @@ impl Service {
         }
         let _slot = self.take_slot(&batch.id, &request.control)?;
         run::record_batch(&mut self.lock_journal(), &batch, target)?;
-        self.execute(batch, target.clone(), request, sink).await
+        self.execute(batch, target.clone(), RetryChoice::default(), request, sink)
+            .await
     }
 
     /// The tenant a journaled batch runs against (to ask for the production go-ahead first).
@@ -224,16 +230,7 @@ impl Service {
         let (batch, target) = run::load_batch(&self.lock_journal(), batch_id)?;
         self.check_production(&target, &request, "resume")?;
         let _slot = self.take_slot(&batch.id, &request.control)?;
-        {
-            let mut journal = self.lock_journal();
-            if retry.failed {
-                journal.retry_failed(batch_id)?;
-            }
-            if retry.unconfirmed {
-                journal.retry_unconfirmed(batch_id)?;
-            }
-        }
-        self.execute(batch, target, request, sink).await
+        self.execute(batch, target, retry, request, sink).await
     }
 
     /// Runs a recorded batch; the caller holds the run slot.
@@ -241,30 +238,48 @@ impl Service {
         &self,
         batch: BatchFile,
         target: RunTarget,
+        retry: RetryChoice,
         request: RunRequest,
         sink: EventSink,
     ) -> Result<RunSummary, AppError> {
-        let (target, client) = self.client(&target, run::batch_client_options()).await?;
-        let (deliverer, signing_key) = self.delivery_parts(&target, &batch, request.smtp_ca)?;
-        let checked = preflight::preflight(PreflightInput {
-            client: Some(&client),
-            batch: &batch,
-            deliverer: deliverer.as_ref().ok(),
-            delivery_error: deliverer.as_ref().err().cloned(),
-            contact_mail_server: true,
-            signing_key: signing_key.as_ref(),
-        })
-        .await;
-        tracing::info!(batch = %batch.id, passed = checked.passed(), "preflight");
-        if let Err(error) = checked.into_result() {
-            let journal = self.lock_journal();
-            // A batch nothing was done for says so; one stopped midway keeps its own status.
-            if journal.batch(&batch.id)?.status == BatchStatus::Prepared {
-                journal.set_batch_status(&batch.id, BatchStatus::FailedToStart)?;
-            }
-            return Err(error);
+        let ready = async {
+            let (target, client) = self.client(&target, run::batch_client_options()).await?;
+            let (deliverer, signing_key) = self.delivery_parts(&target, &batch, request.smtp_ca)?;
+            let checked = preflight::preflight(PreflightInput {
+                client: Some(&client),
+                batch: &batch,
+                deliverer: deliverer.as_ref().ok(),
+                delivery_error: deliverer.as_ref().err().cloned(),
+                contact_mail_server: true,
+                signing_key: signing_key.as_ref(),
+            })
+            .await;
+            tracing::info!(batch = %batch.id, passed = checked.passed(), "preflight");
+            checked.into_result()?;
+            Ok::<_, AppError>((client, deliverer?, signing_key))
         }
-        let deliverer = deliverer?;
+        .await;
+        let (client, deliverer, signing_key) = match ready {
+            Ok(parts) => parts,
+            Err(error) => {
+                let journal = self.lock_journal();
+                // A batch nothing was done for says so; one stopped midway keeps its own status.
+                if journal.batch(&batch.id)?.status == BatchStatus::Prepared {
+                    journal.set_batch_status(&batch.id, BatchStatus::FailedToStart)?;
+                }
+                return Err(error);
+            }
+        };
+        // Only now, with every check passed: a refused retry leaves the batch as it was.
+        {
+            let mut journal = self.lock_journal();
+            if retry.failed {
+                journal.retry_failed(&batch.id)?;
+            }
+            if retry.unconfirmed {
+                journal.retry_unconfirmed(&batch.id)?;
+            }
+        }
         let outcome = run::execute(
             RunSetup {
                 client,
@@ -451,7 +466,9 @@ impl Service {
         let _slot = self.take_slot(&batch.id, &request.control)?;
         run::record_batch(&mut self.lock_journal(), &batch, &target)?;
         let person = batch.people.first().map(|p| p.email.clone());
-        let mut summary = self.execute(batch, target, request, sink).await?;
+        let mut summary = self
+            .execute(batch, target, RetryChoice::default(), request, sink)
+            .await?;
         if let Some(email) = person {
             summary.delivery = self
                 .lock_journal()
@@ -485,8 +502,14 @@ impl Service {
         let summary = {
             let _slot = self.take_slot(&batch.id, &request.control)?;
             run::record_batch(&mut self.lock_journal(), &batch, &target)?;
-            self.execute(batch, target, request, std::sync::Arc::new(|_| {}))
-                .await
+            self.execute(
+                batch,
+                target,
+                RetryChoice::default(),
+                request,
+                std::sync::Arc::new(|_| {}),
+            )
+            .await
         };
         // The file holds a bearer secret: read it and remove it whatever happened.
         let read = std::fs::read(&file);
