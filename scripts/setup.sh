@@ -14,8 +14,6 @@ SYSTEM_PACKAGES=(
   imagemagick
   # a real drag from another window (a GTK drag source moved with the X pointer) in the drag test
   xdotool python3-gi gir1.2-gtk-3.0
-  # test certificates for the STARTTLS tests
-  openssl
 )
 
 missing=()

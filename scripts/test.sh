@@ -22,6 +22,20 @@ if cargo tree -p invite-desk --edges normal,build | grep -q -E '^.*\btauri\b'; t
   die "the invite-desk CLI depends on tauri; the engine crates must stay Tauri-free"
 fi
 
+step "Rust: each part depends only on what it may (docs/architecture.md)"
+for part in invite-desk-core invite-desk-roster invite-desk-template invite-desk-journal; do
+  forbidden='reqwest|hyper|tokio|lettre|tauri|invite-desk-sandbox'
+  # Only the journal may use SQLite.
+  [[ $part == invite-desk-journal ]] || forbidden="$forbidden|rusqlite"
+  if cargo tree -p "$part" --edges normal | grep -q -E " ($forbidden) v"; then
+    cargo tree -p "$part" --edges normal | grep -E " ($forbidden) v" || true
+    die "$part depends on something it must not ($forbidden)"
+  fi
+done
+if cargo tree -p invite-desk-engine --edges normal | grep -q 'invite-desk-sandbox v'; then
+  die "the engine depends on the sandbox crate: the built-in Sandbox belongs to the shell"
+fi
+
 step "Rust: clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
@@ -31,5 +45,7 @@ bash scripts/with-desktop-session.sh cargo test --workspace --locked -- --includ
 
 step "End to end: the real app through tauri-driver + WebKitWebDriver"
 INVITE_DESK_APP="$APP_BINARY" INVITE_DESK_CLI="$CLI_BINARY" bash scripts/with-desktop-session.sh npm run --silent test --workspace tests/e2e
+
+bash scripts/test-installer.sh
 
 step "all checks passed in $((SECONDS - start)) s"
