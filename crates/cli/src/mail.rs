@@ -180,40 +180,31 @@ pub fn preview(args: PreviewArgs) -> Result<(), AppError> {
         },
     )?;
     let person = choose(&report.people, args.person.as_deref(), args.line)?;
-    let link = delivery::sample_link(prepared.ttl);
+    // The same engine function as the app's preview pane.
+    let preview = delivery::preview(
+        person,
+        &prepared.templates,
+        &prepared.settings,
+        &prepared.sender,
+        prepared.ttl,
+    )?;
     match args.format {
         PreviewFormat::Eml => {
-            let message = delivery::invitation(
-                person,
-                &link,
-                &prepared.templates,
-                &prepared.settings,
-                &prepared.sender,
-            )?;
             use std::io::Write;
             std::io::stdout()
-                .write_all(&message.formatted())
+                .write_all(&preview.message.formatted())
                 .map_err(|e| AppError::io("write", Path::new("standard output"), &e))?;
         }
-        PreviewFormat::Html => {
-            let content = prepared
-                .templates
-                .render(person, &link, &prepared.settings)?;
-            print!("{}", content.html);
-        }
+        PreviewFormat::Html => print!("{}", preview.content.html),
         PreviewFormat::Text => {
-            let content = prepared
-                .templates
-                .render(person, &link, &prepared.settings)?;
-            let to = delivery::recipient(person);
-            println!("From: {}", prepared.sender.from);
-            if let Some(reply_to) = &prepared.sender.reply_to {
+            println!("From: {}", preview.sender.from);
+            if let Some(reply_to) = &preview.sender.reply_to {
                 println!("Reply-To: {reply_to}");
             }
-            println!("To: {to}");
-            println!("Subject: {}", content.subject);
+            println!("To: {}", preview.to);
+            println!("Subject: {}", preview.content.subject);
             println!();
-            print!("{}", content.text);
+            print!("{}", preview.content.text);
         }
     }
     Ok(())

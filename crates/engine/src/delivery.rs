@@ -6,7 +6,7 @@ use lettre::Message;
 
 use crate::AppError;
 use crate::roster::Person;
-use crate::template::{CompiledTemplates, Link, MessageSettings};
+use crate::template::{CompiledTemplates, Content, Link, MessageSettings};
 
 /// Who invitations come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,32 @@ pub fn invitation(
         text: content.text,
     };
     Ok(invite_desk_mail::build_message(&envelope, &content)?)
+}
+
+/// What one person will receive, with a link that is visibly not a real one: the app's preview
+/// pane and `invite-desk preview` both show this.
+pub struct Preview {
+    pub to: Mailbox,
+    pub sender: Sender,
+    pub content: Content,
+    /// The whole message as it would be sent (`invite-desk preview --format eml`).
+    pub message: Message,
+}
+
+pub fn preview(
+    person: &Person,
+    templates: &CompiledTemplates,
+    settings: &MessageSettings,
+    sender: &Sender,
+    ttl_seconds: u64,
+) -> Result<Preview, AppError> {
+    let link = sample_link(ttl_seconds);
+    Ok(Preview {
+        to: recipient(person),
+        sender: sender.clone(),
+        content: templates.render(person, &link, settings)?,
+        message: invitation(person, &link, templates, settings, sender)?,
+    })
 }
 
 /// A link that is visibly not a real one, for previews and test messages.

@@ -232,20 +232,20 @@ impl Service {
                 AppError::invalid_input("the batch has nobody in it yet: add people first")
             })?,
         };
-        let templates = CompiledTemplates::compile(&batch.template)?;
-        let sender = deliver::sender(&batch.delivery)?;
-        let content = templates.render(
+        let preview = delivery::preview(
             person,
-            &delivery::sample_link(batch.invitation.ttl_secs),
+            &CompiledTemplates::compile(&batch.template)?,
             &batch.message,
+            &deliver::sender(&batch.delivery)?,
+            batch.invitation.ttl_secs,
         )?;
         Ok(PreviewMessage {
             line: person.line,
-            to: delivery::recipient(person).to_string(),
-            from: sender.from.to_string(),
-            subject: content.subject,
-            page: self.preview_pages.keep(content.html),
-            text: content.text,
+            to: preview.to.to_string(),
+            from: preview.sender.from.to_string(),
+            subject: preview.content.subject,
+            page: self.preview_pages.keep(preview.content.html),
+            text: preview.content.text,
         })
     }
 
