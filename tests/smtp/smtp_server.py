@@ -2,7 +2,9 @@
 """A real SMTP server on loopback for the mail tests (aiosmtpd).
 
 Every accepted message is written to OUT/NNNNNN.eml. Recipients whose local part starts with
-"reject" get 550; those starting with "busy" get 451 the first time, then are accepted.
+"reject" get 550; those starting with "busy" get 451 the first time, then are accepted; for those
+starting with "vanish" the message is stored and the connection closed before the answer, as a
+server whose reply is lost does (the sender cannot know it arrived).
 --tls CERT KEY offers STARTTLS and requires it; --auth USER:PASSWORD requires AUTH (over TLS).
 --down-when FILE: while FILE exists the server is "down": it answers every MAIL FROM with 421 and
 keeps nothing, so a test can take it away and bring it back at a moment of its choosing without the
@@ -55,6 +57,9 @@ class Handler:
         with open(path + ".tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         os.rename(path + ".tmp", path)
+        if any(r.split("@")[0].lower().startswith("vanish") for r in envelope.rcpt_tos):
+            server.transport.abort()
+            return "250 2.0.0 OK (never heard)"
         return "250 2.0.0 OK queued as %d" % number
 
 

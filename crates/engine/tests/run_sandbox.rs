@@ -752,3 +752,45 @@ async fn a_mail_server_refusing_everyone_stops_the_run_after_a_few_and_resume_fi
     assert_eq!(resumed.status, RunStatus::Finished);
     assert_invited_exactly_once(&sb, &server, &emails, &resumed.results);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_whose_answer_is_lost_ends_unconfirmed_and_is_not_sent_again() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let server = SmtpServer::start(SmtpOptions::default());
+    let harness = Harness::new();
+    let mut everyone = people(6);
+    everyone[1].email = "vanish@example.com".into();
+    let batch = batch("b-vanish", everyone, smtp_delivery(&server));
+    harness.record(&batch, &sb);
+    // One at a time, so the people after the lost answer go through the same pooled connections.
+    let options = RunOptions {
+        concurrency: 1,
+        ..fast_options()
+    };
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let outcome = harness
+        .execute(&batch, client_for(&sb), RunControl::new(), options, events)
+        .await;
+    assert_eq!(outcome.status, RunStatus::Finished);
+    let vanished = outcome
+        .results
+        .iter()
+        .find(|r| r.email == "vanish@example.com")
+        .unwrap();
+    assert_eq!(vanished.state, PersonState::Unconfirmed, "{vanished:?}");
+    assert_eq!(vanished.error_code.as_deref(), Some("delivery_unconfirmed"));
+    let mails = mail_view(&server);
+    assert_eq!(
+        mails["vanish@example.com"].len(),
+        1,
+        "the server has it, once"
+    );
+    for r in outcome
+        .results
+        .iter()
+        .filter(|r| r.email != "vanish@example.com")
+    {
+        assert_eq!(r.state, PersonState::Delivered, "{r:?}");
+        assert_eq!(mails[&r.email].len(), 1);
+    }
+}

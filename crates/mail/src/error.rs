@@ -21,6 +21,9 @@ pub struct MailError {
     /// The SMTP reply code, when a server answered.
     pub code: Option<u16>,
     pub message: String,
+    /// The connection broke while the message was on its way: the server may have taken it (its
+    /// answer was lost). Such a send is never repeated silently.
+    pub maybe_delivered: bool,
 }
 
 impl MailError {
@@ -29,6 +32,7 @@ impl MailError {
             kind,
             code: None,
             message: message.into(),
+            maybe_delivered: false,
         }
     }
 

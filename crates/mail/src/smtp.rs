@@ -299,6 +299,8 @@ impl SmtpMailer {
                         attempts,
                     });
                 }
+                // A send whose answer was lost is never tried again here: it may have arrived.
+                Err(error) if error.maybe_delivered => return Err(error),
                 Err(error) => match (error.kind, delays.next()) {
                     (MailErrorKind::Temporary, Some(delay)) => {
                         tracing::warn!(reason = %error, attempt = attempts, wait_ms = delay.as_millis() as u64, "mail: temporary failure, retrying");
@@ -313,8 +315,10 @@ impl SmtpMailer {
 
 fn classify(e: &lettre::transport::smtp::Error, target: &SmtpTarget) -> MailError {
     let code = e.status().map(u16::from);
+    // lettre's Display already ends with its own source: the chain goes on from the one after it
+    // (else every cause was written twice, "refused (os error 111): refused (os error 111)").
     let mut chain = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(e).and_then(|s| s.source());
     while let Some(inner) = source {
         chain = format!("{chain}: {inner}");
         source = inner.source();
@@ -333,6 +337,7 @@ fn classify(e: &lettre::transport::smtp::Error, target: &SmtpTarget) -> MailErro
                 "the certificate of {}:{} is not trusted ({why}); if it comes from a company CA, add that CA's certificate",
                 target.host, target.port
             ),
+            maybe_delivered: false,
         };
     }
     let kind = if e.is_permanent() {
@@ -348,10 +353,17 @@ fn classify(e: &lettre::transport::smtp::Error, target: &SmtpTarget) -> MailErro
     } else {
         chain
     };
+    // An answer that never came whole (the connection closed while lettre read it: a "response"
+    // error) or an I/O failure on a connection already open (lettre's "network error", as opposed
+    // to "Connection error" for one that never opened) may have followed the message: the server
+    // may have it. lettre's error kinds are not public beyond is_response; the words are its
+    // Display, pinned by the vanishing-answer test.
+    let maybe_delivered = e.is_response() || e.to_string().starts_with("network error");
     MailError {
         kind,
         code,
         message,
+        maybe_delivered,
     }
 }
 

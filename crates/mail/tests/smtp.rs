@@ -119,6 +119,34 @@ async fn a_550_fails_that_person_only_and_a_451_is_retried() {
 }
 
 #[tokio::test]
+async fn a_send_whose_answer_is_lost_is_reported_as_maybe_delivered_and_never_repeated() {
+    let server = SmtpServer::start(SmtpOptions::default());
+    let mailer = SmtpMailer::new(&settings(server.url())).unwrap();
+    let lost = mailer
+        .send(&message("vanish@example.com"))
+        .await
+        .unwrap_err();
+    assert!(lost.maybe_delivered, "{lost:?}");
+    assert_eq!(
+        server.messages().len(),
+        1,
+        "the server has it, and it was not sent a second time"
+    );
+    // A server that cannot be reached never had it.
+    let port = invite_desk_testkit::free_port();
+    let nobody = SmtpMailer::new(&settings(format!("smtp://127.0.0.1:{port}"))).unwrap();
+    let refused = nobody.send(&message("one@example.com")).await.unwrap_err();
+    assert!(!refused.maybe_delivered, "{refused:?}");
+    assert!(
+        !refused
+            .message
+            .contains("os error 111): Connection refused (os error 111)"),
+        "each cause is said once: {}",
+        refused.message
+    );
+}
+
+#[tokio::test]
 async fn a_stalled_server_times_out_instead_of_hanging() {
     // Accepts connections and never says a word.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

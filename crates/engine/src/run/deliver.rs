@@ -44,6 +44,9 @@ pub enum Deliverer {
 pub enum Delivered {
     /// Done (sent, written).
     Now(String),
+    /// The connection broke while the mail was on its way: it may have arrived. Never re-sent
+    /// silently: the person ends `unconfirmed`, and the admin decides.
+    MaybeSent(String),
     /// Waiting for the link file to be written.
     Deferred,
 }
@@ -59,11 +62,14 @@ impl Deliverer {
         match self {
             Deliverer::Smtp { mailer, message } => {
                 let mail = message.invitation(person, link)?;
-                let accepted = mailer.send(&mail).await?;
-                Ok(Delivered::Now(format!(
-                    "accepted by the mail server: {} {}",
-                    accepted.code, accepted.reply
-                )))
+                match mailer.send(&mail).await {
+                    Ok(accepted) => Ok(Delivered::Now(format!(
+                        "accepted by the mail server: {} {}",
+                        accepted.code, accepted.reply
+                    ))),
+                    Err(e) if e.maybe_delivered => Ok(Delivered::MaybeSent(e.message)),
+                    Err(e) => Err(e.into()),
+                }
             }
             Deliverer::Outbox { dir, message } => {
                 let mail = message.invitation(person, link)?;

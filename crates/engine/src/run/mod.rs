@@ -1198,6 +1198,18 @@ async fn deliver(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<()
                 .map_err(Stop::Fatal)?;
             ctx.set(person, current, PersonState::Delivered, &Outcome::default())
         }
+        Ok(deliver::Delivered::MaybeSent(why)) => ctx.set(
+            person,
+            current,
+            PersonState::Unconfirmed,
+            &Outcome {
+                error_code: Some(results::UNCONFIRMED_CODE),
+                error_message: Some(&format!(
+                    "the connection broke while this invitation was being sent ({why}): it may have been sent. Ask the person, or send a new link (resume --resend-unconfirmed)"
+                )),
+                ..Outcome::default()
+            },
+        ),
         Ok(deliver::Delivered::Deferred) => {
             // Got through its last step before the link file is written: it counts as a success.
             lock_breaker(&ctx.breaker).in_a_row = 0;
