@@ -4,10 +4,11 @@
 Every accepted message is written to OUT/NNNNNN.eml. Recipients whose local part starts with
 "reject" get 550; those starting with "busy" get 451 the first time, then are accepted; for those
 starting with "vanish" the message is stored and the connection closed before the answer, as a
-server whose reply is lost does (the sender cannot know it arrived).
+server whose reply is lost does (the sender cannot know it arrived). Senders whose local part
+starts with "refused" get 553 at MAIL FROM, as a server that checks senders answers.
 --tls CERT KEY offers STARTTLS and requires it; --auth USER:PASSWORD requires AUTH (over TLS).
---down-when FILE: while FILE exists the server is "down": it answers every MAIL FROM with 421 and
-keeps nothing, so a test can take it away and bring it back at a moment of its choosing without the
+--down-when FILE: while FILE exists the server is "down": it answers every recipient (RCPT TO) with
+421 and keeps nothing, so a test can take it away and bring it back at a moment of its choosing without the
 doubt a killed server leaves (was the last message stored before its answer was lost?).
 Prints "ready" on stdout once it listens; stops when stdin closes or on SIGTERM.
 """
@@ -31,13 +32,15 @@ class Handler:
         self.lock = threading.Lock()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        if self.down_when and os.path.exists(self.down_when):
-            return "421 4.3.2 service not available, closing transmission channel"
+        if address.split("@")[0].lower().startswith("refused"):
+            return "553 5.7.1 <%s>: sender address rejected: not owned by the user" % address
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.down_when and os.path.exists(self.down_when):
+            return "421 4.3.2 service not available, closing transmission channel"
         local = address.split("@")[0].lower()
         if local.startswith("reject"):
             return "550 5.1.1 <%s>: mailbox unavailable" % address

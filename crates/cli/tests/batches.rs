@@ -861,6 +861,24 @@ fn preflight_stops_a_doomed_batch_before_anyone_is_created() {
     assert_refused(&out, "refused");
     assert!(stderr(&out).contains(&format!("127.0.0.1:{}", guarded.port)));
 
+    // A sender the server will not take (it checks senders at MAIL FROM).
+    let out = world
+        .command(&[
+            "run",
+            p,
+            "--connection",
+            DB,
+            "--smtp-url",
+            &url,
+            "--from",
+            "refused-sender@example.com",
+        ])
+        .env("SMTP_PASSWORD", "right-password")
+        .output()
+        .unwrap();
+    assert_refused(&out, "refused the sender refused-sender@example.com");
+    assert!(stderr(&out).contains("553"), "{}", stderr(&out));
+
     // A client without the ticket scope.
     let narrow = World::new(SandboxConfig {
         scopes: invite_desk_sandbox::DEFAULT_SCOPES

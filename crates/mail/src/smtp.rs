@@ -156,6 +156,10 @@ pub fn parse_url(text: &str) -> Result<SmtpTarget, MailError> {
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     target: SmtpTarget,
+    /// For the sender check, which speaks to the server outside the pool.
+    tls_parameters: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    timeout: Duration,
     interval: Option<Duration>,
     next_slot: Mutex<Instant>,
     max_retries: usize,
@@ -187,12 +191,17 @@ impl SmtpMailer {
                 .build()
                 .map_err(|e| MailError::config(format!("TLS could not be set up: {e}")))
         };
-        let tls = match target.tls {
-            TlsMode::Wrapper => Tls::Wrapper(tls_parameters()?),
-            TlsMode::Required => Tls::Required(tls_parameters()?),
-            TlsMode::Opportunistic => Tls::Opportunistic(tls_parameters()?),
-            TlsMode::None => Tls::None,
+        let parameters = match target.tls {
+            TlsMode::None => None,
+            _ => Some(tls_parameters()?),
         };
+        let tls = match (target.tls, parameters.clone()) {
+            (TlsMode::Wrapper, Some(p)) => Tls::Wrapper(p),
+            (TlsMode::Required, Some(p)) => Tls::Required(p),
+            (TlsMode::Opportunistic, Some(p)) => Tls::Opportunistic(p),
+            _ => Tls::None,
+        };
+        let mut credentials = None;
         let mut builder =
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(target.host.clone())
                 .port(target.port)
@@ -201,10 +210,9 @@ impl SmtpMailer {
                 .pool_config(PoolConfig::new().max_size(settings.pool_size.max(1)));
         match (&target.user, &settings.password) {
             (Some(user), Some(password)) => {
-                builder = builder.credentials(Credentials::new(
-                    user.clone(),
-                    password.expose_secret().to_owned(),
-                ));
+                let given = Credentials::new(user.clone(), password.expose_secret().to_owned());
+                builder = builder.credentials(given.clone());
+                credentials = Some(given);
             }
             (Some(user), None) => {
                 return Err(MailError::config(format!(
@@ -220,6 +228,9 @@ impl SmtpMailer {
         Ok(SmtpMailer {
             transport: builder.build(),
             target,
+            tls_parameters: parameters,
+            credentials,
+            timeout: settings.timeout,
             interval,
             next_slot: Mutex::new(Instant::now()),
             max_retries: settings.max_retries,
@@ -238,6 +249,49 @@ impl SmtpMailer {
             Ok(Ok(false)) | Err(_) => Err(self.timed_out()),
             Ok(Err(e)) => Err(classify(&e, &self.target)),
         }
+    }
+
+    /// Whether the server takes `from` as the sender: connect, TLS as the URL says, AUTH, then
+    /// `MAIL FROM` and `RSET`, `QUIT`. Nothing is sent. A server that checks senders (most that
+    /// require a login do) refuses a wrong one here, before a batch, rather than at every person.
+    pub async fn check_sender(&self, from: &str) -> Result<(), MailError> {
+        match tokio::time::timeout(self.attempt_deadline, self.try_sender(from)).await {
+            Ok(result) => result.map_err(|e| classify(&e, &self.target)),
+            Err(_) => Err(self.timed_out()),
+        }
+    }
+
+    async fn try_sender(&self, from: &str) -> Result<(), lettre::transport::smtp::Error> {
+        use lettre::transport::smtp::authentication::Mechanism;
+        use lettre::transport::smtp::client::AsyncSmtpConnection;
+        use lettre::transport::smtp::commands::{Mail, Rset};
+        use lettre::transport::smtp::extension::ClientId;
+        let hello = ClientId::default();
+        let wrapped = matches!(self.target.tls, TlsMode::Wrapper);
+        let mut connection = AsyncSmtpConnection::connect_tokio1(
+            (self.target.host.as_str(), self.target.port),
+            Some(self.timeout),
+            &hello,
+            self.tls_parameters.clone().filter(|_| wrapped),
+            None,
+        )
+        .await?;
+        if let Some(parameters) = self.tls_parameters.clone().filter(|_| !wrapped) {
+            let required = matches!(self.target.tls, TlsMode::Required);
+            if required || connection.can_starttls() {
+                connection.starttls(parameters, &hello).await?;
+            }
+        }
+        if let Some(credentials) = &self.credentials {
+            connection
+                .auth(&[Mechanism::Plain, Mechanism::Login], credentials)
+                .await?;
+        }
+        let sender = from.parse().ok();
+        let answer = connection.command(Mail::new(sender, Vec::new())).await;
+        let _ = connection.command(Rset).await;
+        let _ = connection.quit().await;
+        answer.map(|_| ())
     }
 
     fn timed_out(&self) -> MailError {

@@ -26,7 +26,8 @@ impl Message {
 
 pub enum Deliverer {
     Smtp {
-        mailer: SmtpMailer,
+        /// Boxed: the mailer (pool, TLS settings, credentials) dwarfs the other variants.
+        mailer: Box<SmtpMailer>,
         message: Message,
     },
     Outbox {
@@ -185,7 +186,7 @@ pub fn for_batch(
             // 0.11; 8 keep delivery well ahead of the tenant's rate limit.
             settings.pool_size = 8;
             Deliverer::Smtp {
-                mailer: SmtpMailer::new(&settings)?,
+                mailer: Box::new(SmtpMailer::new(&settings)?),
                 message: message()?,
             }
         }

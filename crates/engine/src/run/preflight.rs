@@ -363,7 +363,7 @@ async fn delivery_check(input: &PreflightInput<'_>, out: &mut Preflight) {
         return;
     };
     match deliverer {
-        Deliverer::Smtp { mailer, .. } => {
+        Deliverer::Smtp { mailer, message } => {
             let target = mailer.target();
             let server = format!("{}:{}", target.host, target.port);
             if !input.contact_mail_server {
@@ -374,17 +374,35 @@ async fn delivery_check(input: &PreflightInput<'_>, out: &mut Preflight) {
                 );
                 return;
             }
+            let from = &message.sender.from.address;
             match mailer.check().await {
-                Ok(()) => out.push(
-                    CheckItem::Delivery,
-                    CheckStatus::Passed,
-                    match &target.user {
-                        Some(user) => {
-                            format!("{server} took the login of {user} (nothing was sent)")
-                        }
-                        None => format!("{server} answered (nothing was sent)"),
-                    },
-                ),
+                Ok(()) => match mailer.check_sender(from).await {
+                    Ok(()) => out.push(
+                        CheckItem::Delivery,
+                        CheckStatus::Passed,
+                        match &target.user {
+                            Some(user) => format!(
+                                "{server} took the login of {user} and the sender {from} (nothing was sent)"
+                            ),
+                            None => format!(
+                                "{server} answered and took the sender {from} (nothing was sent)"
+                            ),
+                        },
+                    ),
+                    Err(e) => {
+                        let error = AppError::from(e);
+                        out.fail(
+                            CheckItem::Delivery,
+                            AppError::new(
+                                error.code,
+                                format!(
+                                    "the mail server {server} refused the sender {from}: {}; send from an address this server lets the account use",
+                                    error.message
+                                ),
+                            ),
+                        );
+                    }
+                },
                 Err(e) => {
                     let error = AppError::from(e);
                     out.fail(
