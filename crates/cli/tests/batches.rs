@@ -1002,3 +1002,116 @@ fn a_mail_server_down_from_the_start_stops_the_run_and_a_resume_once_it_is_up_in
     assert_eq!(server.messages().len(), 12);
     assert!(world.users_per_email().values().all(|u| *u == 1));
 }
+
+/// The app's side of the journal, as the desktop shell opens it: the engine's service in this
+/// process, with the sandbox's secret as its only credential.
+struct SandboxSecret(String);
+
+impl invite_desk_engine::service::CredentialSource for SandboxSecret {
+    fn secret(
+        &self,
+        _profile: Option<&str>,
+        kind: invite_desk_engine::secrets::SecretKind,
+    ) -> Result<Option<invite_desk_auth0::SecretString>, invite_desk_engine::AppError> {
+        Ok(
+            (kind == invite_desk_engine::secrets::SecretKind::ClientSecret)
+                .then(|| self.0.clone().into()),
+        )
+    }
+
+    fn missing(
+        &self,
+        _profile: Option<&str>,
+        _kind: invite_desk_engine::secrets::SecretKind,
+    ) -> invite_desk_engine::AppError {
+        invite_desk_engine::AppError::internal("only the client secret is known here")
+    }
+}
+
+#[test]
+fn the_app_and_a_script_run_two_batches_on_one_journal_at_once() {
+    use invite_desk_engine::batch::{BatchFile, Delivery, InvitationSettings};
+    use invite_desk_engine::service::{RunRequest, Service};
+    let world = World::new(SandboxConfig {
+        latency: Duration::from_millis(20),
+        ..SandboxConfig::default()
+    });
+    let script_list = world.path("script.csv");
+    std::fs::write(
+        &script_list,
+        (0..25)
+            .map(|i| format!("script{i}@example.com\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let script_outbox = world.path("script-outbox");
+    let script = world
+        .command(&[
+            "run",
+            script_list.to_str().unwrap(),
+            "--connection",
+            DB,
+            "--outbox",
+            script_outbox.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let service = Service::open(
+        invite_desk_engine::paths::AppPaths::under(world.path("data")),
+        std::sync::Arc::new(invite_desk_engine::service::Keychain),
+    )
+    .unwrap()
+    .with_credentials(std::sync::Arc::new(SandboxSecret(
+        world.sandbox.config().client_secret.clone(),
+    )));
+    let app_outbox = world.path("app-outbox");
+    let people = invite_desk_engine::roster::read_text(
+        &(0..25)
+            .map(|i| format!("app{i}@example.com\n"))
+            .collect::<String>(),
+        &invite_desk_engine::roster::ReadOptions::default(),
+    )
+    .unwrap()
+    .people;
+    let batch = BatchFile::new(
+        people,
+        InvitationSettings::new(DB),
+        Delivery::Outbox {
+            dir: app_outbox.to_string_lossy().into_owned(),
+            from: None,
+        },
+    );
+    let target = invite_desk_engine::run::RunTarget {
+        domain: world.sandbox.base_url().to_owned(),
+        client_id: world.sandbox.config().client_id.clone(),
+        profile: None,
+    };
+    let summary = world
+        .runtime
+        .block_on(service.start_run(
+            &target,
+            batch,
+            RunRequest::app(false),
+            std::sync::Arc::new(|_| {}),
+        ))
+        .unwrap();
+    assert_eq!(summary.outcomes.get("invited"), Some(&25), "{summary:?}");
+
+    let out = script.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&app_outbox).unwrap().count(), 25);
+    assert_eq!(std::fs::read_dir(&script_outbox).unwrap().count(), 25);
+    let history: Value = serde_json::from_str(&stdout(&world.run(&["history", "--json"]))).unwrap();
+    let statuses: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["finished", "finished"]);
+    assert!(world.users_per_email().values().all(|u| *u == 1));
+    assert_eq!(world.users_per_email().len(), 50);
+}
