@@ -182,6 +182,17 @@ fn unreadable_input_exits_two_with_a_clear_message() {
 }
 
 #[test]
+fn a_signing_key_too_short_for_hs256_is_refused_before_the_keychain() {
+    let cli = Cli::new();
+    let out = cli.run_with_stdin(
+        &["secret", "set", "signing-key", "--profile", "p"],
+        b"too-short\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("at least 32"), "{}", stderr(&out));
+}
+
+#[test]
 fn bad_flags_are_a_usage_error() {
     let cli = Cli::new();
     let output = cli.run(&["roster", "check"]);

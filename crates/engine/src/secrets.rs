@@ -65,7 +65,23 @@ fn entry(profile: &str, kind: SecretKind) -> Result<keyring::Entry, AppError> {
         .map_err(|e| keychain_error("open the keychain", e))
 }
 
+/// The shortest signing key accepted: HS256 wants at least the hash's 256 bits.
+pub const MIN_SIGNING_KEY_BYTES: usize = 32;
+
+/// Whether a value can be what `kind` is for, checked before it is stored (and again before a run
+/// uses it): a signing key too short for HS256 is refused when saved, not at the first batch.
+pub fn check(kind: SecretKind, value: &SecretString) -> Result<(), AppError> {
+    let length = value.expose_secret().len();
+    if kind == SecretKind::SigningKey && length < MIN_SIGNING_KEY_BYTES {
+        return Err(AppError::invalid_input(format!(
+            "the signing key is {length} bytes; HS256 needs at least {MIN_SIGNING_KEY_BYTES}"
+        )));
+    }
+    Ok(())
+}
+
 pub fn save(profile: &str, kind: SecretKind, value: &SecretString) -> Result<(), AppError> {
+    check(kind, value)?;
     if value.expose_secret().is_empty() {
         return Err(AppError::invalid_input(format!(
             "the {} is empty",

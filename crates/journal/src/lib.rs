@@ -428,6 +428,37 @@ impl Journal {
         tx.commit().map_err(|e| db_error("commit the batch", e))
     }
 
+    /// Moves a batch from `from` to `to` only if it is still at `from` (compare-and-set): a run
+    /// takes its batch this way, so two processes that both read "interrupted" cannot both go on.
+    /// The batch's OS lock is what keeps them apart in the first place (it also tells a live run
+    /// from a killed one, which a status cannot); this catches what slips past it.
+    pub fn claim_batch(
+        &self,
+        id: &str,
+        from: BatchStatus,
+        to: BatchStatus,
+    ) -> Result<(), AppError> {
+        let changed = self
+            .db
+            .execute(
+                "UPDATE batches SET status = ?3 WHERE id = ?1 AND status = ?2",
+                params![id, from.as_str(), to.as_str()],
+            )
+            .map_err(|e| db_error("update the batch", e))?;
+        if changed == 0 {
+            let now = self.batch(id)?.status;
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "batch {id} changed from {} to {} while this run started: another Invite Desk is running it",
+                    from.as_str(),
+                    now.as_str()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn set_batch_status(&self, id: &str, status: BatchStatus) -> Result<(), AppError> {
         let changed = self
             .db
@@ -882,6 +913,24 @@ mod tests {
             },
         )
         .unwrap();
+    }
+
+    #[test]
+    fn a_batch_is_claimed_only_from_the_status_it_was_read_at() {
+        let (_dir, mut j) = journal();
+        j.create_batch("b-1", "{}", &[(2, "a@example.com")])
+            .unwrap();
+        j.claim_batch("b-1", BatchStatus::Prepared, BatchStatus::Running)
+            .unwrap();
+        let err = j
+            .claim_batch("b-1", BatchStatus::Prepared, BatchStatus::Running)
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Conflict);
+        assert!(
+            err.message.contains("from prepared to running"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -12,13 +12,25 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A free port on 127.0.0.1 (free when asked; the server binds it right after).
+/// A free port on 127.0.0.1 (free when asked; the server binds it right after), never the same
+/// one twice in a test process: tests run in parallel threads, and a port handed to one test as
+/// "nothing listens here" must not become another test's mail server a moment later.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut given = GIVEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// An aiosmtpd server writing every accepted message to a folder. Stopped when dropped.

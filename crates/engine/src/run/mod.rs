@@ -435,7 +435,10 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
             "this batch signs its result URL but no signing key was found: save one with `invite-desk secret set signing-key`",
         ));
     }
-    let records = lock(&journal).people(&batch.id)?;
+    let (records, status_at_start) = {
+        let journal = lock(&journal);
+        (journal.people(&batch.id)?, journal.batch(&batch.id)?.status)
+    };
     let resumed = records
         .iter()
         .any(|r| r.state != PersonState::Pending || r.open_intent.is_some());
@@ -476,7 +479,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         return Err(error);
     }
     let ctx = Arc::new(ctx);
-    lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::Running)?;
+    lock(&ctx.journal).claim_batch(ctx.id(), status_at_start, BatchStatus::Running)?;
 
     let pending_to_create = records
         .iter()

@@ -16,8 +16,7 @@ use crate::batch::{BatchFile, Delivery, ExistingPolicy, InviteMode};
 use crate::template::CompiledTemplates;
 use crate::{AppError, ErrorCode};
 
-/// The shortest signing key accepted: HS256 wants at least the hash's 256 bits.
-pub const MIN_SIGNING_KEY_BYTES: usize = 32;
+pub use crate::secrets::MIN_SIGNING_KEY_BYTES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -230,6 +230,15 @@ impl Service {
         if let Some(from) = &profile.from {
             invite_desk_mail::Mailbox::parse(from)?;
         }
+        for (kind, value) in [
+            (SecretKind::ClientSecret, &secrets.client_secret),
+            (SecretKind::SmtpPassword, &secrets.smtp_password),
+            (SecretKind::SigningKey, &secrets.signing_key),
+        ] {
+            if let Some(value) = value.as_ref().filter(|v| !v.expose_secret().is_empty()) {
+                crate::secrets::check(kind, value)?;
+            }
+        }
         let is_new = self.profiles.get(&profile.name).is_err();
         if is_new && secrets.client_secret.is_none() {
             return Err(AppError::invalid_input(

@@ -519,6 +519,34 @@ fn a_new_draft_takes_the_defaults_of_settings_and_profile() {
 }
 
 #[test]
+fn a_signing_key_too_short_for_hs256_is_refused_when_saved_and_nothing_is_stored() {
+    let (_dir, service) = service();
+    let short = NewSecrets {
+        client_secret: Some("secret".to_owned().into()),
+        signing_key: Some("only-twenty-one-bytes".to_owned().into()),
+        ..NewSecrets::default()
+    };
+    let err = service
+        .save_profile(profile("signed", false), short)
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("at least 32"), "{}", err.message);
+    assert!(
+        service.profile("signed").is_err(),
+        "a refused profile is not saved"
+    );
+    let long = NewSecrets {
+        client_secret: Some("secret".to_owned().into()),
+        signing_key: Some("k".repeat(32).into()),
+        ..NewSecrets::default()
+    };
+    let view = service
+        .save_profile(profile("signed", false), long)
+        .unwrap();
+    assert!(view.stored.contains(&SecretKind::SigningKey));
+}
+
+#[test]
 fn settings_are_checked_before_they_are_kept() {
     let (_dir, service) = service();
     assert_eq!(service.settings().unwrap(), Settings::default());
