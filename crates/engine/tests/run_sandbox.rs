@@ -793,4 +793,32 @@ async fn a_mail_whose_answer_is_lost_ends_unconfirmed_and_is_not_sent_again() {
         assert_eq!(r.state, PersonState::Delivered, "{r:?}");
         assert_eq!(mails[&r.email].len(), 1);
     }
+
+    // Only when the admin says so (--resend-unconfirmed) does that person get a new link and mail.
+    let again = harness.run(&batch, client_for(&sb)).await;
+    assert_eq!(again.status, RunStatus::Finished);
+    assert_eq!(
+        mail_view(&server)["vanish@example.com"].len(),
+        1,
+        "a plain resume leaves them"
+    );
+    let moved = run::lock(&harness.journal)
+        .retry_unconfirmed("b-vanish")
+        .unwrap();
+    assert_eq!(moved, 1);
+    let first_link = mail_view(&server)["vanish@example.com"][0].clone();
+    let resent = harness.run(&batch, client_for(&sb)).await;
+    let links = mail_view(&server)["vanish@example.com"].clone();
+    // The server still drops its answer for this address, so they are unconfirmed again; but a
+    // second mail with a new link went out, and nobody else was touched.
+    assert_eq!(links.len(), 2, "{links:?}");
+    assert_ne!(links[1], first_link, "with a new link");
+    assert_eq!(mail_view(&server).values().map(Vec::len).sum::<usize>(), 7);
+    assert!(
+        resent
+            .results
+            .iter()
+            .filter(|r| r.email != "vanish@example.com")
+            .all(|r| r.state == PersonState::Delivered)
+    );
 }

@@ -412,6 +412,15 @@ async fn a_paused_run_can_be_cancelled_and_resumed_later() {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     service.control_run(&id, RunAction::Pause).unwrap();
+    // While it runs, a copy-link is refused before anything is journaled: no link-only batch is
+    // left to become a later resend's source.
+    let batches_before = service.history().unwrap().len();
+    let refused = service
+        .copy_link("p1@example.com", None, app())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Conflict, "{refused:?}");
+    assert_eq!(service.history().unwrap().len(), batches_before);
     service.control_run(&id, RunAction::Cancel).unwrap();
     let summary = runner.await.unwrap().unwrap();
     assert_eq!(summary.status, RunStatus::Cancelled);
