@@ -87,6 +87,16 @@ fn channel_sink(channel: Channel<Vec<RunEvent>>) -> (EventSink, std::sync::Arc<C
     (coalescer.sink(), coalescer)
 }
 
+/// The tenant of a profile the screen may or may not have chosen.
+fn optional_target(
+    shell: &Shell,
+    profile: Option<String>,
+) -> Answer<Option<invite_desk_engine::run::RunTarget>> {
+    profile
+        .map(|p| shell.service.profile_target(&p))
+        .transpose()
+}
+
 #[tauri::command]
 pub fn app_info(shell: State<'_, Shell>) -> Answer<about::AppInfo> {
     Ok(about::app_info(shell.service.paths()))
@@ -213,9 +223,7 @@ pub async fn plan(
     profile: Option<String>,
     batch: BatchFile,
 ) -> Answer<Plan> {
-    let target = profile
-        .map(|p| shell.service.profile_target(&p))
-        .transpose()?;
+    let target = optional_target(&shell, profile)?;
     shell.service.plan(target.as_ref(), &batch).await
 }
 
@@ -226,9 +234,7 @@ pub async fn preflight(
     profile: Option<String>,
     batch: BatchFile,
 ) -> Answer<Preflight> {
-    let target = profile
-        .map(|p| shell.service.profile_target(&p))
-        .transpose()?;
+    let target = optional_target(&shell, profile)?;
     shell.service.preflight(target.as_ref(), &batch, None).await
 }
 
@@ -356,9 +362,7 @@ pub async fn lookup(
     profile: Option<String>,
     email: String,
 ) -> Answer<Lookup> {
-    let target = profile
-        .map(|p| shell.service.profile_target(&p))
-        .transpose()?;
+    let target = optional_target(&shell, profile)?;
     shell.service.lookup(target.as_ref(), &email).await
 }
 

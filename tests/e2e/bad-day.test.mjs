@@ -5,22 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchApp, repoRoot } from './driver.mjs';
+import { freePort, launchApp, repoRoot, typeInto as typeIn } from './driver.mjs';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let app;
 let smtp;
@@ -65,12 +54,6 @@ after(async () => {
   smtp?.kill('SIGTERM');
 });
 
-async function typeInto(element, text) {
-  await element.click();
-  await app.browser.keys(['Control', 'a']);
-  await app.browser.keys('Backspace');
-  await element.addValue(text);
-}
 
 test('a mail server refusing everyone stops the run after a few people; Resume finishes it once it is back', async () => {
   const { browser } = app;
@@ -87,8 +70,8 @@ test('a mail server refusing everyone stops the run after a few people; Resume f
 
   await wizard.$('button[data-step="email"]').click();
   await wizard.$('input[name="delivery"]').click();
-  await typeInto(await wizard.$('input[name="smtp_url"]'), `smtp://127.0.0.1:${smtpPort}`);
-  await typeInto(await wizard.$('input[name="from"]'), 'IT <it@example.com>');
+  await typeIn(app.browser, await wizard.$('input[name="smtp_url"]'), `smtp://127.0.0.1:${smtpPort}`);
+  await typeIn(app.browser, await wizard.$('input[name="from"]'), 'IT <it@example.com>');
 
   // The checks before the first write pass: the server answers, and takes no login.
   await wizard.$('button[data-step="review"]').click();

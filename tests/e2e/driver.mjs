@@ -11,7 +11,8 @@ import { remote } from 'webdriverio';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
 
-function freePort() {
+/** A free port on 127.0.0.1 (for the servers the tests start). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -136,4 +137,12 @@ export async function saveScreenshot(browser, name, forDocs = false) {
   const file = path.join(dir, `${name}.png`);
   writeFileSync(file, Buffer.from(await browser.takeScreenshot(), 'base64'));
   return file;
+}
+
+/** Types into a React-controlled field: select everything, then type over it. */
+export async function typeInto(browser, element, text) {
+  await element.click();
+  await browser.keys(['Control', 'a']);
+  await browser.keys('Backspace');
+  await element.addValue(text);
 }

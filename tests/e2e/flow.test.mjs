@@ -6,22 +6,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchApp, repoRoot, saveScreenshot } from './driver.mjs';
+import { freePort, launchApp, repoRoot, saveScreenshot, typeInto as typeIn } from './driver.mjs';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a child and resolves once its stdout has printed `ready` (or a line matching it). */
 function startUntil(command, args, ready) {
@@ -78,13 +67,6 @@ async function go(screen) {
   return browser.$(`[data-screen-panel="${screen}"]`);
 }
 
-/** Types into a React-controlled field: select everything, then type over it. */
-async function typeInto(element, text) {
-  await element.click();
-  await app.browser.keys(['Control', 'a']);
-  await app.browser.keys('Backspace');
-  await element.addValue(text);
-}
 
 test('a profile is created with its secret in the keychain, and Test connection reaches the tenant', async () => {
   const { browser } = app;
@@ -112,7 +94,7 @@ test('a profile is created with its secret in the keychain, and Test connection 
   const settings = await go('settings');
   const dir = await settings.$('input[name="export_dir"]');
   await dir.waitForDisplayed({ timeout: 5000 });
-  await typeInto(dir, exportDir);
+  await typeIn(app.browser, dir, exportDir);
   await settings.$('button=Save settings').click();
   await settings.$('span=Saved.').waitForDisplayed({ timeout: 5000 });
   await saveScreenshot(browser, 'settings', true);
@@ -138,7 +120,7 @@ test('a pasted list with a bad row is fixed in place, previewed, run, and its re
   await fix.click();
   const cell = await wizard.$('form[aria-label="Fix line 3"] input[data-cell="0"]');
   await cell.waitForDisplayed({ timeout: 5000 });
-  await typeInto(cell, 'bob@example.com');
+  await typeIn(app.browser, cell, 'bob@example.com');
   await wizard.$('button=Apply fix').click();
   await browser.waitUntil(async () => (await summary.getText()).startsWith('3 of 3 rows ready'), {
     timeout: 10000,
@@ -258,7 +240,8 @@ test('the preview shows the email with its own styles and loads nothing from the
       assert.equal((await (await button()).getCSSProperty('color')).parsed.hex, '#ffffff');
     });
 
-    await typeInto(
+    await typeIn(
+      app.browser,
       await wizard.$('textarea[name="html"]'),
       `<p id="styled" style="color:rgb(200,10,20)">Hello {{ greeting_name }}</p><img src="${imageUrl}" alt="logo"><a href="{{ link }}">Set my password</a>`,
     );
