@@ -25,6 +25,30 @@ pub fn file_name(hint: &str) -> String {
     format!("{safe}.eml")
 }
 
+/// Hidden files a write in progress uses; one left by a killed process is swept later.
+const PARTIAL_PREFIX: &str = ".invite-desk-partial-";
+
+/// Removes the half-written files a killed process left in an outbox (older than ten minutes, so
+/// a write another batch has under way into the same folder is never touched). Best effort.
+pub fn sweep_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let stale = std::time::Duration::from_secs(600);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > stale);
+        if old && name.to_string_lossy().starts_with(PARTIAL_PREFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes the message as `<dir>/<hint>.eml` atomically and returns the path.
 pub fn write_eml(dir: &Path, hint: &str, message: &Message) -> Result<PathBuf, MailError> {
     std::fs::create_dir_all(dir).map_err(|e| {
@@ -40,9 +64,43 @@ pub fn write_eml(dir: &Path, hint: &str, message: &Message) -> Result<PathBuf, M
             format!("could not write {}: {e}", path.display()),
         )
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(PARTIAL_PREFIX)
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
     temp.write_all(&message.formatted()).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(&path).map_err(|e| io(e.error))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_killed_writes_leftover_is_swept_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(format!("{PARTIAL_PREFIX}abc.tmp"));
+        let fresh = dir.path().join(format!("{PARTIAL_PREFIX}def.tmp"));
+        let message = dir.path().join("00002-ann@example.com.eml");
+        for path in [&stale, &fresh, &message] {
+            std::fs::write(path, "x").unwrap();
+        }
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for path in [&stale, &message] {
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(an_hour_ago)
+                .unwrap();
+        }
+        sweep_partials(dir.path());
+        assert!(!stale.exists(), "the old half-written file is gone");
+        assert!(fresh.exists(), "a write under way is left alone");
+        assert!(message.exists(), "messages are never touched");
+    }
 }

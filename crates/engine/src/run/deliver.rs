@@ -190,10 +190,13 @@ pub fn for_batch(
                 message: message()?,
             }
         }
-        Delivery::Outbox { dir, .. } => Deliverer::Outbox {
-            dir: dir.into(),
-            message: message()?,
-        },
+        Delivery::Outbox { dir, .. } => {
+            invite_desk_mail::outbox::sweep_partials(Path::new(dir));
+            Deliverer::Outbox {
+                dir: dir.into(),
+                message: message()?,
+            }
+        }
         Delivery::ExportLinks { file } => Deliverer::ExportLinks {
             file: file.into(),
             rows: Mutex::new(Vec::new()),
