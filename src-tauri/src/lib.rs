@@ -89,11 +89,17 @@ pub fn run() {
         // First, as the plugin asks: a second launch only focuses this window, then exits.
         builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tracing::info!("a second launch: focusing this window");
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            // The second instance waits on this callback over D-Bus, and window calls from this
+            // thread wait on the main thread: only schedule the focus there, never wait for it
+            // (waiting could hold both apps, as seen once under WebDriver).
+            let handle = app.clone();
+            let _ = app.run_on_main_thread(move || {
+                if let Some(window) = handle.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                }
+            });
         }));
     } else {
         tracing::warn!("no D-Bus session bus: a second Invite Desk could start beside this one");

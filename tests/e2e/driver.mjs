@@ -48,6 +48,9 @@ async function waitForPort(port, child, timeoutMs = 15000) {
  */
 export async function launchApp(extraEnv = {}, application = process.env.INVITE_DESK_APP) {
   if (!application) throw new Error('set INVITE_DESK_APP to the path of the built invite-desk-app binary');
+  // A new app would only hand over to one still running (single instance) and the session would
+  // never open: say so at once instead.
+  await waitUntilNoInstance();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'invite-desk-e2e-'));
   const port = await freePort();
   const nativePort = await freePort();

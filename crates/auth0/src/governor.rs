@@ -7,7 +7,7 @@
 //! the bucket refills, as it refills, runs at the tenant's sustained rate with 429s kept for
 //! mistakes in the estimate. After a 429 everyone waits for `Retry-After` or the reset.
 
-use std::sync::Mutex;
+use parking_lot::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::HeaderMap;
@@ -87,11 +87,8 @@ impl RateGovernor {
         Self::default()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while holding this lock leaves plain numbers behind, still usable.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn lock(&self) -> parking_lot::MutexGuard<'_, State> {
+        self.state.lock()
     }
 
     pub fn snapshot(&self) -> RateSnapshot {

@@ -11,7 +11,7 @@
 #![allow(clippy::unwrap_used)] // a benchmark: a failed unwrap is a failed run
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use invite_desk_auth0::models::{CreateUser, PasswordChangeTicket};
@@ -120,7 +120,7 @@ async fn sandbox(a: &Args, faults: &str) -> Sandbox {
 async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64) {
     let sb = sandbox(a, faults).await;
     let dir = tempfile::tempdir().unwrap();
-    let journal = Arc::new(Mutex::new(
+    let journal = Arc::new(parking_lot::Mutex::new(
         Journal::open(&dir.path().join("journal.sqlite")).unwrap(),
     ));
     let mut invitation = InvitationSettings::new(DB);

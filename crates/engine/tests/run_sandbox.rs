@@ -88,7 +88,7 @@ fn smtp_delivery(server: &SmtpServer) -> Delivery {
 }
 
 struct Harness {
-    journal: Arc<Mutex<Journal>>,
+    journal: Arc<parking_lot::Mutex<Journal>>,
     _dir: tempfile::TempDir,
 }
 
@@ -97,7 +97,7 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
         Harness {
-            journal: Arc::new(Mutex::new(journal)),
+            journal: Arc::new(parking_lot::Mutex::new(journal)),
             _dir: dir,
         }
     }

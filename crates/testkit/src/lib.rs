@@ -16,16 +16,14 @@ fn repo_root() -> PathBuf {
 /// one twice in a test process: tests run in parallel threads, and a port handed to one test as
 /// "nothing listens here" must not become another test's mail server a moment later.
 pub fn free_port() -> u16 {
-    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    static GIVEN: parking_lot::Mutex<Vec<u16>> = parking_lot::Mutex::new(Vec::new());
     loop {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let mut given = GIVEN
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut given = GIVEN.lock();
         if !given.contains(&port) {
             given.push(port);
             return port;

@@ -36,9 +36,7 @@ pub(super) fn is_systemic(error: &AppError) -> bool {
 }
 
 pub(super) fn lock_breaker(breaker: &Mutex<Breaker>) -> MutexGuard<'_, Breaker> {
-    breaker
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    breaker.lock()
 }
 
 /// People held back by systemic failures that never added up to a stopped run: the failure was

@@ -1,8 +1,8 @@
 //! Getting an invitation to a person: SMTP, an `.eml` in the outbox folder, a row in the link export,
 //! or nothing (Auth0 mails organization invitations itself).
 
+use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use invite_desk_mail::links::LinkRow;
 use invite_desk_mail::smtp::SmtpMailer;
@@ -89,9 +89,7 @@ impl Deliverer {
                     link: link.url.clone(),
                     expires_at: super::iso(link.expires_at),
                 };
-                rows.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push((person.email.clone(), row));
+                rows.lock().push((person.email.clone(), row));
                 Ok(Delivered::Deferred)
             }
             Deliverer::Auth0 => Ok(Delivered::Now("sent by Auth0".into())),
@@ -105,11 +103,7 @@ impl Deliverer {
         let Deliverer::ExportLinks { file, rows } = self else {
             return Ok(None);
         };
-        let taken: Vec<(String, LinkRow)> = std::mem::take(
-            &mut *rows
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let taken: Vec<(String, LinkRow)> = std::mem::take(&mut *rows.lock());
         if taken.is_empty() {
             return Ok(None);
         }

@@ -23,8 +23,11 @@ pub mod stream;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex, MutexGuard};
+
+// Locks a panicking worker cannot poison: no recovery by hand at every use.
+use parking_lot::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use invite_desk_auth0::models::{
@@ -161,9 +164,7 @@ impl RunOutcome {
 }
 
 pub fn lock(journal: &Mutex<Journal>) -> MutexGuard<'_, Journal> {
-    journal
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    journal.lock()
 }
 
 /// Records a new batch in the journal, everyone `pending`. Refuses an id already there.
@@ -324,10 +325,7 @@ impl Ctx {
             .transition(self.id(), &person.email, next, outcome)
             .map_err(Stop::Fatal)?;
         {
-            let mut counts = self
-                .counts
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut counts = self.counts.lock();
             if let Some(n) = counts.get_mut(&current.state) {
                 *n = n.saturating_sub(1);
             }
@@ -370,7 +368,6 @@ impl Ctx {
     fn counts_by_name(&self) -> BTreeMap<String, u64> {
         self.counts
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
             .filter(|(_, n)| **n > 0)
             .map(|(s, n)| (s.as_str().to_owned(), *n))
@@ -380,7 +377,6 @@ impl Ctx {
     fn done(&self) -> u64 {
         self.counts
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
             .filter(|(s, _)| s.is_final())
             .map(|(_, n)| *n)
@@ -512,11 +508,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     let worked = work.await;
     ticker.abort();
     let links_file = finish_links(&ctx);
-    let fatal = ctx
-        .fatal
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .take();
+    let fatal = ctx.fatal.lock().take();
     if let Some(error) = fatal.or(worked.err()) {
         let _ = lock(&ctx.journal).set_batch_status(ctx.id(), BatchStatus::Interrupted);
         return Err(error);
@@ -749,12 +741,7 @@ async fn run_people(ctx: &Arc<Ctx>, records: Vec<PersonRecord>) -> Result<(), Ap
         while let Some(joined) = tasks.try_join_next() {
             joined.map_err(|e| AppError::internal(format!("a worker stopped: {e}")))?;
         }
-        if ctx
-            .fatal
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .is_some()
-        {
+        if ctx.fatal.lock().is_some() {
             break;
         }
     }
@@ -804,10 +791,7 @@ async fn advance_person(ctx: &Ctx, record: PersonRecord) {
     if let Err(Stop::Fatal(error) | Stop::Failed(error)) = outcome {
         tracing::error!(message = %error.message, "the journal could not be written; stopping the run");
         ctx.control.cancel();
-        ctx.fatal
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get_or_insert(error);
+        ctx.fatal.lock().get_or_insert(error);
     }
 }
 

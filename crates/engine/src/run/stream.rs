@@ -4,7 +4,7 @@
 //! `started`/`job`/`finished` always, and a group is sent at once when the run starts or ends.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{EventSink, RunEvent};
@@ -21,7 +21,7 @@ struct Pending {
 
 pub struct Coalescer {
     every: Duration,
-    pending: Mutex<Pending>,
+    pending: parking_lot::Mutex<Pending>,
     deliver: Deliver,
 }
 
@@ -32,7 +32,7 @@ impl Coalescer {
     ) -> Arc<Self> {
         Arc::new(Coalescer {
             every,
-            pending: Mutex::new(Pending {
+            pending: parking_lot::Mutex::new(Pending {
                 last_sent: None,
                 events: Vec::new(),
                 person_at: HashMap::new(),
@@ -50,10 +50,7 @@ impl Coalescer {
 
     pub fn push(&self, event: RunEvent) {
         let ready = {
-            let mut p = self
-                .pending
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut p = self.pending.lock();
             let urgent = matches!(event, RunEvent::Started { .. } | RunEvent::Finished { .. });
             match &event {
                 RunEvent::Person { line, .. } => match p.person_at.get(line).copied() {
@@ -91,10 +88,7 @@ impl Coalescer {
     /// Sends whatever is waiting (the run has ended or failed).
     pub fn flush(&self) {
         let events = {
-            let mut p = self
-                .pending
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut p = self.pending.lock();
             p.person_at.clear();
             p.progress_at = None;
             std::mem::take(&mut p.events)
@@ -110,6 +104,7 @@ mod tests {
     use super::*;
     use crate::journal::PersonState;
     use crate::run::Progress;
+    use std::sync::Mutex;
 
     fn person(line: u64, state: PersonState) -> RunEvent {
         RunEvent::Person {

@@ -16,7 +16,7 @@ mod settings;
 mod tenant;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,7 @@ pub struct Service {
     /// Where runs, checks and send-tests take their secrets from.
     credentials: Arc<dyn CredentialSource>,
     builtin: Option<Arc<dyn BuiltinTenant>>,
-    journal: Arc<Mutex<Journal>>,
+    journal: Arc<parking_lot::Mutex<Journal>>,
     /// The batch running now and its control (one at a time: they would share the rate limit).
     active: parking_lot::Mutex<Option<(String, RunControl)>>,
     preview_pages: preview_pages::PreviewPages,
@@ -116,7 +116,7 @@ impl Service {
             credentials: Arc::new(SavedProfiles::new(secrets.clone())),
             secrets,
             builtin: None,
-            journal: Arc::new(Mutex::new(journal)),
+            journal: Arc::new(parking_lot::Mutex::new(journal)),
             active: parking_lot::Mutex::new(None),
             preview_pages: preview_pages::PreviewPages::default(),
         })
@@ -317,7 +317,7 @@ impl Service {
             .ok_or_else(|| self.credentials.missing(profile, kind))
     }
 
-    fn lock_journal(&self) -> std::sync::MutexGuard<'_, Journal> {
+    fn lock_journal(&self) -> parking_lot::MutexGuard<'_, Journal> {
         crate::run::lock(&self.journal)
     }
 
