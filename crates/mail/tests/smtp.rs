@@ -91,6 +91,23 @@ async fn starttls_with_a_company_ca_and_auth() {
     .unwrap();
     mailer.send(&message("a@example.com")).await.unwrap();
     assert_eq!(server.messages().len(), 1);
+
+    // The preflight's sender check speaks outside the pool: STARTTLS, the CA, AUTH, MAIL FROM.
+    mailer.check_sender("it@acme.example").await.unwrap();
+    let refused = mailer
+        .check_sender("refused-sender@acme.example")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code, Some(553), "{refused}");
+    let err = wrong.check_sender("it@acme.example").await.unwrap_err();
+    assert_eq!(
+        err.code,
+        Some(535),
+        "a wrong password fails the sender check too: {err}"
+    );
+    let err = untrusted.check_sender("it@acme.example").await.unwrap_err();
+    assert_eq!(err.kind, MailErrorKind::Config, "{err}");
+    assert_eq!(server.messages().len(), 1, "nothing was sent by the checks");
 }
 
 #[tokio::test]
