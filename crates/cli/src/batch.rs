@@ -634,9 +634,16 @@ fn finish(
 }
 
 fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
-    let count = |s: ResultStatus| all.iter().filter(|r| r.status == s).count();
+    // People the run stopped before the end for are not failed: resume takes them up.
+    let ended = || all.iter().filter(|r| r.state.is_final());
+    let count = |s: ResultStatus| ended().filter(|r| r.status == s).count();
+    let not_finished = if summary.not_finished > 0 {
+        format!(", {} not finished", summary.not_finished)
+    } else {
+        String::new()
+    };
     println!(
-        "batch {}: {} invited, {} skipped, {} granted, {} failed ({:.1} s)",
+        "batch {}: {} invited, {} skipped, {} granted, {} failed{not_finished} ({:.1} s)",
         summary.batch_id,
         count(ResultStatus::Invited),
         count(ResultStatus::Skipped),
@@ -647,7 +654,7 @@ fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
     if let Some(path) = &summary.links_file {
         println!("links written to {path} (bearer secrets: share them only with their owners)");
     }
-    for r in all.iter().filter(|r| r.status == ResultStatus::Failed) {
+    for r in ended().filter(|r| r.status == ResultStatus::Failed) {
         println!(
             "  line {:>5}  {}  {}: {}",
             r.line,

@@ -517,9 +517,14 @@ export type Delivered = { at: string, detail: string, };
  */
 export type RunSummary = { batch_id: string, status: RunStatus, 
 /**
- * People per result status (`invited`, `skipped`, `granted`, `failed`).
+ * People who reached the end, per result status (`invited`, `skipped`, `granted`, `failed`).
  */
-outcomes: Partial<Record<ResultStatus, number>>, elapsed_secs: number, 
+outcomes: Partial<Record<ResultStatus, number>>, 
+/**
+ * People the run stopped before the end for (cancelled, or stopped by the breaker): not
+ * failed, not started or halfway; `resume` takes them up.
+ */
+not_finished: number, elapsed_secs: number, 
 /**
  * The link export this run wrote, if its delivery was "export links".
  */

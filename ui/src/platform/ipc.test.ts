@@ -35,7 +35,7 @@ describe('platform ipc', () => {
     mockIPC((cmd, args) => {
       if (cmd !== 'run_start') throw new Error(`unexpected command ${cmd}`);
       seen = args as Record<string, unknown>;
-      return { batch_id: 'b-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null, stopped_by: null, delivery: null };
+      return { batch_id: 'b-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null, not_finished: 0, stopped_by: null, delivery: null };
     });
     const groups: unknown[] = [];
     const summary = await commands.startRun('Sandbox', { id: 'b-1' } as never, true, (events) => groups.push(events));

@@ -53,7 +53,7 @@ describe('FindPersonScreen', () => {
   });
 
   it('resends, and copies a new link only when asked', async () => {
-    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, stopped_by: null, delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
+    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, not_finished: 0, stopped_by: null, delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
     ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=abc', expires_at: '2026-11-29', batch_id: 'resend-2' });
     const user = userEvent.setup();
     render(<FindPersonScreen />);

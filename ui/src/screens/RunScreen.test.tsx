@@ -106,7 +106,7 @@ describe('RunScreen', () => {
       { email: 'p4@example.com', status: 'invited', user_id: 'auth0|4', error: null, error_code: null, line: 4, state: 'delivered', link_expires_at: null },
     ]);
     await act(async () => {
-      finish({ batch_id: 'b-7', status: 'finished', outcomes: { invited: 2, failed: 1 }, elapsed_secs: 3.2, links_file: null, stopped_by: null, delivery: null });
+      finish({ batch_id: 'b-7', status: 'finished', outcomes: { invited: 2, failed: 1 }, elapsed_secs: 3.2, links_file: null, not_finished: 0, stopped_by: null, delivery: null });
     });
     expect(await screen.findByTestId('run-summary')).toHaveTextContent('2 invited, 1 failed in 3.2 s');
     ipc.exportResults.mockResolvedValue('/home/a/Downloads/results-b-7.csv');
@@ -130,12 +130,15 @@ describe('RunScreen', () => {
         batch_id: 'b-9',
         status: 'interrupted',
         outcomes: { invited: 5 },
+        not_finished: 7,
         elapsed_secs: 2,
         links_file: null,
         stopped_by: { code: 'network', message: '127.0.0.1:2525 refused the connection' },
         delivery: null,
       });
     });
+    // Those the run never got to are not failed.
+    expect(screen.getByTestId('run-summary')).toHaveTextContent('5 invited, 7 not finished in 2.0 s');
     expect(await screen.findByTestId('stopped-by')).toHaveTextContent(
       'The run stopped itself: several people in a row failed the same way (127.0.0.1:2525 refused the connection)',
     );

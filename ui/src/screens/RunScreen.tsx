@@ -170,9 +170,10 @@ export function RunScreen() {
         <div className="panel" data-testid="run-summary" aria-live="polite">
           <h2>{run.summary.status === 'finished' ? 'Finished' : 'Stopped before the end'}</h2>
           <p>
-            {Object.entries(run.summary.outcomes)
-              .map(([k, v]) => `${v} ${k}`)
-              .join(', ')}{' '}
+            {[
+              ...Object.entries(run.summary.outcomes).map(([k, v]) => `${v} ${k}`),
+              ...(run.summary.not_finished > 0 ? [`${run.summary.not_finished} not finished`] : []),
+            ].join(', ')}{' '}
             in {run.summary.elapsed_secs.toFixed(1)} s
           </p>
           {run.summary.stopped_by && (

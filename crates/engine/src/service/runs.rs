@@ -24,9 +24,12 @@ use crate::{AppError, ErrorCode};
 pub struct RunSummary {
     pub batch_id: String,
     pub status: RunStatus,
-    /// People per result status (`invited`, `skipped`, `granted`, `failed`).
+    /// People who reached the end, per result status (`invited`, `skipped`, `granted`, `failed`).
     #[ts(type = "Partial<Record<ResultStatus, number>>")]
     pub outcomes: BTreeMap<String, u64>,
+    /// People the run stopped before the end for (cancelled, or stopped by the breaker): not
+    /// failed, not started or halfway; `resume` takes them up.
+    pub not_finished: u64,
     pub elapsed_secs: f64,
     /// The link export this run wrote, if its delivery was "export links".
     pub links_file: Option<String>,
@@ -294,15 +297,21 @@ impl Service {
         )
         .await?;
         let mut outcomes = BTreeMap::new();
+        let mut not_finished = 0;
         for result in &outcome.results {
-            *outcomes
-                .entry(result.status.as_str().to_owned())
-                .or_insert(0) += 1;
+            if result.state.is_final() {
+                *outcomes
+                    .entry(result.status.as_str().to_owned())
+                    .or_insert(0) += 1;
+            } else {
+                not_finished += 1;
+            }
         }
         Ok(RunSummary {
             batch_id: outcome.batch_id,
             status: outcome.status,
             outcomes,
+            not_finished,
             elapsed_secs: outcome.elapsed.as_secs_f64(),
             links_file: outcome.links_file.map(|p| p.to_string_lossy().into_owned()),
             stopped_by: outcome.stopped_by,
