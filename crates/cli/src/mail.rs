@@ -1,11 +1,13 @@
 //! `invite-desk preview` and `invite-desk send-test`: what a person will receive, before any batch.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use invite_desk_engine::delivery::{self, Sender};
 use invite_desk_engine::roster::{self, Person, ReadOptions};
-use invite_desk_engine::secrets::{self, SecretKind};
+use invite_desk_engine::secrets::SecretKind;
+use invite_desk_engine::service::{CredentialSource, EnvironmentThenProfiles, Keychain};
 use invite_desk_engine::template::{CompiledTemplates, DateFormat, MessageSettings, TemplateSet};
 use invite_desk_engine::{AppError, ErrorCode, duration};
 use invite_desk_mail::Mailbox;
@@ -232,16 +234,9 @@ pub struct SendTestArgs {
 pub fn send_test(args: SendTestArgs) -> Result<(), AppError> {
     let prepared = args.message.prepare()?;
     let mut smtp = SmtpSettings::new(&args.smtp_url);
-    smtp.password = match std::env::var("SMTP_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-    {
-        Some(password) => Some(password.into()),
-        None => match &args.profile {
-            Some(profile) => secrets::load(profile, SecretKind::SmtpPassword)?,
-            None => None,
-        },
-    };
+    // The same source as a run's: SMTP_PASSWORD, else the profile's keychain entry.
+    smtp.password = EnvironmentThenProfiles::new(Arc::new(Keychain))
+        .secret(args.profile.as_deref(), SecretKind::SmtpPassword)?;
     if let Some(ca) = &args.smtp_ca {
         smtp.extra_root_pem = Some(std::fs::read(ca).map_err(|e| AppError::io("read", ca, &e))?);
     }
