@@ -36,23 +36,17 @@ pub(super) async fn bulk_create(
                 },
                 Err(e) => Err(Stop::Failed(e.into())),
             };
+            let journaled = |settled: Result<(), Stop>| {
+                settled.map(|()| None).map_err(|s| match s {
+                    Stop::Fatal(e) | Stop::Failed(e) => e,
+                    Stop::Cancelled => AppError::new(ErrorCode::Cancelled, "cancelled"),
+                })
+            };
             match result {
                 Ok(to_create) => Ok(to_create),
                 // Everyone's failure, not this person's: held back like in the per-person pass.
-                Err(Stop::Failed(e)) if is_systemic(&e) => {
-                    ctx.hold(&person, e).map(|()| None).map_err(|s| match s {
-                        Stop::Fatal(e) | Stop::Failed(e) => e,
-                        Stop::Cancelled => AppError::new(ErrorCode::Cancelled, "cancelled"),
-                    })
-                }
-                Err(Stop::Failed(e)) => {
-                    ctx.fail(&person, &mut current, &e)
-                        .map(|()| None)
-                        .map_err(|s| match s {
-                            Stop::Fatal(e) | Stop::Failed(e) => e,
-                            Stop::Cancelled => AppError::new(ErrorCode::Cancelled, "cancelled"),
-                        })
-                }
+                Err(Stop::Failed(e)) if is_systemic(&e) => journaled(ctx.hold(&person, e)),
+                Err(Stop::Failed(e)) => journaled(ctx.fail(&person, &mut current, &e)),
                 Err(Stop::Fatal(e)) => Err(e),
                 Err(Stop::Cancelled) => Ok(None),
             }

@@ -374,44 +374,9 @@ async fn delivery_check(input: &PreflightInput<'_>, out: &mut Preflight) {
                 return;
             }
             let from = &message.sender.from.address;
-            match mailer.check().await {
-                Ok(()) => match mailer.check_sender(from).await {
-                    Ok(()) => out.push(
-                        CheckItem::Delivery,
-                        CheckStatus::Passed,
-                        match &target.user {
-                            Some(user) => format!(
-                                "{server} took the login of {user} and the sender {from} (nothing was sent)"
-                            ),
-                            None => format!(
-                                "{server} answered and took the sender {from} (nothing was sent)"
-                            ),
-                        },
-                    ),
-                    Err(e) => {
-                        let error = AppError::from(e);
-                        out.fail(
-                            CheckItem::Delivery,
-                            AppError::new(
-                                error.code,
-                                format!(
-                                    "the mail server {server} refused the sender {from}: {}; send from an address this server lets the account use",
-                                    error.message
-                                ),
-                            ),
-                        );
-                    }
-                },
-                Err(e) => {
-                    let error = AppError::from(e);
-                    out.fail(
-                        CheckItem::Delivery,
-                        AppError::new(
-                            error.code,
-                            format!("the mail server {server} refused: {}", error.message),
-                        ),
-                    );
-                }
+            match smtp_check(mailer, &server, from).await {
+                Ok(detail) => out.push(CheckItem::Delivery, CheckStatus::Passed, detail),
+                Err(error) => out.fail(CheckItem::Delivery, error),
             }
         }
         Deliverer::Outbox { dir, .. } => match writable_folder(dir) {
@@ -442,6 +407,39 @@ async fn delivery_check(input: &PreflightInput<'_>, out: &mut Preflight) {
             "Auth0 sends the invitations",
         ),
     }
+}
+
+/// The mail server takes the login, then the sender: what was seen, or why not (in the server's
+/// words, naming it).
+async fn smtp_check(
+    mailer: &invite_desk_mail::smtp::SmtpMailer,
+    server: &str,
+    from: &str,
+) -> Result<String, AppError> {
+    let refused = |what: &str, e: invite_desk_mail::MailError, fix: &str| {
+        let error = AppError::from(e);
+        AppError::new(
+            error.code,
+            format!(
+                "the mail server {server} refused{what}: {}{fix}",
+                error.message
+            ),
+        )
+    };
+    mailer.check().await.map_err(|e| refused("", e, ""))?;
+    mailer.check_sender(from).await.map_err(|e| {
+        refused(
+            &format!(" the sender {from}"),
+            e,
+            "; send from an address this server lets the account use",
+        )
+    })?;
+    Ok(match &mailer.target().user {
+        Some(user) => {
+            format!("{server} took the login of {user} and the sender {from} (nothing was sent)")
+        }
+        None => format!("{server} answered and took the sender {from} (nothing was sent)"),
+    })
 }
 
 /// Whether files can be written in `dir`, without changing anything: a probe file is written and
