@@ -474,10 +474,7 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
     }
 
     let confirmed = tenant::production_go_ahead(&service, &target, args.yes, "run this batch")?;
-    // A saved batch may be run more than once (after editing it, say): each run is its own batch.
-    if service.batch_summary(&batch.id).is_ok() {
-        batch.id = run::new_batch_id();
-    }
+    service.give_own_id(&mut batch);
     if !args.json {
         eprintln!(
             "batch {} ({} people); if it stops, continue with: invite-desk resume {}",

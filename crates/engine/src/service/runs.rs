@@ -203,17 +203,20 @@ impl Service {
     ) -> Result<RunSummary, AppError> {
         self.check_production(target, &request, "run")?;
         batch.validate()?;
-        {
-            let journal = self.lock_journal();
-            // A saved batch may be run more than once: each run is its own batch.
-            if journal.batch(&batch.id).is_ok() {
-                batch.id = run::new_batch_id();
-            }
-        }
+        self.give_own_id(&mut batch);
         let _slot = self.take_slot(&batch.id, &request.control)?;
         run::record_batch(&mut self.lock_journal(), &batch, target)?;
         self.execute(batch, target.clone(), RetryChoice::default(), request, sink)
             .await
+    }
+
+    /// A saved batch may be run more than once (after editing it, say): each run is its own batch,
+    /// so one whose id the journal already has gets a new one. The CLI calls it first to print the
+    /// id the run will have.
+    pub fn give_own_id(&self, batch: &mut BatchFile) {
+        if self.lock_journal().batch(&batch.id).is_ok() {
+            batch.id = run::new_batch_id();
+        }
     }
 
     /// The tenant a journaled batch runs against (to ask for the production go-ahead first).
