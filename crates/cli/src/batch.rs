@@ -13,6 +13,7 @@ use clap::{Args, ValueEnum};
 use invite_desk_engine::batch::{
     BATCH_FORMAT, BatchFile, Delivery, ExistingPolicy, InvitationSettings, InviteMode, Plan,
 };
+use invite_desk_engine::journal::PersonErrorCode;
 use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::roster::{self, Problem, ReadOptions, Severity};
 use invite_desk_engine::run::preflight::{CheckStatus, Preflight};
@@ -247,7 +248,7 @@ fn rejected_results(problems: &[Problem], accepted_lines: &HashSet<u64>) -> Vec<
             status: ResultStatus::Failed,
             user_id: None,
             error: Some(problem.message.clone()),
-            error_code: Some(ErrorCode::InvalidInput.as_str().into()),
+            error_code: Some(ErrorCode::InvalidInput.into()),
             line: problem.line,
             state: invite_desk_engine::journal::PersonState::Failed,
             link_expires_at: None,
@@ -507,10 +508,7 @@ fn print_preflight(preflight: &Preflight) {
             CheckStatus::Failed => "FAIL",
             CheckStatus::Skipped => "skip",
         };
-        let name = serde_json::to_value(check.item)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let name: &str = check.item.into();
         println!("  {mark}  {name}: {}", check.detail);
     }
 }
@@ -532,16 +530,7 @@ fn print_plan(plan: &Plan) {
         plan.estimated_secs
     );
     for person in &plan.people {
-        let steps: Vec<String> = person
-            .steps
-            .iter()
-            .map(|s| {
-                serde_json::to_value(s)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            })
-            .collect();
+        let steps: Vec<&str> = person.steps.iter().map(|&s| s.into()).collect();
         println!(
             "  line {:>5}  {}  {}",
             person.line,
@@ -660,7 +649,7 @@ fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
             } else {
                 &r.email
             },
-            r.error_code.as_deref().unwrap_or("error"),
+            r.error_code.map_or("error", PersonErrorCode::as_str),
             r.error.as_deref().unwrap_or("")
         );
     }

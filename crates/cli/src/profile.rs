@@ -71,7 +71,7 @@ pub fn run(command: ProfileCommand, paths: &AppPaths) -> Result<(), AppError> {
         }
         ProfileCommand::Delete { name } => {
             let removed = store.delete(&name)?;
-            for kind in invite_desk_engine::secrets::SecretKind::ALL {
+            for &kind in invite_desk_engine::secrets::SecretKind::ALL {
                 invite_desk_engine::secrets::delete(&name, kind)?;
             }
             if removed {

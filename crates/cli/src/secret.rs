@@ -75,7 +75,7 @@ pub fn run(command: SecretCommand) -> Result<(), AppError> {
         }
         SecretCommand::Status { profile, json } => {
             let mut stored = serde_json::Map::new();
-            for kind in SecretKind::ALL {
+            for &kind in SecretKind::ALL {
                 stored.insert(
                     kind.as_str().to_owned(),
                     secrets::load(&profile, kind)?.is_some().into(),

@@ -5,8 +5,22 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The closed set of error codes. Adding one is a contract change: the UI switches on these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// The caller gave something unusable (bad file, bad flag, bad template).
     InvalidInput,
@@ -36,35 +50,76 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// The stable string form (as serialized), for logs and plain-text output.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidInput => "invalid_input",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Io => "io",
-            ErrorCode::Keychain => "keychain",
-            ErrorCode::Auth => "auth",
-            ErrorCode::Network => "network",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::Cancelled => "cancelled",
-            ErrorCode::NeedsConfirmation => "needs_confirmation",
-            ErrorCode::Internal => "internal",
-        }
+        self.into()
     }
 
     /// Every code, for the generated TypeScript list the UI checks rejections against.
-    pub const ALL: [ErrorCode; 11] = [
-        ErrorCode::InvalidInput,
-        ErrorCode::NotFound,
-        ErrorCode::Io,
-        ErrorCode::Keychain,
-        ErrorCode::Auth,
-        ErrorCode::Network,
-        ErrorCode::RateLimited,
-        ErrorCode::Conflict,
-        ErrorCode::Cancelled,
-        ErrorCode::NeedsConfirmation,
-        ErrorCode::Internal,
-    ];
+    pub const ALL: &[ErrorCode] = <ErrorCode as strum::VariantArray>::VARIANTS;
+}
+
+/// Why one person of a batch is not done: the code of the error that stopped them, or one of the
+/// two outcomes that are no request's error (a mail that may have been sent; a run that stopped
+/// before reaching them). Serialized as the bare code, so `--results` CSV/JSON keep their strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+pub enum PersonErrorCode {
+    Error(ErrorCode),
+    Unsettled(Unsettled),
+}
+
+/// A person's outcome that is not known to be a failure.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Unsettled {
+    /// The connection broke while the invitation was being sent: it may have arrived.
+    DeliveryUnconfirmed,
+    /// The run stopped before this person was finished: resume continues them.
+    NotFinished,
+}
+
+impl PersonErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonErrorCode::Error(code) => code.as_str(),
+            PersonErrorCode::Unsettled(unsettled) => unsettled.into(),
+        }
+    }
+}
+
+impl From<ErrorCode> for PersonErrorCode {
+    fn from(code: ErrorCode) -> Self {
+        PersonErrorCode::Error(code)
+    }
+}
+
+impl From<Unsettled> for PersonErrorCode {
+    fn from(unsettled: Unsettled) -> Self {
+        PersonErrorCode::Unsettled(unsettled)
+    }
+}
+
+impl std::str::FromStr for PersonErrorCode {
+    type Err = strum::ParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse::<ErrorCode>()
+            .map(PersonErrorCode::Error)
+            .or_else(|_| text.parse::<Unsettled>().map(PersonErrorCode::Unsettled))
+    }
 }
 
 /// An error as the user sees it: `{ "code": "...", "message": "..." }`.
@@ -121,10 +176,33 @@ mod tests {
 
     #[test]
     fn as_str_matches_serde_for_every_code() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             let json = serde_json::to_value(code).unwrap();
             assert_eq!(json, serde_json::Value::String(code.as_str().to_owned()));
+            assert_eq!(code.as_str().parse::<ErrorCode>(), Ok(code));
         }
+    }
+
+    #[test]
+    fn person_codes_are_the_bare_strings_both_ways() {
+        let every = ErrorCode::ALL
+            .iter()
+            .map(|&c| PersonErrorCode::from(c))
+            .chain(
+                <Unsettled as strum::VariantArray>::VARIANTS
+                    .iter()
+                    .map(|&u| PersonErrorCode::from(u)),
+            );
+        for code in every {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, serde_json::Value::String(code.as_str().to_owned()));
+            assert_eq!(
+                serde_json::from_value::<PersonErrorCode>(json).unwrap(),
+                code
+            );
+            assert_eq!(code.as_str().parse::<PersonErrorCode>(), Ok(code));
+        }
+        assert!("DUPLICATED_USER".parse::<PersonErrorCode>().is_err());
     }
 
     #[test]

@@ -7,4 +7,4 @@ pub mod error;
 pub mod files;
 pub mod ids;
 
-pub use error::{AppError, ErrorCode};
+pub use error::{AppError, ErrorCode, PersonErrorCode, Unsettled};

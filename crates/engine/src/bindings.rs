@@ -27,6 +27,8 @@ pub fn typescript() -> String {
     );
     declare::<crate::error::ErrorCode>(&cfg, &mut out);
     declare::<crate::error::AppError>(&cfg, &mut out);
+    declare::<crate::error::Unsettled>(&cfg, &mut out);
+    declare::<crate::error::PersonErrorCode>(&cfg, &mut out);
     declare::<crate::about::AppInfo>(&cfg, &mut out);
     declare::<crate::secrets::SecretKind>(&cfg, &mut out);
     {
@@ -79,6 +81,7 @@ pub fn typescript() -> String {
         declare::<PersonResult>(&cfg, &mut out);
         declare::<Progress>(&cfg, &mut out);
         declare::<crate::run::RunStatus>(&cfg, &mut out);
+        declare::<Creation>(&cfg, &mut out);
         declare::<RunEvent>(&cfg, &mut out);
     }
     {
@@ -127,7 +130,7 @@ pub fn typescript() -> String {
          export const FINAL_STATES: readonly PersonState[] = [{}];\n\n",
         quoted(
             crate::journal::PersonState::ALL
-                .into_iter()
+                .iter()
                 .filter(|s| s.is_final())
                 .map(|s| s.as_str())
                 .collect()
@@ -138,7 +141,7 @@ pub fn typescript() -> String {
          export const RESUMABLE_STATUSES: readonly BatchStatus[] = [{}];\n\n",
         quoted(
             crate::journal::BatchStatus::ALL
-                .into_iter()
+                .iter()
                 .filter(|s| s.is_resumable())
                 .map(|s| s.as_str())
                 .collect()
@@ -166,6 +169,30 @@ pub fn typescript() -> String {
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
+
+    /// strum's spelling of each enum (logs, CLI text, the journal's columns) is serde's (the wire).
+    fn strum_spells_as_serde<T>(values: impl IntoIterator<Item = T>)
+    where
+        T: serde::Serialize + Copy + Into<&'static str>,
+    {
+        for value in values {
+            let wire = serde_json::to_value(value).unwrap();
+            let text: &'static str = value.into();
+            assert_eq!(wire, serde_json::Value::String(text.to_owned()));
+        }
+    }
+
+    #[test]
+    fn enum_strings_are_the_wire_strings() {
+        use strum::VariantArray;
+        strum_spells_as_serde(crate::journal::PersonState::ALL.iter().copied());
+        strum_spells_as_serde(crate::journal::BatchStatus::ALL.iter().copied());
+        strum_spells_as_serde(crate::secrets::SecretKind::ALL.iter().copied());
+        strum_spells_as_serde(crate::journal::Step::VARIANTS.iter().copied());
+        strum_spells_as_serde(crate::batch::PlannedStep::VARIANTS.iter().copied());
+        strum_spells_as_serde(crate::run::preflight::CheckItem::VARIANTS.iter().copied());
+        strum_spells_as_serde(crate::run::results::ResultStatus::VARIANTS.iter().copied());
+    }
 
     #[test]
     fn bindings_match_the_committed_file() {

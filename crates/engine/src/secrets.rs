@@ -12,8 +12,22 @@ use crate::{AppError, ErrorCode};
 /// The keychain "service" all entries live under (the app's bundle identifier).
 pub const SERVICE: &str = "app.invitedesk.desktop";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum SecretKind {
     /// The M2M application's client secret.
     ClientSecret,
@@ -24,18 +38,10 @@ pub enum SecretKind {
 
 impl SecretKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            SecretKind::ClientSecret => "client-secret",
-            SecretKind::SmtpPassword => "smtp-password",
-            SecretKind::SigningKey => "signing-key",
-        }
+        self.into()
     }
 
-    pub const ALL: [SecretKind; 3] = [
-        SecretKind::ClientSecret,
-        SecretKind::SmtpPassword,
-        SecretKind::SigningKey,
-    ];
+    pub const ALL: &[SecretKind] = <SecretKind as strum::VariantArray>::VARIANTS;
 }
 
 fn account(profile: &str, kind: SecretKind) -> Result<String, AppError> {

@@ -13,13 +13,28 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub(crate) use invite_desk_core::{AppError, ErrorCode};
+pub use invite_desk_core::{PersonErrorCode, Unsettled};
 
 /// Where a person stands. `pending → (skipped | existing | created) → roles_granted → ticketed →
 /// delivered`, `existing → roles_granted → granted` for grant-only, or `failed` from any step.
 /// `unconfirmed` is where a mail whose sending was interrupted ends: it may have been sent, so it is
 /// never re-sent silently; the admin decides (resend).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PersonState {
     Pending,
     /// Already in the tenant and the policy says skip: nothing was done.
@@ -39,37 +54,12 @@ pub enum PersonState {
 
 impl PersonState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            PersonState::Pending => "pending",
-            PersonState::Skipped => "skipped",
-            PersonState::Existing => "existing",
-            PersonState::Created => "created",
-            PersonState::RolesGranted => "roles_granted",
-            PersonState::Ticketed => "ticketed",
-            PersonState::Delivered => "delivered",
-            PersonState::Granted => "granted",
-            PersonState::Unconfirmed => "unconfirmed",
-            PersonState::Failed => "failed",
-        }
+        self.into()
     }
 
     fn parse(text: &str) -> Result<Self, AppError> {
-        Ok(match text {
-            "pending" => PersonState::Pending,
-            "skipped" => PersonState::Skipped,
-            "existing" => PersonState::Existing,
-            "created" => PersonState::Created,
-            "roles_granted" => PersonState::RolesGranted,
-            "ticketed" => PersonState::Ticketed,
-            "delivered" => PersonState::Delivered,
-            "granted" => PersonState::Granted,
-            "unconfirmed" => PersonState::Unconfirmed,
-            "failed" => PersonState::Failed,
-            other => {
-                return Err(AppError::internal(format!(
-                    "the journal holds an unknown state \"{other}\""
-                )));
-            }
+        text.parse().map_err(|_| {
+            AppError::internal(format!("the journal holds an unknown state \"{text}\""))
         })
     }
 
@@ -86,18 +76,7 @@ impl PersonState {
     }
 
     /// Every state, in the order of the state machine (for counts and displays).
-    pub const ALL: [PersonState; 10] = [
-        PersonState::Pending,
-        PersonState::Skipped,
-        PersonState::Existing,
-        PersonState::Created,
-        PersonState::RolesGranted,
-        PersonState::Ticketed,
-        PersonState::Delivered,
-        PersonState::Granted,
-        PersonState::Unconfirmed,
-        PersonState::Failed,
-    ];
+    pub const ALL: &[PersonState] = <PersonState as strum::VariantArray>::VARIANTS;
 
     /// The transitions the state machine allows.
     pub fn may_become(self, next: PersonState) -> bool {
@@ -123,8 +102,22 @@ impl PersonState {
 }
 
 /// The external writes that are journaled as intents before they happen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Step {
     CreateUser,
     GrantRoles,
@@ -134,25 +127,12 @@ pub enum Step {
 
 impl Step {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Step::CreateUser => "create_user",
-            Step::GrantRoles => "grant_roles",
-            Step::IssueTicket => "issue_ticket",
-            Step::SendMail => "send_mail",
-        }
+        self.into()
     }
 
     fn parse(text: &str) -> Result<Self, AppError> {
-        Ok(match text {
-            "create_user" => Step::CreateUser,
-            "grant_roles" => Step::GrantRoles,
-            "issue_ticket" => Step::IssueTicket,
-            "send_mail" => Step::SendMail,
-            other => {
-                return Err(AppError::internal(format!(
-                    "the journal holds an unknown step \"{other}\""
-                )));
-            }
+        text.parse().map_err(|_| {
+            AppError::internal(format!("the journal holds an unknown step \"{text}\""))
         })
     }
 }
@@ -172,7 +152,7 @@ pub struct PersonRecord {
     #[serde(skip)]
     #[ts(skip)]
     pub planned_user_id: Option<String>,
-    pub error_code: Option<String>,
+    pub error_code: Option<PersonErrorCode>,
     pub error_message: Option<String>,
 }
 
@@ -181,7 +161,7 @@ pub struct PersonRecord {
 pub struct Outcome<'a> {
     pub user_id: Option<&'a str>,
     pub link_expires_at: Option<&'a str>,
-    pub error_code: Option<&'a str>,
+    pub error_code: Option<PersonErrorCode>,
     pub error_message: Option<&'a str>,
 }
 
@@ -261,8 +241,22 @@ fn migrate(db: &Connection) -> Result<(), AppError> {
 }
 
 /// Where a batch stands as a whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum BatchStatus {
     /// Recorded, not started.
     Prepared,
@@ -278,25 +272,15 @@ pub enum BatchStatus {
 
 impl BatchStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            BatchStatus::Prepared => "prepared",
-            BatchStatus::FailedToStart => "failed_to_start",
-            BatchStatus::Running => "running",
-            BatchStatus::Interrupted => "interrupted",
-            BatchStatus::Cancelled => "cancelled",
-            BatchStatus::Finished => "finished",
-        }
+        self.into()
     }
 
     fn parse(text: &str) -> Result<Self, AppError> {
-        BatchStatus::ALL
-            .into_iter()
-            .find(|s| s.as_str() == text)
-            .ok_or_else(|| {
-                AppError::internal(format!(
-                    "the journal holds an unknown batch status \"{text}\""
-                ))
-            })
+        text.parse().map_err(|_| {
+            AppError::internal(format!(
+                "the journal holds an unknown batch status \"{text}\""
+            ))
+        })
     }
 
     /// Whether `resume` has something to continue (the screens offer it for these).
@@ -310,14 +294,7 @@ impl BatchStatus {
         )
     }
 
-    pub const ALL: [BatchStatus; 6] = [
-        BatchStatus::Prepared,
-        BatchStatus::FailedToStart,
-        BatchStatus::Running,
-        BatchStatus::Interrupted,
-        BatchStatus::Cancelled,
-        BatchStatus::Finished,
-    ];
+    pub const ALL: &[BatchStatus] = <BatchStatus as strum::VariantArray>::VARIANTS;
 }
 
 /// A batch as the journal lists it.
@@ -795,7 +772,7 @@ impl Journal {
                  user_id = COALESCE(?4, user_id), link_expires_at = COALESCE(?5, link_expires_at),
                  error_code = ?6, error_message = ?7, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              WHERE batch_id = ?1 AND email = ?2",
-            params![batch, email, next.as_str(), outcome.user_id, outcome.link_expires_at, outcome.error_code, outcome.error_message],
+            params![batch, email, next.as_str(), outcome.user_id, outcome.link_expires_at, outcome.error_code.map(PersonErrorCode::as_str), outcome.error_message],
         )
         .map_err(|e| db_error("record a transition", e))?;
         tx.execute(
@@ -869,7 +846,15 @@ impl Journal {
                 link_expires_at,
                 open_intent: intent.as_deref().map(Step::parse).transpose()?,
                 planned_user_id,
-                error_code,
+                error_code: error_code
+                    .map(|code| {
+                        code.parse().map_err(|_| {
+                            AppError::internal(format!(
+                                "the journal holds an unknown error code \"{code}\""
+                            ))
+                        })
+                    })
+                    .transpose()?,
                 error_message,
             });
         }

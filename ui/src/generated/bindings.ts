@@ -11,6 +11,18 @@ export type ErrorCode = "invalid_input" | "not_found" | "io" | "keychain" | "aut
  */
 export type AppError = { code: ErrorCode, message: string, };
 
+/**
+ * A person's outcome that is not known to be a failure.
+ */
+export type Unsettled = "delivery_unconfirmed" | "not_finished";
+
+/**
+ * Why one person of a batch is not done: the code of the error that stopped them, or one of the
+ * two outcomes that are no request's error (a mail that may have been sent; a run that stopped
+ * before reaching them). Serialized as the bare code, so `--results` CSV/JSON keep their strings.
+ */
+export type PersonErrorCode = ErrorCode | Unsettled;
+
 export type AppInfo = { name: string, version: string, data_dir: string, log_dir: string, };
 
 export type SecretKind = "client-secret" | "smtp-password" | "signing-key";
@@ -255,7 +267,7 @@ export type PersonRecord = { line: number, email: string, state: PersonState, us
 /**
  * A step begun and not finished when the run stopped: it may or may not have happened.
  */
-open_intent: Step | null, error_code: string | null, error_message: string | null, };
+open_intent: Step | null, error_code: PersonErrorCode | null, error_message: string | null, };
 
 /**
  * Where a batch stands as a whole.
@@ -289,7 +301,7 @@ export type PersonResult = { email: string, status: ResultStatus, user_id: strin
 /**
  * A human explanation when `status` is `failed`.
  */
-error: string | null, error_code: string | null, line: number, 
+error: string | null, error_code: PersonErrorCode | null, line: number, 
 /**
  * The journal's state (finer than `status`).
  */
@@ -322,11 +334,12 @@ api_limit: number | null, api_remaining: number | null, api_requests: number, ra
  */
 export type RunStatus = "finished" | "cancelled" | "interrupted";
 
-export type RunEvent = { "event": "started", batch_id: string, total: number, 
 /**
- * How users are created: `individual` or `bulk` (import jobs).
+ * How a run creates users.
  */
-creation: string, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: string | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, status: RunStatus, counts: { [key in string]: number }, failed: number, elapsed_secs: number, 
+export type Creation = "individual" | "bulk";
+
+export type RunEvent = { "event": "started", batch_id: string, total: number, creation: Creation, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: PersonErrorCode | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, status: RunStatus, counts: { [key in string]: number }, failed: number, elapsed_secs: number, 
 /**
  * Why the run stopped itself: the failure several people in a row met.
  */

@@ -4,6 +4,7 @@ import type {
   AppError,
   BatchFile,
   PersonResult,
+  PersonErrorCode,
   PersonState,
   Progress,
   RetryChoice,
@@ -18,7 +19,7 @@ export interface PersonRow {
   email: string;
   state: PersonState;
   user_id: string | null;
-  error_code: string | null;
+  error_code: PersonErrorCode | null;
   error_message: string | null;
 }
 

@@ -9,14 +9,23 @@ use ts_rs::TS;
 
 use crate::journal::PersonState;
 
+/// How a run creates users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Creation {
+    /// One `POST /users` a person.
+    Individual,
+    /// Import jobs.
+    Bulk,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
     Started {
         batch_id: String,
         total: u64,
-        /// How users are created: `individual` or `bulk` (import jobs).
-        creation: String,
+        creation: Creation,
         resumed: bool,
     },
     Person {
@@ -25,7 +34,7 @@ pub enum RunEvent {
         email: String,
         state: PersonState,
         user_id: Option<String>,
-        error_code: Option<String>,
+        error_code: Option<crate::journal::PersonErrorCode>,
         error_message: Option<String>,
     },
     Progress(Progress),

@@ -42,7 +42,7 @@ use tokio::task::JoinSet;
 use ts_rs::TS;
 
 use crate::batch::{BatchFile, ExistingPolicy, InviteMode};
-use crate::journal::{BatchStatus, Journal, Outcome, PersonRecord, PersonState, Step};
+use crate::journal::{BatchStatus, Journal, Outcome, PersonRecord, PersonState, Step, Unsettled};
 use crate::roster::Person;
 use crate::template::Link;
 use crate::{AppError, ErrorCode};
@@ -51,7 +51,7 @@ use breaker::{Breaker, fail_held, is_systemic, lock_breaker};
 use bulk::bulk_create;
 pub use control::RunControl;
 pub use deliver::{Deliverer, Message};
-pub use events::{Progress, RunEvent};
+pub use events::{Creation, Progress, RunEvent};
 use invite_desk_core::ids::random_text;
 pub use invite_desk_core::ids::{iso, new_batch_id};
 use progress::{emit_progress, progress_ticker};
@@ -345,7 +345,7 @@ impl Ctx {
             email: person.email.clone(),
             state: next,
             user_id: current.user_id.clone(),
-            error_code: outcome.error_code.map(str::to_owned),
+            error_code: outcome.error_code,
             error_message: outcome.error_message.map(str::to_owned),
         });
         Ok(())
@@ -358,7 +358,7 @@ impl Ctx {
             current,
             PersonState::Failed,
             &Outcome {
-                error_code: Some(error.code.as_str()),
+                error_code: Some(error.code.into()),
                 error_message: Some(&error.message),
                 ..Outcome::default()
             },
@@ -491,7 +491,11 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     ctx.emit(RunEvent::Started {
         batch_id: ctx.id().to_owned(),
         total: records.len() as u64,
-        creation: if bulk { "bulk" } else { "individual" }.into(),
+        creation: if bulk {
+            Creation::Bulk
+        } else {
+            Creation::Individual
+        },
         resumed,
     });
     let ticker = tokio::spawn(progress_ticker(ctx.clone(), records.len() as u64));
@@ -646,7 +650,7 @@ async fn reconcile(ctx: &Ctx, records: Vec<PersonRecord>) -> Result<Vec<PersonRe
                 &mut current,
                 PersonState::Unconfirmed,
                 &Outcome {
-                    error_code: Some(results::UNCONFIRMED_CODE),
+                    error_code: Some(Unsettled::DeliveryUnconfirmed.into()),
                     error_message: Some(
                         "the run stopped while this invitation was being sent: it may have been sent. Ask the person, or resend it",
                     ),
@@ -1190,7 +1194,7 @@ async fn deliver(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<()
             current,
             PersonState::Unconfirmed,
             &Outcome {
-                error_code: Some(results::UNCONFIRMED_CODE),
+                error_code: Some(Unsettled::DeliveryUnconfirmed.into()),
                 error_message: Some(&format!(
                     "the connection broke while this invitation was being sent ({why}): it may have been sent. Ask the person, or send a new link (resume --resend-unconfirmed)"
                 )),

@@ -18,8 +18,20 @@ use crate::{AppError, ErrorCode};
 
 pub use crate::secrets::MIN_SIGNING_KEY_BYTES;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CheckItem {
     /// The tenant gives the client a token.
     Credentials,

@@ -9,11 +9,24 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::AppError;
-use crate::journal::{PersonRecord, PersonState};
+use crate::journal::{PersonErrorCode, PersonRecord, PersonState, Unsettled};
 
 /// The outcome scripts branch on (`--results` CSV `status` column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ResultStatus {
     /// Ticket issued and the invitation delivered (sent, written, exported).
     Invited,
@@ -27,12 +40,7 @@ pub enum ResultStatus {
 
 impl ResultStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ResultStatus::Invited => "invited",
-            ResultStatus::Skipped => "skipped",
-            ResultStatus::Granted => "granted",
-            ResultStatus::Failed => "failed",
-        }
+        self.into()
     }
 }
 
@@ -43,17 +51,12 @@ pub struct PersonResult {
     pub user_id: Option<String>,
     /// A human explanation when `status` is `failed`.
     pub error: Option<String>,
-    pub error_code: Option<String>,
+    pub error_code: Option<PersonErrorCode>,
     pub line: u64,
     /// The journal's state (finer than `status`).
     pub state: PersonState,
     pub link_expires_at: Option<String>,
 }
-
-/// Error code of a mail whose sending was interrupted: it may have arrived.
-pub const UNCONFIRMED_CODE: &str = "delivery_unconfirmed";
-/// Error code of a person the run stopped before finishing.
-pub const NOT_FINISHED_CODE: &str = "not_finished";
 
 pub fn person_result(record: &PersonRecord) -> PersonResult {
     let (status, error_code, error) = match record.state {
@@ -62,12 +65,12 @@ pub fn person_result(record: &PersonRecord) -> PersonResult {
         PersonState::Granted => (ResultStatus::Granted, None, None),
         PersonState::Failed | PersonState::Unconfirmed => (
             ResultStatus::Failed,
-            record.error_code.clone(),
+            record.error_code,
             record.error_message.clone(),
         ),
         _ => (
             ResultStatus::Failed,
-            Some(NOT_FINISHED_CODE.to_owned()),
+            Some(Unsettled::NotFinished.into()),
             Some(format!(
                 "not finished (stopped at \"{}\"): resume the batch",
                 record.state.as_str()
@@ -132,7 +135,10 @@ pub fn write_results(path: &Path, results: &[PersonResult]) -> Result<(), AppErr
                     r.status.as_str().to_owned(),
                     cell(r.user_id.as_deref().unwrap_or_default()),
                     cell(r.error.as_deref().unwrap_or_default()),
-                    r.error_code.clone().unwrap_or_default(),
+                    r.error_code
+                        .map(PersonErrorCode::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
                     r.state.as_str().to_owned(),
                     r.line.to_string(),
                     r.link_expires_at.clone().unwrap_or_default(),
@@ -159,7 +165,7 @@ mod tests {
             link_expires_at: None,
             open_intent: None,
             planned_user_id: None,
-            error_code: Some("invalid_input".into()),
+            error_code: Some(crate::ErrorCode::InvalidInput.into()),
             error_message: Some("=HYPERLINK(\"http://evil\")".into()),
         }
     }
@@ -184,7 +190,7 @@ mod tests {
                 "invited", "skipped", "granted", "failed", "failed", "failed"
             ]
         );
-        assert_eq!(results[5].error_code.as_deref(), Some(NOT_FINISHED_CODE));
+        assert_eq!(results[5].error_code, Some(Unsettled::NotFinished.into()));
 
         let dir = tempfile::tempdir().unwrap();
         let csv_path = dir.path().join("results.csv");

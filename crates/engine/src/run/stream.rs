@@ -144,7 +144,7 @@ mod tests {
         c.push(RunEvent::Started {
             batch_id: "b".into(),
             total: 2,
-            creation: "individual".into(),
+            creation: crate::run::Creation::Individual,
             resumed: false,
         });
         assert_eq!(sent.lock().unwrap().len(), 1, "started goes out at once");

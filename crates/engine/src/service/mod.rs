@@ -165,7 +165,7 @@ impl Service {
 
     fn stored(&self, name: &str) -> Result<Vec<SecretKind>, AppError> {
         let mut stored = Vec::new();
-        for kind in SecretKind::ALL {
+        for &kind in SecretKind::ALL {
             if self.secrets.load(name, kind)?.is_some() {
                 stored.push(kind);
             }
@@ -282,7 +282,7 @@ impl Service {
                 builtin.profile().name
             )));
         }
-        for kind in SecretKind::ALL {
+        for &kind in SecretKind::ALL {
             self.secrets.delete(name, kind)?;
         }
         if !self.profiles.delete(name)? {
