@@ -5,6 +5,7 @@ mod dialogs;
 mod drops;
 mod preview_protocol;
 mod sandbox_tenant;
+mod webview_commands;
 mod window_state;
 
 use invite_desk_engine::AppError;

@@ -17,10 +17,15 @@ fn declare<T: TS>(cfg: &Config, out: &mut String) {
     out.push_str("\n\n");
 }
 
+/// How Rust types are spelled in TypeScript: the shell's generated commands use it too.
+pub fn ts_config() -> Config {
+    // Counts and sizes never exceed 2^53, so plain `number` is exact and easier on the UI than bigint.
+    Config::new().with_large_int("number")
+}
+
 /// The whole generated file.
 pub fn typescript() -> String {
-    // Counts and sizes never exceed 2^53, so plain `number` is exact and easier on the UI than bigint.
-    let cfg = Config::new().with_large_int("number");
+    let cfg = ts_config();
     let mut out = String::from(
         "// Generated from the Rust types by crates/engine/src/bindings.rs. Do not edit by hand:\n\
          // run `UPDATE_BINDINGS=1 cargo test -p invite-desk-engine bindings` after changing them.\n\n",
@@ -104,6 +109,7 @@ pub fn typescript() -> String {
         declare::<PreviewMessage>(&cfg, &mut out);
         declare::<DroppedList>(&cfg, &mut out);
         declare::<Settings>(&cfg, &mut out);
+        declare::<Folder>(&cfg, &mut out);
         declare::<Delivered>(&cfg, &mut out);
         declare::<RunSummary>(&cfg, &mut out);
         {

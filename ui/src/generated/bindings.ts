@@ -521,6 +521,11 @@ message: MessageSettings,
 export_dir: string | null, };
 
 /**
+ * The folders the app can show in the system file manager.
+ */
+export type Folder = "data" | "logs" | "exports";
+
+/**
  * What a delivery was, in the words of whoever took it, and when.
  */
 export type Delivered = { at: string, detail: string, };

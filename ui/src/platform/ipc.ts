@@ -10,6 +10,7 @@ import type {
   DraftSummary,
   DroppedList,
   EditableRow,
+  Folder,
   LinkCopy,
   ListText,
   Lookup,
@@ -32,6 +33,7 @@ import type {
   TenantReport,
 } from '../generated/bindings';
 import { ERROR_CODES, PREVIEW_SCHEME } from '../generated/bindings';
+import { webviewCommands } from '../generated/commands';
 
 
 function isAppError(value: unknown): value is AppError {
@@ -82,72 +84,60 @@ function eventChannel(onEvents: (events: RunEvent[]) => void): Channel<RunEvent[
   return channel;
 }
 
-export type Folder = 'data' | 'logs' | 'exports';
+/** The typed command functions generated from the Rust commands, over the error-mapping `call`. */
+const rust = webviewCommands(call);
 
 export const commands = {
-  appInfo: (): Promise<AppInfo> => call('app_info'),
-  profiles: (): Promise<ProfileView[]> => call('profiles_list'),
-  saveProfile: (profile: Profile, secrets: NewSecrets): Promise<ProfileView> =>
-    call('profile_save', { profile, secrets }),
-  forgetSecret: (name: string, kind: SecretKind): Promise<ProfileView> =>
-    call('profile_forget_secret', { name, kind }),
-  deleteProfile: (name: string): Promise<null> => call('profile_delete', { name }),
-  checkTenant: (profile: string): Promise<TenantReport> => call('tenant_check', { profile }),
-  readList: (text: string, mapping: MappingOverride | null): Promise<RosterReport> =>
-    call('list_read', { text, mapping }),
-  openList: (): Promise<ListText | null> => call('list_open'),
+  appInfo: (): Promise<AppInfo> => rust.appInfo(),
+  profiles: (): Promise<ProfileView[]> => rust.profilesList(),
+  saveProfile: (profile: Profile, secrets: NewSecrets): Promise<ProfileView> => rust.profileSave(profile, secrets),
+  forgetSecret: (name: string, kind: SecretKind): Promise<ProfileView> => rust.profileForgetSecret(name, kind),
+  deleteProfile: (name: string): Promise<null> => rust.profileDelete(name),
+  checkTenant: (profile: string): Promise<TenantReport> => rust.tenantCheck(profile),
+  readList: (text: string, mapping: MappingOverride | null): Promise<RosterReport> => rust.listRead(text, mapping),
+  openList: (): Promise<ListText | null> => rust.listOpen(),
   /** Files dragged from the desktop onto the window, read by the engine (the latest subscriber hears them). */
   listDrops: (onDrop: (message: DroppedList) => void): Promise<null> => {
     const channel = new Channel<DroppedList>();
     channel.onmessage = onDrop;
-    return call('list_drops', { onDrop: channel });
+    return rust.listDrops(channel);
   },
-  listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> =>
-    call('list_row', { text, format, line }),
+  listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => rust.listRow(text, format, line),
   setListRow: (text: string, format: SourceFormat, line: number, cells: string[]): Promise<string> =>
-    call('list_set_row', { text, format, line, cells }),
-  preview: (batch: BatchFile, line: number | null): Promise<PreviewMessage> =>
-    call('preview', { batch, line }),
+    rust.listSetRow(text, format, line, cells),
+  preview: (batch: BatchFile, line: number | null): Promise<PreviewMessage> => rust.preview(batch, line),
   /** Where the preview frame loads a preview's HTML from: its own page, under its own content policy. */
   previewPageUrl: (page: string): string => convertFileSrc(page, PREVIEW_SCHEME),
-  sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> =>
-    call('send_test', { profile, batch, to }),
-  plan: (profile: string | null, batch: BatchFile): Promise<Plan> => call('plan', { profile, batch }),
+  sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> => rust.sendTest(profile, batch, to),
+  plan: (profile: string | null, batch: BatchFile): Promise<Plan> => rust.plan(profile, batch),
   /** What a run checks before its first write; with no profile only what can be checked offline. */
-  preflight: (profile: string | null, batch: BatchFile): Promise<Preflight> =>
-    call('preflight', { profile, batch }),
-  drafts: (): Promise<DraftSummary[]> => call('drafts_list'),
-  newDraft: (profile: string | null): Promise<Draft> => call('draft_new', { profile }),
-  saveDraft: (draft: Draft): Promise<DraftSummary> => call('draft_save', { draft }),
-  loadDraft: (id: string): Promise<Draft> => call('draft_load', { id }),
-  deleteDraft: (id: string): Promise<null> => call('draft_delete', { id }),
-  exportBatch: (batch: BatchFile): Promise<string> => call('batch_export', { batch }),
-  openBatch: (): Promise<Draft | null> => call('batch_open'),
+  preflight: (profile: string | null, batch: BatchFile): Promise<Preflight> => rust.preflight(profile, batch),
+  drafts: (): Promise<DraftSummary[]> => rust.draftsList(),
+  newDraft: (profile: string | null): Promise<Draft> => rust.draftNew(profile),
+  saveDraft: (draft: Draft): Promise<DraftSummary> => rust.draftSave(draft),
+  loadDraft: (id: string): Promise<Draft> => rust.draftLoad(id),
+  deleteDraft: (id: string): Promise<null> => rust.draftDelete(id),
+  exportBatch: (batch: BatchFile): Promise<string> => rust.batchExport(batch),
+  openBatch: (): Promise<Draft | null> => rust.batchOpen(),
   startRun: (
     profile: string,
     batch: BatchFile,
     confirmedProduction: boolean,
     onEvents: (events: RunEvent[]) => void,
-  ): Promise<RunSummary> =>
-    call('run_start', { profile, batch, confirmedProduction, onEvent: eventChannel(onEvents) }),
+  ): Promise<RunSummary> => rust.runStart(profile, batch, confirmedProduction, eventChannel(onEvents)),
   resumeRun: (batchId: string, retry: RetryChoice, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> =>
-    withGoAhead((confirmedProduction) =>
-      call('run_resume', { batchId, retry, confirmedProduction, onEvent: eventChannel(onEvents) }),
-    ),
-  controlRun: (batchId: string, action: RunAction): Promise<null> =>
-    call('run_control', { batchId, action }),
-  activeRun: (): Promise<string | null> => call('run_active'),
-  history: (): Promise<BatchSummary[]> => call('history'),
-  results: (batchId: string): Promise<PersonResult[]> => call('batch_results', { batchId }),
-  exportResults: (batchId: string): Promise<string> => call('results_export', { batchId }),
-  lookup: (profile: string | null, email: string): Promise<Lookup> => call('lookup', { profile, email }),
+    withGoAhead((confirmedProduction) => rust.runResume(batchId, retry, confirmedProduction, eventChannel(onEvents))),
+  controlRun: (batchId: string, action: RunAction): Promise<null> => rust.runControl(batchId, action),
+  activeRun: (): Promise<string | null> => rust.runActive(),
+  history: (): Promise<BatchSummary[]> => rust.history(),
+  results: (batchId: string): Promise<PersonResult[]> => rust.batchResults(batchId),
+  exportResults: (batchId: string): Promise<string> => rust.resultsExport(batchId),
+  lookup: (profile: string | null, email: string): Promise<Lookup> => rust.lookup(profile, email),
   resend: (email: string, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> =>
-    withGoAhead((confirmedProduction) =>
-      call('resend', { email, confirmedProduction, onEvent: eventChannel(onEvents) }),
-    ),
+    withGoAhead((confirmedProduction) => rust.resend(email, confirmedProduction, eventChannel(onEvents))),
   copyLink: (email: string): Promise<LinkCopy> =>
-    withGoAhead((confirmedProduction) => call('copy_link', { email, confirmedProduction })),
-  settings: (): Promise<Settings> => call('settings_get'),
-  saveSettings: (settings: Settings): Promise<Settings> => call('settings_save', { settings }),
-  openFolder: (folder: Folder): Promise<null> => call('open_folder', { folder }),
+    withGoAhead((confirmedProduction) => rust.copyLink(email, confirmedProduction)),
+  settings: (): Promise<Settings> => rust.settingsGet(),
+  saveSettings: (settings: Settings): Promise<Settings> => rust.settingsSave(settings),
+  openFolder: (folder: Folder): Promise<null> => rust.openFolder(folder),
 };

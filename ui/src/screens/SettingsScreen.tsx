@@ -2,7 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
 import type { AppError, AppInfo, ExistingPolicy, Settings } from '../generated/bindings';
-import { commands, type Folder } from '../platform/ipc';
+import type { Folder } from '../generated/bindings';
+import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
 

@@ -28,7 +28,7 @@ pub use credentials::{
 pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, list_from_bytes};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
 pub use runs::{Delivered, LinkCopy, RetryChoice, RunAction, RunRequest, RunSummary};
-pub use settings::Settings;
+pub use settings::{Folder, Settings};
 pub use tenant::{
     ConnectionSummary, NamedItem, OPTIONAL_SCOPES, OptionalScope, REQUIRED_SCOPES, Readiness,
     TenantReport,

@@ -82,4 +82,22 @@ impl Service {
         std::fs::create_dir_all(&dir).map_err(|e| AppError::io("create folder", &dir, &e))?;
         Ok(dir)
     }
+
+    /// The folder an "Open … folder" button shows: chosen by name, never a path from the caller.
+    pub fn folder(&self, folder: Folder) -> Result<std::path::PathBuf, AppError> {
+        match folder {
+            Folder::Data => Ok(self.paths.data_dir.clone()),
+            Folder::Logs => Ok(self.paths.log_dir.clone()),
+            Folder::Exports => self.export_dir(),
+        }
+    }
+}
+
+/// The folders the app can show in the system file manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Folder {
+    Data,
+    Logs,
+    Exports,
 }

@@ -1,0 +1,54 @@
+// Generated from src-tauri/src/commands.rs by src-tauri/src/webview_commands.rs. Do not edit by
+// hand: run `UPDATE_BINDINGS=1 cargo test -p invite-desk-app bindings` after changing a command.
+import type { Channel } from '@tauri-apps/api/core';
+import type { AppInfo, BatchFile, BatchSummary, Draft, DraftSummary, DroppedList, EditableRow, Folder, LinkCopy, ListText, Lookup, MappingOverride, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SecretKind, Settings, SourceFormat, TenantReport } from './bindings';
+
+/** How the functions reach Rust: `invoke`, or a wrapper of it that maps rejections. */
+export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
+
+/** Every command the webview may call, with the argument and answer types Rust declares. */
+export function webviewCommands(invoke: Invoke) {
+  return {
+    appInfo: (): Promise<AppInfo> => invoke('app_info'),
+    profilesList: (): Promise<Array<ProfileView>> => invoke('profiles_list'),
+    profileSave: (profile: Profile, secrets: NewSecrets): Promise<ProfileView> => invoke('profile_save', { profile, secrets }),
+    profileForgetSecret: (name: string, kind: SecretKind): Promise<ProfileView> => invoke('profile_forget_secret', { name, kind }),
+    profileDelete: (name: string): Promise<null> => invoke('profile_delete', { name }),
+    tenantCheck: (profile: string): Promise<TenantReport> => invoke('tenant_check', { profile }),
+    listRead: (text: string, mapping: MappingOverride | null): Promise<RosterReport> => invoke('list_read', { text, mapping }),
+    listOpen: (): Promise<ListText | null> => invoke('list_open'),
+    /**
+     * The People step subscribes here for files dragged onto the window (see `drops`).
+     */
+    listDrops: (onDrop: Channel<DroppedList>): Promise<null> => invoke('list_drops', { onDrop }),
+    listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => invoke('list_row', { text, format, line }),
+    listSetRow: (text: string, format: SourceFormat, line: number, cells: Array<string>): Promise<string> => invoke('list_set_row', { text, format, line, cells }),
+    preview: (batch: BatchFile, line: number | null): Promise<PreviewMessage> => invoke('preview', { batch, line }),
+    sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> => invoke('send_test', { profile, batch, to }),
+    plan: (profile: string | null, batch: BatchFile): Promise<Plan> => invoke('plan', { profile, batch }),
+    /**
+     * The Review step's checklist: what a run would check before its first write.
+     */
+    preflight: (profile: string | null, batch: BatchFile): Promise<Preflight> => invoke('preflight', { profile, batch }),
+    draftsList: (): Promise<Array<DraftSummary>> => invoke('drafts_list'),
+    draftNew: (profile: string | null): Promise<Draft> => invoke('draft_new', { profile }),
+    draftSave: (draft: Draft): Promise<DraftSummary> => invoke('draft_save', { draft }),
+    draftLoad: (id: string): Promise<Draft> => invoke('draft_load', { id }),
+    draftDelete: (id: string): Promise<null> => invoke('draft_delete', { id }),
+    batchExport: (batch: BatchFile): Promise<string> => invoke('batch_export', { batch }),
+    batchOpen: (): Promise<Draft | null> => invoke('batch_open'),
+    runStart: (profile: string, batch: BatchFile, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('run_start', { profile, batch, confirmedProduction, onEvent }),
+    runResume: (batchId: string, retry: RetryChoice, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('run_resume', { batchId, retry, confirmedProduction, onEvent }),
+    runControl: (batchId: string, action: RunAction): Promise<null> => invoke('run_control', { batchId, action }),
+    runActive: (): Promise<string | null> => invoke('run_active'),
+    history: (): Promise<Array<BatchSummary>> => invoke('history'),
+    batchResults: (batchId: string): Promise<Array<PersonResult>> => invoke('batch_results', { batchId }),
+    resultsExport: (batchId: string): Promise<string> => invoke('results_export', { batchId }),
+    lookup: (profile: string | null, email: string): Promise<Lookup> => invoke('lookup', { profile, email }),
+    resend: (email: string, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('resend', { email, confirmedProduction, onEvent }),
+    copyLink: (email: string, confirmedProduction: boolean): Promise<LinkCopy> => invoke('copy_link', { email, confirmedProduction }),
+    settingsGet: (): Promise<Settings> => invoke('settings_get'),
+    settingsSave: (settings: Settings): Promise<Settings> => invoke('settings_save', { settings }),
+    openFolder: (folder: Folder): Promise<null> => invoke('open_folder', { folder }),
+  };
+}
