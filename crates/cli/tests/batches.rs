@@ -1129,3 +1129,213 @@ fn the_app_and_a_script_run_two_batches_on_one_journal_at_once() {
     assert!(world.users_per_email().values().all(|u| *u == 1));
     assert_eq!(world.users_per_email().len(), 50);
 }
+
+/// Outbox messages written so far (a message being written has a temporary name).
+#[cfg(unix)]
+fn outbox_messages(outbox: &Path) -> usize {
+    std::fs::read_dir(outbox)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".eml"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// What the process wrote on stderr so far, collected by a thread.
+#[cfg(unix)]
+fn collect(stream: impl std::io::Read + Send + 'static) -> std::sync::Arc<shared::Text> {
+    let text = std::sync::Arc::new(shared::Text::default());
+    let sink = text.clone();
+    std::thread::spawn(move || {
+        let mut stream = stream;
+        let mut buffer = [0u8; 512];
+        while let Ok(n) = std::io::Read::read(&mut stream, &mut buffer) {
+            if n == 0 {
+                break;
+            }
+            sink.push(&buffer[..n]);
+        }
+    });
+    text
+}
+
+#[cfg(unix)]
+mod shared {
+    /// Text appended by one thread and read by another.
+    #[derive(Default)]
+    pub struct Text(std::sync::Mutex<String>);
+
+    impl Text {
+        pub fn push(&self, bytes: &[u8]) {
+            self.0
+                .lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(bytes));
+        }
+
+        pub fn get(&self) -> String {
+            self.0.lock().unwrap().clone()
+        }
+    }
+}
+
+#[cfg(unix)]
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(started.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigusr1_pauses_a_run_between_steps_and_sigusr2_lets_it_finish() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+
+    // 40 people, three calls each, at 20 requests a second: several seconds of run to pause.
+    let world = World::new(SandboxConfig {
+        rate_limit: 20.0,
+        burst: 5,
+        ..SandboxConfig::default()
+    });
+    let people = world.people_file(40, "");
+    let outbox = world.path("outbox");
+    let mut child = world
+        .command(&[
+            "run",
+            people.to_str().unwrap(),
+            "--connection",
+            DB,
+            "--outbox",
+            outbox.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = Pid::from_raw(i32::try_from(child.id()).unwrap());
+    let stderr_text = collect(child.stderr.take().unwrap());
+
+    wait_for("the first invitations", Duration::from_secs(30), || {
+        let exited = child.try_wait().unwrap();
+        assert!(exited.is_none(), "{exited:?}: {}", stderr_text.get());
+        outbox_messages(&outbox) >= 3
+    });
+    let progress = || (world.sandbox.users().len(), outbox_messages(&outbox));
+    let at_signal = progress();
+    kill(pid, Signal::SIGUSR1).unwrap();
+    wait_for(
+        "the pause to be acknowledged",
+        Duration::from_secs(10),
+        || stderr_text.get().contains("paused (SIGUSR1)"),
+    );
+    // The steps under way finish (each waits its turn at the rate limit); then nothing moves.
+    let mut settled = progress();
+    let mut quiet_since = std::time::Instant::now();
+    wait_for(
+        "the steps under way to finish",
+        Duration::from_secs(30),
+        || {
+            let now = progress();
+            if now != settled {
+                settled = now;
+                quiet_since = std::time::Instant::now();
+            }
+            quiet_since.elapsed() >= Duration::from_secs(1)
+        },
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        progress(),
+        settled,
+        "nothing is created or written while paused"
+    );
+    // Only the people under way (the CLI's default concurrency, 8) got further after the signal.
+    assert!(
+        settled.0 <= at_signal.0 + 8 && settled.1 <= at_signal.0 + 8,
+        "paused at {at_signal:?}, settled at {settled:?}"
+    );
+    assert!(settled.1 < 40, "the pause came before the end: {settled:?}");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "a paused run keeps running"
+    );
+
+    kill(pid, Signal::SIGUSR2).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{}", stderr_text.get());
+    assert!(stderr_text.get().contains("continuing (SIGUSR2)"));
+    assert_eq!(outbox_messages(&outbox), 40);
+    let users = world.users_per_email();
+    assert_eq!(users.len(), 40);
+    assert!(users.values().all(|&n| n == 1), "nobody created twice");
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_a_production_run_asks_and_goes_ahead_only_for_the_profile_name() {
+    use std::io::Write;
+
+    let world = World::new(SandboxConfig::default());
+    let out = world.run(&[
+        "profile",
+        "set",
+        "prod",
+        "--domain",
+        world.sandbox.base_url(),
+        "--client-id",
+        &world.sandbox.config().client_id,
+        "--connection",
+        DB,
+        "--production",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let people = world.people_file(3, "");
+    let outbox = world.path("outbox");
+    // Standard input is a real terminal (a pseudo-terminal); the answer is typed into it.
+    let run_answering = |answer: &str| {
+        let pty = nix::pty::openpty(None, None).unwrap();
+        let mut command = world.command(&[
+            "run",
+            people.to_str().unwrap(),
+            "--profile",
+            "prod",
+            "--outbox",
+            outbox.to_str().unwrap(),
+        ]);
+        command
+            .stdin(std::process::Stdio::from(pty.slave))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = command.spawn().unwrap();
+        drop(command);
+        let mut keyboard = std::fs::File::from(pty.master);
+        keyboard.write_all(answer.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        drop(keyboard);
+        out
+    };
+
+    let out = run_answering("production\n");
+    assert!(
+        stderr(&out).contains("is a production tenant")
+            && stderr(&out).contains("Type the profile's name"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not confirmed"), "{}", stderr(&out));
+    assert!(
+        world.sandbox.users().is_empty(),
+        "a wrong answer does nothing"
+    );
+
+    let out = run_answering("prod\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(world.users_per_email().len(), 3);
+    assert_eq!(outbox_messages(&outbox), 3);
+}
