@@ -164,6 +164,7 @@ async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64
                 job_poll: Duration::from_millis(500),
                 ..RunOptions::default()
             },
+            known: Default::default(),
         },
         Arc::new(|_| {}),
     )

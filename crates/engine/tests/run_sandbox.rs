@@ -132,6 +132,7 @@ impl Harness {
                 signing_key: None,
                 control,
                 options,
+                known: Default::default(),
             },
             Arc::new(move |e| events.lock().unwrap().push(e)),
         )

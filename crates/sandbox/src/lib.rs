@@ -289,4 +289,9 @@ impl OnDemand {
         *running = Some(started);
         Ok(url)
     }
+
+    /// What the running sandbox has counted; `None` before its first use.
+    pub async fn counters(&self) -> Option<Counters> {
+        self.running.lock().await.as_ref().map(Sandbox::counters)
+    }
 }

@@ -138,6 +138,9 @@ pub struct RunSetup {
     pub signing_key: Option<SecretString>,
     pub control: RunControl,
     pub options: RunOptions,
+    /// What a preflight just learned from the tenant (the connection's id, the roles), so the run
+    /// does not ask again; anything left out is asked for.
+    pub known: preflight::TenantFacts,
 }
 
 pub type EventSink = Arc<dyn Fn(RunEvent) + Send + Sync>;
@@ -423,6 +426,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         signing_key,
         control,
         options,
+        known,
     } = setup;
     batch.validate()?;
     if batch.invitation.sign_result_url && signing_key.is_none() {
@@ -463,7 +467,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         breaker: Mutex::new(Breaker::default()),
         batch,
     };
-    if let Err(error) = prepare_tenant(&mut ctx, &records).await {
+    if let Err(error) = prepare_tenant(&mut ctx, &records, known).await {
         // Nothing was written to the tenant by this run; the batch stays resumable once the cause
         // is fixed (and says "failed to start" only if nothing was ever done for it).
         let status = if resumed {
@@ -566,22 +570,33 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
 }
 
 /// Checks the tenant before anything is written: the connection exists (its id is needed for
-/// imports and invitations) and every role the batch grants to everyone exists.
-async fn prepare_tenant(ctx: &mut Ctx, records: &[PersonRecord]) -> Result<(), AppError> {
+/// imports and invitations) and every role the batch grants to everyone exists. What the preflight
+/// already found is taken as it is.
+async fn prepare_tenant(
+    ctx: &mut Ctx,
+    records: &[PersonRecord],
+    known: preflight::TenantFacts,
+) -> Result<(), AppError> {
     let unfinished: Vec<&Person> = records
         .iter()
         .filter(|r| !r.state.is_final())
         .filter_map(|r| ctx.people.get(&r.email.to_lowercase()))
         .collect();
     let connection = &ctx.batch.invitation.connection;
-    let found = ctx
-        .client
-        .list_connections(None, Some(connection))
-        .await?
-        .into_iter()
-        .find(|c| c.name.as_deref() == Some(connection.as_str()));
-    match found {
-        Some(c) => {
+    ctx.connection_id = match known.connection_id {
+        Some(id) => Some(id),
+        None => {
+            let found = ctx
+                .client
+                .list_connections(None, Some(connection))
+                .await?
+                .into_iter()
+                .find(|c| c.name.as_deref() == Some(connection.as_str()));
+            let Some(c) = found else {
+                return Err(AppError::invalid_input(format!(
+                    "the tenant has no connection named \"{connection}\""
+                )));
+            };
             if ctx.batch.invitation.mode != InviteMode::Organization
                 && c.strategy.as_deref() != Some("auth0")
             {
@@ -590,29 +605,28 @@ async fn prepare_tenant(ctx: &mut Ctx, records: &[PersonRecord]) -> Result<(), A
                     c.strategy.as_deref().unwrap_or("unknown")
                 )));
             }
-            ctx.connection_id = Some(c.id);
+            Some(c.id)
         }
-        None => {
-            return Err(AppError::invalid_input(format!(
-                "the tenant has no connection named \"{connection}\""
-            )));
-        }
-    }
-    let wanted: Vec<&String> = ctx
+    };
+    let wanted = ctx
         .batch
         .invitation
         .roles
         .iter()
         .chain(unfinished.iter().flat_map(|p| &p.roles))
-        .collect();
-    if !wanted.is_empty() {
-        ctx.roles = ctx
-            .client
-            .list_roles(None)
-            .await?
-            .into_iter()
-            .map(|r| (r.name.to_lowercase(), r.id))
-            .collect();
+        .next()
+        .is_some();
+    if wanted {
+        ctx.roles = match known.roles {
+            Some(roles) => roles.into_iter().collect(),
+            None => ctx
+                .client
+                .list_roles(None)
+                .await?
+                .into_iter()
+                .map(|r| (r.name.to_lowercase(), r.id))
+                .collect(),
+        };
         for name in &ctx.batch.invitation.roles {
             if !ctx.roles.contains_key(&name.to_lowercase()) {
                 return Err(AppError::invalid_input(format!(

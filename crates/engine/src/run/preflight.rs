@@ -72,6 +72,19 @@ pub struct Check {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Preflight {
     pub checks: Vec<Check>,
+    /// What the checks learned that the run needs too, so it does not ask the tenant again.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub found: TenantFacts,
+}
+
+/// The tenant's answers a run needs before its first write.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TenantFacts {
+    /// The batch's connection, checked to be one users can be created in.
+    pub connection_id: Option<String>,
+    /// Every role of the tenant, by lower-case name, when the batch grants any.
+    pub roles: Option<std::collections::HashMap<String, String>>,
 }
 
 impl Preflight {
@@ -167,7 +180,10 @@ pub fn scopes_needed(batch: &BatchFile) -> Vec<(&'static str, &'static str)> {
 }
 
 pub async fn preflight(input: PreflightInput<'_>) -> Preflight {
-    let mut out = Preflight { checks: Vec::new() };
+    let mut out = Preflight {
+        checks: Vec::new(),
+        found: TenantFacts::default(),
+    };
     tenant_checks(&input, &mut out).await;
     delivery_check(&input, &mut out).await;
     signing_key_check(&input, &mut out);
@@ -273,18 +289,24 @@ async fn tenant_checks(input: &PreflightInput<'_>, out: &mut Preflight) {
                     )),
                 )
             }
-            Some(c) if !c.signup_disabled() => out.push(
-                CheckItem::Connection,
-                CheckStatus::Warning,
-                format!(
-                    "connection \"{connection}\" lets anyone sign up: turn on \"Disable Sign Ups\" if only invited people may have accounts"
-                ),
-            ),
-            Some(_) => out.push(
-                CheckItem::Connection,
-                CheckStatus::Passed,
-                format!("connection \"{connection}\" takes new users; sign-up is disabled"),
-            ),
+            Some(c) => {
+                if c.signup_disabled() {
+                    out.push(
+                        CheckItem::Connection,
+                        CheckStatus::Passed,
+                        format!("connection \"{connection}\" takes new users; sign-up is disabled"),
+                    );
+                } else {
+                    out.push(
+                        CheckItem::Connection,
+                        CheckStatus::Warning,
+                        format!(
+                            "connection \"{connection}\" lets anyone sign up: turn on \"Disable Sign Ups\" if only invited people may have accounts"
+                        ),
+                    );
+                }
+                out.found.connection_id = Some(c.id);
+            }
         },
     }
 
@@ -299,6 +321,12 @@ async fn tenant_checks(input: &PreflightInput<'_>, out: &mut Preflight) {
         match client.list_roles(None).await {
             Err(e) => out.fail(CheckItem::Roles, e.into()),
             Ok(roles) => {
+                out.found.roles = Some(
+                    roles
+                        .iter()
+                        .map(|r| (r.name.to_lowercase(), r.id.clone()))
+                        .collect(),
+                );
                 let known = |name: &str| roles.iter().any(|r| r.name.eq_ignore_ascii_case(name));
                 let unknown_for_all: Vec<&str> = inv
                     .roles

@@ -261,11 +261,11 @@ impl Service {
             })
             .await;
             tracing::info!(batch = %batch.id, passed = checked.passed(), "preflight");
-            checked.into_result()?;
-            Ok::<_, AppError>((client, deliverer?, signing_key))
+            let checked = checked.into_result()?;
+            Ok::<_, AppError>((client, deliverer?, signing_key, checked.found))
         }
         .await;
-        let (client, deliverer, signing_key) = match ready {
+        let (client, deliverer, signing_key, known) = match ready {
             Ok(parts) => parts,
             Err(error) => {
                 let journal = self.lock_journal();
@@ -295,6 +295,7 @@ impl Service {
                 signing_key,
                 control: request.control,
                 options: request.options,
+                known,
             },
             sink,
         )

@@ -12,8 +12,8 @@ use crate::run::{RunEvent, RunStatus};
 const SANDBOX: &str = "Sandbox";
 
 /// The simulated tenant as the app's shell brings it: a built-in profile started on first use.
-#[derive(Default)]
-struct InProcessSandbox(invite_desk_sandbox::OnDemand);
+#[derive(Default, Clone)]
+struct InProcessSandbox(Arc<invite_desk_sandbox::OnDemand>);
 
 impl BuiltinTenant for InProcessSandbox {
     fn profile(&self) -> Profile {
@@ -41,14 +41,20 @@ impl BuiltinTenant for InProcessSandbox {
 }
 
 fn service() -> (tempfile::TempDir, Service) {
+    let (dir, service, _) = service_and_sandbox();
+    (dir, service)
+}
+
+fn service_and_sandbox() -> (tempfile::TempDir, Service, InProcessSandbox) {
     let dir = tempfile::tempdir().unwrap();
+    let sandbox = InProcessSandbox::default();
     let service = Service::open(
         AppPaths::under(dir.path()),
         Arc::new(MemorySecrets::default()),
     )
     .unwrap()
-    .with_builtin(Arc::new(InProcessSandbox::default()));
-    (dir, service)
+    .with_builtin(Arc::new(sandbox.clone()));
+    (dir, service, sandbox)
 }
 
 fn sandbox(service: &Service) -> crate::run::RunTarget {
@@ -337,6 +343,32 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
         .unwrap();
     assert_ne!(rerun.batch_id, summary.batch_id);
     assert_eq!(rerun.outcomes.get("skipped"), Some(&2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_asks_the_tenant_for_its_connection_and_roles_once_in_its_preflight() {
+    let (dir, service, tenant) = service_and_sandbox();
+    let report = service
+        .check_tenant(&sandbox(&service), None)
+        .await
+        .unwrap();
+    let mut batch = batch_for(
+        "email,name\nann@example.com,Ann Lee\nbob@example.com,Bob Stone\n",
+        &dir.path().join("outbox"),
+    );
+    batch.invitation.roles = vec![report.roles[0].name.clone()];
+    let before = tenant.0.counters().await.unwrap().requests;
+    let (_groups, sink, coalescer) = collector();
+    let summary = service
+        .start_run(&sandbox(&service), batch, app(), sink)
+        .await
+        .unwrap();
+    coalescer.flush();
+    assert_eq!(summary.outcomes.get("invited"), Some(&2));
+    let made = tenant.0.counters().await.unwrap().requests - before;
+    // The preflight lists the connection and the roles (2); then each person is looked up,
+    // created, granted the role and given a ticket (4 each). Nothing is asked twice.
+    assert_eq!(made, 2 + 2 * 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
