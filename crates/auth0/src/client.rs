@@ -140,6 +140,11 @@ impl ManagementClient {
         let http = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
+            // A redirect would re-send the token form (with the client secret) or the bearer token
+            // to wherever it points: the tenant answers at its own address or not at all.
+            .redirect(reqwest::redirect::Policy::none())
+            // Plain HTTP only to loopback (the sandbox), so nothing can downgrade a real tenant.
+            .https_only(tenant.base().scheme() == "https")
             .user_agent(concat!("InviteDesk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {

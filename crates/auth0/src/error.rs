@@ -135,6 +135,9 @@ impl ApiError {
             (None, ErrorKind::RateLimited) => {
                 format!("the tenant's rate limit was reached: {tenant_message}")
             }
+            (None, _) if (300..400).contains(&status) => format!(
+                "the tenant answered HTTP {status}, a redirect: Invite Desk follows none (it would carry the credentials elsewhere), so nothing was sent on; check the tenant's domain"
+            ),
             (None, _) if tenant_message.is_empty() => format!("the tenant answered HTTP {status}"),
             (None, _) => tenant_message,
         };

@@ -1,6 +1,5 @@
 //! `invite-desk roster check`: the roster report as text or as the stable JSON contract.
 
-use std::io::Read;
 use std::path::Path;
 
 use invite_desk_engine::AppError;
@@ -40,16 +39,14 @@ pub fn run(file: &Path, sheet: Option<String>, json: bool) -> Result<(), AppErro
     Ok(())
 }
 
+/// A people list from a file or standard input (`-`), within the size every reader of lists keeps.
 pub fn read_input(file: &Path) -> Result<Vec<u8>, AppError> {
-    let mut bytes = Vec::new();
+    let limit = invite_desk_engine::roster::MAX_LIST_BYTES;
     if file.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| AppError::io("read", Path::new("standard input"), &e))?;
+        invite_desk_engine::files::read_limited(std::io::stdin().lock(), limit, "people list")
     } else {
-        bytes = std::fs::read(file).map_err(|e| AppError::io("read", file, &e))?;
+        invite_desk_engine::files::read_regular_file(file, limit, "people list")
     }
-    Ok(bytes)
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {

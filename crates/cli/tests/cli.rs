@@ -531,3 +531,50 @@ fn the_log_goes_to_a_daily_file_in_the_log_folder_without_secrets() {
     assert!(!text.contains("pw-must-not-be-logged"));
     assert!(!stderr(&refused).contains("pw-must-not-be-logged"));
 }
+
+/// Each hostile workbook given to `roster check`: a clear error and exit 2, within 10 s (the
+/// process is killed after that) and 500 MB of memory, never an abort; a FIFO or a device in its
+/// place is refused without being read.
+#[cfg(unix)]
+#[test]
+fn hostile_workbooks_and_special_files_exit_two_with_a_reason_in_bounded_time_and_memory() {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let cli = Cli::new();
+    for (name, extension, bytes) in invite_desk_testkit::workbooks::hostile() {
+        let file = cli.data_dir.path().join(format!("{name}.{extension}"));
+        std::fs::write(&file, bytes).unwrap();
+        let mut child = cli
+            .command(&["roster", "check", file.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(10) {
+                child.kill().unwrap();
+                panic!("{name}: still reading after 10 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("this workbook is not read"),
+            "{name}: {stderr}"
+        );
+    }
+    // The largest resident size of any child so far (kilobytes on Linux).
+    let peak_kb = getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss();
+    assert!(peak_kb < 500 * 1024, "a reader took {peak_kb} KB");
+
+    let fifo = cli.data_dir.path().join("list.csv");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    for special in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let output = cli.run(&["roster", "check", special]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{special}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{special}: {stderr}");
+    }
+}

@@ -7,6 +7,64 @@ use std::path::{Path, PathBuf};
 
 use crate::{AppError, ErrorCode};
 
+/// Reads at most `limit` bytes of a regular file: a FIFO, a device or a folder is refused before
+/// it is opened for reading (a FIFO would block, a device never end), and a file larger than the
+/// limit is refused from its size, without reading it.
+pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, AppError> {
+    let metadata = std::fs::metadata(path).map_err(|e| AppError::io("read", path, &e))?;
+    if !metadata.is_file() {
+        return Err(AppError::invalid_input(format!(
+            "{} is not a regular file (a folder, device or pipe): give the {what} itself",
+            path.display()
+        )));
+    }
+    if metadata.len() > limit {
+        return Err(too_large(what, metadata.len(), limit));
+    }
+    let file = File::open(path).map_err(|e| AppError::io("read", path, &e))?;
+    read_limited(file, limit, what).map_err(|e| match e.code {
+        ErrorCode::Io => AppError::new(ErrorCode::Io, format!("{}: {}", path.display(), e.message)),
+        _ => e,
+    })
+}
+
+/// Reads a stream to its end, refusing it once it passes `limit` bytes (a file that grew while
+/// read, standard input).
+pub fn read_limited(reader: impl Read, limit: u64, what: &str) -> Result<Vec<u8>, AppError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| AppError::new(ErrorCode::Io, format!("could not read the {what}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(what, bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(what: &str, size: u64, limit: u64) -> AppError {
+    const MB: u64 = 1024 * 1024;
+    AppError::invalid_input(format!(
+        "this {what} is over {} MB ({} MB or more): that is more than Invite Desk reads",
+        limit / MB,
+        size.div_ceil(MB)
+    ))
+}
+
+/// Creates a folder only its owner may enter (0700 on Unix; on Windows the folders live in the
+/// user's profile, whose ACL already admits only that user and the system). An existing folder is
+/// narrowed to the owner too: it holds the names and addresses of everyone invited.
+pub fn create_private_dir(dir: &Path) -> Result<(), AppError> {
+    std::fs::create_dir_all(dir).map_err(|e| AppError::io("create folder", dir, &e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| AppError::io("restrict the permissions of", dir, &e))?;
+    }
+    Ok(())
+}
+
 /// Writes a temporary file beside `path`, syncs it, renames it into place and syncs the folder: a
 /// crash or a power cut leaves the old file or the new one, never half of one, and never loses a
 /// rename that already returned.
@@ -151,6 +209,54 @@ pub fn check_file_id(what: &str, id: &str) -> Result<(), AppError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn only_regular_files_within_the_limit_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("list.csv");
+        std::fs::write(&file, b"email\na@example.com\n").unwrap();
+        assert_eq!(read_regular_file(&file, 100, "list").unwrap().len(), 20);
+        let error = read_regular_file(&file, 10, "list").unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidInput);
+        assert!(
+            error.message.contains("over 0 MB") || error.message.contains("is over"),
+            "{}",
+            error.message
+        );
+        let error = read_regular_file(dir.path(), 100, "list").unwrap_err();
+        assert!(
+            error.message.contains("not a regular file"),
+            "{}",
+            error.message
+        );
+        #[cfg(unix)]
+        {
+            let error = read_regular_file(Path::new("/dev/zero"), 100, "list").unwrap_err();
+            assert!(
+                error.message.contains("not a regular file"),
+                "{}",
+                error.message
+            );
+        }
+        let endless = std::io::repeat(b'x');
+        assert!(read_limited(endless, 1000, "list").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_folders_are_the_owners_alone_even_when_they_existed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let made = dir.path().join("a/b");
+        create_private_dir(&made).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&made), 0o700);
+        let open = dir.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&open).unwrap();
+        assert_eq!(mode(&open), 0o700);
+    }
 
     #[test]
     fn a_second_holder_is_refused_with_the_first_ones_pid_until_it_lets_go() {

@@ -26,7 +26,7 @@ pub struct LogGuard {
 
 /// Install the global subscriber. `to_stderr` mirrors the log to stderr (development, `--verbose`).
 pub fn init(log_dir: &Path, file_prefix: &str, to_stderr: bool) -> Result<LogGuard, AppError> {
-    std::fs::create_dir_all(log_dir).map_err(|e| AppError::io("create log folder", log_dir, &e))?;
+    crate::files::create_private_dir(log_dir)?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(file_prefix)

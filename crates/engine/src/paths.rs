@@ -55,10 +55,10 @@ impl AppPaths {
         self.data_dir.join("journal.sqlite")
     }
 
-    /// Create the folders if they are missing.
+    /// Create the folders if they are missing, for their owner only.
     pub fn ensure(&self) -> Result<(), AppError> {
         for dir in [&self.data_dir, &self.log_dir] {
-            std::fs::create_dir_all(dir).map_err(|e| AppError::io("create folder", dir, &e))?;
+            crate::files::create_private_dir(dir)?;
         }
         Ok(())
     }

@@ -7,20 +7,42 @@ use crate::error::{MailError, MailErrorKind};
 
 /// Prefixes a cell that a spreadsheet would read as a formula with `'`, which shows as text.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
-        _ => std::borrow::Cow::Borrowed(cell),
+    // Control characters (line breaks, tabs, escapes) inside a cell become spaces: they split rows
+    // in careless readers and hide a formula behind what looks like a blank.
+    let cell: std::borrow::Cow<'_, str> = if cell.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(
+            cell.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    };
+    match cell.trim_start().chars().next() {
+        Some('=' | '+' | '-' | '@') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => cell,
     }
 }
 
-/// One row of the export.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One row of the export. `Debug` leaves the link out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct LinkRow {
     pub email: String,
     pub name: String,
     /// A bearer secret: exported only because the admin asked for this file.
     pub link: String,
     pub expires_at: String,
+}
+
+impl std::fmt::Debug for LinkRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkRow")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("link", &"<bearer link>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 pub const HEADER: [&str; 4] = ["email", "name", "link", "expires_at"];
@@ -94,6 +116,30 @@ mod tests {
             std::fs::read_dir(dir.path()).unwrap().count(),
             1,
             "no temporary file left behind"
+        );
+    }
+
+    #[test]
+    fn control_characters_inside_cells_become_spaces_and_hidden_formulas_are_caught() {
+        assert_eq!(neutralize("Ann\r\nLee"), "Ann  Lee");
+        assert_eq!(neutralize("a\u{1b}[31mred"), "a [31mred");
+        assert_eq!(neutralize("\t=HYPERLINK(\"x\")"), "' =HYPERLINK(\"x\")");
+        assert_eq!(neutralize("  @SUM(A1)"), "'  @SUM(A1)");
+        assert_eq!(neutralize("plain@example.com"), "plain@example.com");
+    }
+
+    #[test]
+    fn a_rows_debug_never_shows_its_link() {
+        let row = LinkRow {
+            email: "ann@example.com".into(),
+            name: "Ann".into(),
+            link: "https://t.example/reset?ticket=SECRET".into(),
+            expires_at: "-".into(),
+        };
+        let shown = format!("{row:?}");
+        assert!(
+            !shown.contains("SECRET") && shown.contains("ann@example.com"),
+            "{shown}"
         );
     }
 }

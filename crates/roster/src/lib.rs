@@ -22,6 +22,10 @@ use validate::{RowFields, Validator};
 
 pub(crate) use invite_desk_core::{AppError, ErrorCode};
 
+/// The largest list file read, from disk, a drop or standard input (about two million rows of a
+/// five-column CSV). A workbook is also held to `workbook::WorkbookLimits`.
+pub const MAX_LIST_BYTES: u64 = 128 * 1024 * 1024;
+
 /// How the caller wants the input read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ReadOptions {

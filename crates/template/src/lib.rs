@@ -183,6 +183,35 @@ fn position(source: &str, offset: usize) -> (usize, usize) {
 
 /// The error in the words of the part where it is: an error raised while rendering `part` may sit in
 /// another one it includes (`{% include "html" %}`), and its range counts in that one's text.
+/// Steps one part's render may take. The built-in invitation takes a few hundred; a loop within a
+/// loop over a long list takes millions, and would run on every keystroke of the preview.
+pub const RENDER_FUEL: u64 = 200_000;
+
+/// The most one part of a message may render to. A real invitation is a few kilobytes.
+pub const MAX_RENDERED_BYTES: usize = 1024 * 1024;
+
+/// Collects a render's output and refuses to grow past `MAX_RENDERED_BYTES`.
+#[derive(Default)]
+struct BoundedOutput {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for BoundedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_RENDERED_BYTES {
+            self.overflowed = true;
+            return Err(std::io::Error::other("the rendered message is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn template_error(
     part: &str,
     source: &str,
@@ -200,9 +229,14 @@ fn template_error(
         Some(range) => position(&source, range.start),
         None => (error.line().unwrap_or(1), 1),
     };
-    let what = error
-        .detail()
-        .map_or_else(|| error.kind().to_string(), str::to_owned);
+    let what = match error.kind() {
+        minijinja::ErrorKind::OutOfFuel => format!(
+            "the template does too much work (over {RENDER_FUEL} steps for one message): look for a loop inside a loop"
+        ),
+        _ => error
+            .detail()
+            .map_or_else(|| error.kind().to_string(), str::to_owned),
+    };
     AppError::invalid_input(format!(
         "{part} template, line {line}, column {column}: {what}"
     ))
@@ -226,6 +260,7 @@ impl CompiledTemplates {
     pub fn compile(set: &TemplateSet) -> Result<Self, AppError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Chainable);
+        env.set_fuel(Some(RENDER_FUEL));
         // Text templates end with a newline like any text file; block tags on their own line leave
         // no blank line behind.
         let mut syntax = minijinja::syntax::SyntaxConfig::builder();
@@ -335,9 +370,20 @@ impl CompiledTemplates {
             .get_template(part)
             .map_err(|e| AppError::internal(e.to_string()))?;
         let source = template.source().to_owned();
-        template
-            .render(Self::context(person, link, settings, part == "html"))
-            .map_err(|e| template_error(part, &source, &e, &self.env))
+        let mut output = BoundedOutput::default();
+        let rendered = template.render_captured_to(
+            Self::context(person, link, settings, part == "html"),
+            &mut output,
+        );
+        if output.overflowed {
+            return Err(AppError::invalid_input(format!(
+                "{part} template: the message it makes is over {} KB; an invitation is a few",
+                MAX_RENDERED_BYTES / 1024
+            )));
+        }
+        rendered.map_err(|e| template_error(part, &source, &e, &self.env))?;
+        String::from_utf8(output.bytes)
+            .map_err(|e| AppError::internal(format!("{part} template rendered invalid UTF-8: {e}")))
     }
 
     pub fn render(
@@ -388,6 +434,22 @@ mod tests {
             given_name: Some(given.into()),
             ..sample_person()
         }
+    }
+
+    #[test]
+    fn a_template_that_works_too_hard_or_writes_too_much_is_refused() {
+        let nested = TemplateSet {
+            text: "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}{{ link }}\n".into(),
+            ..TemplateSet::builtin()
+        };
+        let error = CompiledTemplates::compile(&nested).unwrap_err();
+        assert!(error.message.contains("too much work"), "{}", error.message);
+        let huge = TemplateSet {
+            text: "{% for a in range(50) %}{{ 'x' * 50000 }}{% endfor %}{{ link }}\n".into(),
+            ..TemplateSet::builtin()
+        };
+        let error = CompiledTemplates::compile(&huge).unwrap_err();
+        assert!(error.message.contains("over 1024 KB"), "{}", error.message);
     }
 
     #[test]

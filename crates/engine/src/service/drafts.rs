@@ -209,7 +209,8 @@ impl Service {
 
     /// A people list from a file the user chose (or dropped), as editable text.
     pub fn list_from_file(&self, path: &Path) -> Result<ListText, AppError> {
-        let bytes = std::fs::read(path).map_err(|e| AppError::io("read", path, &e))?;
+        let bytes =
+            crate::files::read_regular_file(path, crate::roster::MAX_LIST_BYTES, "people list")?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         list_from_bytes(&bytes, name.as_deref())
     }
@@ -288,11 +289,11 @@ impl Service {
 
 /// A people list from a file's bytes, as editable text.
 pub fn list_from_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<ListText, AppError> {
-    const LIMIT: usize = 64 * 1024 * 1024;
-    if bytes.len() > LIMIT {
+    if bytes.len() as u64 > crate::roster::MAX_LIST_BYTES {
         return Err(AppError::invalid_input(format!(
-            "this file is {} MB: a people list over 64 MB is not something to paste into a batch",
-            bytes.len() / (1024 * 1024)
+            "this file is {} MB: a people list over {} MB is not something to read into a batch",
+            bytes.len() / (1024 * 1024),
+            crate::roster::MAX_LIST_BYTES / (1024 * 1024)
         )));
     }
     let mut list = crate::roster::list_text(bytes, None)?;
