@@ -1,13 +1,11 @@
 //! `invite-desk preview` and `invite-desk send-test`: what a person will receive, before any batch.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use invite_desk_engine::delivery::{self, Sender};
+use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::roster::{self, Person, ReadOptions};
-use invite_desk_engine::secrets::SecretKind;
-use invite_desk_engine::service::{CredentialSource, EnvironmentThenProfiles, Keychain};
 use invite_desk_engine::template::{CompiledTemplates, DateFormat, MessageSettings, TemplateSet};
 use invite_desk_engine::{AppError, ErrorCode, duration};
 use invite_desk_mail::Mailbox;
@@ -231,12 +229,13 @@ pub struct SendTestArgs {
     message: MessageArgs,
 }
 
-pub fn send_test(args: SendTestArgs) -> Result<(), AppError> {
+pub fn send_test(args: SendTestArgs, paths: &AppPaths) -> Result<(), AppError> {
     let prepared = args.message.prepare()?;
     let mut smtp = SmtpSettings::new(&args.smtp_url);
-    // The same source as a run's: SMTP_PASSWORD, else the profile's keychain entry.
-    smtp.password = EnvironmentThenProfiles::new(Arc::new(Keychain))
-        .secret(args.profile.as_deref(), SecretKind::SmtpPassword)?;
+    // The same source as a run's: SMTP_PASSWORD, else the profile's keychain entry, which goes
+    // only to the server it was kept for.
+    smtp.password = crate::tenant::service(paths)?
+        .mail_server_password(args.profile.as_deref(), &args.smtp_url)?;
     if let Some(ca) = &args.smtp_ca {
         smtp.extra_root_pem = Some(std::fs::read(ca).map_err(|e| AppError::io("read", ca, &e))?);
     }

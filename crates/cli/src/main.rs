@@ -135,11 +135,11 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::SendTest(args) => {
-            mail::send_test(args)?;
+            mail::send_test(args, &paths)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Secret(command) => {
-            secret::run(command)?;
+            secret::run(command, &paths)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Sandbox(args) => {

@@ -47,7 +47,7 @@ pub fn run(command: ProfileCommand, paths: &AppPaths) -> Result<(), AppError> {
             from,
             production,
         } => {
-            store.save(&Profile {
+            let forgotten = crate::tenant::service(paths)?.set_profile(Profile {
                 name: name.clone(),
                 domain,
                 client_id,
@@ -56,7 +56,15 @@ pub fn run(command: ProfileCommand, paths: &AppPaths) -> Result<(), AppError> {
                 from,
                 production,
             })?;
+            let name = name.trim();
             println!("saved profile {name}");
+            for kind in forgotten {
+                println!(
+                    "forgot its {}: it was kept for the tenant or mail server the profile no longer names (save it again with `invite-desk secret set {} --profile {name}`)",
+                    kind.as_str(),
+                    kind.as_str(),
+                );
+            }
         }
         ProfileCommand::List { json } => {
             let profiles = store.list()?;

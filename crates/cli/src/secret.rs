@@ -5,6 +5,7 @@ use std::io::Read;
 
 use clap::{Subcommand, ValueEnum};
 use invite_desk_engine::AppError;
+use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::secrets::{self, SecretKind};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -48,7 +49,7 @@ pub enum SecretCommand {
     },
 }
 
-pub fn run(command: SecretCommand) -> Result<(), AppError> {
+pub fn run(command: SecretCommand, paths: &AppPaths) -> Result<(), AppError> {
     match command {
         SecretCommand::Set { kind, profile } => {
             let mut value = String::new();
@@ -60,7 +61,10 @@ pub fn run(command: SecretCommand) -> Result<(), AppError> {
                 .map(|v| v.strip_suffix('\r').unwrap_or(v))
                 .unwrap_or(&value)
                 .to_owned();
-            secrets::save(&profile, kind.into(), &value.into())?;
+            let value = value.into();
+            // Length and shape first: a bad value is refused before anything else is looked at.
+            secrets::check(kind.into(), &value)?;
+            crate::tenant::service(paths)?.save_secret(&profile, kind.into(), &value)?;
             println!(
                 "stored the {} of profile {profile} in the keychain",
                 SecretKind::from(kind).as_str()

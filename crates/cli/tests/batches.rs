@@ -1026,10 +1026,10 @@ impl invite_desk_engine::service::CredentialSource for SandboxSecret {
         &self,
         _profile: Option<&str>,
         kind: invite_desk_engine::secrets::SecretKind,
-    ) -> Result<Option<invite_desk_auth0::SecretString>, invite_desk_engine::AppError> {
+    ) -> Result<Option<invite_desk_engine::service::Credential>, invite_desk_engine::AppError> {
         Ok(
             (kind == invite_desk_engine::secrets::SecretKind::ClientSecret)
-                .then(|| self.0.clone().into()),
+                .then(|| invite_desk_engine::service::Credential::Given(self.0.clone().into())),
         )
     }
 

@@ -419,6 +419,39 @@ fn sandbox_serves_a_tenant_the_client_can_use() {
 fn secrets_go_to_the_keychain_and_send_test_uses_them() {
     let cli = Cli::new();
     let profile = format!("cli-test-{}", std::process::id());
+    let certs = invite_desk_testkit::test_certificates();
+    let server = invite_desk_testkit::SmtpServer::start(invite_desk_testkit::SmtpOptions {
+        tls: Some((&certs.server_cert, &certs.server_key)),
+        auth: Some(("it@acme.example", "s3cret-smtp")),
+        ..invite_desk_testkit::SmtpOptions::default()
+    });
+    let url = format!(
+        "smtp://it%40acme.example@localhost:{}?tls=required",
+        server.port
+    );
+    // A password is kept for one mail server: the profile's.
+    let orphan = cli.run_with_stdin(
+        &["secret", "set", "smtp-password", "--profile", &profile],
+        b"s3cret-smtp\n",
+    );
+    assert_eq!(orphan.status.code(), Some(2), "{}", stderr(&orphan));
+    assert!(
+        stderr(&orphan).contains("save the profile first"),
+        "{}",
+        stderr(&orphan)
+    );
+    let made = cli.run(&[
+        "profile",
+        "set",
+        &profile,
+        "--domain",
+        "acme.eu.auth0.com",
+        "--client-id",
+        "abc",
+        "--smtp-url",
+        &url,
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
     let set = cli.run_with_stdin(
         &["secret", "set", "smtp-password", "--profile", &profile],
         b"s3cret-smtp\n",
@@ -436,18 +469,31 @@ fn secrets_go_to_the_keychain_and_send_test_uses_them() {
     );
 
     // send-test finds the password in the keychain: the server requires AUTH over STARTTLS.
-    let certs = invite_desk_testkit::test_certificates();
-    let server = invite_desk_testkit::SmtpServer::start(invite_desk_testkit::SmtpOptions {
-        tls: Some((&certs.server_cert, &certs.server_key)),
-        auth: Some(("it@acme.example", "s3cret-smtp")),
-        ..invite_desk_testkit::SmtpOptions::default()
-    });
     let ca = cli.data_dir.path().join("ca.pem");
     std::fs::write(&ca, &certs.ca_pem).unwrap();
-    let url = format!(
-        "smtp://it%40acme.example@localhost:{}?tls=required",
-        server.port
+    // Another user on the same server is another purpose: the kept password is not sent.
+    let elsewhere = cli
+        .command(&[
+            "send-test",
+            "--smtp-url",
+            &url.replace("it%40acme.example", "other%40acme.example"),
+            "--smtp-ca",
+            ca.to_str().unwrap(),
+            "--to",
+            "me@example.com",
+            "--profile",
+            &profile,
+        ])
+        .env_remove("SMTP_PASSWORD")
+        .output()
+        .unwrap();
+    assert_eq!(elsewhere.status.code(), Some(2), "{}", stderr(&elsewhere));
+    assert!(
+        stderr(&elsewhere).contains("is for localhost:"),
+        "{}",
+        stderr(&elsewhere)
     );
+    assert!(server.messages().is_empty());
     let sent = cli
         .command(&[
             "send-test",

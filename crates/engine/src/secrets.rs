@@ -71,6 +71,111 @@ fn entry(profile: &str, kind: SecretKind) -> Result<keyring::Entry, AppError> {
         .map_err(|e| keychain_error("open the keychain", e))
 }
 
+/// What a stored secret is for. A secret is kept with its purpose (`seal`) and given out only for
+/// exactly that (`Purpose::admits`): a batch file naming another mail server, or a profile pointed
+/// at another tenant, cannot make the app send a saved password or client secret there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "for", rename_all = "snake_case")]
+pub enum Purpose {
+    /// A client secret: the tenant (host, and port for loopback) and the application's client id.
+    Tenant { tenant: String, client_id: String },
+    /// An SMTP password: the server and the user it logs in as.
+    MailServer {
+        host: String,
+        port: u16,
+        user: Option<String>,
+    },
+    /// A signing key: the profile's invitation tokens.
+    InvitationTokens,
+}
+
+impl Purpose {
+    pub fn tenant(domain: &str, client_id: &str) -> Result<Purpose, AppError> {
+        let url = invite_desk_auth0::TenantUrl::parse(domain)?;
+        let base = url.base();
+        let host = base.host_str().unwrap_or_default().to_lowercase();
+        let tenant = match base.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        };
+        Ok(Purpose::Tenant {
+            tenant,
+            client_id: client_id.trim().to_owned(),
+        })
+    }
+
+    pub fn mail_server(smtp_url: &str) -> Result<Purpose, AppError> {
+        let target = invite_desk_mail::smtp::parse_url(smtp_url)?;
+        Ok(Purpose::MailServer {
+            host: target.host.to_lowercase(),
+            port: target.port,
+            user: target.user,
+        })
+    }
+
+    /// The purpose a kind of secret has under a profile's settings (`None`: the profile gives it
+    /// none, e.g. an SMTP password without an SMTP server).
+    pub fn of_profile(
+        kind: SecretKind,
+        profile: &crate::profiles::Profile,
+    ) -> Result<Option<Purpose>, AppError> {
+        Ok(match kind {
+            SecretKind::ClientSecret => Some(Purpose::tenant(&profile.domain, &profile.client_id)?),
+            SecretKind::SmtpPassword => profile
+                .smtp_url
+                .as_deref()
+                .map(Purpose::mail_server)
+                .transpose()?,
+            SecretKind::SigningKey => Some(Purpose::InvitationTokens),
+        })
+    }
+
+    /// How the purpose reads in a message.
+    pub fn describe(&self) -> String {
+        match self {
+            Purpose::Tenant { tenant, client_id } => {
+                format!("tenant {tenant} (client id {client_id})")
+            }
+            Purpose::MailServer { host, port, user } => match user {
+                Some(user) => format!("{host}:{port} (user {user})"),
+                None => format!("{host}:{port}"),
+            },
+            Purpose::InvitationTokens => "invitation tokens".to_owned(),
+        }
+    }
+}
+
+/// How a secret is kept in the keychain: the value with what it is for.
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    invite_desk_secret: u8,
+    purpose: Purpose,
+    value: String,
+}
+
+/// The keychain value for `secret` kept for `purpose`.
+pub fn seal(purpose: &Purpose, secret: &SecretString) -> Result<SecretString, AppError> {
+    let sealed = Sealed {
+        invite_desk_secret: 1,
+        purpose: purpose.clone(),
+        value: secret.expose_secret().to_owned(),
+    };
+    serde_json::to_string(&sealed)
+        .map(SecretString::from)
+        .map_err(|e| AppError::internal(format!("could not keep a secret's purpose: {e}")))
+}
+
+/// A keychain value and what it was kept for; `None` for a value stored before secrets had
+/// purposes (or by hand), which the caller holds to the profile's current settings.
+pub fn unseal(stored: SecretString) -> (Option<Purpose>, SecretString) {
+    match serde_json::from_str::<Sealed>(stored.expose_secret()) {
+        Ok(sealed) if sealed.invite_desk_secret == 1 => {
+            (Some(sealed.purpose), SecretString::from(sealed.value))
+        }
+        _ => (None, stored),
+    }
+}
+
 /// The shortest signing key accepted: HS256 wants at least the hash's 256 bits.
 pub const MIN_SIGNING_KEY_BYTES: usize = 32;
 
@@ -134,6 +239,34 @@ mod tests {
         );
         assert!(account("a/b", SecretKind::ClientSecret).is_err());
         assert!(account("  ", SecretKind::ClientSecret).is_err());
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_with_its_purpose_and_a_plain_one_without() {
+        let purpose = Purpose::mail_server("smtp://it%40acme.example@Mail.Acme.example").unwrap();
+        assert_eq!(
+            purpose,
+            Purpose::MailServer {
+                host: "mail.acme.example".into(),
+                port: 587,
+                user: Some("it@acme.example".into())
+            }
+        );
+        let sealed = seal(&purpose, &SecretString::from("hunter2")).unwrap();
+        let (opened, value) = unseal(sealed);
+        assert_eq!(opened, Some(purpose));
+        assert_eq!(value.expose_secret(), "hunter2");
+        let (opened, value) = unseal(SecretString::from("plain-old-value"));
+        assert_eq!(opened, None);
+        assert_eq!(value.expose_secret(), "plain-old-value");
+        assert_eq!(
+            Purpose::tenant("https://ACME.eu.auth0.com/", " abc ").unwrap(),
+            Purpose::tenant("acme.eu.auth0.com", "abc").unwrap()
+        );
+        assert_ne!(
+            Purpose::tenant("http://127.0.0.1:4001", "abc").unwrap(),
+            Purpose::tenant("http://127.0.0.1:4002", "abc").unwrap()
+        );
     }
 
     #[test]

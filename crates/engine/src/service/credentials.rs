@@ -17,6 +17,15 @@ use crate::profiles::Profile;
 use crate::secrets::SecretKind;
 use crate::{AppError, ErrorCode};
 
+/// A secret as a credential source hands it over.
+pub enum Credential {
+    /// Given for this call by whoever started it (an environment variable): used as given.
+    Given(SecretString),
+    /// A profile's keychain value, kept with what it is for (`secrets::seal`): the service gives it
+    /// out only for that purpose.
+    Stored(SecretString),
+}
+
 /// The secrets a run, a check or a send-test needs, for the profile it runs under (`None`: no saved
 /// profile, credentials only from the adapter's own source).
 pub trait CredentialSource: Send + Sync {
@@ -24,13 +33,13 @@ pub trait CredentialSource: Send + Sync {
         &self,
         profile: Option<&str>,
         kind: SecretKind,
-    ) -> Result<Option<SecretString>, AppError>;
+    ) -> Result<Option<Credential>, AppError>;
 
     /// The error for a secret that is needed and absent, naming where this adapter would take it from.
     fn missing(&self, profile: Option<&str>, kind: SecretKind) -> AppError;
 }
 
-fn what(kind: SecretKind) -> &'static str {
+pub(super) fn what(kind: SecretKind) -> &'static str {
     match kind {
         SecretKind::ClientSecret => "client secret",
         SecretKind::SmtpPassword => "SMTP password",
@@ -62,9 +71,9 @@ impl CredentialSource for SavedProfiles {
         &self,
         profile: Option<&str>,
         kind: SecretKind,
-    ) -> Result<Option<SecretString>, AppError> {
+    ) -> Result<Option<Credential>, AppError> {
         match profile {
-            Some(name) => self.store.load(name, kind),
+            Some(name) => Ok(self.store.load(name, kind)?.map(Credential::Stored)),
             None => Ok(None),
         }
     }
@@ -107,15 +116,15 @@ impl CredentialSource for EnvironmentThenProfiles {
         &self,
         profile: Option<&str>,
         kind: SecretKind,
-    ) -> Result<Option<SecretString>, AppError> {
+    ) -> Result<Option<Credential>, AppError> {
         if let Some(value) = std::env::var(Self::variable(kind))
             .ok()
             .filter(|v| !v.is_empty())
         {
-            return Ok(Some(SecretString::from(value)));
+            return Ok(Some(Credential::Given(SecretString::from(value))));
         }
         match profile {
-            Some(name) => self.store.load(name, kind),
+            Some(name) => Ok(self.store.load(name, kind)?.map(Credential::Stored)),
             None => Ok(None),
         }
     }

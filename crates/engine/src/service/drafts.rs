@@ -270,7 +270,11 @@ impl Service {
         };
         let to = Mailbox::parse(to)?;
         let mut settings = invite_desk_mail::smtp::SmtpSettings::new(url);
-        settings.password = self.secret(profile, SecretKind::SmtpPassword)?;
+        settings.password = self.secret(
+            profile,
+            SecretKind::SmtpPassword,
+            &crate::secrets::Purpose::mail_server(url)?,
+        )?;
         let accepted = delivery::send_test(
             &settings,
             &to,

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use credentials::{
-    BuiltinTenant, CredentialSource, EnvironmentThenProfiles, Reached, SavedProfiles,
+    BuiltinTenant, Credential, CredentialSource, EnvironmentThenProfiles, Reached, SavedProfiles,
 };
 pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, list_from_bytes};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
@@ -38,7 +38,7 @@ use crate::journal::Journal;
 use crate::paths::AppPaths;
 use crate::profiles::{Profile, ProfileStore};
 use crate::run::RunControl;
-use crate::secrets::{self, SecretKind};
+use crate::secrets::{self, Purpose, SecretKind};
 use crate::{AppError, ErrorCode};
 
 /// A profile as the Tenants screen shows it: which secrets are stored, never their values.
@@ -101,6 +101,31 @@ pub struct Service {
     /// The batch running now and its control (one at a time: they would share the rate limit).
     active: parking_lot::Mutex<Option<(String, RunControl)>>,
     preview_pages: preview_pages::PreviewPages,
+}
+
+/// Why a kept secret is not given out for this use.
+fn wrong_purpose(
+    profile: &str,
+    kind: SecretKind,
+    wanted: &Purpose,
+    kept_for: Option<&Purpose>,
+) -> AppError {
+    let kept = kept_for.map_or_else(
+        || "nothing this profile names".to_owned(),
+        Purpose::describe,
+    );
+    let message = match kind {
+        SecretKind::SmtpPassword => format!(
+            "this batch sends mail through {}, but the SMTP password saved with profile \"{profile}\" is for {kept}: choose the profile's server, or save a password for this one",
+            wanted.describe()
+        ),
+        _ => format!(
+            "the {} saved with profile \"{profile}\" is for {kept}, not {}: save it again for this use (nothing was sent)",
+            credentials::what(kind),
+            wanted.describe()
+        ),
+    };
+    AppError::invalid_input(message)
 }
 
 impl Service {
@@ -202,12 +227,35 @@ impl Service {
     }
 
     /// Saves a profile and the secrets given with it (into the keychain first: a profile whose
-    /// secret could not be stored is not saved half-way).
+    /// secret could not be stored is not saved half-way). Each secret is kept with what it is for;
+    /// a secret whose purpose the change moves (another domain or client id; another SMTP server,
+    /// port or user) is forgotten unless a new one comes with the change.
     pub fn save_profile(
         &self,
         profile: Profile,
         secrets: NewSecrets,
     ) -> Result<ProfileView, AppError> {
+        let profile = self.store_profile(profile, secrets, true)?.0;
+        Ok(ProfileView {
+            stored: self.stored(&profile.name)?,
+            profile,
+            builtin: false,
+        })
+    }
+
+    /// A profile's settings without secrets (the CLI's `profile set`; secrets come with
+    /// `secret set`), and the kinds of secret forgotten because the profile now points elsewhere.
+    /// Needs no keychain unless there is something to forget.
+    pub fn set_profile(&self, profile: Profile) -> Result<Vec<SecretKind>, AppError> {
+        Ok(self.store_profile(profile, NewSecrets::default(), false)?.1)
+    }
+
+    fn store_profile(
+        &self,
+        profile: Profile,
+        secrets: NewSecrets,
+        new_needs_client_secret: bool,
+    ) -> Result<(Profile, Vec<SecretKind>), AppError> {
         use secrecy::ExposeSecret;
         if let Some(builtin) = self.builtin_named(profile.name.trim()) {
             return Err(AppError::invalid_input(format!(
@@ -230,37 +278,105 @@ impl Service {
         if let Some(from) = &profile.from {
             invite_desk_mail::Mailbox::parse(from)?;
         }
-        for (kind, value) in [
+        let given: Vec<(SecretKind, &SecretString)> = [
             (SecretKind::ClientSecret, &secrets.client_secret),
             (SecretKind::SmtpPassword, &secrets.smtp_password),
             (SecretKind::SigningKey, &secrets.signing_key),
-        ] {
-            if let Some(value) = value.as_ref().filter(|v| !v.expose_secret().is_empty()) {
-                crate::secrets::check(kind, value)?;
-            }
+        ]
+        .into_iter()
+        .filter_map(|(kind, value)| {
+            value
+                .as_ref()
+                .filter(|v| !v.expose_secret().is_empty())
+                .map(|v| (kind, v))
+        })
+        .collect();
+        let mut sealed = Vec::new();
+        for &(kind, value) in &given {
+            crate::secrets::check(kind, value)?;
+            let purpose = Purpose::of_profile(kind, &profile)?.ok_or_else(|| {
+                AppError::invalid_input(
+                    "an SMTP password is kept for one mail server: give the profile's SMTP URL with it",
+                )
+            })?;
+            sealed.push((kind, crate::secrets::seal(&purpose, value)?));
         }
-        let is_new = self.profiles.get(&profile.name).is_err();
-        if is_new && secrets.client_secret.is_none() {
+        let previous = self.profiles.get(&profile.name).ok();
+        if previous.is_none()
+            && new_needs_client_secret
+            && !given.iter().any(|(k, _)| *k == SecretKind::ClientSecret)
+        {
             return Err(AppError::invalid_input(
                 "a new profile needs the client secret of its machine-to-machine application",
             ));
         }
-        for (kind, value) in [
-            (SecretKind::ClientSecret, &secrets.client_secret),
-            (SecretKind::SmtpPassword, &secrets.smtp_password),
-            (SecretKind::SigningKey, &secrets.signing_key),
-        ] {
-            if let Some(value) = value.as_ref().filter(|v| !v.expose_secret().is_empty()) {
-                self.secrets.save(&profile.name, kind, value)?;
+        for (kind, value) in &sealed {
+            self.secrets.save(&profile.name, *kind, value)?;
+        }
+        let mut forgotten = Vec::new();
+        if let Some(previous) = &previous {
+            for kind in [SecretKind::ClientSecret, SecretKind::SmtpPassword] {
+                let moved = Purpose::of_profile(kind, previous).ok().flatten()
+                    != Purpose::of_profile(kind, &profile)?;
+                if moved && !given.iter().any(|(k, _)| *k == kind) {
+                    // Kept with its old purpose, the secret would be refused for the new one
+                    // anyway; forgetting it says so plainly (and a keychain that cannot be
+                    // reached holds nothing to forget that could be used).
+                    let forget =
+                        self.secrets
+                            .load(&profile.name, kind)
+                            .and_then(|kept| match kept {
+                                Some(_) => self.secrets.delete(&profile.name, kind).map(|()| true),
+                                None => Ok(false),
+                            });
+                    match forget {
+                        Ok(true) => {
+                            tracing::info!(profile = %profile.name, kind = kind.as_str(), "secret forgotten: the profile now points elsewhere");
+                            forgotten.push(kind);
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::warn!(profile = %profile.name, kind = kind.as_str(), error = %e.message, "could not forget a secret the profile no longer uses");
+                        }
+                    }
+                }
             }
         }
         self.profiles.save(&profile)?;
         tracing::info!(profile = %profile.name, "profile saved");
-        Ok(ProfileView {
-            stored: self.stored(&profile.name)?,
-            profile,
-            builtin: false,
-        })
+        Ok((profile, forgotten))
+    }
+
+    /// Keeps one secret of a saved profile, for what the profile uses it for (the CLI's
+    /// `secret set`).
+    pub fn save_secret(
+        &self,
+        name: &str,
+        kind: SecretKind,
+        value: &SecretString,
+    ) -> Result<(), AppError> {
+        crate::secrets::check(kind, value)?;
+        let purpose = match kind {
+            SecretKind::SigningKey => Purpose::InvitationTokens,
+            _ => {
+                let profile = self.profiles.get(name).map_err(|_| {
+                    AppError::new(
+                        ErrorCode::NotFound,
+                        format!(
+                            "there is no profile \"{name}\": a {} is kept for what its profile uses it for, so save the profile first (`invite-desk profile set {name} …`)",
+                            credentials::what(kind)
+                        ),
+                    )
+                })?;
+                Purpose::of_profile(kind, &profile)?.ok_or_else(|| {
+                    AppError::invalid_input(format!(
+                        "profile \"{name}\" has no SMTP server: an SMTP password is kept for one, so set --smtp-url on the profile first"
+                    ))
+                })?
+            }
+        };
+        self.secrets
+            .save(name, kind, &crate::secrets::seal(&purpose, value)?)
     }
 
     /// Forgets one stored secret of a profile.
@@ -294,17 +410,51 @@ impl Service {
         Ok(())
     }
 
-    /// A secret for a run under `profile`, from the adapter's credential source (a built-in tenant
-    /// has no mail server or signing key of its own).
+    /// A secret for a run under `profile`, from the adapter's credential source, for `purpose`
+    /// only: a kept secret whose purpose is another (another mail server, another tenant) is
+    /// refused, before anything is sent anywhere. A built-in tenant has no mail server or signing
+    /// key of its own.
     fn secret(
         &self,
         profile: Option<&str>,
         kind: SecretKind,
+        purpose: &Purpose,
     ) -> Result<Option<SecretString>, AppError> {
         match profile {
             Some(name) if self.builtin_named(name).is_some() => Ok(None),
-            _ => self.credentials.secret(profile, kind),
+            _ => match self.credentials.secret(profile, kind)? {
+                None => Ok(None),
+                Some(Credential::Given(value)) => Ok(Some(value)),
+                Some(Credential::Stored(stored)) => {
+                    let (kept_for, value) = crate::secrets::unseal(stored);
+                    let name = profile.unwrap_or_default();
+                    // Kept before secrets had purposes: it is for what the profile says now.
+                    let kept_for = match kept_for {
+                        Some(kept_for) => Some(kept_for),
+                        None => Purpose::of_profile(kind, &self.profiles.get(name)?)?,
+                    };
+                    if kept_for.as_ref() == Some(purpose) {
+                        Ok(Some(value))
+                    } else {
+                        Err(wrong_purpose(name, kind, purpose, kept_for.as_ref()))
+                    }
+                }
+            },
         }
+    }
+
+    /// The SMTP password for `smtp_url` under `profile`: given for this call, or the profile's when
+    /// it was kept for exactly that server and user.
+    pub fn mail_server_password(
+        &self,
+        profile: Option<&str>,
+        smtp_url: &str,
+    ) -> Result<Option<SecretString>, AppError> {
+        self.secret(
+            profile,
+            SecretKind::SmtpPassword,
+            &Purpose::mail_server(smtp_url)?,
+        )
     }
 
     /// A secret that must be there.
@@ -312,8 +462,9 @@ impl Service {
         &self,
         profile: Option<&str>,
         kind: SecretKind,
+        purpose: &Purpose,
     ) -> Result<SecretString, AppError> {
-        self.secret(profile, kind)?
+        self.secret(profile, kind, purpose)?
             .ok_or_else(|| self.credentials.missing(profile, kind))
     }
 

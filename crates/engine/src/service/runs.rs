@@ -331,20 +331,34 @@ impl Service {
         smtp_ca: Option<Vec<u8>>,
     ) -> Result<(Result<deliver::Deliverer, AppError>, Option<SecretString>), AppError> {
         let profile = target.profile.as_deref();
-        let secrets = DeliverySecrets {
-            smtp_password: if matches!(batch.delivery, Delivery::Smtp { .. }) {
-                self.secret(profile, SecretKind::SmtpPassword)?
-            } else {
-                None
+        // The batch names its mail server; the profile's password goes only to the one it was
+        // kept for. A refusal is the delivery check's failure, reported before the first write.
+        let smtp_password = match &batch.delivery {
+            Delivery::Smtp { url, .. } => match crate::secrets::Purpose::mail_server(url) {
+                Ok(purpose) => self.secret(profile, SecretKind::SmtpPassword, &purpose),
+                Err(_) => Ok(None),
             },
-            extra_root_pem: smtp_ca,
+            _ => Ok(None),
         };
         let signing_key = if batch.invitation.sign_result_url {
-            self.secret(profile, SecretKind::SigningKey)?
+            self.secret(
+                profile,
+                SecretKind::SigningKey,
+                &crate::secrets::Purpose::InvitationTokens,
+            )?
         } else {
             None
         };
-        Ok((deliver::for_batch(batch, secrets), signing_key))
+        let deliverer = smtp_password.and_then(|smtp_password| {
+            deliver::for_batch(
+                batch,
+                DeliverySecrets {
+                    smtp_password,
+                    extra_root_pem: smtp_ca,
+                },
+            )
+        });
+        Ok((deliverer, signing_key))
     }
 
     /// The checks a run makes before its first write, without running: the Review step's checklist

@@ -147,8 +147,12 @@ impl Service {
                 )
             }
             None => {
-                let secret =
-                    self.required_secret(target.profile.as_deref(), SecretKind::ClientSecret)?;
+                let purpose = crate::secrets::Purpose::tenant(&target.domain, &target.client_id)?;
+                let secret = self.required_secret(
+                    target.profile.as_deref(),
+                    SecretKind::ClientSecret,
+                    &purpose,
+                )?;
                 (target.clone(), secret)
             }
         };

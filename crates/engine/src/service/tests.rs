@@ -100,9 +100,11 @@ fn profiles_list_the_sandbox_first_and_say_which_secrets_are_stored_never_what()
         .save_profile(profile("staging", false), secrets("s3cr3t-value"))
         .unwrap();
     assert_eq!(view.stored, [SecretKind::ClientSecret]);
-    // Editing without retyping the secret keeps it.
+    // Editing what the secret is not for, without retyping it, keeps it (and a password comes with
+    // the server it is for).
     let mut edited = profile("staging", false);
-    edited.client_id = "client-2".into();
+    edited.connection = Some("Staff".into());
+    edited.smtp_url = Some("smtp://mail.acme.example:587".into());
     let view = service
         .save_profile(
             edited,
@@ -119,7 +121,7 @@ fn profiles_list_the_sandbox_first_and_say_which_secrets_are_stored_never_what()
     let views = service.profiles().unwrap();
     assert_eq!(views[0].profile.name, SANDBOX);
     assert!(views[0].builtin);
-    assert_eq!(views[1].profile.client_id, "client-2");
+    assert_eq!(views[1].profile.connection.as_deref(), Some("Staff"));
     let json = serde_json::to_string(&views).unwrap();
     assert!(!json.contains("s3cr3t-value") && !json.contains("smtp-pw"));
 
@@ -623,13 +625,25 @@ fn profile_secrets_round_trip_through_the_real_keychain() {
         .unwrap();
     assert_eq!(view.stored, [SecretKind::ClientSecret]);
     use secrecy::ExposeSecret;
+    // Kept with what it is for, and given out for exactly that.
+    let kept = crate::secrets::load(&name, SecretKind::ClientSecret)
+        .unwrap()
+        .unwrap();
+    let (purpose, value) = crate::secrets::unseal(kept);
     assert_eq!(
-        crate::secrets::load(&name, SecretKind::ClientSecret)
-            .unwrap()
-            .unwrap()
-            .expose_secret(),
-        "from-the-keychain"
+        purpose,
+        Some(Purpose::tenant("acme.eu.auth0.com", "client-1").unwrap())
     );
+    assert_eq!(value.expose_secret(), "from-the-keychain");
+    let for_the_run = service
+        .secret(
+            Some(&name),
+            SecretKind::ClientSecret,
+            &Purpose::tenant("acme.eu.auth0.com", "client-1").unwrap(),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(for_the_run.expose_secret(), "from-the-keychain");
     service.delete_profile(&name).unwrap();
     assert!(
         crate::secrets::load(&name, SecretKind::ClientSecret)
@@ -658,4 +672,178 @@ fn a_link_file_left_by_a_crash_is_removed_at_the_next_start() {
     .unwrap();
     assert!(!leftover.exists(), "the bearer-secret file is gone");
     assert!(unrelated.exists(), "nothing else is touched");
+}
+
+fn acme(smtp_url: &str) -> Profile {
+    Profile {
+        smtp_url: Some(smtp_url.into()),
+        ..profile("acme", false)
+    }
+}
+
+fn with_passwords(client_secret: &str, smtp_password: &str) -> NewSecrets {
+    NewSecrets {
+        smtp_password: Some(smtp_password.to_owned().into()),
+        ..secrets(client_secret)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_smtp_password_goes_only_to_the_server_it_was_kept_for() {
+    let (dir, service) = service();
+    let ours = "smtp://it%40acme.example@localhost:2525?tls=opportunistic";
+    service
+        .save_profile(acme(ours), with_passwords("client-secret", "smtp-pw"))
+        .unwrap();
+    assert!(
+        service
+            .mail_server_password(Some("acme"), ours)
+            .unwrap()
+            .is_some()
+    );
+    for elsewhere in [
+        "smtp://it%40acme.example@mail.attacker.example:587",
+        "smtp://it%40acme.example@localhost:2526?tls=opportunistic",
+        "smtp://boss%40acme.example@localhost:2525?tls=opportunistic",
+    ] {
+        let error = service
+            .mail_server_password(Some("acme"), elsewhere)
+            .unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("is for localhost:2525 (user it@acme.example)")
+                && error.message.contains("choose the profile's server"),
+            "{elsewhere}: {}",
+            error.message
+        );
+    }
+
+    // A batch file that names another server: its send-test and its run are refused before any
+    // connection (nothing listens there; the error is the password's, not the network's).
+    let mut batch = batch_for("email\nann@example.com\n", &dir.path().join("outbox"));
+    batch.delivery = Delivery::Smtp {
+        url: "smtp://it%40acme.example@localhost:2526?tls=opportunistic".into(),
+        from: "IT <it@acme.example>".into(),
+        reply_to: None,
+    };
+    let error = service
+        .send_test(Some("acme"), &batch, "me@acme.example")
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("this batch sends mail through localhost:2526"),
+        "{}",
+        error.message
+    );
+    let checks = service
+        .preflight(Some(&service.profile_target("acme").unwrap()), &batch, None)
+        .await
+        .unwrap();
+    let delivery = checks
+        .checks
+        .iter()
+        .find(|c| c.item == crate::run::preflight::CheckItem::Delivery)
+        .unwrap();
+    assert_eq!(delivery.status, crate::run::preflight::CheckStatus::Failed);
+    assert!(
+        delivery.detail.contains("is for localhost:2525"),
+        "{}",
+        delivery.detail
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_pointed_elsewhere_forgets_or_withholds_its_secrets() {
+    let (_dir, service) = service();
+    let ours = "smtp://it%40acme.example@localhost:2525?tls=opportunistic";
+    service
+        .save_profile(acme(ours), with_passwords("client-secret", "smtp-pw"))
+        .unwrap();
+    // Same tenant, same server: both kept.
+    let view = service
+        .save_profile(acme(ours), NewSecrets::default())
+        .unwrap();
+    assert_eq!(
+        view.stored,
+        [SecretKind::ClientSecret, SecretKind::SmtpPassword]
+    );
+    // Another mail server: the password is forgotten, the client secret kept.
+    let view = service
+        .save_profile(
+            acme("smtp://it%40acme.example@mail.acme.example:587"),
+            NewSecrets::default(),
+        )
+        .unwrap();
+    assert_eq!(view.stored, [SecretKind::ClientSecret]);
+    // Another domain: the client secret is forgotten too.
+    let moved = Profile {
+        domain: "evil.example.com".into(),
+        ..acme("smtp://it%40acme.example@mail.acme.example:587")
+    };
+    let view = service.save_profile(moved, NewSecrets::default()).unwrap();
+    assert!(view.stored.is_empty());
+
+    // A profile file edited behind the app's back (pointing at a listener that records visits):
+    // the kept secret is for the old tenant, so Test connection refuses before any request.
+    service
+        .save_profile(acme(ours), with_passwords("client-secret", "smtp-pw"))
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let elsewhere = format!("http://{}", listener.local_addr().unwrap());
+    service
+        .profiles
+        .save(&Profile {
+            domain: elsewhere.clone(),
+            ..acme(ours)
+        })
+        .unwrap();
+    let error = service
+        .check_tenant(&service.profile_target("acme").unwrap(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        error.message.contains("is for tenant acme.eu.auth0.com"),
+        "{}",
+        error.message
+    );
+    assert!(
+        listener.accept().is_err(),
+        "nothing connected to {elsewhere}"
+    );
+}
+
+#[test]
+fn a_secret_kept_before_purposes_counts_as_the_profiles_current_one() {
+    let (_dir, service) = service();
+    let ours = "smtp://it%40acme.example@localhost:2525?tls=opportunistic";
+    service
+        .save_profile(acme(ours), secrets("client-secret"))
+        .unwrap();
+    // As an older version stored it: the bare value.
+    service
+        .secrets
+        .save(
+            "acme",
+            SecretKind::SmtpPassword,
+            &"smtp-pw".to_owned().into(),
+        )
+        .unwrap();
+    assert!(
+        service
+            .mail_server_password(Some("acme"), ours)
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        service
+            .mail_server_password(
+                Some("acme"),
+                "smtp://it%40acme.example@mail.attacker.example"
+            )
+            .is_err()
+    );
 }
