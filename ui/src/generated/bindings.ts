@@ -493,7 +493,12 @@ export type PreviewMessage = { line: number, to: string, from: string, subject: 
 /**
  * The id the HTML body is kept under for the preview frame (`Service::preview_page`).
  */
-page: string, text: string, };
+page: string, text: string, 
+/**
+ * What the message loads from the internet when opened (images, style sheets, fonts): the
+ * preview blocks them, a mail client may not. Embedded `data:`/`cid:` images are not listed.
+ */
+remote_resources: Array<string>, };
 
 /**
  * What the window hears of a file dragged from the desktop onto it: the pointer coming over and

@@ -170,11 +170,12 @@ describe('NewBatchScreen', () => {
 
   it('shows a live preview in a sandboxed frame', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft(), step: 'email', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
-    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann' });
+    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann', remote_resources: [] });
     const user = userEvent.setup();
     render(<NewBatchScreen />);
     await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
     expect(await screen.findByTestId('preview-subject', {}, { timeout: 2000 })).toHaveTextContent('Welcome');
+    expect(screen.getByText('The message loads nothing from the internet.')).toBeInTheDocument();
     const frame = screen.getByTitle('HTML preview');
     expect(frame).toHaveAttribute('sandbox', '');
     expect(frame).toHaveAttribute('src', 'invite-preview://localhost/p7');
@@ -186,6 +187,20 @@ describe('NewBatchScreen', () => {
       expect.objectContaining({ template: expect.objectContaining({ subject: 'Hello there' }) }),
       2,
     );
+  });
+
+  it('lists what the message would load from the internet', async () => {
+    ipc.newDraft.mockResolvedValue({ ...draft(), step: 'email', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
+    ipc.preview.mockResolvedValue({
+      line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann',
+      remote_resources: ['https://track.example/pixel.gif'],
+    });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    const notice = await screen.findByTestId('preview-remote', {}, { timeout: 2000 });
+    expect(notice).toHaveTextContent('loads a file from the internet');
+    expect(notice).toHaveTextContent('https://track.example/pixel.gif');
   });
 
   it('takes the chosen tenant\'s connection and delivery', async () => {

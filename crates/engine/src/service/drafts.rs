@@ -62,6 +62,9 @@ pub struct PreviewMessage {
     /// The id the HTML body is kept under for the preview frame (`Service::preview_page`).
     pub page: String,
     pub text: String,
+    /// What the message loads from the internet when opened (images, style sheets, fonts): the
+    /// preview blocks them, a mail client may not. Embedded `data:`/`cid:` images are not listed.
+    pub remote_resources: Vec<String>,
 }
 
 fn valid_id(id: &str) -> Result<(), AppError> {
@@ -245,6 +248,7 @@ impl Service {
             to: preview.to.to_string(),
             from: preview.sender.from.to_string(),
             subject: preview.content.subject,
+            remote_resources: crate::template::placement::remote_resources(&preview.content.html),
             page: self.preview_pages.keep(preview.content.html),
             text: preview.content.text,
         })

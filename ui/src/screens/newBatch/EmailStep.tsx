@@ -199,7 +199,24 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
               src={commands.previewPageUrl(preview.page)}
               className="preview__html"
             />
-            <p className="muted">Images from the internet are not loaded in the preview.</p>
+            {preview.remote_resources.length > 0 ? (
+              <div className="notice notice--warning" role="status" data-testid="preview-remote">
+                <p>
+                  This message loads {preview.remote_resources.length === 1 ? 'a file' : `${preview.remote_resources.length} files`}{' '}
+                  from the internet when it is opened (not in this preview). Mail clients may fetch them, telling
+                  their owner who opened the invitation and when. Embed images instead (data: or cid:).
+                </p>
+                <ul>
+                  {preview.remote_resources.map((url) => (
+                    <li key={url}>
+                      <code>{url}</code>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : (
+              <p className="muted">The message loads nothing from the internet.</p>
+            )}
             <pre className="preview__text" data-testid="preview-text">
               {preview.text}
             </pre>
