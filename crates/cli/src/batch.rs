@@ -425,14 +425,33 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         ),
         Err(e) => return Err(e),
     };
-    let (mut batch, problems, rejected) = if is_batch_file(&args.input, &bytes) {
+    let from_file = is_batch_file(&args.input, &bytes);
+    let (mut batch, problems, rejected) = if from_file {
         let text = String::from_utf8(bytes)
             .map_err(|_| AppError::invalid_input("the batch file is not UTF-8 text"))?;
-        (BatchFile::from_json(&text)?, Vec::new(), Vec::new())
+        (
+            invite_desk_engine::service::batch_from_file(&text)?,
+            Vec::new(),
+            Vec::new(),
+        )
     } else {
         build_batch(&args, &bytes, profile.as_ref())?
     };
     let reporter = Reporter::new(args.json);
+    // A batch file chose its own mail server, result page, folders and template: shown before it
+    // runs, and what differs from the profile needs a go-ahead.
+    let destinations = if from_file {
+        let destinations = tenant::service(paths)?.destinations(&target, &batch)?;
+        if args.json {
+            reporter
+                .line(&serde_json::json!({"event": "destinations", "destinations": destinations}));
+        } else {
+            print_destinations(&destinations);
+        }
+        Some(destinations)
+    } else {
+        None
+    };
     for problem in problems.iter().filter(|p| p.severity == Severity::Error) {
         if args.json {
             reporter.line(&serde_json::json!({
@@ -474,6 +493,9 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         });
     }
 
+    if let Some(destinations) = &destinations {
+        tenant::destinations_go_ahead(destinations, args.yes)?;
+    }
     let confirmed = tenant::production_go_ahead(&service, &target, args.yes, "run this batch")?;
     service.give_own_id(&mut batch);
     if !args.json {
@@ -497,6 +519,31 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         args.results.as_deref(),
         rejected,
     )
+}
+
+fn print_destinations(destinations: &invite_desk_engine::service::Destinations) {
+    eprintln!(
+        "Where this batch file sends things (! = differs from the profile, or worth a look):"
+    );
+    for d in &destinations.items {
+        let what: &str = d.what.into();
+        let mark = if d.attention { "!" } else { " " };
+        let profile = d
+            .profile_value
+            .as_deref()
+            .map(|p| format!("  (the profile's: {p})"))
+            .unwrap_or_default();
+        let why = d
+            .why
+            .as_deref()
+            .map(|w| format!("  - {w}"))
+            .unwrap_or_default();
+        eprintln!(
+            "{mark} {:<16} {}{profile}{why}",
+            what.replace('_', " "),
+            d.value
+        );
+    }
 }
 
 fn print_preflight(preflight: &Preflight) {

@@ -83,6 +83,38 @@ pub fn service(paths: &AppPaths) -> Result<Service, AppError> {
         .with_credentials(Arc::new(EnvironmentThenProfiles::new(keychain))))
 }
 
+/// The go-ahead for a batch file that sends things elsewhere than its profile: `--yes`, or `yes`
+/// typed on a terminal; else the run stops before anything is done (exit 2).
+pub fn destinations_go_ahead(
+    destinations: &invite_desk_engine::service::Destinations,
+    yes: bool,
+) -> Result<(), AppError> {
+    if !destinations.needs_confirmation || yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(AppError::new(
+            ErrorCode::NeedsConfirmation,
+            "this batch file sends things elsewhere than the profile (marked ! above): check them, then give --yes to run it (standard input is not a terminal)",
+        ));
+    }
+    eprint!("Check the lines marked ! above. Type yes to run this batch file: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| AppError::internal(format!("could not read the answer: {e}")))?;
+    if answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::Cancelled,
+            "not confirmed: nothing was done",
+        ))
+    }
+}
+
 /// The go-ahead for acting on a production profile: `--yes`, or an answer typed on a terminal.
 /// Without either the command stops before anything is done (exit 2).
 pub fn production_go_ahead(

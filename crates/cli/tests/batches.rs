@@ -310,10 +310,20 @@ fn setup_errors_exit_two_and_dry_runs_change_nothing() {
         "and asks the tenant nothing"
     );
 
-    // The saved batch runs later, with the tenant given then.
+    // The saved batch runs later, with the tenant given then. Its outbox lies outside the data
+    // folder, so the file's destinations are shown and the run needs a go-ahead.
     let outbox = world.path("o");
     let out = world
         .command(&["run", batch_file.to_str().unwrap()])
+        .current_dir(world.dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("! outbox folder"), "{}", stderr(&out));
+    assert!(world.sandbox.users().is_empty());
+    let out = world
+        .command(&["run", batch_file.to_str().unwrap(), "--yes"])
         .current_dir(world.dir.path())
         .output()
         .unwrap();
@@ -1338,4 +1348,103 @@ fn on_a_terminal_a_production_run_asks_and_goes_ahead_only_for_the_profile_name(
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(world.users_per_email().len(), 3);
     assert_eq!(outbox_messages(&outbox), 3);
+}
+
+#[test]
+fn a_batch_file_that_sends_elsewhere_is_shown_and_needs_a_go_ahead() {
+    let world = World::new(SandboxConfig::default());
+    let ours = format!("smtp://localhost:{}?tls=opportunistic", world.smtp.port);
+    let theirs = SmtpServer::start(SmtpOptions::default());
+    let out = world.run(&[
+        "profile",
+        "set",
+        "acme",
+        "--domain",
+        world.sandbox.base_url(),
+        "--client-id",
+        &world.sandbox.config().client_id,
+        "--connection",
+        DB,
+        "--smtp-url",
+        &ours,
+        "--from",
+        "Acme IT <it@acme.example>",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Prepared with the profile's own settings, then edited by someone else.
+    let people = world.people_file(3, "");
+    let file = world.path("travelled.json");
+    let out = world.run(&[
+        "run",
+        people.to_str().unwrap(),
+        "--profile",
+        "acme",
+        "--dry-run",
+        "--save",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut batch: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(batch["delivery"]["url"], ours.as_str());
+    batch["delivery"]["url"] = format!("smtp://localhost:{}?tls=opportunistic", theirs.port).into();
+    batch["invitation"]["result_url"] = "https://landing.attacker.example/welcome".into();
+    let html = batch["template"]["html"].as_str().unwrap().to_owned();
+    batch["template"]["html"] =
+        format!("<img src=\"https://track.attacker.example/p.gif\">{html}").into();
+    std::fs::write(&file, serde_json::to_string(&batch).unwrap()).unwrap();
+
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", file.to_str().unwrap(), "--profile", "acme"];
+        args.extend_from_slice(extra);
+        world
+            .command(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    for expected in [
+        format!("! mail server      localhost:{}", theirs.port),
+        format!("(the profile's: localhost:{})", world.smtp.port),
+        "! result url       https://landing.attacker.example/welcome".to_owned(),
+        "! remote resource  https://track.attacker.example/p.gif".to_owned(),
+        "  connection       Username-Password-Authentication".to_owned(),
+        "(needs_confirmation)".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(world.sandbox.users().is_empty(), "nothing was created");
+    assert!(theirs.messages().is_empty() && world.smtp.messages().is_empty());
+
+    // The same list as JSON for scripts.
+    let out = run(&["--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let first: Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(first["event"], "destinations");
+    assert_eq!(first["destinations"]["needs_confirmation"], true);
+
+    // A batch file whose people are not a valid list is refused like a bad list.
+    let mut broken = batch.clone();
+    broken["people"][0]["email"] = "not-an-address".into();
+    let bad = world.path("broken.json");
+    std::fs::write(&bad, serde_json::to_string(&broken).unwrap()).unwrap();
+    let out = world.run(&["run", bad.to_str().unwrap(), "--profile", "acme", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("do not read as a valid list"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Confirmed: it runs as written (the mail goes to the file's server, which needs no password;
+    // the tenant from the environment, so no keychain is asked for the profile's password).
+    let out = world
+        .command(&["run", file.to_str().unwrap(), "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(theirs.messages().len(), 3);
+    assert!(world.smtp.messages().is_empty());
 }

@@ -109,6 +109,9 @@ pub fn typescript() -> String {
         declare::<PreviewMessage>(&cfg, &mut out);
         declare::<DroppedList>(&cfg, &mut out);
         declare::<Settings>(&cfg, &mut out);
+        declare::<DestinationKind>(&cfg, &mut out);
+        declare::<Destination>(&cfg, &mut out);
+        declare::<Destinations>(&cfg, &mut out);
         declare::<Folder>(&cfg, &mut out);
         declare::<Delivered>(&cfg, &mut out);
         declare::<RunSummary>(&cfg, &mut out);

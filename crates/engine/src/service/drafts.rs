@@ -198,7 +198,11 @@ impl Service {
 
     /// A batch file opened from disk, as a draft to review or run.
     pub fn open_batch_file(&self, path: &Path) -> Result<Draft, AppError> {
-        let batch = BatchFile::load(path)?;
+        let bytes =
+            crate::files::read_regular_file(path, crate::roster::MAX_LIST_BYTES, "batch file")?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| AppError::invalid_input("the batch file is not UTF-8 text"))?;
+        let batch = batch_from_file(&text)?;
         Ok(Draft {
             id: crate::ids::new_batch_id(),
             saved_at: String::new(),
@@ -293,6 +297,39 @@ impl Service {
             to.address, accepted.code, accepted.reply
         ))
     }
+}
+
+/// A batch file someone else may have written: its settings checked as always, and its people read
+/// again as a fresh list would be (addresses, names, roles, metadata), since nothing but the file
+/// vouches for them.
+pub fn batch_from_file(text: &str) -> Result<BatchFile, AppError> {
+    let batch = BatchFile::from_json(text)?;
+    let report = crate::roster::read_text(
+        &people_as_text(&batch.people),
+        &crate::roster::ReadOptions::default(),
+    );
+    let problems: Vec<String> = match &report {
+        Ok(report) => report
+            .problems
+            .iter()
+            .filter(|p| p.severity == crate::roster::Severity::Error)
+            .take(5)
+            .map(|p| p.message.clone())
+            .collect(),
+        Err(e) => vec![e.message.clone()],
+    };
+    if !problems.is_empty() {
+        return Err(AppError::invalid_input(format!(
+            "the batch file's people do not read as a valid list: {}",
+            problems.join("; ")
+        )));
+    }
+    if report.is_ok_and(|r| r.people.len() != batch.people.len()) {
+        return Err(AppError::invalid_input(
+            "the batch file's people do not read back as the same people (a duplicate or an empty row?)",
+        ));
+    }
+    Ok(batch)
 }
 
 /// A people list from a file's bytes, as editable text.

@@ -9,6 +9,7 @@
 //! keychain) and never go back out: views say which secrets are stored, nothing more.
 
 mod credentials;
+mod destinations;
 mod drafts;
 mod preview_pages;
 mod runs;
@@ -25,6 +26,8 @@ use ts_rs::TS;
 pub use credentials::{
     BuiltinTenant, Credential, CredentialSource, EnvironmentThenProfiles, Reached, SavedProfiles,
 };
+pub use destinations::{Destination, DestinationKind, Destinations};
+pub use drafts::batch_from_file;
 pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, list_from_bytes};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
 pub use runs::{Delivered, LinkCopy, RetryChoice, RunAction, RunRequest, RunSummary};
