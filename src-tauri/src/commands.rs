@@ -19,8 +19,8 @@ use invite_desk_engine::run::stream::Coalescer;
 use invite_desk_engine::run::{EventSink, RunEvent};
 use invite_desk_engine::secrets::SecretKind;
 use invite_desk_engine::service::{
-    Draft, DraftSummary, DroppedList, Folder, LinkCopy, NewSecrets, PreviewMessage, ProfileView,
-    RetryChoice, RunAction, RunRequest, RunSummary, Settings, TenantReport,
+    Destinations, Draft, DraftSummary, DroppedList, Folder, LinkCopy, NewSecrets, PreviewMessage,
+    ProfileView, RetryChoice, RunAction, RunRequest, RunSummary, Settings, TenantReport,
 };
 use invite_desk_engine::support::Lookup;
 use invite_desk_engine::{AppError, about};
@@ -30,6 +30,7 @@ use tauri_plugin_opener::OpenerExt;
 
 use crate::dialogs;
 use crate::drops::DropListener;
+use crate::opened_file::OpenedAtStart;
 use crate::webview_commands::webview_commands;
 use crate::{Shell, off_main_thread};
 
@@ -198,6 +199,26 @@ webview_commands! {
                 .map(Some),
             None => Ok(None),
         }
+    }
+
+    /// The batch file the app was started with, once (`None` when there was none).
+    fn batch_opened_at_start[shell: State<'_, Shell>, opened: State<'_, OpenedAtStart>]() -> Option<Draft> {
+        match opened.take() {
+            Some(path) => shell
+                .blocking(move |service| service.open_batch_file(&path))
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Where a batch sends things, beside the profile it would run under (shown before a batch
+    /// from a file runs).
+    fn batch_destinations[shell: State<'_, Shell>](profile: String, batch: BatchFile) -> Destinations {
+        let target = shell.service.profile_target(&profile)?;
+        shell
+            .blocking(move |service| service.destinations(&target, &batch))
+            .await
     }
 
     fn run_start[shell: State<'_, Shell>](

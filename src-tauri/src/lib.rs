@@ -3,6 +3,7 @@
 mod commands;
 mod dialogs;
 mod drops;
+mod opened_file;
 mod preview_protocol;
 mod sandbox_tenant;
 mod webview_commands;
@@ -114,6 +115,7 @@ pub fn run() {
         })
         .manage(window_state::PendingSave::default())
         .manage(drops::DropListener::default())
+        .manage(opened_file::OpenedAtStart::from_args(std::env::args()))
         .on_window_event(|window, event| {
             window_state::on_window_event(window, event);
             drops::on_window_event(window, event);

@@ -44,9 +44,10 @@ async function waitForPort(port, child, timeoutMs = 15000) {
 
 /**
  * Launches the app and returns { browser, dataDir, close }. `application` defaults to INVITE_DESK_APP
- * (the benchmark passes a wrapper that notes the launch time, then runs the app).
+ * (the benchmark passes a wrapper that notes the launch time, then runs the app); `args` are given to
+ * the app (a batch file to open).
  */
-export async function launchApp(extraEnv = {}, application = process.env.INVITE_DESK_APP) {
+export async function launchApp(extraEnv = {}, application = process.env.INVITE_DESK_APP, args = []) {
   if (!application) throw new Error('set INVITE_DESK_APP to the path of the built invite-desk-app binary');
   // A new app would only hand over to one still running (single instance) and the session would
   // never open: say so at once instead.
@@ -81,7 +82,7 @@ export async function launchApp(extraEnv = {}, application = process.env.INVITE_
       capabilities: {
         browserName: 'wry',
         'wdio:enforceWebDriverClassic': true,
-        'tauri:options': { application },
+        'tauri:options': { application, args },
       },
     });
   } catch (err) {

@@ -482,7 +482,12 @@ export type Draft = { id: string, saved_at: string,
 /**
  * `people`, `invitation`, `email` or `review`.
  */
-step: string, profile: string | null, source_text: string, mapping: MappingOverride | null, batch: BatchFile, };
+step: string, profile: string | null, source_text: string, mapping: MappingOverride | null, batch: BatchFile, 
+/**
+ * The batch file this draft was opened from (its name): its destinations are shown and, where
+ * they differ from the profile, confirmed before it runs.
+ */
+opened_from: string | null, };
 
 export type DraftSummary = { id: string, saved_at: string, name: string | null, step: string, people: number, };
 
@@ -524,6 +529,32 @@ message: MessageSettings,
  * Where results and batch files are exported (default: the Downloads folder).
  */
 export_dir: string | null, };
+
+/**
+ * One thing a batch sends somewhere, or decides.
+ */
+export type DestinationKind = "tenant" | "connection" | "mode" | "mail_server" | "from" | "reply_to" | "result_url" | "result_app" | "hash_parameters" | "roles" | "metadata_keys" | "outbox_folder" | "links_file" | "remote_resource";
+
+export type Destination = { what: DestinationKind, value: string, 
+/**
+ * The profile's own setting, when the batch's is different.
+ */
+profile_value: string | null, 
+/**
+ * Whether the person running the batch must confirm this one (it differs from the profile, or
+ * sends links, tokens or reads somewhere the profile does not name).
+ */
+attention: boolean, 
+/**
+ * Why it needs attention, in words.
+ */
+why: string | null, };
+
+export type Destinations = { items: Array<Destination>, 
+/**
+ * Any item needs the person's confirmation.
+ */
+needs_confirmation: boolean, };
 
 /**
  * The folders the app can show in the system file manager.

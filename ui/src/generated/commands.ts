@@ -1,7 +1,7 @@
 // Generated from src-tauri/src/commands.rs by src-tauri/src/webview_commands.rs. Do not edit by
 // hand: run `UPDATE_BINDINGS=1 cargo test -p invite-desk-app bindings` after changing a command.
 import type { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, BatchFile, BatchSummary, Draft, DraftSummary, DroppedList, EditableRow, Folder, LinkCopy, ListText, Lookup, MappingOverride, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SecretKind, Settings, SourceFormat, TenantReport } from './bindings';
+import type { AppInfo, BatchFile, BatchSummary, Destinations, Draft, DraftSummary, DroppedList, EditableRow, Folder, LinkCopy, ListText, Lookup, MappingOverride, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SecretKind, Settings, SourceFormat, TenantReport } from './bindings';
 
 /** How the functions reach Rust: `invoke`, or a wrapper of it that maps rejections. */
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
@@ -37,6 +37,15 @@ export function webviewCommands(invoke: Invoke) {
     draftDelete: (id: string): Promise<null> => invoke('draft_delete', { id }),
     batchExport: (batch: BatchFile): Promise<string> => invoke('batch_export', { batch }),
     batchOpen: (): Promise<Draft | null> => invoke('batch_open'),
+    /**
+     * The batch file the app was started with, once (`None` when there was none).
+     */
+    batchOpenedAtStart: (): Promise<Draft | null> => invoke('batch_opened_at_start'),
+    /**
+     * Where a batch sends things, beside the profile it would run under (shown before a batch
+     * from a file runs).
+     */
+    batchDestinations: (profile: string, batch: BatchFile): Promise<Destinations> => invoke('batch_destinations', { profile, batch }),
     runStart: (profile: string, batch: BatchFile, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('run_start', { profile, batch, confirmedProduction, onEvent }),
     runResume: (batchId: string, retry: RetryChoice, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('run_resume', { batchId, retry, confirmedProduction, onEvent }),
     runControl: (batchId: string, action: RunAction): Promise<null> => invoke('run_control', { batchId, action }),

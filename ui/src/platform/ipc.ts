@@ -6,6 +6,7 @@ import type {
   AppInfo,
   BatchFile,
   BatchSummary,
+  Destinations,
   Draft,
   DraftSummary,
   DroppedList,
@@ -119,6 +120,10 @@ export const commands = {
   deleteDraft: (id: string): Promise<null> => rust.draftDelete(id),
   exportBatch: (batch: BatchFile): Promise<string> => rust.batchExport(batch),
   openBatch: (): Promise<Draft | null> => rust.batchOpen(),
+  /** The batch file the app was started with (`invite-desk-app file.json`), once. */
+  batchOpenedAtStart: (): Promise<Draft | null> => rust.batchOpenedAtStart(),
+  /** Where a batch sends things, beside the profile it would run under. */
+  destinations: (profile: string, batch: BatchFile): Promise<Destinations> => rust.batchDestinations(profile, batch),
   startRun: (
     profile: string,
     batch: BatchFile,

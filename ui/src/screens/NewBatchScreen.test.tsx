@@ -43,6 +43,7 @@ const draft = (profile = 'Sandbox'): Draft => ({
   profile,
   source_text: '',
   mapping: null,
+  opened_from: null,
   batch,
 });
 
@@ -249,6 +250,43 @@ describe('NewBatchScreen', () => {
     expect(ipc.startRun).toHaveBeenCalledWith('acme-prod', expect.objectContaining({ id: 'b-1' }), true, expect.any(Function));
     // The run has its own screen now; the wizard is back at its start, ready for the next batch.
     expect(await screen.findByRole('button', { name: 'Start a new batch' })).toBeInTheDocument();
+  });
+
+  it('opens the batch file the app was started with at its Review, and asks about what differs', async () => {
+    ipc.batchOpenedAtStart.mockResolvedValue({
+      ...draft('Sandbox'),
+      step: 'review',
+      opened_from: 'travelled.json',
+      batch: { ...batch, people: [person(2, 'ann@example.com')] },
+    });
+    ipc.destinations.mockResolvedValue({
+      needs_confirmation: true,
+      items: [
+        { what: 'tenant', value: 'sandbox (profile Sandbox)', profile_value: null, attention: false, why: null },
+        {
+          what: 'mail_server',
+          value: 'mail.attacker.example:587',
+          profile_value: 'smtp.acme.example:587',
+          attention: true,
+          why: 'every invitation link goes through this server, not the profile\'s',
+        },
+      ],
+    });
+    ipc.startRun.mockReturnValue(new Promise(() => {}));
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    const list = await screen.findByTestId('destinations');
+    expect(list).toHaveTextContent('Where travelled.json sends things');
+    expect(list).toHaveTextContent('Mail server');
+    expect(list).toHaveTextContent('mail.attacker.example:587');
+    expect(list).toHaveTextContent("The profile's: smtp.acme.example:587");
+    expect(ipc.destinations).toHaveBeenCalledWith('Sandbox', expect.objectContaining({ id: 'b-1' }));
+    const runNow = screen.getByRole('button', { name: 'Run now' });
+    expect(runNow).toBeDisabled();
+    await user.click(screen.getByLabelText(/I have checked the lines marked !/));
+    expect(runNow).toBeEnabled();
+    await user.click(runNow);
+    expect(ipc.startRun).toHaveBeenCalled();
   });
 
   it('shows the checks a run makes before its first write, each with what was seen', async () => {

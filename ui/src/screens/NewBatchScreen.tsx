@@ -30,6 +30,17 @@ export function NewBatchScreen() {
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
+  // A batch file the app was started with (a double-clicked file) opens here, at its Review.
+  useEffect(() => {
+    commands.batchOpenedAtStart().then((opened) => {
+      if (opened) {
+        setDraft(opened);
+        navigate('new-batch');
+      }
+    }, setError);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, at start
+  }, []);
+
   useEffect(() => {
     commands.drafts().then(setDrafts, setError);
   }, []);
@@ -141,8 +152,13 @@ export function NewBatchScreen() {
   const profile = profiles.find((p) => p.profile.name === draft.profile);
   const update = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
 
-  // Another tenant brings its own connection and mail settings; the list and the text stay.
+  // Another tenant brings its own connection and mail settings; the list and the text stay. A
+  // batch opened from a file keeps its own: they are what its Review sets beside the profile.
   const changeProfile = async (name: string) => {
+    if (draft.opened_from) {
+      setDraft((d) => (d ? { ...d, profile: name || null } : d));
+      return;
+    }
     try {
       const defaults = await commands.newDraft(name);
       setDraft((d) =>
@@ -193,6 +209,12 @@ export function NewBatchScreen() {
             value={draft.profile ?? ''}
             onChange={(e) => void changeProfile(e.target.value)}
           >
+            {/* Without it the first profile would look chosen while none is (a batch from a file). */}
+            {!draft.profile && (
+              <option value="" disabled>
+                Choose a tenant…
+              </option>
+            )}
             <ProfileOptions profiles={profiles} markProduction />
           </select>
         </label>
@@ -243,6 +265,7 @@ export function NewBatchScreen() {
             profile={draft.profile}
             production={profile?.profile.production ?? false}
             batch={draft.batch}
+            openedFrom={draft.opened_from}
             onName={(name) => update({ batch: { ...draft.batch, name } })}
             onRun={run}
           />

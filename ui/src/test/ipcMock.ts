@@ -55,6 +55,8 @@ export function mockCommands() {
     deleteDraft: vi.fn(),
     exportBatch: vi.fn(),
     openBatch: vi.fn(),
+    batchOpenedAtStart: vi.fn().mockResolvedValue(null),
+    destinations: vi.fn(),
     startRun: vi.fn(),
     resumeRun: vi.fn(),
     controlRun: vi.fn(),

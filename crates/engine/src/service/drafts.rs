@@ -29,6 +29,10 @@ pub struct Draft {
     pub source_text: String,
     pub mapping: Option<MappingOverride>,
     pub batch: BatchFile,
+    /// The batch file this draft was opened from (its name): its destinations are shown and, where
+    /// they differ from the profile, confirmed before it runs.
+    #[serde(default)]
+    pub opened_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -122,6 +126,7 @@ impl Service {
             source_text: String::new(),
             mapping: None,
             batch,
+            opened_from: None,
         })
     }
 
@@ -211,6 +216,10 @@ impl Service {
             source_text: people_as_text(&batch.people),
             mapping: None,
             batch,
+            opened_from: Some(path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )),
         })
     }
 

@@ -480,6 +480,7 @@ fn drafts_save_at_any_step_and_come_back_as_they_were() {
         source_text: "not-an-address\nann@example.com\n".into(),
         mapping: None,
         batch,
+        opened_from: None,
     };
     let saved = service.save_draft(draft.clone()).unwrap();
     assert_eq!(saved.people, 1);

@@ -1,6 +1,15 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import type { BatchFile, CheckItem, CheckStatus, Plan, Preflight } from '../../generated/bindings';
+import type {
+  AppError,
+  BatchFile,
+  CheckItem,
+  CheckStatus,
+  DestinationKind,
+  Destinations,
+  Plan,
+  Preflight,
+} from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
 
@@ -8,6 +17,8 @@ interface ReviewStepProps {
   profile: string | null;
   production: boolean;
   batch: BatchFile;
+  /** The batch file this batch came from, if any: then where it sends things is shown and confirmed. */
+  openedFrom: string | null;
   onName: (name: string | null) => void;
   onRun: (confirmedProduction: boolean) => void;
 }
@@ -37,14 +48,86 @@ function PreflightList({ preflight }: { preflight: Preflight }) {
   );
 }
 
+const DESTINATION_NAMES: Record<DestinationKind, string> = {
+  tenant: 'Tenant',
+  connection: 'Connection',
+  mode: 'Invitation',
+  mail_server: 'Mail server',
+  from: 'From',
+  reply_to: 'Reply-To',
+  result_url: 'After the password',
+  result_app: 'Application',
+  hash_parameters: 'Link parameters',
+  roles: 'Roles',
+  metadata_keys: 'Metadata',
+  outbox_folder: 'Outbox folder',
+  links_file: 'Links file',
+  remote_resource: 'Loads from the internet',
+};
+
+/** Where a batch from a file sends things; what differs from the profile is marked and explained. */
+function DestinationList({ destinations, file }: { destinations: Destinations; file: string }) {
+  return (
+    <div className="panel" data-testid="destinations">
+      <h3>Where {file} sends things</h3>
+      <table className="table">
+        <tbody>
+          {destinations.items.map((d, i) => (
+            <tr key={i} data-attention={d.attention} className={d.attention ? 'attention' : undefined}>
+              <th scope="row">
+                {d.attention && <span aria-label="differs">! </span>}
+                {DESTINATION_NAMES[d.what]}
+              </th>
+              <td>
+                <code>{d.value}</code>
+                {d.profile_value && (
+                  <div className="muted">
+                    The profile's: <code>{d.profile_value}</code>
+                  </div>
+                )}
+                {d.why && <div className="muted">{d.why}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function duration(secs: number): string {
   if (secs < 90) return `${Math.ceil(secs)} s`;
   if (secs < 5400) return `${Math.ceil(secs / 60)} min`;
   return `${(secs / 3600).toFixed(1)} h`;
 }
 
-export function ReviewStep({ profile, production, batch, onName, onRun }: ReviewStepProps) {
+export function ReviewStep({ profile, production, batch, openedFrom, onName, onRun }: ReviewStepProps) {
   const [lookUp, setLookUp] = useState(false);
+  // The answer and the confirmation hold for the profile and batch they were given for only: any
+  // change asks again.
+  type ForThis<T> = { profile: string; batch: BatchFile; value: T };
+  const [answer, setAnswer] = useState<ForThis<Destinations | AppError> | null>(null);
+  const [confirmed, setConfirmed] = useState<ForThis<true> | null>(null);
+  useEffect(() => {
+    if (!openedFrom || !profile) return;
+    let current = true;
+    commands.destinations(profile, batch).then(
+      (value) => current && setAnswer({ profile, batch, value }),
+      (value: AppError) => current && setAnswer({ profile, batch, value }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [openedFrom, profile, batch]);
+  const forThis = <T,>(held: ForThis<T> | null): T | null =>
+    held && held.profile === profile && held.batch === batch ? held.value : null;
+  const answered = forThis(answer);
+  const destinations = answered && 'items' in answered ? answered : null;
+  const destinationsError = answered && 'code' in answered ? answered : null;
+  const checkedDestinations = forThis(confirmed) === true;
+  const setCheckedDestinations = (checked: boolean) =>
+    setConfirmed(checked && profile ? { profile, batch, value: true } : null);
+  const mustConfirm = Boolean(openedFrom) && (destinations === null || destinations.needs_confirmation);
   const [plan, setPlan] = useState<Plan | null>(null);
   const [savedTo, setSavedTo] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -63,6 +146,20 @@ export function ReviewStep({ profile, production, batch, onName, onRun }: Review
         {batch.people.length} people · tenant profile <strong>{profile ?? 'none'}</strong>
         {production && <span className="badge badge--danger">Production</span>}
       </p>
+      {openedFrom && !profile && <p className="muted">Choose the tenant profile to see where this batch file sends things.</p>}
+      {destinationsError && <ErrorNotice error={destinationsError} />}
+      {openedFrom && destinations && <DestinationList destinations={destinations} file={openedFrom} />}
+      {openedFrom && destinations?.needs_confirmation && (
+        <label className="inline">
+          <input
+            type="checkbox"
+            name="destinations_checked"
+            checked={checkedDestinations}
+            onChange={(e) => setCheckedDestinations(e.target.checked)}
+          />
+          I have checked the lines marked ! (this file sends things elsewhere than the profile)
+        </label>
+      )}
       <label className="inline">
         <input type="checkbox" checked={lookUp} onChange={(e) => setLookUp(e.target.checked)} />
         Look everyone up in the tenant first (read-only; says who already has an account)
@@ -92,7 +189,7 @@ export function ReviewStep({ profile, production, batch, onName, onRun }: Review
         <button
           type="button"
           className="primary"
-          disabled={!profile || batch.people.length === 0}
+          disabled={!profile || batch.people.length === 0 || (mustConfirm && !checkedDestinations)}
           onClick={() => (production ? setConfirming(true) : onRun(false))}
         >
           Run now
