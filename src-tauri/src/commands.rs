@@ -221,6 +221,16 @@ webview_commands! {
             .await
     }
 
+    /// A new signing key for a profile's invitation tokens: kept in the keychain and shown this
+    /// once, for the admin to give to the application that checks the tokens.
+    fn signing_key_generate[shell: State<'_, Shell>](name: String) -> String {
+        use invite_desk_engine::ExposeSecret;
+        shell
+            .blocking(move |service| service.generate_signing_key(&name))
+            .await
+            .map(|key| key.expose_secret().to_owned())
+    }
+
     fn run_start[shell: State<'_, Shell>](
         profile: String,
         batch: BatchFile,

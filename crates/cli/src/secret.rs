@@ -33,6 +33,13 @@ pub enum SecretCommand {
         #[arg(long, value_name = "NAME")]
         profile: String,
     },
+    /// Make a new random signing key, keep it in the keychain and print it once on standard
+    /// output (give it to the application that checks the tokens). Only `signing-key`.
+    Generate {
+        kind: KindArg,
+        #[arg(long, value_name = "NAME")]
+        profile: String,
+    },
     /// Remove a secret (no error when there is none).
     Delete {
         kind: KindArg,
@@ -69,6 +76,19 @@ pub fn run(command: SecretCommand, paths: &AppPaths) -> Result<(), AppError> {
                 "stored the {} of profile {profile} in the keychain",
                 SecretKind::from(kind).as_str()
             );
+        }
+        SecretCommand::Generate { kind, profile } => {
+            if !matches!(kind, KindArg::SigningKey) {
+                return Err(AppError::invalid_input(
+                    "only a signing key is made here: a client secret comes from Auth0, an SMTP password from the mail provider",
+                ));
+            }
+            use invite_desk_engine::ExposeSecret;
+            let key = crate::tenant::service(paths)?.generate_signing_key(&profile)?;
+            eprintln!(
+                "stored a new signing key for profile {profile}; it is shown once, below: give it to the application that checks the invitation tokens (docs/invitation-token.md)"
+            );
+            println!("{}", key.expose_secret());
         }
         SecretCommand::Delete { kind, profile } => {
             secrets::delete(&profile, kind.into())?;

@@ -468,6 +468,22 @@ fn secrets_go_to_the_keychain_and_send_test_uses_them() {
         serde_json::json!({"client-secret": false, "smtp-password": true, "signing-key": false})
     );
 
+    // A signing key made here: stored, and printed once (the only line on stdout).
+    let made = cli.run(&["secret", "generate", "signing-key", "--profile", &profile]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let key = stdout(&made).trim().to_owned();
+    assert_eq!(key.len(), 48);
+    assert!(key.chars().all(|c| c.is_ascii_alphanumeric()));
+    let again = cli.run(&["secret", "generate", "signing-key", "--profile", &profile]);
+    assert_ne!(stdout(&again).trim(), key, "each key is new");
+    let status = cli.run(&["secret", "status", "--profile", &profile, "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&status)).unwrap();
+    assert_eq!(json["signing-key"], true);
+    let refused = cli.run(&["secret", "generate", "client-secret", "--profile", &profile]);
+    assert_eq!(refused.status.code(), Some(2));
+    let deleted = cli.run(&["secret", "delete", "signing-key", "--profile", &profile]);
+    assert_eq!(deleted.status.code(), Some(0));
+
     // send-test finds the password in the keychain: the server requires AUTH over STARTTLS.
     let ca = cli.data_dir.path().join("ca.pem");
     std::fs::write(&ca, &certs.ca_pem).unwrap();

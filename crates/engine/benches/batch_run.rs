@@ -157,6 +157,7 @@ async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64
             batch,
             deliverer,
             signing_key: None,
+            token_issuer: "invite-desk:bench".into(),
             control: RunControl::new(),
             options: RunOptions {
                 concurrency: 16,

@@ -18,3 +18,5 @@ pub use invite_desk_core::{AppError, ErrorCode, duration, error, files, ids};
 pub use invite_desk_journal as journal;
 pub use invite_desk_roster as roster;
 pub use invite_desk_template as template;
+/// Secrets cross the engine's API as `SecretString` (never printed, logged or serialized).
+pub use secrecy::{ExposeSecret, SecretString};

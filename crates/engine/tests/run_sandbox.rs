@@ -130,6 +130,7 @@ impl Harness {
                 batch: batch.clone(),
                 deliverer: run::deliver::for_batch(batch, Default::default()).unwrap(),
                 signing_key: None,
+                token_issuer: "invite-desk:test".into(),
                 control,
                 options,
                 known: Default::default(),
@@ -831,4 +832,71 @@ async fn a_mail_whose_answer_is_lost_ends_unconfirmed_and_is_not_sent_again() {
             .filter(|r| r.email != "vanish@example.com")
             .all(|r| r.state == PersonState::Delivered)
     );
+}
+
+/// The signed result URL as the customer's application receives it: the token verifies with the
+/// profile's key, issuer and the result page's origin; it names the user the ticket is for, lives no
+/// longer than the link, and each token has its own id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_result_urls_carry_a_token_the_application_can_check() {
+    use invite_desk_engine::run::invitation_token;
+    let sb = sandbox(SandboxConfig::default()).await;
+    let harness = Harness::new();
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = batch(
+        "b-signed",
+        people(3),
+        Delivery::Outbox {
+            dir: dir.path().join("outbox").to_string_lossy().into_owned(),
+            from: None,
+        },
+    );
+    b.invitation.sign_result_url = true;
+    b.invitation.ttl_secs = 2 * 86_400;
+    harness.record(&b, &sb);
+    let key = invite_desk_auth0::SecretString::from("k".repeat(48));
+    let issuer = invitation_token::issuer("acme.eu.auth0.com", Some("production"));
+    let outcome = run::execute(
+        RunSetup {
+            client: client_for(&sb),
+            journal: harness.journal.clone(),
+            batch: b.clone(),
+            deliverer: run::deliver::for_batch(&b, Default::default()).unwrap(),
+            signing_key: Some(key.clone()),
+            token_issuer: issuer.clone(),
+            control: RunControl::new(),
+            options: fast_options(),
+            known: Default::default(),
+        },
+        Arc::new(|_| {}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.failed(), 0, "{:?}", outcome.results);
+    let tickets = sb.tickets();
+    assert_eq!(tickets.len(), 3);
+    let mut ids = HashSet::new();
+    for ticket in &tickets {
+        let result_url = url::Url::parse(ticket.result_url.as_deref().unwrap()).unwrap();
+        assert_eq!(result_url.path(), "/welcome");
+        let token = result_url
+            .query_pairs()
+            .find(|(k, _)| k == invitation_token::PARAMETER)
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        let claims =
+            invitation_token::verify(&token, &key, &issuer, "https://app.example.com").unwrap();
+        assert_eq!(claims.sub, ticket.user_id);
+        assert_eq!(Some(claims.email.as_str()), ticket.email.as_deref());
+        assert_eq!(claims.batch, "b-signed");
+        assert!(
+            claims.exp - claims.iat <= ticket.ttl_sec,
+            "the token outlives the link"
+        );
+        assert!(ids.insert(claims.jti), "each token has its own id");
+        assert!(
+            invitation_token::verify(&token, &key, &issuer, "https://elsewhere.example").is_err(),
+            "another page's audience is refused"
+        );
+    }
 }

@@ -706,6 +706,7 @@ fn issue_ticket(
     user_id: String,
     ttl: u64,
     mark_email_as_verified: bool,
+    result_url: Option<String>,
 ) -> Response {
     let Some(email) = tenant
         .users
@@ -734,6 +735,7 @@ fn issue_ticket(
         email,
         url: url.clone(),
         ttl_sec: ttl,
+        result_url,
         mark_email_as_verified,
         created_at: now_iso(),
     });
@@ -818,6 +820,7 @@ async fn password_change_ticket(State(shared): S, body: Bytes) -> Response {
         user_id,
         ttl,
         mark_verified,
+        str_field(&body, "result_url").map(str::to_owned),
     )
 }
 
@@ -846,6 +849,7 @@ async fn email_verification_ticket(State(shared): S, body: Bytes) -> Response {
         user_id,
         ttl,
         false,
+        str_field(&body, "result_url").map(str::to_owned),
     )
 }
 

@@ -17,6 +17,8 @@ pub struct TicketRecord {
     pub email: Option<String>,
     pub url: String,
     pub ttl_sec: u64,
+    /// Where the user is sent after using it (as asked for; Auth0 keeps it with the ticket).
+    pub result_url: Option<String>,
     /// Auth0 marks the address verified when such a ticket is used.
     pub mark_email_as_verified: bool,
     pub created_at: String,

@@ -46,6 +46,11 @@ export function webviewCommands(invoke: Invoke) {
      * from a file runs).
      */
     batchDestinations: (profile: string, batch: BatchFile): Promise<Destinations> => invoke('batch_destinations', { profile, batch }),
+    /**
+     * A new signing key for a profile's invitation tokens: kept in the keychain and shown this
+     * once, for the admin to give to the application that checks the tokens.
+     */
+    signingKeyGenerate: (name: string): Promise<string> => invoke('signing_key_generate', { name }),
     runStart: (profile: string, batch: BatchFile, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('run_start', { profile, batch, confirmedProduction, onEvent }),
     runResume: (batchId: string, retry: RetryChoice, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('run_resume', { batchId, retry, confirmedProduction, onEvent }),
     runControl: (batchId: string, action: RunAction): Promise<null> => invoke('run_control', { batchId, action }),

@@ -95,6 +95,8 @@ export const commands = {
   forgetSecret: (name: string, kind: SecretKind): Promise<ProfileView> => rust.profileForgetSecret(name, kind),
   deleteProfile: (name: string): Promise<null> => rust.profileDelete(name),
   checkTenant: (profile: string): Promise<TenantReport> => rust.tenantCheck(profile),
+  /** A new signing key for a profile: stored in the keychain, and given back this once. */
+  generateSigningKey: (name: string): Promise<string> => rust.signingKeyGenerate(name),
   readList: (text: string, mapping: MappingOverride | null): Promise<RosterReport> => rust.listRead(text, mapping),
   openList: (): Promise<ListText | null> => rust.listOpen(),
   /** Files dragged from the desktop onto the window, read by the engine (the latest subscriber hears them). */

@@ -24,6 +24,21 @@ describe('TenantsScreen', () => {
     expect(within(sandbox).queryByRole('button', { name: 'Delete' })).toBeNull();
   });
 
+  it('makes a new signing key in Rust and shows it once', async () => {
+    ipc.generateSigningKey.mockResolvedValue('k'.repeat(48));
+    const user = userEvent.setup();
+    render(<TenantsScreen />);
+    const card = (await screen.findByRole('heading', { name: 'acme-prod' })).closest('li') as HTMLElement;
+    await user.click(within(card).getByRole('button', { name: 'New signing key' }));
+    expect(ipc.generateSigningKey).toHaveBeenCalledWith('acme-prod');
+    const shown = await screen.findByTestId('new-signing-key');
+    expect(within(shown).getByLabelText('New signing key')).toHaveValue('k'.repeat(48));
+    await user.click(within(shown).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByTestId('new-signing-key')).toBeNull();
+    const sandbox = screen.getByRole('heading', { name: 'Sandbox' }).closest('li') as HTMLElement;
+    expect(within(sandbox).queryByRole('button', { name: 'New signing key' })).toBeNull();
+  });
+
   it('sends a new profile with its secrets, and shows only what the engine says is stored', async () => {
     ipc.saveProfile.mockResolvedValue({
       profile: { name: 'staging', domain: 'acme-staging.eu.auth0.com', client_id: 'cid', connection: null, smtp_url: null, from: null, production: false },

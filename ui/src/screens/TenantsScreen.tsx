@@ -126,6 +126,8 @@ export function TenantsScreen() {
   const save = useAction(commands.saveProfile);
   const check = useAction(commands.checkTenant);
   const remove = useAction(commands.deleteProfile);
+  const generate = useAction(commands.generateSigningKey);
+  const [newKey, setNewKey] = useState<{ profile: string; key: string } | null>(null);
 
 
   const submit = async (event: FormEvent) => {
@@ -198,6 +200,27 @@ export function TenantsScreen() {
                   </button>
                   <button
                     type="button"
+                    disabled={generate.busy}
+                    onClick={async () => {
+                      const replacing = view.stored.includes('signing-key');
+                      if (
+                        replacing &&
+                        !window.confirm(
+                          `Replace the signing key of ${view.profile.name}? Tokens signed with the old one stop verifying once the application has the new key.`,
+                        )
+                      )
+                        return;
+                      const key = await generate.run(view.profile.name);
+                      if (key !== undefined) {
+                        setNewKey({ profile: view.profile.name, key });
+                        void profilesChanged();
+                      }
+                    }}
+                  >
+                    New signing key
+                  </button>
+                  <button
+                    type="button"
                     className="danger"
                     onClick={async () => {
                       if (window.confirm(`Delete the profile ${view.profile.name} and its keychain entries?`)) {
@@ -219,6 +242,22 @@ export function TenantsScreen() {
       </ul>
       {check.error && <ErrorNotice error={check.error} />}
       {remove.error && <ErrorNotice error={remove.error} />}
+      {generate.error && <ErrorNotice error={generate.error} />}
+      {newKey && (
+        <div className="panel" role="status" data-testid="new-signing-key">
+          <h3>New signing key for {newKey.profile}</h3>
+          <p>
+            Stored in the keychain, and shown here this once: give it to the application that checks the
+            invitation tokens (how: docs/invitation-token.md), then close this.
+          </p>
+          <input readOnly value={newKey.key} aria-label="New signing key" className="key" onFocus={(e) => e.target.select()} />
+          <div className="actions">
+            <button type="button" onClick={() => setNewKey(null)}>
+              Close
+            </button>
+          </div>
+        </div>
+      )}
       {!editing && (
         <button type="button" className="primary" onClick={() => setEditing({ profile: BLANK, isNew: true })}>
           Add a profile

@@ -39,6 +39,7 @@ export function mockCommands() {
     deleteProfile: vi.fn(),
     previewPageUrl: vi.fn((page: string) => `invite-preview://localhost/${page}`),
     checkTenant: vi.fn(),
+    generateSigningKey: vi.fn(),
     readList: vi.fn(),
     openList: vi.fn(),
     listDrops: vi.fn().mockResolvedValue(null),

@@ -1,6 +1,7 @@
 //! The signed invitation token: an HS256 JWT appended to a ticket's `result_url`, so the application
 //! the invitee lands on can check who they are and that the invitation has not expired. The key is
-//! the profile's signing key from the keychain; the token carries no secret of its own.
+//! the profile's signing key from the keychain; the token carries no secret of its own. How the
+//! application checks it: docs/invitation-token.md.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret, SecretString};
@@ -10,18 +11,50 @@ use crate::AppError;
 
 /// The query parameter the token travels in.
 pub const PARAMETER: &str = "invitation";
-/// The `iss` claim.
-pub const ISSUER: &str = "invite-desk";
+/// How every issuer starts.
+pub const ISSUER_PREFIX: &str = "invite-desk";
+
+/// The `iss` claim of a run's tokens: one per tenant and profile, so an application that trusts one
+/// profile's tokens does not take another's (`invite-desk:acme.eu.auth0.com:production`).
+pub fn issuer(tenant: &str, profile: Option<&str>) -> String {
+    let tenant = tenant
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    match profile {
+        Some(profile) => format!("{ISSUER_PREFIX}:{tenant}:{profile}"),
+        None => format!("{ISSUER_PREFIX}:{tenant}"),
+    }
+}
+
+/// The `aud` claim: the origin of the page the token is sent to (`https://app.example.com`).
+pub fn audience(result_url: &str) -> Result<String, AppError> {
+    let url = url::Url::parse(result_url)
+        .map_err(|e| AppError::invalid_input(format!("result_url is not a URL: {e}")))?;
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A random token id (128 bits, hex): the application may refuse a token it has seen (`jti`).
+pub fn new_id() -> String {
+    crate::ids::random_text(b"0123456789abcdef", 32)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationClaims {
+    /// Who signed it: `invite-desk:<tenant>:<profile>`.
+    pub iss: String,
     /// The Auth0 user id.
     pub sub: String,
+    /// The result URL's origin.
+    pub aud: String,
     pub email: String,
-    pub iss: String,
     /// The batch that sent the invitation.
     pub batch: String,
+    /// Unique per token.
+    pub jti: String,
     pub iat: u64,
+    /// No later than the link's own expiry.
     pub exp: u64,
 }
 
@@ -42,10 +75,19 @@ pub fn sign(claims: &InvitationClaims, key: &SecretString) -> Result<String, App
     .map_err(|e| AppError::internal(format!("could not sign the invitation token: {e}")))
 }
 
-/// Checks a token as the receiving application would (signature, expiry, issuer).
-pub fn verify(token: &str, key: &SecretString) -> Result<InvitationClaims, AppError> {
+/// Checks a token as the receiving application would (signature, expiry, issuer, audience; replay
+/// by `jti` is the application's own record).
+pub fn verify(
+    token: &str,
+    key: &SecretString,
+    issuer: &str,
+    audience: &str,
+) -> Result<InvitationClaims, AppError> {
     let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_issuer(&[ISSUER]);
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.leeway = 60;
     jsonwebtoken::decode::<InvitationClaims>(
         token,
         &DecodingKey::from_secret(key.expose_secret().as_bytes()),
@@ -71,26 +113,48 @@ mod tests {
         SecretString::from("k".repeat(40))
     }
 
+    const ISS: &str = "invite-desk:acme.eu.auth0.com:production";
+    const AUD: &str = "https://app.example.com";
+
     fn claims(exp_offset: i64) -> InvitationClaims {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         InvitationClaims {
+            iss: ISS.into(),
             sub: "auth0|abc".into(),
+            aud: AUD.into(),
             email: "a@example.com".into(),
-            iss: ISSUER.into(),
             batch: "b1".into(),
+            jti: "00112233445566778899aabbccddeeff".into(),
             iat: now as u64,
             exp: (now + exp_offset) as u64,
         }
     }
 
     #[test]
-    fn a_token_verifies_with_its_key_only_and_expires() {
+    fn a_token_verifies_with_its_key_issuer_and_audience_only_and_expires() {
         let token = sign(&claims(3600), &key()).unwrap();
-        assert_eq!(verify(&token, &key()).unwrap(), claims(3600));
-        assert!(verify(&token, &SecretString::from("x".repeat(40))).is_err());
+        assert_eq!(verify(&token, &key(), ISS, AUD).unwrap(), claims(3600));
+        assert!(verify(&token, &SecretString::from("x".repeat(40)), ISS, AUD).is_err());
+        assert!(verify(&token, &key(), "invite-desk:acme.eu.auth0.com:staging", AUD).is_err());
+        assert!(verify(&token, &key(), ISS, "https://evil.example").is_err());
         let expired = sign(&claims(-3600), &key()).unwrap();
-        assert!(verify(&expired, &key()).is_err());
+        assert!(verify(&expired, &key(), ISS, AUD).is_err());
         assert!(sign(&claims(60), &SecretString::from("short")).is_err());
+    }
+
+    #[test]
+    fn issuers_audiences_and_ids() {
+        assert_eq!(issuer("acme.eu.auth0.com", Some("production")), ISS);
+        assert_eq!(
+            issuer("http://127.0.0.1:4001/", None),
+            "invite-desk:127.0.0.1:4001"
+        );
+        assert_eq!(
+            audience("https://app.example.com/welcome?x=1").unwrap(),
+            AUD
+        );
+        assert_eq!(new_id().len(), 32);
+        assert_ne!(new_id(), new_id());
     }
 
     #[test]

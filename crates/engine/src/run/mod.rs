@@ -136,6 +136,8 @@ pub struct RunSetup {
     pub deliverer: Deliverer,
     /// For `sign_result_url`.
     pub signing_key: Option<SecretString>,
+    /// The invitation tokens' `iss` (`invitation_token::issuer`).
+    pub token_issuer: String,
     pub control: RunControl,
     pub options: RunOptions,
     /// What a preflight just learned from the tenant (the connection's id, the roles), so the run
@@ -227,6 +229,7 @@ struct Ctx {
     people: HashMap<String, Person>,
     deliverer: Deliverer,
     signing_key: Option<SecretString>,
+    token_issuer: String,
     control: RunControl,
     options: RunOptions,
     /// Role name (lowercase) → id.
@@ -424,6 +427,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         batch,
         deliverer,
         signing_key,
+        token_issuer,
         control,
         options,
         known,
@@ -457,6 +461,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         people,
         deliverer,
         signing_key,
+        token_issuer,
         control,
         options,
         roles: HashMap::new(),
@@ -1058,11 +1063,15 @@ fn result_url(ctx: &Ctx, person: &Person, user_id: &str) -> Result<Option<String
         .as_ref()
         .ok_or_else(|| AppError::new(ErrorCode::Keychain, "no signing key"))?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+    // Signed before the ticket is asked for, with the ticket's lifetime: the token never outlives
+    // the link it travels with.
     let claims = invitation_token::InvitationClaims {
+        iss: ctx.token_issuer.clone(),
         sub: user_id.to_owned(),
+        aud: invitation_token::audience(url)?,
         email: person.email.to_lowercase(),
-        iss: invitation_token::ISSUER.into(),
         batch: ctx.id().to_owned(),
+        jti: invitation_token::new_id(),
         iat: now,
         exp: now + inv.ttl_secs,
     };

@@ -382,6 +382,25 @@ impl Service {
             .save(name, kind, &crate::secrets::seal(&purpose, value)?)
     }
 
+    /// Makes a new signing key for a profile's invitation tokens (48 characters from a CSPRNG,
+    /// about 285 bits), keeps it in the keychain, and gives it back once: the customer's application
+    /// needs it to check the tokens. Replaces the profile's earlier key.
+    pub fn generate_signing_key(&self, name: &str) -> Result<SecretString, AppError> {
+        if self.builtin_named(name).is_some() {
+            return Err(AppError::invalid_input(
+                "the built-in profile signs no tokens: make a signing key for a profile of your own",
+            ));
+        }
+        self.profiles.get(name)?;
+        let key = SecretString::from(crate::ids::random_text(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            48,
+        ));
+        self.save_secret(name, SecretKind::SigningKey, &key)?;
+        tracing::info!(profile = %name, "a new signing key was made and stored");
+        Ok(key)
+    }
+
     /// Forgets one stored secret of a profile.
     pub fn forget_secret(&self, name: &str, kind: SecretKind) -> Result<ProfileView, AppError> {
         let profile = self.profiles.get(name)?;

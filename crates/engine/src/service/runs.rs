@@ -293,6 +293,10 @@ impl Service {
                 batch,
                 deliverer,
                 signing_key,
+                token_issuer: crate::run::invitation_token::issuer(
+                    &target.domain,
+                    target.profile.as_deref(),
+                ),
                 control: request.control,
                 options: request.options,
                 known,
