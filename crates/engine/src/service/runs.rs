@@ -452,6 +452,8 @@ impl Service {
 
     /// Writes the batch's results (CSV, no links) into the export folder; the file's path.
     pub fn export_results(&self, batch_id: &str) -> Result<String, AppError> {
+        // It becomes part of a file name.
+        crate::files::check_file_id("batch id", batch_id)?;
         let results = self.results(batch_id)?;
         let path = Self::unused_path(&self.export_dir()?, &format!("results-{batch_id}"), "csv");
         results::write_results(&path, &results)?;
