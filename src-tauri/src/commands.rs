@@ -371,19 +371,4 @@ mod tests {
             );
         }
     }
-
-    #[test]
-    fn every_command_has_a_permission_and_a_unique_name() {
-        let signatures = super::signatures();
-        let mut names: Vec<_> = signatures.iter().map(|s| s.name).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), signatures.len());
-        let capability: serde_json::Value =
-            serde_json::from_str(&generated()[1].1).expect("valid JSON");
-        assert_eq!(
-            capability["permissions"].as_array().map(Vec::len),
-            Some(signatures.len())
-        );
-    }
 }

@@ -475,7 +475,22 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         let _context = runtime.enter();
         let plan = runtime.block_on(service.plan(asked, &batch))?;
         let smtp_ca = read_ca(args.smtp_ca.as_deref())?;
-        let preflight = runtime.block_on(service.preflight(asked, &batch, smtp_ca))?;
+        // A batch file's own mail server hears nothing (no login with a given password) before
+        // the go-ahead.
+        let unconfirmed = destinations
+            .as_ref()
+            .is_some_and(|d| d.needs_confirmation && !args.yes);
+        if unconfirmed && asked.is_some() && !args.json {
+            eprintln!(
+                "(the batch file's mail server is not contacted before the go-ahead: add --yes to check it too)"
+            );
+        }
+        let preflight = runtime.block_on(service.preflight_with(
+            asked,
+            &batch,
+            smtp_ca,
+            asked.is_some() && !unconfirmed,
+        ))?;
         if args.json {
             reporter.line(&serde_json::json!({
                 "event": "plan", "batch_id": batch.id, "plan": plan, "preflight": preflight

@@ -83,6 +83,25 @@ pub fn service(paths: &AppPaths) -> Result<Service, AppError> {
         .with_credentials(Arc::new(EnvironmentThenProfiles::new(keychain))))
 }
 
+/// One line typed on the terminal after `question` (trimmed); without a terminal, the
+/// `needs_confirmation` error `without_terminal`, and nothing asked.
+fn ask_on_terminal(question: &str, without_terminal: &str) -> Result<String, AppError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(AppError::new(
+            ErrorCode::NeedsConfirmation,
+            without_terminal,
+        ));
+    }
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| AppError::internal(format!("could not read the answer: {e}")))?;
+    Ok(answer.trim().to_owned())
+}
+
 /// The go-ahead for a batch file that sends things elsewhere than its profile: `--yes`, or `yes`
 /// typed on a terminal; else the run stops before anything is done (exit 2).
 pub fn destinations_go_ahead(
@@ -92,20 +111,11 @@ pub fn destinations_go_ahead(
     if !destinations.needs_confirmation || yes {
         return Ok(());
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(AppError::new(
-            ErrorCode::NeedsConfirmation,
-            "this batch file sends things elsewhere than the profile (marked ! above): check them, then give --yes to run it (standard input is not a terminal)",
-        ));
-    }
-    eprint!("Check the lines marked ! above. Type yes to run this batch file: ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| AppError::internal(format!("could not read the answer: {e}")))?;
-    if answer.trim().eq_ignore_ascii_case("yes") {
+    let answer = ask_on_terminal(
+        "Check the lines marked ! above. Type yes to run this batch file: ",
+        "this batch file sends things elsewhere than the profile (marked ! above): check them, then give --yes to run it (standard input is not a terminal)",
+    )?;
+    if answer.eq_ignore_ascii_case("yes") {
         Ok(())
     } else {
         Err(AppError::new(
@@ -127,26 +137,17 @@ pub fn production_go_ahead(
         return Ok(yes);
     }
     let name = target.profile.as_deref().unwrap_or_default();
-    if !std::io::stdin().is_terminal() {
-        return Err(AppError::new(
-            ErrorCode::NeedsConfirmation,
-            format!(
-                "\"{name}\" is a production tenant ({}): give --yes to {action} without a question (standard input is not a terminal)",
-                target.domain
-            ),
-        ));
-    }
-    eprint!(
-        "\"{name}\" is a production tenant ({}). Type the profile's name to {action}: ",
-        target.domain
-    );
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| AppError::internal(format!("could not read the answer: {e}")))?;
-    if answer.trim() == name {
+    let answer = ask_on_terminal(
+        &format!(
+            "\"{name}\" is a production tenant ({}). Type the profile's name to {action}: ",
+            target.domain
+        ),
+        &format!(
+            "\"{name}\" is a production tenant ({}): give --yes to {action} without a question (standard input is not a terminal)",
+            target.domain
+        ),
+    )?;
+    if answer == name {
         Ok(true)
     } else {
         Err(AppError::new(

@@ -62,6 +62,23 @@ impl World {
         self.command(args).output().unwrap()
     }
 
+    /// A saved profile for the sandbox, marked production.
+    fn production_profile(&self, name: &str) {
+        let out = self.run(&[
+            "profile",
+            "set",
+            name,
+            "--domain",
+            self.sandbox.base_url(),
+            "--client-id",
+            &self.sandbox.config().client_id,
+            "--connection",
+            DB,
+            "--production",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -661,19 +678,7 @@ fn a_new_link_is_printed_once_and_a_resend_after_it_still_mails() {
 #[test]
 fn production_profiles_need_a_go_ahead_before_anything_is_done() {
     let world = World::new(SandboxConfig::default());
-    let out = world.run(&[
-        "profile",
-        "set",
-        "prod",
-        "--domain",
-        world.sandbox.base_url(),
-        "--client-id",
-        &world.sandbox.config().client_id,
-        "--connection",
-        DB,
-        "--production",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    world.production_profile("prod");
     let people = world.people_file(3, "");
     let outbox = world.path("outbox");
     let run = |extra: &[&str]| {
@@ -1291,19 +1296,7 @@ fn on_a_terminal_a_production_run_asks_and_goes_ahead_only_for_the_profile_name(
     use std::io::Write;
 
     let world = World::new(SandboxConfig::default());
-    let out = world.run(&[
-        "profile",
-        "set",
-        "prod",
-        "--domain",
-        world.sandbox.base_url(),
-        "--client-id",
-        &world.sandbox.config().client_id,
-        "--connection",
-        DB,
-        "--production",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    world.production_profile("prod");
     let people = world.people_file(3, "");
     let outbox = world.path("outbox");
     // Standard input is a real terminal (a pseudo-terminal); the answer is typed into it.
@@ -1424,6 +1417,31 @@ fn a_batch_file_that_sends_elsewhere_is_shown_and_needs_a_go_ahead() {
     let first: Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
     assert_eq!(first["event"], "destinations");
     assert_eq!(first["destinations"]["needs_confirmation"], true);
+
+    // A dry run that checks the tenant does not log in to the file's mail server with a given
+    // password before the go-ahead (the delivery check is left for later).
+    let out = world
+        .command(&[
+            "run",
+            file.to_str().unwrap(),
+            "--profile",
+            "acme",
+            "--dry-run",
+            "--check-existing",
+            "--json",
+        ])
+        .env("SMTP_PASSWORD", "the-admins-password")
+        .output()
+        .unwrap();
+    let plan: Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    let delivery = plan["preflight"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["item"] == "delivery")
+        .unwrap()
+        .clone();
+    assert_eq!(delivery["status"], "skipped", "{delivery}");
 
     // A batch file whose people are not a valid list is refused like a bad list.
     let mut broken = batch.clone();

@@ -11,7 +11,21 @@ use crate::{AppError, ErrorCode};
 /// it is opened for reading (a FIFO would block, a device never end), and a file larger than the
 /// limit is refused from its size, without reading it.
 pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, AppError> {
-    let metadata = std::fs::metadata(path).map_err(|e| AppError::io("read", path, &e))?;
+    // Opened without blocking (a FIFO would wait for a writer), then judged by what was opened, not
+    // by a second look at the path, which could have been swapped in between.
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| AppError::io("read", path, &e))?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| AppError::io("read", path, &e))?;
     if !metadata.is_file() {
         return Err(AppError::invalid_input(format!(
             "{} is not a regular file (a folder, device or pipe): give the {what} itself",
@@ -21,7 +35,6 @@ pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>,
     if metadata.len() > limit {
         return Err(too_large(what, metadata.len(), limit));
     }
-    let file = File::open(path).map_err(|e| AppError::io("read", path, &e))?;
     read_limited(file, limit, what).map_err(|e| match e.code {
         ErrorCode::Io => AppError::new(ErrorCode::Io, format!("{}: {}", path.display(), e.message)),
         _ => e,

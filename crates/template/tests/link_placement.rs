@@ -15,6 +15,7 @@ const PIECES: &[&str] = &[
     r#"<img src="https://x.example/?l={{ link }}">"#,
     r#"<img alt="{{ person.name }}" src="cid:logo">"#,
     r#"<a href="{{ link }}" title="{{ link }}">x</a>"#,
+    r#"<a href="https://x.example/?t={{ link }}">x</a>"#,
     "<style>.b{color:red}</style>",
     "<!-- {{ person.email }} -->",
     "{% if person.given_name %}<b>{{ person.given_name }}</b>{% endif %}",

@@ -110,6 +110,50 @@ pub fn ods_repeating_a_million_rows() -> Vec<u8> {
 
 /// An XLS (an OLE file holding a BIFF8 stream) whose sheet declares 4·10⁹ rows of 256 columns.
 pub fn xls_declaring_billions_of_rows() -> Vec<u8> {
+    xls_with_dimensions(0, 4_000_000_000, 0, 256)
+}
+
+/// The trillions-of-strings table again, its parts named in capitals with a tab before the count
+/// (calamine finds parts without regard to case).
+pub fn xlsx_hiding_its_string_count() -> Vec<u8> {
+    let rows = format!(r#"<row r="1">{}</row>"#, inline("A1", "Email"));
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+    );
+    let strings = "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"\tuniqueCount = '4000000000000'></sst>";
+    zip(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", ROOT_RELS),
+        ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ("xl/worksheets/sheet1.xml", &sheet),
+        ("XL/SharedStrings.xml", strings),
+    ])
+}
+
+/// An ODS row of 1,000 cells holding values without `office:value-type`, repeated 1,000,000 times.
+pub fn ods_repeating_values_without_a_type() -> Vec<u8> {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="People"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1000" office:value="1"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    zip(&[
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", content),
+    ])
+}
+
+/// An XLS whose sheet's first row lies past its last (calamine's size arithmetic wraps).
+pub fn xls_with_rows_backwards() -> Vec<u8> {
+    xls_with_dimensions(1000, 10, 0, 4)
+}
+
+/// A zip with a binary workbook part (XLSB): calamine lays its sheets out as rectangles.
+pub fn xlsb() -> Vec<u8> {
+    zip(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("xl/workbook.bin", "\u{0}"),
+    ])
+}
+
+fn xls_with_dimensions(first_row: u32, last_row: u32, first_col: u16, last_col: u16) -> Vec<u8> {
     let record = |kind: u16, data: &[u8]| -> Vec<u8> {
         let mut out = kind.to_le_bytes().to_vec();
         out.extend_from_slice(&(data.len() as u16).to_le_bytes());
@@ -118,10 +162,10 @@ pub fn xls_declaring_billions_of_rows() -> Vec<u8> {
     };
     let bof = [0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     let mut dimensions = Vec::new();
-    dimensions.extend_from_slice(&0u32.to_le_bytes());
-    dimensions.extend_from_slice(&4_000_000_000u32.to_le_bytes());
-    dimensions.extend_from_slice(&0u16.to_le_bytes());
-    dimensions.extend_from_slice(&256u16.to_le_bytes());
+    dimensions.extend_from_slice(&first_row.to_le_bytes());
+    dimensions.extend_from_slice(&last_row.to_le_bytes());
+    dimensions.extend_from_slice(&first_col.to_le_bytes());
+    dimensions.extend_from_slice(&last_col.to_le_bytes());
     dimensions.extend_from_slice(&0u16.to_le_bytes());
     let mut stream = record(0x0809, &bof);
     stream.extend(record(0x0200, &dimensions));
@@ -155,5 +199,17 @@ pub fn hostile() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             ods_repeating_a_million_rows(),
         ),
         ("billions-of-rows", "xls", xls_declaring_billions_of_rows()),
+        (
+            "hidden-string-count",
+            "xlsx",
+            xlsx_hiding_its_string_count(),
+        ),
+        (
+            "untyped-repeated-values",
+            "ods",
+            ods_repeating_values_without_a_type(),
+        ),
+        ("rows-backwards", "xls", xls_with_rows_backwards()),
+        ("binary-workbook", "xlsb", xlsb()),
     ]
 }

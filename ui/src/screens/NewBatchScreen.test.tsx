@@ -289,6 +289,31 @@ describe('NewBatchScreen', () => {
     expect(ipc.startRun).toHaveBeenCalled();
   });
 
+  it('drops the production question when the tenant changes, so a batch file is never run unconfirmed', async () => {
+    ipc.batchOpenedAtStart.mockResolvedValue({
+      ...draft('acme-prod'),
+      step: 'review',
+      opened_from: 'travelled.json',
+      batch: { ...batch, people: [person(2, 'ann@example.com')] },
+    });
+    ipc.destinations.mockResolvedValue({
+      needs_confirmation: true,
+      items: [{ what: 'result_url', value: 'https://x.example', profile_value: null, attention: true, why: 'invitees land here' }],
+    });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await screen.findByTestId('destinations');
+    await user.click(screen.getByLabelText(/I have checked the lines marked !/));
+    await user.click(screen.getByRole('button', { name: 'Run now' }));
+    expect(screen.getByRole('alertdialog')).toHaveTextContent('Run against the production tenant?');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Tenant' }), 'Sandbox');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await screen.findByTestId('destinations');
+    expect(screen.getByLabelText(/I have checked the lines marked !/)).not.toBeChecked();
+    expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    expect(ipc.startRun).not.toHaveBeenCalled();
+  });
+
   it('shows the checks a run makes before its first write, each with what was seen', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft('acme-prod'), step: 'review', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
     ipc.preflight.mockResolvedValue({

@@ -94,6 +94,15 @@ describe('RunScreen', () => {
     expect(screen.getByTestId('run-status')).toHaveTextContent('paused');
     await user.click(screen.getByRole('button', { name: 'Resume' }));
     expect(ipc.controlRun).toHaveBeenLastCalledWith('b-7', 'resume');
+    // Cancel asks first: a slip of the mouse stops nothing.
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false);
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('Stop this run?'));
+    expect(ipc.controlRun).toHaveBeenLastCalledWith('b-7', 'resume');
+    confirm.mockReturnValueOnce(true);
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(ipc.controlRun).toHaveBeenLastCalledWith('b-7', 'cancel');
+    confirm.mockRestore();
 
     await user.selectOptions(screen.getByLabelText('Show'), 'failed');
     const rows = within(screen.getByTestId('people-table')).getAllByRole('row');

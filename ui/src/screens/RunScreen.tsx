@@ -160,7 +160,18 @@ export function RunScreen() {
               Pause
             </button>
           )}
-          <button type="button" className="danger" onClick={() => runStore.control('cancel')}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              if (
+                window.confirm(
+                  'Stop this run? The steps under way finish and are recorded; nobody is left half-done, and Resume in History continues it later.',
+                )
+              )
+                void runStore.control('cancel');
+            }}
+          >
             Cancel
           </button>
         </div>

@@ -17,11 +17,21 @@ pub const ISSUER_PREFIX: &str = "invite-desk";
 /// The `iss` claim of a run's tokens: one per tenant and profile, so an application that trusts one
 /// profile's tokens does not take another's (`invite-desk:acme.eu.auth0.com:production`).
 pub fn issuer(tenant: &str, profile: Option<&str>) -> String {
-    let tenant = tenant
-        .trim()
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_end_matches('/');
+    // The tenant's host (and a loopback port) in lower case, however the profile spells it.
+    let tenant = match invite_desk_auth0::TenantUrl::parse(tenant) {
+        Ok(url) => {
+            let host = url
+                .base()
+                .host_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            match url.base().port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        }
+        Err(_) => tenant.trim().to_ascii_lowercase(),
+    };
     match profile {
         Some(profile) => format!("{ISSUER_PREFIX}:{tenant}:{profile}"),
         None => format!("{ISSUER_PREFIX}:{tenant}"),
@@ -145,6 +155,10 @@ mod tests {
     #[test]
     fn issuers_audiences_and_ids() {
         assert_eq!(issuer("acme.eu.auth0.com", Some("production")), ISS);
+        assert_eq!(
+            issuer("https://ACME.eu.auth0.com/", Some("production")),
+            ISS
+        );
         assert_eq!(
             issuer("http://127.0.0.1:4001/", None),
             "invite-desk:127.0.0.1:4001"

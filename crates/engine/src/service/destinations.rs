@@ -100,6 +100,30 @@ fn inside(path: &str, roots: &[PathBuf]) -> bool {
     roots.iter().any(|root| normal.starts_with(root))
 }
 
+/// What the batch's messages load from the internet: what the template names outright, and what
+/// its messages for the first people name once rendered (a URL made from their data).
+fn remote_resources(batch: &BatchFile) -> Vec<String> {
+    use crate::template::placement;
+    let mut found = placement::remote_resources(&batch.template.html);
+    if let Ok(compiled) = crate::template::CompiledTemplates::compile(&batch.template) {
+        let link = crate::template::Link {
+            url: "https://tenant.invalid/u/reset-password?ticket=NOTAREALTICKET0000#".into(),
+            expires_at: time::OffsetDateTime::now_utc(),
+            ttl_seconds: batch.invitation.ttl_secs,
+        };
+        for person in batch.people.iter().take(50) {
+            if let Ok(content) = compiled.render(person, &link, &batch.message) {
+                for url in placement::remote_resources(&content.html) {
+                    if !found.contains(&url) {
+                        found.push(url);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
 impl Service {
     /// Everything `batch` sends somewhere, against the profile of `target`.
     pub fn destinations(
@@ -232,7 +256,10 @@ impl Service {
             }
         }
         if !roles.is_empty() {
-            items.push(item(K::Roles, roles.join(", ")));
+            items.push(attention(
+                item(K::Roles, roles.join(", ")),
+                "the file grants these roles",
+            ));
         }
         let mut keys: Vec<String> = inv.app_metadata.keys().cloned().collect();
         for person in &batch.people {
@@ -244,9 +271,12 @@ impl Service {
             }
         }
         if !keys.is_empty() {
-            items.push(item(K::MetadataKeys, keys.join(", ")));
+            items.push(attention(
+                item(K::MetadataKeys, keys.join(", ")),
+                "the file sets these app_metadata keys (applications may read them as permissions)",
+            ));
         }
-        for resource in crate::template::placement::remote_resources(&batch.template.html) {
+        for resource in remote_resources(batch) {
             items.push(attention(
                 item(K::RemoteResource, resource),
                 "mail clients fetch it when the invitation is opened",

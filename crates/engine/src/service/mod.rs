@@ -119,7 +119,7 @@ fn wrong_purpose(
     );
     let message = match kind {
         SecretKind::SmtpPassword => format!(
-            "this batch sends mail through {}, but the SMTP password saved with profile \"{profile}\" is for {kept}: choose the profile's server, or save a password for this one",
+            "mail would go through {}, but the SMTP password saved with profile \"{profile}\" is for {kept}: choose the profile's server, or save a password for this one",
             wanted.describe()
         ),
         _ => format!(
@@ -323,8 +323,7 @@ impl Service {
                     != Purpose::of_profile(kind, &profile)?;
                 if moved && !given.iter().any(|(k, _)| *k == kind) {
                     // Kept with its old purpose, the secret would be refused for the new one
-                    // anyway; forgetting it says so plainly (and a keychain that cannot be
-                    // reached holds nothing to forget that could be used).
+                    // anyway; forgetting it says so plainly.
                     let forget =
                         self.secrets
                             .load(&profile.name, kind)
@@ -339,7 +338,16 @@ impl Service {
                         }
                         Ok(false) => {}
                         Err(e) => {
-                            tracing::warn!(profile = %profile.name, kind = kind.as_str(), error = %e.message, "could not forget a secret the profile no longer uses");
+                            // Unforgotten, a secret kept before purposes existed would count as
+                            // kept for the new settings: the change waits for the keychain.
+                            return Err(AppError::new(
+                                e.code,
+                                format!(
+                                    "the profile was not changed: the {} kept for what it named before could not be forgotten ({}); unlock the keychain and save again",
+                                    credentials::what(kind),
+                                    e.message
+                                ),
+                            ));
                         }
                     }
                 }

@@ -374,6 +374,20 @@ impl Service {
         batch: &BatchFile,
         smtp_ca: Option<Vec<u8>>,
     ) -> Result<Preflight, AppError> {
+        self.preflight_with(target, batch, smtp_ca, target.is_some())
+            .await
+    }
+
+    /// `preflight`, saying whether the mail server may be contacted (logged in to): not for a batch
+    /// file whose destinations are not confirmed yet, which would hand a given password to its
+    /// server.
+    pub async fn preflight_with(
+        &self,
+        target: Option<&RunTarget>,
+        batch: &BatchFile,
+        smtp_ca: Option<Vec<u8>>,
+        contact_mail_server: bool,
+    ) -> Result<Preflight, AppError> {
         batch.validate()?;
         let client = match target {
             Some(target) => Some(self.interactive_client(target).await?.1),
@@ -391,7 +405,7 @@ impl Service {
             batch,
             deliverer: deliverer.as_ref().ok(),
             delivery_error: deliverer.as_ref().err().cloned(),
-            contact_mail_server: target.is_some(),
+            contact_mail_server,
             signing_key: signing_key.as_ref(),
         })
         .await)
@@ -420,8 +434,42 @@ impl Service {
         self.active.lock().as_ref().map(|(id, _)| id.clone())
     }
 
+    /// Every batch, newest first. A batch left `running` by a process that is gone (the app
+    /// closed or killed mid-run, a terminal closed) is `interrupted`: nobody holds its lock.
     pub fn history(&self) -> Result<Vec<BatchSummary>, AppError> {
-        self.lock_journal().batches()
+        let mut batches = self.lock_journal().batches()?;
+        for batch in batches
+            .iter_mut()
+            .filter(|b| b.status == BatchStatus::Running)
+        {
+            if self.settle_abandoned(&batch.id)? {
+                batch.status = BatchStatus::Interrupted;
+            }
+        }
+        Ok(batches)
+    }
+
+    /// Marks a `running` batch `interrupted` when no process runs it; whether it did.
+    fn settle_abandoned(&self, batch_id: &str) -> Result<bool, AppError> {
+        if crate::files::check_file_id("batch id", batch_id).is_err() {
+            return Ok(false);
+        }
+        let path = self
+            .paths
+            .data_dir
+            .join("locks")
+            .join(format!("{batch_id}.lock"));
+        // Held by whoever runs it, this process included (a second open of the file conflicts).
+        let Ok(_nobody_runs_it) = crate::files::try_lock_owner(&path, "batch") else {
+            return Ok(false);
+        };
+        let journal = self.lock_journal();
+        if journal.batch(batch_id)?.status != BatchStatus::Running {
+            return Ok(false);
+        }
+        journal.set_batch_status(batch_id, BatchStatus::Interrupted)?;
+        tracing::info!(batch = %batch_id, "a batch left running by a process that is gone is now interrupted");
+        Ok(true)
     }
 
     /// One batch as History lists it.

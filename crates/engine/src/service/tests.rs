@@ -735,7 +735,7 @@ async fn a_saved_smtp_password_goes_only_to_the_server_it_was_kept_for() {
     assert!(
         error
             .message
-            .contains("this batch sends mail through localhost:2526"),
+            .contains("mail would go through localhost:2526"),
         "{}",
         error.message
     );
@@ -847,4 +847,43 @@ fn a_secret_kept_before_purposes_counts_as_the_profiles_current_one() {
             )
             .is_err()
     );
+}
+
+#[test]
+fn a_batch_left_running_by_a_process_that_is_gone_is_interrupted_and_one_still_running_is_not() {
+    let (dir, service) = service();
+    let target = sandbox(&service);
+    for id in ["b-gone", "b-alive"] {
+        let mut batch = batch_for("email\nann@example.com\n", &dir.path().join("outbox"));
+        batch.id = id.into();
+        crate::run::record_batch(&mut service.lock_journal(), &batch, &target).unwrap();
+        service
+            .lock_journal()
+            .set_batch_status(id, crate::journal::BatchStatus::Running)
+            .unwrap();
+    }
+    // Another process runs b-alive: it holds the batch's lock.
+    let lock = crate::files::try_lock_owner(
+        &service.paths().data_dir.join("locks").join("b-alive.lock"),
+        "batch b-alive",
+    )
+    .unwrap();
+    let status = |id: &str| {
+        service
+            .history()
+            .unwrap()
+            .into_iter()
+            .find(|b| b.id == id)
+            .unwrap()
+            .status
+    };
+    assert_eq!(status("b-gone"), crate::journal::BatchStatus::Interrupted);
+    assert_eq!(status("b-alive"), crate::journal::BatchStatus::Running);
+    assert_eq!(
+        service.lock_journal().batch("b-gone").unwrap().status,
+        crate::journal::BatchStatus::Interrupted,
+        "the journal says so too"
+    );
+    drop(lock);
+    assert_eq!(status("b-alive"), crate::journal::BatchStatus::Interrupted);
 }

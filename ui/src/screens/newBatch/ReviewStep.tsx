@@ -130,7 +130,10 @@ export function ReviewStep({ profile, production, batch, openedFrom, onName, onR
   const mustConfirm = Boolean(openedFrom) && (destinations === null || destinations.needs_confirmation);
   const [plan, setPlan] = useState<Plan | null>(null);
   const [savedTo, setSavedTo] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  // The production question holds for the profile it was asked about only.
+  const [confirmingFor, setConfirmingFor] = useState<string | null>(null);
+  const confirming = confirmingFor !== null && confirmingFor === profile;
+  const setConfirming = (open: boolean) => setConfirmingFor(open ? profile : null);
   const [checks, setChecks] = useState<Preflight | null>(null);
   const makePlan = useAction(commands.plan);
   const check = useAction(commands.preflight);
@@ -211,7 +214,12 @@ export function ReviewStep({ profile, production, batch, openedFrom, onName, onR
             {batch.people.length} people in <strong>{profile}</strong> will get accounts and invitations.
           </p>
           <div className="actions">
-            <button type="button" className="danger" onClick={() => onRun(true)}>
+            <button
+              type="button"
+              className="danger"
+              disabled={mustConfirm && !checkedDestinations}
+              onClick={() => onRun(true)}
+            >
               Yes, run against production
             </button>
             <button type="button" autoFocus onClick={() => setConfirming(false)}>
