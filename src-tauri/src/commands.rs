@@ -26,6 +26,7 @@ use invite_desk_engine::support::Lookup;
 use invite_desk_engine::{AppError, about};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::dialogs;
@@ -310,11 +311,19 @@ webview_commands! {
         result
     }
 
-    fn copy_link[shell: State<'_, Shell>](email: String, confirmed_production: bool) -> LinkCopy {
-        shell
+    /// A new link for one person, put on the system clipboard from here (the webview has no
+    /// clipboard permission) and shown once.
+    fn copy_link[app: AppHandle, shell: State<'_, Shell>](email: String, confirmed_production: bool) -> LinkCopy {
+        let mut link = shell
             .service
             .copy_link(&email, None, RunRequest::app(confirmed_production))
-            .await
+            .await?;
+        match app.clipboard().write_text(link.url.clone()) {
+            Ok(()) => link.copied = true,
+            // The link is still shown, selected for Ctrl+C; the screen says it was not copied.
+            Err(e) => tracing::warn!(error = %e, "could not put the link on the clipboard"),
+        }
+        Ok(link)
     }
 
     fn settings_get[shell: State<'_, Shell>]() -> Settings {

@@ -3,7 +3,7 @@
 // keychain and is read back by the run), paste a list with a bad row, fix it, preview, run, watch it
 // finish, export the results, find one person and resend. Screenshots go to docs/screenshots.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -195,6 +195,21 @@ test('support finds one person and resends their invitation', async () => {
   await browser.waitUntil(() => mails().length === before + 1, { timeout: 10000, timeoutMsg: 'no new mail for bob' });
   const newest = mails().sort().at(-1);
   assert.match(readFileSync(path.join(smtpOut, newest), 'utf8'), /bob@example.com/);
+
+  // A new link goes to the system clipboard from Rust (the webview has no clipboard permission),
+  // read back here by another program on the same display.
+  await find.$('button=Copy a new link').click();
+  const field = await find.$('[data-testid="link"]');
+  await field.waitForDisplayed({ timeout: 30000 });
+  const shown = await field.getValue();
+  assert.match(shown, /\/u\/reset-password\?ticket=/);
+  assert.equal(await find.$('[data-testid="link-copied"]').getText(), 'Copied to the clipboard.');
+  // The system Python, which has GTK's bindings (as the drag test's source window does).
+  const pasted = execFileSync('/usr/bin/python3', [
+    '-c',
+    "import gi; gi.require_version('Gtk', '3.0'); from gi.repository import Gtk, Gdk; print(Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).wait_for_text() or '', end='')",
+  ]).toString();
+  assert.equal(pasted, shown, 'the clipboard holds the link shown');
   await saveScreenshot(browser, 'find-person', true);
 });
 

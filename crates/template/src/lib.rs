@@ -326,7 +326,17 @@ impl CompiledTemplates {
                 "subject template: it renders to more than one line",
             ));
         }
-        compiled.render(&sample_person(), &sample, &MessageSettings::default())?;
+        let content = compiled.render(&sample_person(), &sample, &MessageSettings::default())?;
+        // An invitation without its link cannot be used: both parts carry it (a mail client shows
+        // one or the other).
+        let secret = link_secret(&sample.url);
+        for (part, body) in [("html", &content.html), ("text", &content.text)] {
+            if !body.contains(&secret) {
+                return Err(AppError::invalid_input(format!(
+                    "{part} template: it has no {{{{ link }}}}; an invitation without its link cannot be used (both the HTML and the text part need it)"
+                )));
+            }
+        }
         Ok(compiled)
     }
 
@@ -555,6 +565,32 @@ mod tests {
             .render(&person("Zed"), &link(), &MessageSettings::default())
             .unwrap_err();
         assert!(error.message.contains("<img src="), "{}", error.message);
+    }
+
+    #[test]
+    fn both_parts_must_carry_the_link() {
+        for (html, text, part) in [
+            ("<p>Hello</p>", "{{ link }}\n", "html template"),
+            (r#"<a href="{{ link }}">Go</a>"#, "Hello\n", "text template"),
+            // Only for some people is not enough: the sample has to get it too.
+            (
+                r#"{% if person.given_name == "Zed" %}<a href="{{ link }}">Go</a>{% endif %}"#,
+                "{{ link }}\n",
+                "html template",
+            ),
+        ] {
+            let set = TemplateSet {
+                html: html.into(),
+                text: text.into(),
+                ..TemplateSet::builtin()
+            };
+            let error = CompiledTemplates::compile(&set).unwrap_err();
+            assert!(
+                error.message.starts_with(part) && error.message.contains("has no {{ link }}"),
+                "{html} / {text}: {}",
+                error.message
+            );
+        }
     }
 
     #[test]

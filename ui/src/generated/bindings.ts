@@ -629,7 +629,11 @@ unconfirmed: boolean, };
  * A new link for one person, for support to paste into a ticket (a bearer secret, shown because
  * the agent asked for it). `Debug` leaves the link out.
  */
-export type LinkCopy = { email: string, url: string, expires_at: string, batch_id: string, };
+export type LinkCopy = { email: string, url: string, expires_at: string, batch_id: string, 
+/**
+ * Whether the adapter put the link on the system clipboard (the app does; the CLI prints it).
+ */
+copied: boolean, };
 
 /** The states after which nothing more happens to a person in a batch. */
 export const FINAL_STATES: readonly PersonState[] = ["skipped", "delivered", "granted", "unconfirmed", "failed"];

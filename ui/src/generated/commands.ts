@@ -60,6 +60,10 @@ export function webviewCommands(invoke: Invoke) {
     resultsExport: (batchId: string): Promise<string> => invoke('results_export', { batchId }),
     lookup: (profile: string | null, email: string): Promise<Lookup> => invoke('lookup', { profile, email }),
     resend: (email: string, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('resend', { email, confirmedProduction, onEvent }),
+    /**
+     * A new link for one person, put on the system clipboard from here (the webview has no
+     * clipboard permission) and shown once.
+     */
     copyLink: (email: string, confirmedProduction: boolean): Promise<LinkCopy> => invoke('copy_link', { email, confirmedProduction }),
     settingsGet: (): Promise<Settings> => invoke('settings_get'),
     settingsSave: (settings: Settings): Promise<Settings> => invoke('settings_save', { settings }),

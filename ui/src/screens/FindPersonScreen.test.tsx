@@ -54,7 +54,7 @@ describe('FindPersonScreen', () => {
 
   it('resends, and copies a new link only when asked', async () => {
     ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, not_finished: 0, stopped_by: null, delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
-    ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=abc', expires_at: '2026-11-29', batch_id: 'resend-2' });
+    ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=abc', expires_at: '2026-11-29', batch_id: 'resend-2', copied: true });
     const user = userEvent.setup();
     render(<FindPersonScreen />);
     await screen.findByRole('option', { name: 'acme-prod' });
@@ -67,6 +67,12 @@ describe('FindPersonScreen', () => {
     );
     await user.click(screen.getByRole('button', { name: 'Copy a new link' }));
     expect(await screen.findByTestId('link')).toHaveValue('https://t/u/reset?ticket=abc');
+    expect(screen.getByTestId('link-copied')).toHaveTextContent('Copied to the clipboard.');
+    // The engine's word decides: a link the shell could not copy is not called copied.
+    ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=def', expires_at: '2026-11-29', batch_id: 'resend-3', copied: false });
+    await user.click(screen.getByRole('button', { name: 'Copy a new link' }));
+    expect(await screen.findByTestId('link')).toHaveValue('https://t/u/reset?ticket=def');
+    expect(screen.getByTestId('link-copied')).toHaveTextContent('Not copied');
   });
 
   it('keeps the error code when the look-up fails', async () => {

@@ -14,7 +14,6 @@ export function FindPersonScreen() {
   const [found, setFound] = useState<Lookup | null>(null);
   const [resent, setResent] = useState<RunSummary | null>(null);
   const [link, setLink] = useState<LinkCopy | null>(null);
-  const [copied, setCopied] = useState(false);
   const lookup = useAction(commands.lookup);
   const resend = useAction((to: string) => commands.resend(to, () => {}));
   const copyLink = useAction(commands.copyLink);
@@ -24,16 +23,6 @@ export function FindPersonScreen() {
     setResent(null);
     setLink(null);
     setFound((await lookup.run(profile || null, email)) ?? null);
-  };
-
-  const copy = async (url: string) => {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied(true);
-    } catch {
-      // No clipboard access: the link stays selected in its field for Ctrl+C.
-      setCopied(false);
-    }
   };
 
   return (
@@ -109,10 +98,7 @@ export function FindPersonScreen() {
                 disabled={copyLink.busy}
                 onClick={async () => {
                   const made = await copyLink.run(found.email);
-                  if (made) {
-                    setLink(made);
-                    void copy(made.url);
-                  }
+                  if (made) setLink(made);
                 }}
               >
                 Copy a new link
@@ -137,7 +123,15 @@ export function FindPersonScreen() {
                 New link (a bearer secret: paste it only to {link.email}); valid until {link.expires_at}
                 <input readOnly value={link.url} data-testid="link" onFocus={(e) => e.target.select()} />
               </label>
-              {copied && <p className="ok">Copied to the clipboard.</p>}
+              {link.copied ? (
+                <p className="ok" data-testid="link-copied">
+                  Copied to the clipboard.
+                </p>
+              ) : (
+                <p className="warn" data-testid="link-copied">
+                  Not copied (the clipboard could not be reached): select the link and press Ctrl+C.
+                </p>
+              )}
             </div>
           )}
         </div>

@@ -63,6 +63,9 @@ pub struct LinkCopy {
     pub url: String,
     pub expires_at: String,
     pub batch_id: String,
+    /// Whether the adapter put the link on the system clipboard (the app does; the CLI prints it).
+    #[serde(default)]
+    pub copied: bool,
 }
 
 impl std::fmt::Debug for LinkCopy {
@@ -631,6 +634,7 @@ impl Service {
             url: cell("link"),
             expires_at: cell("expires_at"),
             batch_id,
+            copied: false,
         })
     }
 }
