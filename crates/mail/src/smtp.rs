@@ -402,10 +402,25 @@ fn classify(e: &lettre::transport::smtp::Error, target: &SmtpTarget) -> MailErro
         // 4xx, timeouts, refused or dropped connections.
         MailErrorKind::Temporary
     };
+    // Each message names the server and, where the cause is plain, what to look at next.
+    let server = format!("{}:{}", target.host, target.port);
     let message = if e.is_timeout() {
-        format!("{}:{} timed out", target.host, target.port)
-    } else {
+        format!("{server} timed out")
+    } else if chain.contains("Connection refused") || chain.contains("os error 111") {
+        format!(
+            "nothing answers at {server} (connection refused): is the mail server running, and is the port right?"
+        )
+    } else if chain.contains("failed to lookup address")
+        || chain.contains("Name or service not known")
+    {
+        format!(
+            "the mail server {} could not be found (no such host name): check the SMTP URL",
+            target.host
+        )
+    } else if chain.contains(&target.host) {
         chain
+    } else {
+        format!("{server}: {chain}")
     };
     // An answer that never came whole (the connection closed while lettre read it: a "response"
     // error) or an I/O failure on a connection already open (lettre's "network error", as opposed
