@@ -127,6 +127,33 @@ describe('RunScreen', () => {
     expect(ipc.resumeRun).toHaveBeenCalledWith('b-7', { failed: true, unconfirmed: false }, expect.any(Function));
   });
 
+  it("does not show an earlier batch's saved results on the next batch's screen", async () => {
+    const user = userEvent.setup();
+    render(<RunScreen />);
+    const summary = (id: string): RunSummary => ({
+      batch_id: id, status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null, not_finished: 0, stopped_by: null, delivery: null,
+    });
+    await act(async () => {
+      void runStore.start('Sandbox', { id: 'b-1' } as never, false);
+    });
+    await act(async () => {
+      emit([{ event: 'started', batch_id: 'b-1', total: 1, creation: 'individual', resumed: false }]);
+      finish(summary('b-1'));
+    });
+    ipc.exportResults.mockResolvedValue('/home/a/Downloads/results-b-1.csv');
+    await user.click(await screen.findByRole('button', { name: 'Export results' }));
+    expect(await screen.findByTestId('exported')).toHaveTextContent('results-b-1.csv');
+    await act(async () => {
+      void runStore.start('Sandbox', { id: 'b-2' } as never, false);
+    });
+    await act(async () => {
+      emit([{ event: 'started', batch_id: 'b-2', total: 1, creation: 'individual', resumed: false }]);
+      finish(summary('b-2'));
+    });
+    expect(await screen.findByTestId('run-summary')).toBeInTheDocument();
+    expect(screen.queryByTestId('exported')).toBeNull();
+  });
+
   it('says when the run stopped itself, why, and offers Resume', async () => {
     const user = userEvent.setup();
     render(<RunScreen />);

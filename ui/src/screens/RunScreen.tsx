@@ -86,8 +86,13 @@ export function RunScreen() {
   const run = useSyncExternalStore(runStore.subscribe, runStore.getSnapshot);
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
-  const [exported, setExported] = useState<string | null>(null);
-  const [exportError, setExportError] = useState<AppError | null>(null);
+  // An export's answer belongs to the batch it was for: the next batch's screen does not show it.
+  const [exportAnswer, setExportAnswer] = useState<{ batchId: string; saved: string | null; error: AppError | null } | null>(
+    null,
+  );
+  const forThisBatch = exportAnswer && exportAnswer.batchId === run.batchId ? exportAnswer : null;
+  const exported = forThisBatch?.saved ?? null;
+  const exportError = forThisBatch?.error ?? null;
   const [resendUnconfirmed, setResendUnconfirmed] = useState(false);
   const rows = useMemo(
     () => run.rows.filter((r) => matches(r, filter, search.trim().toLowerCase())),
@@ -205,11 +210,12 @@ export function RunScreen() {
           <button
             type="button"
             onClick={async () => {
-              setExportError(null);
+              const batchId = run.batchId ?? '';
+              setExportAnswer(null);
               try {
-                setExported(await commands.exportResults(run.batchId ?? ''));
+                setExportAnswer({ batchId, saved: await commands.exportResults(batchId), error: null });
               } catch (reason) {
-                setExportError(reason as AppError);
+                setExportAnswer({ batchId, saved: null, error: reason as AppError });
               }
             }}
           >
