@@ -319,9 +319,9 @@ fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
     };
     // Per sheet: rows laid out so far, and the widest row holding something.
     let (mut rows, mut widest): (u64, u64) = (0, 0);
-    // Within a row: its repeat count, the columns so far, and up to the last one holding something.
-    let (mut row_repeat, mut columns, mut used_columns): (u64, u64, u64) = (1, 0, 0);
-    let mut row_has_content = false;
+    // Within a row: its repeat count and its cells.
+    let mut row_repeat: u64 = 1;
+    let mut row = RowCells::default();
     let mut cell_repeat: u64 = 1;
     let mut cell_has_content = false;
     let check = |rows: u64, widest: u64| -> Result<(), AppError> {
@@ -341,7 +341,7 @@ fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
             }
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 row_repeat = repeated(&e, "table:number-rows-repeated");
-                (columns, used_columns, row_has_content) = (0, 0, false);
+                row = RowCells::default();
             }
             Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
                 rows = rows.saturating_add(repeated(&e, "table:number-rows-repeated"));
@@ -359,17 +359,14 @@ fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
                 cell_has_content = true;
             }
             Event::CData(_) => cell_has_content = true,
+            // A cell ends: at its end tag, or at once when it is an empty element.
             Event::End(e)
                 if matches!(
                     e.name().as_ref(),
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                columns = columns.saturating_add(cell_repeat);
-                if cell_has_content {
-                    used_columns = columns;
-                    row_has_content = true;
-                }
+                row.add(cell_repeat, cell_has_content);
                 (cell_repeat, cell_has_content) = (1, false);
             }
             Event::Empty(e)
@@ -378,23 +375,40 @@ fn measure_ods(bytes: &[u8]) -> Result<(), AppError> {
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
-                let repeat = repeated(&e, "table:number-columns-repeated");
-                columns = columns.saturating_add(repeat);
-                if holds_value(&e) {
-                    used_columns = columns;
-                    row_has_content = true;
-                }
+                row.add(
+                    repeated(&e, "table:number-columns-repeated"),
+                    holds_value(&e),
+                );
             }
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
                 rows = rows.saturating_add(row_repeat);
-                if row_has_content {
-                    widest = widest.max(used_columns);
+                if row.holds_content {
+                    widest = widest.max(row.used);
                     check(rows, widest)?;
                 }
                 row_repeat = 1;
             }
             Event::Eof => return Ok(()),
             _ => {}
+        }
+    }
+}
+
+/// One ODS row as calamine lays it out: its columns so far, and up to the last one that holds
+/// something (trailing empty repeats cost nothing).
+#[derive(Default)]
+struct RowCells {
+    columns: u64,
+    used: u64,
+    holds_content: bool,
+}
+
+impl RowCells {
+    fn add(&mut self, repeat: u64, filled: bool) {
+        self.columns = self.columns.saturating_add(repeat);
+        if filled {
+            self.used = self.columns;
+            self.holds_content = true;
         }
     }
 }
@@ -528,16 +542,13 @@ fn measure_xls(bytes: &[u8]) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A streamed cell's text, as `cell_text` writes it (strings taken as they are, without a copy
+/// through `Data`).
 fn data_ref_text(cell: &DataRef<'_>) -> String {
     match cell {
-        DataRef::Empty => String::new(),
         DataRef::SharedString(s) => (*s).to_owned(),
         DataRef::String(s) => s.clone(),
-        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        other => match Data::from(other.clone()) {
-            Data::Empty => String::new(),
-            data => cell_text(&data),
-        },
+        other => cell_text(&Data::from(other.clone())),
     }
 }
 
