@@ -30,6 +30,11 @@ fn inline(cell: &str, text: &str) -> String {
 
 /// An XLSX with one sheet "People"; `sheet_data` is the inside of `<sheetData>`.
 pub fn xlsx(sheet_data: &str, shared_strings: &str) -> Vec<u8> {
+    xlsx_with_strings_at("xl/sharedStrings.xml", sheet_data, shared_strings)
+}
+
+/// `xlsx`, its shared-string table kept under `strings_part`.
+fn xlsx_with_strings_at(strings_part: &str, sheet_data: &str, shared_strings: &str) -> Vec<u8> {
     let sheet = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
     );
@@ -39,7 +44,7 @@ pub fn xlsx(sheet_data: &str, shared_strings: &str) -> Vec<u8> {
         ("xl/workbook.xml", WORKBOOK),
         ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
         ("xl/worksheets/sheet1.xml", &sheet),
-        ("xl/sharedStrings.xml", shared_strings),
+        (strings_part, shared_strings),
     ])
 }
 
@@ -117,18 +122,8 @@ pub fn xls_declaring_billions_of_rows() -> Vec<u8> {
 /// (calamine finds parts without regard to case).
 pub fn xlsx_hiding_its_string_count() -> Vec<u8> {
     let rows = format!(r#"<row r="1">{}</row>"#, inline("A1", "Email"));
-    let sheet = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
-    );
     let strings = "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"\tuniqueCount = '4000000000000'></sst>";
-    zip(&[
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", ROOT_RELS),
-        ("xl/workbook.xml", WORKBOOK),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-        ("xl/worksheets/sheet1.xml", &sheet),
-        ("XL/SharedStrings.xml", strings),
-    ])
+    xlsx_with_strings_at("XL/SharedStrings.xml", &rows, strings)
 }
 
 /// An ODS row of 1,000 cells holding values without `office:value-type`, repeated 1,000,000 times.
