@@ -928,7 +928,13 @@ pub fn link(args: LinkArgs, paths: &AppPaths) -> Result<(), AppError> {
     let _context = runtime.enter();
     let link = runtime.block_on(service.copy_link(&args.email, args.batch.as_deref(), request))?;
     if args.json {
-        return crate::print_json(&link);
+        // The documented shape: `copied` is the app's (whether it reached the clipboard).
+        return crate::print_json(&serde_json::json!({
+            "email": link.email,
+            "url": link.url,
+            "expires_at": link.expires_at,
+            "batch_id": link.batch_id,
+        }));
     }
     println!("{}", link.url);
     eprintln!(

@@ -641,6 +641,18 @@ fn a_new_link_is_printed_once_and_a_resend_after_it_still_mails() {
     let copied: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert!(copied["url"].as_str().unwrap().contains("ticket="));
     assert!(!copied["expires_at"].as_str().unwrap().is_empty());
+    let mut keys: Vec<&str> = copied
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["batch_id", "email", "expires_at", "url"],
+        "the documented shape"
+    );
 
     // The newest batch for this person is a copied link: the resend still takes the invitation's
     // settings and mails.

@@ -75,6 +75,7 @@ impl std::fmt::Debug for LinkCopy {
             .field("url", &"<bearer link>")
             .field("expires_at", &self.expires_at)
             .field("batch_id", &self.batch_id)
+            .field("copied", &self.copied)
             .finish()
     }
 }
