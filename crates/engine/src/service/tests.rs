@@ -887,3 +887,77 @@ fn a_batch_left_running_by_a_process_that_is_gone_is_interrupted_and_one_still_r
     drop(lock);
     assert_eq!(status("b-alive"), crate::journal::BatchStatus::Interrupted);
 }
+
+/// A keychain that can be locked: while locked, reading and removing fail as a locked one does.
+#[derive(Default)]
+struct LockableKeychain {
+    secrets: MemorySecrets,
+    locked: std::sync::atomic::AtomicBool,
+}
+
+impl SecretStore for LockableKeychain {
+    fn save(&self, p: &str, k: SecretKind, v: &SecretString) -> Result<(), AppError> {
+        self.secrets.save(p, k, v)
+    }
+    fn load(&self, p: &str, k: SecretKind) -> Result<Option<SecretString>, AppError> {
+        if self.locked.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(AppError::new(ErrorCode::Keychain, "the keychain is locked"));
+        }
+        self.secrets.load(p, k)
+    }
+    fn delete(&self, p: &str, k: SecretKind) -> Result<(), AppError> {
+        if self.locked.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(AppError::new(ErrorCode::Keychain, "the keychain is locked"));
+        }
+        self.secrets.delete(p, k)
+    }
+}
+
+#[test]
+fn a_profile_cannot_move_while_its_old_secret_cannot_be_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Arc::new(LockableKeychain::default());
+    let service = Service::open(AppPaths::under(dir.path()), keychain.clone()).unwrap();
+    service
+        .save_profile(profile("acme", false), secrets("client-secret"))
+        .unwrap();
+    // As an older version kept it: bare, so it would count as kept for whatever the profile names.
+    keychain
+        .secrets
+        .save(
+            "acme",
+            SecretKind::ClientSecret,
+            &"legacy".to_owned().into(),
+        )
+        .unwrap();
+    keychain
+        .locked
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let moved = Profile {
+        domain: "evil.example.com".into(),
+        ..profile("acme", false)
+    };
+    let error = service.set_profile(moved.clone()).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Keychain);
+    assert!(
+        error.message.contains("the profile was not changed"),
+        "{}",
+        error.message
+    );
+    assert_eq!(service.profile("acme").unwrap().domain, "acme.eu.auth0.com");
+    // Unlocked, the move goes through and the old secret is gone with it.
+    keychain
+        .locked
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        service.set_profile(moved).unwrap(),
+        [SecretKind::ClientSecret]
+    );
+    assert!(
+        keychain
+            .secrets
+            .load("acme", SecretKind::ClientSecret)
+            .unwrap()
+            .is_none()
+    );
+}
