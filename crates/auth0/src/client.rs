@@ -13,10 +13,12 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
 use url::Url;
 
+use crate::buckets::{BucketView, RateBuckets};
 use crate::domain::TenantUrl;
 use crate::error::{ApiError, ErrorKind};
-use crate::governor::{RateGovernor, RateSnapshot};
+use crate::governor::RateSnapshot;
 use crate::models::*;
+use crate::plans::TenantPlan;
 use crate::scopes::Operation;
 use crate::token::{Token, TokenResponse};
 
@@ -108,7 +110,7 @@ pub struct ManagementClient {
     credentials: Credentials,
     http: reqwest::Client,
     token: Mutex<Option<Token>>,
-    governor: Arc<RateGovernor>,
+    buckets: RateBuckets,
     options: ClientOptions,
     pub stats: ClientStats,
 }
@@ -119,6 +121,51 @@ impl std::fmt::Debug for ManagementClient {
             .field("tenant", &self.tenant.to_string())
             .finish_non_exhaustive()
     }
+}
+
+/// Results per search page (Auth0's maximum).
+const SEARCH_PAGE: u32 = 100;
+/// Auth0 pages through at most this many results of one search.
+const MAX_SEARCH_RESULTS: u64 = 1000;
+/// A search's `q`, percent-encoded, stays under this (Auth0 answers 414 for an over-long URL; the
+/// figure leaves room for the rest of the URL under the 4 KB many proxies allow).
+const MAX_QUERY_BYTES: usize = 3000;
+/// Addresses per search: one page of answers holds them even if some have two accounts.
+const MAX_EMAILS_PER_QUERY: usize = 40;
+
+/// `email:("a" OR "b" …)`, with Lucene's quoted-string escapes.
+fn or_query(emails: &[String]) -> String {
+    let quoted: Vec<String> = emails
+        .iter()
+        .map(|e| {
+            format!(
+                "\"{}\"",
+                e.to_lowercase().replace('\\', "\\\\").replace('"', "\\\"")
+            )
+        })
+        .collect();
+    format!("email:({})", quoted.join(" OR "))
+}
+
+/// The addresses split into queries that fit the URL budget.
+fn email_queries(emails: &[String]) -> Vec<Vec<String>> {
+    let encoded = |q: &str| url::form_urlencoded::byte_serialize(q.as_bytes()).count();
+    let mut queries: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for email in emails {
+        current.push(email.to_lowercase());
+        if current.len() > 1
+            && (current.len() > MAX_EMAILS_PER_QUERY
+                || encoded(&or_query(&current)) > MAX_QUERY_BYTES)
+        {
+            let last = current.pop().unwrap_or_default();
+            queries.push(std::mem::replace(&mut current, vec![last]));
+        }
+    }
+    if !current.is_empty() {
+        queries.push(current);
+    }
+    queries
 }
 
 /// New tokens fetched for one call after 401 answers before giving up.
@@ -155,7 +202,7 @@ impl ManagementClient {
             credentials,
             http,
             token: Mutex::new(None),
-            governor: Arc::new(RateGovernor::new()),
+            buckets: RateBuckets::new(),
             options,
             stats: ClientStats::default(),
         })
@@ -165,8 +212,19 @@ impl ManagementClient {
         &self.tenant
     }
 
+    /// The bucket closest to empty.
     pub fn rate(&self) -> RateSnapshot {
-        self.governor.snapshot()
+        self.buckets.tightest()
+    }
+
+    /// Every bucket the tenant has shown, with the endpoint groups drawing from it.
+    pub fn buckets(&self) -> Vec<BucketView> {
+        self.buckets.buckets()
+    }
+
+    /// The Auth0 plan the tenant's bucket sizes match, once it has answered.
+    pub fn detected_plan(&self) -> Option<TenantPlan> {
+        self.buckets.detected_plan()
     }
 
     /// The scopes the current token grants (fetching a token if needed); `None` when unknown.
@@ -271,7 +329,7 @@ impl ManagementClient {
         loop {
             // The slot first, the token second: a token read before a long wait for the rate limit
             // could expire on the way.
-            let permit = self.governor.acquire().await;
+            let permit = self.buckets.acquire(call.op.group()).await;
             let access = {
                 let guard = self.fresh_token().await?;
                 let token = guard
@@ -535,6 +593,65 @@ impl ManagementClient {
         .await
     }
 
+    /// Looks many people up with few calls: `email:("a" OR "b" …)` searches of as many addresses as
+    /// fit a safe URL, answering only `user_id`, `email` and `identities`. Search is **eventually
+    /// consistent**: a user created moments ago may be missing, so an address not found here is
+    /// "not found by search", never "does not exist" (a create's 409 or `users_by_email` settles it).
+    /// Addresses are lowercased; the answer holds every user found, in no particular order.
+    pub async fn search_by_emails(&self, emails: &[String]) -> Result<Vec<User>, ApiError> {
+        let mut found = Vec::new();
+        for chunk in email_queries(emails) {
+            self.search_all(&chunk, &mut found).await?;
+        }
+        Ok(found)
+    }
+
+    /// One OR-query, paged to its end; halved when the tenant finds the URL too long.
+    async fn search_all(&self, emails: &[String], found: &mut Vec<User>) -> Result<(), ApiError> {
+        let q = or_query(emails);
+        let mut page = 0u32;
+        loop {
+            let query = [
+                ("q", q.clone()),
+                ("search_engine", "v3".to_owned()),
+                ("fields", "user_id,email,identities".to_owned()),
+                ("page", page.to_string()),
+                ("per_page", SEARCH_PAGE.to_string()),
+                ("include_totals", "true".to_owned()),
+            ];
+            let call = Self::call(Operation::FindUsers, Method::GET, "users".into(), &query);
+            let answer = match self.json::<UsersPage>(call).await {
+                Err(e) if e.status == Some(414) && emails.len() > 1 => {
+                    let (a, b) = emails.split_at(emails.len() / 2);
+                    Box::pin(self.search_all(a, found)).await?;
+                    return Box::pin(self.search_all(b, found)).await;
+                }
+                other => other?,
+            };
+            let got = answer.users.len() as u64;
+            found.extend(answer.users);
+            let seen = (u64::from(page) + 1) * u64::from(SEARCH_PAGE);
+            let more = answer.total.is_some_and(|t| t > seen) && got == u64::from(SEARCH_PAGE);
+            if !more {
+                return Ok(());
+            }
+            if seen + u64::from(SEARCH_PAGE) > MAX_SEARCH_RESULTS {
+                // Beyond what search can page through: look the rest up by address.
+                for email in emails {
+                    if !found.iter().any(|u| {
+                        u.email
+                            .as_deref()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(email))
+                    }) {
+                        found.extend(self.users_by_email(email).await?);
+                    }
+                }
+                return Ok(());
+            }
+            page += 1;
+        }
+    }
+
     // ---- tickets ----
 
     fn ticket_call<T: Serialize>(&self, path: &str, body: &T) -> Result<Call<'static>, ApiError> {
@@ -761,5 +878,34 @@ impl ManagementClient {
             request,
         )?;
         self.json(call).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_grouped_into_queries_that_fit_and_are_escaped() {
+        let emails: Vec<String> = (0..1000)
+            .map(|i| format!("Person.{i}+tag@Example.com"))
+            .collect();
+        let queries = email_queries(&emails);
+        let flat: Vec<&String> = queries.iter().flatten().collect();
+        assert_eq!(flat.len(), 1000, "every address once");
+        assert_eq!(flat[0], "person.0+tag@example.com");
+        for q in &queries {
+            assert!(q.len() <= MAX_EMAILS_PER_QUERY);
+            let encoded = url::form_urlencoded::byte_serialize(or_query(q).as_bytes()).count();
+            assert!(encoded <= MAX_QUERY_BYTES, "{encoded}");
+        }
+        assert_eq!(queries.len(), 25);
+        assert_eq!(
+            or_query(&[r#"a"b\c@x.com"#.to_owned(), "d@x.com".to_owned()]),
+            r#"email:("a\"b\\c@x.com" OR "d@x.com")"#
+        );
+        // One address longer than the budget still gets its query (the tenant decides).
+        let long = vec!["x".repeat(5000) + "@x.com"];
+        assert_eq!(email_queries(&long).len(), 1);
     }
 }

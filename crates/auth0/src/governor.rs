@@ -5,7 +5,12 @@
 //! flight as already spent. While the estimate is above zero requests go out at once; at zero they
 //! wait for the reset, then one probe goes out and its answer tells how much refilled. Consuming what
 //! the bucket refills, as it refills, runs at the tenant's sustained rate with 429s kept for
-//! mistakes in the estimate. After a 429 everyone waits for `Retry-After` or the reset.
+//! mistakes in the estimate. After a 429 everyone waits for `Retry-After` or the reset. Until the
+//! tenant has said anything, one request goes out alone: its answer tells how much is left.
+//!
+//! One governor follows one bucket; `buckets::RateBuckets` keeps one per bucket of the tenant.
+
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -38,6 +43,9 @@ struct State {
     blocked_until: Option<Instant>,
     in_flight: u32,
     probe_out: bool,
+    /// The tenant answered without rate-limit headers: there is nothing to follow, so requests
+    /// are not held back for an estimate that will never come.
+    silent: bool,
 }
 
 /// A snapshot for progress displays ("rate gauge") and tests.
@@ -56,13 +64,13 @@ pub struct RateGovernor {
 
 /// Held while a request is in flight; dropping it without an answer (an error) releases the slot.
 #[must_use]
-pub struct Permit<'a> {
-    governor: &'a RateGovernor,
+pub struct Permit {
+    governor: Arc<RateGovernor>,
     was_probe: bool,
     settled: bool,
 }
 
-impl Permit<'_> {
+impl Permit {
     /// Feed the response's status and headers back.
     pub fn observe(mut self, status: u16, headers: &HeaderMap) {
         self.settled = true;
@@ -70,7 +78,7 @@ impl Permit<'_> {
     }
 }
 
-impl Drop for Permit<'_> {
+impl Drop for Permit {
     fn drop(&mut self) {
         if !self.settled {
             let mut state = self.governor.lock();
@@ -102,7 +110,7 @@ impl RateGovernor {
     }
 
     /// Waits until a request may go out.
-    pub async fn acquire(&self) -> Permit<'_> {
+    pub async fn acquire(self: &Arc<Self>) -> Permit {
         loop {
             let wait = {
                 let mut s = self.lock();
@@ -119,12 +127,22 @@ impl RateGovernor {
                                     s.probe_out = true;
                                     s.in_flight += 1;
                                     return Permit {
-                                        governor: self,
+                                        governor: self.clone(),
                                         was_probe: true,
                                         settled: false,
                                     };
                                 }
                             },
+                            None if !s.silent && s.probe_out => Some(POLL),
+                            None if !s.silent => {
+                                s.probe_out = true;
+                                s.in_flight += 1;
+                                return Permit {
+                                    governor: self.clone(),
+                                    was_probe: true,
+                                    settled: false,
+                                };
+                            }
                             _ => {
                                 if let Some(left) = s.estimate.as_mut() {
                                     *left -= 1;
@@ -139,7 +157,7 @@ impl RateGovernor {
             match wait {
                 None => {
                     return Permit {
-                        governor: self,
+                        governor: self.clone(),
                         was_probe: false,
                         settled: false,
                     };
@@ -150,13 +168,22 @@ impl RateGovernor {
     }
 
     fn observe(&self, status: u16, headers: &HeaderMap, was_probe: bool) {
-        let number =
-            |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
         let mut s = self.lock();
         s.in_flight = s.in_flight.saturating_sub(1);
         if was_probe {
             s.probe_out = false;
         }
+        Self::apply(&mut s, status, headers);
+    }
+
+    /// Starts from what an answer said (one read by another governor of the same bucket).
+    pub fn seed(&self, headers: &HeaderMap) {
+        Self::apply(&mut self.lock(), 200, headers);
+    }
+
+    fn apply(s: &mut State, status: u16, headers: &HeaderMap) {
+        let number =
+            |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
         if let Some(limit) = number("x-ratelimit-limit") {
             s.limit = Some(limit);
         }
@@ -185,6 +212,9 @@ impl RateGovernor {
             (None, Some(remaining)) => s.estimate = Some(remaining - i64::from(s.in_flight)),
             (Some(reset), None) => s.reset_at = reset_time(reset),
             (None, None) => {}
+        }
+        if remaining.is_none() && s.estimate.is_none() && status != 429 {
+            s.silent = true;
         }
         if status == 429 {
             let retry_after = number("retry-after").map(Duration::from_secs);
@@ -239,7 +269,8 @@ mod tests {
 
     #[tokio::test]
     async fn counts_in_flight_requests_against_what_remains() {
-        let g = RateGovernor::new();
+        let g = Arc::new(RateGovernor::new());
+        g.acquire().await.observe(200, &limits(6, 1));
         let first = g.acquire().await;
         let second = g.acquire().await;
         first.observe(200, &limits(5, 1));
@@ -252,7 +283,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_empty_bucket_waits_for_the_reset_then_probes_once() {
-        let g = RateGovernor::new();
+        let g = Arc::new(RateGovernor::new());
         g.acquire().await.observe(200, &limits(0, 2));
         let before = Instant::now();
         let probe = g.acquire().await;
@@ -272,7 +303,7 @@ mod tests {
     // Real time: the governor measures with std's clock, which a paused tokio clock does not move.
     #[tokio::test]
     async fn a_429_blocks_everyone_for_retry_after() {
-        let g = RateGovernor::new();
+        let g = Arc::new(RateGovernor::new());
         let mut h = limits(0, 0);
         h.insert("retry-after", HeaderValue::from_static("3"));
         let permit = g.acquire().await;
@@ -294,7 +325,8 @@ mod tests {
                 ("x-ratelimit-reset", reset.to_string()),
             ])
         };
-        let g = RateGovernor::new();
+        let g = Arc::new(RateGovernor::new());
+        g.acquire().await.observe(200, &at(5, window));
         let (a, b) = (g.acquire().await, g.acquire().await);
         b.observe(200, &at(1, window));
         // Answered earlier by the tenant (more left then), observed later, same window.
@@ -309,15 +341,40 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_first_request_goes_alone_until_the_tenant_has_said() {
+        let g = Arc::new(RateGovernor::new());
+        let first = g.acquire().await;
+        let second = tokio::time::timeout(Duration::from_millis(50), g.acquire()).await;
+        assert!(
+            second.is_err(),
+            "a second request went out before the first was answered"
+        );
+        first.observe(200, &limits(3, 1));
+        let _next = tokio::time::timeout(Duration::from_millis(50), g.acquire())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_tenant_that_sends_no_limits_is_not_held_back() {
+        let g = Arc::new(RateGovernor::new());
+        g.acquire().await.observe(200, &HeaderMap::new());
+        let _a = g.acquire().await;
+        let _b = tokio::time::timeout(Duration::from_millis(50), g.acquire())
+            .await
+            .expect("requests flow when the tenant gives no figures");
+    }
+
+    #[tokio::test]
     async fn a_dropped_permit_frees_its_slot() {
-        let g = RateGovernor::new();
+        let g = Arc::new(RateGovernor::new());
         drop(g.acquire().await);
         assert_eq!(g.snapshot().in_flight, 0);
     }
 
     #[tokio::test]
     async fn a_reset_no_clock_can_hold_is_ignored_not_a_panic() {
-        let g = RateGovernor::new();
+        let g = Arc::new(RateGovernor::new());
         let h = headers(&[
             ("x-ratelimit-limit", "20".into()),
             ("x-ratelimit-remaining", "0".into()),

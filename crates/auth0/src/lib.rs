@@ -3,11 +3,13 @@
 //! Built against Auth0's recorded answers and OpenAPI description (distilled into
 //! `tests/fixtures/auth0/`): request and response shapes follow the recordings; errors are classified so callers know what to retry.
 
+pub mod buckets;
 pub mod client;
 pub mod domain;
 pub mod error;
 pub mod governor;
 pub mod models;
+pub mod plans;
 pub mod scopes;
 pub mod token;
 

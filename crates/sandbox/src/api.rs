@@ -223,16 +223,26 @@ fn with_limits(mut response: Response, verdict: crate::ratelimit::Verdict) -> Re
 
 async fn gate(State(shared): S, request: Request, next: Next) -> Response {
     shared.counters().requests += 1;
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if target > MAX_URI_BYTES {
+        // Refused in front of the API: no bucket is spent and no rate-limit headers come back.
+        return api_error(StatusCode::URI_TOO_LONG, "URI Too Long", None);
+    }
     if !shared.config.latency.is_zero() {
         // The round trip to a real tenant, for benchmarks that compare strategies fairly.
         tokio::time::sleep(shared.config.latency).await;
     }
-    let verdict = crate::lock(&shared.bucket).take();
-    if !verdict.allowed {
+    let group = crate::ratelimit::endpoint_group(request.method(), request.uri().path());
+    let drawn = crate::lock(&shared.limits).take(group);
+    let verdict = drawn.verdict;
+    if let Some(refusal) = drawn.refusal {
         shared.counters().rate_limited += 1;
         let body = api_error(
             StatusCode::TOO_MANY_REQUESTS,
-            "Global limit has been reached",
+            &refusal,
             Some("too_many_requests"),
         );
         return with_limits(body, verdict);
@@ -579,50 +589,71 @@ async fn users_by_email(State(shared): S, Query(query): Query_) -> Response {
     json_response(StatusCode::OK, &Value::Array(users))
 }
 
-/// The Lucene subset the sandbox understands: `field:"value"` or `field:value` on email,
-/// email.domain, username, identities.connection and app_metadata/user_metadata keys; `*` for all.
-fn matches_query(user: &Map<String, Value>, q: &str) -> bool {
-    let q = q.trim();
-    if q.is_empty() || q == "*" {
-        return true;
-    }
-    let Some((field, value)) = q.split_once(':') else {
-        return false;
-    };
-    let value = value.trim().trim_matches('"').to_lowercase();
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_lowercase);
-    match field.trim() {
-        "email" => text(user.get("email")).as_deref() == Some(value.as_str()),
-        "email.domain" => {
-            text(user.get("email")).is_some_and(|e| e.rsplit('@').next() == Some(value.as_str()))
-        }
-        "username" => text(user.get("username")).as_deref() == Some(value.as_str()),
-        "identities.connection" => user
-            .get("identities")
-            .and_then(Value::as_array)
-            .is_some_and(|ids| {
-                ids.iter()
-                    .any(|i| text(i.get("connection")).as_deref() == Some(value.as_str()))
-            }),
-        other => match other.split_once('.') {
-            Some((bag @ ("app_metadata" | "user_metadata"), key)) => {
-                text(user.get(bag).and_then(|m| m.get(key))).as_deref() == Some(value.as_str())
-            }
-            _ => false,
-        },
-    }
-}
+/// Auth0 pages through at most the first 1,000 results of a search.
+const MAX_SEARCH_RESULTS: usize = 1000;
+/// Longer request targets are refused with 414 before anything else (Auth0's front end does).
+pub(crate) const MAX_URI_BYTES: usize = 8192;
 
 async fn search_users(State(shared): S, Query(query): Query_) -> Response {
     let q = query.get("q").cloned().unwrap_or_default();
-    let users: Vec<Value> = shared
-        .tenant()
+    let parsed = match crate::search::parse(&q) {
+        Ok(parsed) => parsed,
+        Err(reason) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid query: {reason}"),
+                Some("invalid_query"),
+            );
+        }
+    };
+    let per_page: usize = match query.get("per_page").map(|v| v.parse::<usize>()) {
+        None => 50,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "Query validation error: 'Invalid value' on property per_page (Number of results per page. Defaults to 50.).",
+                Some("invalid_query_string"),
+            );
+        }
+    };
+    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(0);
+    if (page + 1) * per_page > MAX_SEARCH_RESULTS {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation",
+            Some("invalid_paging"),
+        );
+    }
+    let fields: Option<Vec<String>> = query
+        .get("fields")
+        .filter(|f| !f.is_empty())
+        .map(|f| f.split(',').map(|x| x.trim().to_owned()).collect());
+    let include = query.get("include_fields").is_none_or(|v| v != "false");
+    let tenant = shared.tenant();
+    let users: Vec<Value> = tenant
         .users
-        .values()
-        .filter(|u| matches_query(u, &q))
-        .map(|u| Value::Object(u.clone()))
+        .iter()
+        .filter(|(id, _)| tenant.searchable(id))
+        .filter(|(_, u)| crate::search::matches(&parsed, u))
+        .map(|(_, u)| match &fields {
+            Some(fields) => Value::Object(
+                u.iter()
+                    .filter(|(k, _)| fields.iter().any(|f| f == *k) == include)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            None => Value::Object(u.clone()),
+        })
         .collect();
-    json_response(StatusCode::OK, &paged(users, "users", &query))
+    drop(tenant);
+    let total = users.len();
+    let mut body = paged(users, "users", &query);
+    // The total counts every match, but only the first 1,000 can be read.
+    if let Some(t) = body.get_mut("total") {
+        *t = json!(total);
+    }
+    json_response(StatusCode::OK, &body)
 }
 
 async fn user_roles(State(shared): S, Path(id): Path<String>, Query(query): Query_) -> Response {

@@ -6,6 +6,7 @@
 mod api;
 pub mod faults;
 pub mod ratelimit;
+pub mod search;
 pub mod tenant;
 
 use std::net::SocketAddr;
@@ -18,7 +19,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 pub use faults::{Fault, FaultSpec};
-use ratelimit::TokenBucket;
+pub use invite_desk_auth0::plans::TenantPlan;
+use ratelimit::Limits;
 use tenant::Tenant;
 
 /// How the sandbox behaves.
@@ -26,9 +28,12 @@ use tenant::Tenant;
 pub struct SandboxConfig {
     pub client_id: String,
     pub client_secret: String,
-    /// Sustained requests per second of the Management API bucket.
+    /// The Auth0 plan whose buckets the sandbox enforces; `None`: one bucket of `rate_limit` and
+    /// `burst` for every endpoint.
+    pub plan: Option<TenantPlan>,
+    /// Sustained requests per second of the single bucket (without a plan).
     pub rate_limit: f64,
-    /// Bucket size: requests allowed at once.
+    /// The single bucket's size: requests allowed at once (without a plan).
     pub burst: u32,
     /// Lifetime of issued access tokens.
     pub token_ttl: Duration,
@@ -41,6 +46,9 @@ pub struct SandboxConfig {
     pub import_time_per_user: Duration,
     /// Added to every answer, as the network and the tenant would (0 by default).
     pub latency: Duration,
+    /// How long a user just created (or imported) stays missing from search results: Auth0's
+    /// search is eventually consistent, `users-by-email` and `users/{id}` are not.
+    pub search_lag: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -48,6 +56,7 @@ impl Default for SandboxConfig {
         SandboxConfig {
             client_id: "sandbox-client".into(),
             client_secret: "sandbox-secret".into(),
+            plan: None,
             rate_limit: 50.0,
             burst: 50,
             token_ttl: Duration::from_secs(86_400),
@@ -56,6 +65,7 @@ impl Default for SandboxConfig {
             scopes: DEFAULT_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
             import_time_per_user: Duration::from_micros(200),
             latency: Duration::ZERO,
+            search_lag: Duration::from_secs(2),
         }
     }
 }
@@ -83,7 +93,7 @@ pub(crate) struct Shared {
     /// Rotating it invalidates every token issued so far.
     pub signing_key: Mutex<Vec<u8>>,
     pub tenant: Mutex<Tenant>,
-    pub bucket: Mutex<TokenBucket>,
+    pub limits: Mutex<Limits>,
     pub dice: Mutex<faults::FaultDice>,
     pub counters: Mutex<Counters>,
 }
@@ -136,10 +146,12 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             base_url: format!("http://{addr}"),
             signing_key: Mutex::new(signing_key),
-            tenant: Mutex::new(Tenant::new(StdRng::seed_from_u64(
-                config.seed.wrapping_add(1),
-            ))),
-            bucket: Mutex::new(TokenBucket::new(config.rate_limit, config.burst)),
+            tenant: Mutex::new({
+                let mut tenant = Tenant::new(StdRng::seed_from_u64(config.seed.wrapping_add(1)));
+                tenant.search_lag = config.search_lag;
+                tenant
+            }),
+            limits: Mutex::new(Limits::new(config.plan, config.rate_limit, config.burst)),
             dice: Mutex::new(faults::FaultDice::new(
                 config.faults,
                 config.seed.wrapping_add(2),

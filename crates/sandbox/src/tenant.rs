@@ -2,6 +2,7 @@
 //! the inspection API reports. Everything behind one lock; the sandbox serves tests, not the world.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
 
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -59,6 +60,10 @@ pub struct Tenant {
     pub tickets: Vec<TicketRecord>,
     pub jobs: HashMap<String, JobRecord>,
     pub invitations: Vec<Value>,
+    /// How long a new user stays out of search results (Auth0's index lags behind writes).
+    pub search_lag: Duration,
+    /// When each user created within the lag becomes searchable.
+    pub searchable_from: HashMap<String, Instant>,
 }
 
 const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -109,6 +114,8 @@ impl Tenant {
             tickets: Vec::new(),
             jobs: HashMap::new(),
             invitations: Vec::new(),
+            search_lag: Duration::ZERO,
+            searchable_from: HashMap::new(),
         }
     }
 
@@ -225,12 +232,17 @@ impl Tenant {
         }
         self.by_email
             .insert((connection.to_owned(), email), user_id.clone());
+        if !self.search_lag.is_zero() {
+            self.searchable_from
+                .insert(user_id.clone(), Instant::now() + self.search_lag);
+        }
         self.users.insert(user_id, user.clone());
         user
     }
 
     pub fn remove_user(&mut self, user_id: &str) {
         if self.users.remove(user_id).is_some() {
+            self.searchable_from.remove(user_id);
             self.by_email.retain(|_, id| id != user_id);
             self.user_roles.remove(user_id);
         }
@@ -253,6 +265,13 @@ impl Tenant {
                 let id = id.strip_prefix("auth0|").unwrap_or(id);
                 self.users.contains_key(&format!("auth0|{id}"))
             })
+    }
+
+    /// Whether search (eventually consistent) sees the user yet.
+    pub fn searchable(&self, user_id: &str) -> bool {
+        self.searchable_from
+            .get(user_id)
+            .is_none_or(|at| *at <= Instant::now())
     }
 
     pub fn pending_jobs(&self) -> usize {

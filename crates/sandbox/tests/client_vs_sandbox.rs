@@ -56,7 +56,11 @@ fn new_user(email: &str) -> CreateUser {
 
 #[tokio::test]
 async fn users_lifecycle_with_recorded_shapes_and_errors() {
-    let sb = sandbox(SandboxConfig::default()).await;
+    let sb = sandbox(SandboxConfig {
+        search_lag: Duration::from_millis(400),
+        ..SandboxConfig::default()
+    })
+    .await;
     let client = client_for(&sb);
 
     let created = client
@@ -95,10 +99,13 @@ async fn users_lifecycle_with_recorded_shapes_and_errors() {
     );
     let found = client.users_by_email("CHUCK@example.com").await.unwrap();
     assert_eq!(found.len(), 1);
-    let page = client
-        .search_users("email:\"chuck@example.com\"", 0, 50)
-        .await
-        .unwrap();
+    // Search lags behind writes (users-by-email does not): the new user is not there yet…
+    let query = r#"email:("chuck@example.com" OR "nobody@example.com")"#;
+    let page = client.search_users(query, 0, 50).await.unwrap();
+    assert_eq!((page.users.len(), page.total), (0, Some(0)));
+    // …and is once the index has caught up.
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let page = client.search_users(query, 0, 50).await.unwrap();
     assert_eq!((page.users.len(), page.total), (1, Some(1)));
 
     let mut patch = UserPatch::new();
@@ -585,4 +592,117 @@ async fn the_governor_paces_to_the_tenant_limit() {
     assert!(limited <= 4, "{limited} answers were 429");
     let rate = client.rate();
     assert_eq!(rate.limit, Some(5));
+}
+
+/// On Essentials each endpoint group has its own bucket: tickets (150/min, burst 10) wait for
+/// theirs while reads (500/min, burst 40) keep going, the client learns the buckets from the
+/// headers, names the plan, and hardly any request is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn essentials_buckets_keep_reads_going_while_tickets_wait() {
+    let sb = sandbox(SandboxConfig {
+        plan: Some(invite_desk_sandbox::TenantPlan::Essentials),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = Arc::new(client_for(&sb));
+    let user = client
+        .create_user(&new_user("buckets@example.com"))
+        .await
+        .unwrap()
+        .value;
+    client.list_roles(None).await.unwrap();
+    let start = Instant::now();
+    let mut tickets = tokio::task::JoinSet::new();
+    for _ in 0..14 {
+        let client = client.clone();
+        let user_id = user.user_id.clone();
+        tickets.spawn(async move {
+            client
+                .password_change_ticket(&PasswordChangeTicket {
+                    user_id: Some(user_id),
+                    ..PasswordChangeTicket::default()
+                })
+                .await
+                .unwrap();
+        });
+    }
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let client = client.clone();
+        reads.spawn(async move {
+            for _ in 0..8 {
+                client.users_by_email("buckets@example.com").await.unwrap();
+            }
+        });
+    }
+    reads.join_all().await;
+    let reads_took = start.elapsed();
+    tickets.join_all().await;
+    let tickets_took = start.elapsed();
+    // 14 tickets from a bucket of 10 at 2.5/s: the last 4 need about 1.6 s…
+    assert!(
+        tickets_took >= Duration::from_millis(1200),
+        "{tickets_took:?}"
+    );
+    // …and the 32 reads (under their burst of 40) did not wait for them.
+    assert!(reads_took < Duration::from_millis(1000), "{reads_took:?}");
+    assert_eq!(
+        client.detected_plan(),
+        Some(invite_desk_sandbox::TenantPlan::Essentials)
+    );
+    assert!(client.buckets().len() >= 3, "{:?}", client.buckets());
+    let limited = sb.counters().rate_limited;
+    assert!(limited <= 1, "{limited} answers were 429");
+}
+
+/// Search as Auth0 answers it: OR-lists, only the fields asked for, at most 100 a page and 1,000
+/// in all, 414 for an over-long URL; `search_by_emails` splits and pages so nobody is missed.
+#[tokio::test]
+async fn batched_search_finds_everyone_within_the_limits_of_search() {
+    let sb = sandbox(SandboxConfig {
+        rate_limit: 5000.0,
+        burst: 5000,
+        search_lag: Duration::ZERO,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = client_for(&sb);
+    let emails: Vec<String> = (0..130).map(|i| format!("p{i}@search.example")).collect();
+    for email in emails.iter().step_by(2) {
+        client.create_user(&new_user(email)).await.unwrap();
+    }
+    let before = client.stats.requests.load(Ordering::Relaxed);
+    let mut asked: Vec<String> = emails.iter().map(|e| e.to_uppercase()).collect();
+    asked.push("nobody@search.example".into());
+    let found = client.search_by_emails(&asked).await.unwrap();
+    let calls = client.stats.requests.load(Ordering::Relaxed) - before;
+    let mut got: Vec<String> = found.iter().filter_map(|u| u.email.clone()).collect();
+    got.sort();
+    let mut want: Vec<String> = emails.iter().step_by(2).cloned().collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(calls <= 4, "131 addresses took {calls} searches");
+    assert!(
+        found[0].identities.first().is_some(),
+        "identities asked for"
+    );
+    assert!(found[0].given_name.is_none(), "only the fields asked for");
+
+    let http = reqwest::Client::new();
+    let token = sb.access_token();
+    let get = |query: String| {
+        let request = http
+            .get(format!("{}/api/v2/users?{query}", sb.base_url()))
+            .bearer_auth(&token);
+        async move { request.send().await.unwrap() }
+    };
+    let long = format!("q=email:(\"{}\")&search_engine=v3", "a".repeat(9000));
+    assert_eq!(get(long).await.status(), 414);
+    assert_eq!(get("q=*&per_page=101".into()).await.status(), 400);
+    let beyond = get("q=*&per_page=100&page=10".into()).await;
+    assert_eq!(beyond.status(), 400);
+    let body: serde_json::Value = beyond.json().await.unwrap();
+    assert_eq!(body["errorCode"], "invalid_paging");
+    let bad = get("q=email:(a%20OR".into()).await;
+    assert_eq!(bad.status(), 400);
 }
