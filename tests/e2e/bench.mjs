@@ -136,7 +136,7 @@ function describeFrames(label, s) {
 }
 
 async function runFrames() {
-  const app = await launchApp();
+  const app = await launchApp({ INVITE_DESK_SANDBOX_PLAN: 'unlimited' });
   const { browser } = app;
   try {
     await browser.$('nav button[data-screen="new-batch"]').click();

@@ -591,6 +591,40 @@ fn print_plan(plan: &Plan) {
         plan.api_calls,
         plan.estimated_secs
     );
+    let rate = &plan.rate;
+    println!(
+        "  {}'s rate limits ({}): {}",
+        rate.plan,
+        if rate.plan_detected {
+            "as the tenant reports them"
+        } else {
+            "assumed: no tenant was asked"
+        },
+        rate.summary
+    );
+    for bucket in &rate.buckets {
+        println!(
+            "    {:>7} calls  {:<26} burst {:>3}, {:>7}  {}",
+            bucket.calls,
+            bucket.bucket,
+            bucket.burst,
+            invite_desk_engine::run::strategy::rate_label(bucket.per_minute),
+            invite_desk_engine::run::strategy::duration_words(bucket.secs)
+        );
+    }
+    println!(
+        "  look-ups: {}; users created {}",
+        match rate.lookup {
+            invite_desk_engine::run::strategy::LookupStrategy::BatchedSearch => {
+                "batched searches (40 addresses a call)"
+            }
+            invite_desk_engine::run::strategy::LookupStrategy::OneByOne => "one by one",
+        },
+        match rate.creation {
+            invite_desk_engine::run::Creation::Bulk => "through import jobs",
+            invite_desk_engine::run::Creation::Individual => "one by one",
+        }
+    );
     for person in &plan.people {
         let steps: Vec<&str> = person.steps.iter().map(|&s| s.into()).collect();
         println!(

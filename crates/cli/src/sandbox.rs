@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use invite_desk_engine::AppError;
-use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig, TenantPlan};
 
 #[derive(Args, Debug)]
 pub struct SandboxArgs {
@@ -18,12 +18,21 @@ pub struct SandboxArgs {
     /// The client secret the sandbox accepts (a sandbox value, not a real secret).
     #[arg(long, default_value = "sandbox-secret")]
     client_secret: String,
-    /// Sustained Management API requests per second.
+    /// Enforce the rate limits of an Auth0 plan: `free` (one bucket, 2/s), `essentials` (a bucket per
+    /// endpoint group: user reads 500/min, user writes 200/min, everything else 150/min) or
+    /// `enterprise` (a global bucket of 50 at 16/s). Without it, one bucket of --rate-limit/--burst.
+    #[arg(long, value_name = "PLAN", conflicts_with_all = ["rate_limit", "burst"])]
+    plan: Option<String>,
+    /// Sustained Management API requests per second (the single bucket, without --plan).
     #[arg(long, default_value_t = 50.0, value_name = "N")]
     rate_limit: f64,
-    /// Requests allowed at once (the bucket size).
+    /// Requests allowed at once (the single bucket's size, without --plan).
     #[arg(long, default_value_t = 50, value_name = "B")]
     burst: u32,
+    /// How long a new user stays missing from search results, in milliseconds (Auth0's search lags
+    /// behind writes).
+    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    search_lag_ms: u64,
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 86_400, value_name = "SECS")]
     token_ttl: u64,
@@ -45,7 +54,17 @@ pub fn run(args: SandboxArgs) -> Result<(), AppError> {
             "--rate-limit and --burst must be above zero",
         ));
     }
+    let plan = match args.plan.as_deref() {
+        None => None,
+        Some(name) => Some(name.parse::<TenantPlan>().map_err(|_| {
+            AppError::invalid_input(format!(
+                "--plan {name}: the plans are free, essentials and enterprise"
+            ))
+        })?),
+    };
     let config = SandboxConfig {
+        plan,
+        search_lag: Duration::from_millis(args.search_lag_ms),
         client_id: args.client_id,
         client_secret: args.client_secret,
         rate_limit: args.rate_limit,
@@ -84,10 +103,13 @@ pub fn run(args: SandboxArgs) -> Result<(), AppError> {
                 invite_desk_sandbox::tenant::DATABASE_CONNECTION,
                 sandbox.database_connection_id()
             );
-            println!(
-                "  rate limit: {} requests/s, burst {}",
-                c.rate_limit, c.burst
-            );
+            match c.plan {
+                Some(plan) => println!("  rate limits: Auth0's {} plan", plan.label()),
+                None => println!(
+                    "  rate limit: {} requests/s, burst {}",
+                    c.rate_limit, c.burst
+                ),
+            }
             println!("Press Ctrl-C to stop.");
         }
         use std::io::Write;

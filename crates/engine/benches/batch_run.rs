@@ -4,7 +4,11 @@
 //! comparison includes the network, as a real tenant would.
 //!
 //! cargo bench -p invite-desk-engine --bench batch_run -- [--people N] [--rate R] [--latency-ms L]
-//!     [--naive-sample M] [--faults SPEC] [--bulk]
+//!     [--naive-sample M] [--faults SPEC] [--bulk] [--plan free|essentials|enterprise]
+//!
+//! With `--plan` the sandbox enforces that Auth0 plan's buckets (instead of one bucket of R/s) and the
+//! engine chooses its strategy as it would on such a tenant (`--bulk` then only allows import jobs);
+//! the floor is the plan's: the slowest bucket at the fewest calls the strategy needs.
 //!
 //! Figures and the commands that produced them: docs/benchmarks.md.
 
@@ -21,10 +25,11 @@ use invite_desk_engine::delivery::{self, Sender};
 use invite_desk_engine::journal::Journal;
 use invite_desk_engine::roster::Person;
 use invite_desk_engine::run::{self, RunControl, RunOptions, RunSetup, RunTarget};
+use invite_desk_engine::run::{Creation, RunEvent};
 use invite_desk_engine::template::{CompiledTemplates, Link, MessageSettings, TemplateSet};
 use invite_desk_mail::Mailbox;
 use invite_desk_mail::smtp::{SmtpMailer, SmtpSettings};
-use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
+use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig, TenantPlan};
 use invite_desk_testkit::{SmtpOptions, SmtpServer};
 
 const DB: &str = "Username-Password-Authentication";
@@ -36,6 +41,7 @@ struct Args {
     naive_sample: usize,
     faults: String,
     bulk: bool,
+    plan: Option<TenantPlan>,
 }
 
 fn args() -> Args {
@@ -46,6 +52,7 @@ fn args() -> Args {
         naive_sample: 100,
         faults: String::new(),
         bulk: false,
+        plan: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -58,6 +65,7 @@ fn args() -> Args {
             "--naive-sample" => out.naive_sample = it.next().unwrap().parse().unwrap(),
             "--faults" => out.faults = it.next().unwrap(),
             "--bulk" => out.bulk = true,
+            "--plan" => out.plan = Some(it.next().unwrap().parse().unwrap()),
             _ => {} // cargo bench passes --bench
         }
     }
@@ -103,6 +111,7 @@ fn sender() -> Sender {
 async fn sandbox(a: &Args, faults: &str) -> Sandbox {
     Sandbox::start(
         SandboxConfig {
+            plan: a.plan,
             rate_limit: a.rate,
             burst: a.rate as u32,
             latency: a.latency,
@@ -116,8 +125,8 @@ async fn sandbox(a: &Args, faults: &str) -> Sandbox {
     .unwrap()
 }
 
-/// Runs the engine; returns (wall seconds, API calls, 429s).
-async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64) {
+/// Runs the engine; returns (wall seconds, API calls, 429s, how users were created).
+async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64, Creation) {
     let sb = sandbox(a, faults).await;
     let dir = tempfile::tempdir().unwrap();
     let journal = Arc::new(parking_lot::Mutex::new(
@@ -149,6 +158,11 @@ async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64
     .unwrap();
     let deliverer = run::deliver::for_batch(&batch, Default::default()).unwrap();
     let client = client(&sb);
+    // The preflight's first calls, as a run from the app or the CLI makes them: the tenant's
+    // headers name its plan before the planner chooses.
+    client.list_connections(None, Some(DB)).await.unwrap();
+    let creation = Arc::new(parking_lot::Mutex::new(Creation::Individual));
+    let seen = creation.clone();
     let started = Instant::now();
     let outcome = run::execute(
         RunSetup {
@@ -167,14 +181,19 @@ async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64
             },
             known: Default::default(),
         },
-        Arc::new(|_| {}),
+        Arc::new(move |event| {
+            if let RunEvent::Started { creation, .. } = event {
+                *seen.lock() = creation;
+            }
+        }),
     )
     .await
     .unwrap();
     let wall = started.elapsed().as_secs_f64();
     assert_eq!(outcome.failed(), 0, "every person invited");
     let counters = sb.counters();
-    (wall, counters.requests, counters.rate_limited)
+    let creation = *creation.lock();
+    (wall, counters.requests, counters.rate_limited, creation)
 }
 
 /// The naive loop on `sample` people: seconds per person.
@@ -222,31 +241,50 @@ async fn naive_per_person(a: &Args, smtp: &SmtpServer) -> f64 {
 async fn main() {
     let a = args();
     let smtp = SmtpServer::start(SmtpOptions::default());
-    let calls_per_person = 3.0; // look-up, create, ticket
-    let floor = if a.bulk {
-        // look-ups and tickets one by one; creation in ceil(N / ~2,400) import jobs (+ polls).
-        ((2.0 * a.people as f64) - a.rate) / a.rate
-    } else {
-        (calls_per_person * a.people as f64 - a.rate) / a.rate
+    let n = a.people as f64;
+    let floor = match a.plan {
+        // The fewest calls a person can cost: a create and a ticket one by one (the look-ups are
+        // batched), the ticket alone with import jobs; from the global bucket of 50 at 16/s.
+        Some(TenantPlan::Enterprise) if a.bulk => n / 16.0,
+        Some(TenantPlan::Enterprise) => (2.0 * n - 50.0) / 16.0,
+        // The tickets' bucket (10, then 150/min) is the slowest; nothing else waits for it.
+        Some(TenantPlan::Essentials) => (n - 10.0) / 2.5,
+        Some(TenantPlan::Free) if a.bulk => (n - 2.0) / 2.0,
+        Some(TenantPlan::Free) => (2.0 * n - 2.0) / 2.0,
+        // One bucket of R/s: look-up, create and ticket one by one; with import jobs, look-ups
+        // and tickets.
+        None if a.bulk => (2.0 * n - a.rate) / a.rate,
+        None => (3.0 * n - a.rate) / a.rate,
     };
-    println!(
-        "{} people, rate limit {}/s (burst {}), latency {} ms, creation {}",
-        a.people,
-        a.rate,
-        a.rate,
-        a.latency.as_millis(),
-        if a.bulk { "bulk import" } else { "one by one" }
-    );
+    match a.plan {
+        Some(plan) => println!(
+            "{} people, Auth0 {} plan, latency {} ms, import jobs {}",
+            a.people,
+            plan.label(),
+            a.latency.as_millis(),
+            if a.bulk { "allowed" } else { "off" }
+        ),
+        None => println!(
+            "{} people, rate limit {}/s (burst {}), latency {} ms, creation {}",
+            a.people,
+            a.rate,
+            a.rate,
+            a.latency.as_millis(),
+            if a.bulk { "bulk import" } else { "one by one" }
+        ),
+    }
     println!("floor: {floor:.1} s");
-    let (wall, calls, limited) = engine_run(&a, &a.faults, &smtp).await;
+    let (wall, calls, limited, creation) = engine_run(&a, &a.faults, &smtp).await;
+    println!("users created {creation:?}");
     println!(
-        "engine{}: {wall:.1} s = {:.3} x floor; {calls} requests, {limited} answered 429",
+        "engine{}: {wall:.1} s = {:.3} x floor; {calls} requests, {limited} answered 429 ({:.2}%)",
         if a.faults.is_empty() {
             String::new()
         } else {
             format!(" with faults {}", a.faults)
         },
-        wall / floor
+        wall / floor,
+        100.0 * limited as f64 / calls.max(1) as f64
     );
     if a.naive_sample > 0 && !a.bulk {
         let per_person = naive_per_person(&a, &smtp).await;

@@ -11,7 +11,10 @@ use ts_rs::TS;
 
 use crate::AppError;
 use crate::roster::Person;
+use crate::run::RunOptions;
+use crate::run::strategy::{self, RateEstimate, Workload};
 use crate::template::{MessageSettings, TemplateSet};
+use invite_desk_auth0::plans::TenantPlan;
 
 /// The `format` every batch file carries.
 pub const BATCH_FORMAT: &str = "invite-desk-batch";
@@ -324,24 +327,6 @@ pub enum PlannedStep {
     ExportLink,
 }
 
-impl PlannedStep {
-    /// Management API calls the step makes.
-    fn api_calls(self) -> u64 {
-        match self {
-            PlannedStep::LookUp
-            | PlannedStep::CreateUser
-            | PlannedStep::UpdateMetadata
-            | PlannedStep::GrantRoles
-            | PlannedStep::IssueTicket
-            | PlannedStep::InviteToOrganization => 1,
-            PlannedStep::Skip
-            | PlannedStep::SendMail
-            | PlannedStep::WriteEml
-            | PlannedStep::ExportLink => 0,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PersonPlan {
     pub line: u64,
@@ -357,24 +342,26 @@ pub struct Plan {
     pub existing: u64,
     pub skipped: u64,
     pub messages: u64,
+    /// As the run will make them (batched look-ups included), from `rate`.
     pub api_calls: u64,
-    /// At the tenant's rate: the burst first, the rest at the sustained rate.
+    /// The slowest bucket's time: `rate.secs`.
     pub estimated_secs: f64,
+    /// Per bucket of the tenant's plan: the calls, their time, the limit, and the choices made.
+    pub rate: RateEstimate,
 }
 
-/// The tenant's rate limit, as far as it is known (Auth0's defaults otherwise).
+/// The tenant's plan as far as it is known: named by its headers, or assumed (`ASSUMED_PLAN`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RateAssumption {
-    pub per_second: f64,
-    pub burst: u64,
+    pub plan: TenantPlan,
+    pub detected: bool,
 }
 
 impl Default for RateAssumption {
-    /// Auth0's documented Management API limits on paid plans, for when the tenant has not said.
     fn default() -> Self {
         RateAssumption {
-            per_second: 15.0,
-            burst: 50,
+            plan: crate::run::strategy::ASSUMED_PLAN,
+            detected: false,
         }
     }
 }
@@ -385,17 +372,26 @@ pub async fn plan_against(
     client: &invite_desk_auth0::ManagementClient,
     batch: &BatchFile,
 ) -> Result<Plan, AppError> {
-    let mut known = HashSet::new();
-    for person in &batch.people {
-        if !client.users_by_email(&person.email).await?.is_empty() {
-            known.insert(person.email.to_lowercase());
-        }
-    }
-    let default = RateAssumption::default();
-    let limit = client.rate().limit;
-    let rate = RateAssumption {
-        per_second: limit.map_or(default.per_second, |l| l as f64),
-        burst: limit.unwrap_or(default.burst),
+    // Batched searches, as the run makes them. Search lags behind writes: someone created moments
+    // ago may show as "to create" here; the run's create then finds them (409) and treats them as
+    // existing.
+    let emails: Vec<String> = batch
+        .people
+        .iter()
+        .map(|p| p.email.to_lowercase())
+        .collect();
+    let known: HashSet<String> = client
+        .search_by_emails(&emails)
+        .await?
+        .into_iter()
+        .filter_map(|u| u.email.map(|e| e.to_lowercase()))
+        .collect();
+    let rate = match client.detected_plan() {
+        Some(plan) => RateAssumption {
+            plan,
+            detected: true,
+        },
+        None => RateAssumption::default(),
     };
     Ok(plan(batch, Some(&known), rate))
 }
@@ -422,7 +418,15 @@ pub fn plan(
         messages: 0,
         api_calls: 0,
         estimated_secs: 0.0,
+        rate: strategy::estimate(
+            &Workload::default(),
+            inv.mode,
+            RunOptions::default().bulk_threshold,
+            rate.plan,
+            rate.detected,
+        ),
     };
+    let mut work = Workload::default();
     for person in &batch.people {
         let has_roles = !inv.roles.is_empty() || !person.roles.is_empty();
         let mut steps = Vec::new();
@@ -473,7 +477,23 @@ pub fn plan(
         }) {
             result.messages += 1;
         }
-        result.api_calls += steps.iter().map(|s| s.api_calls()).sum::<u64>();
+        if inv.mode != InviteMode::Organization {
+            work.look_ups += 1;
+        }
+        for step in &steps {
+            match step {
+                PlannedStep::CreateUser => work.creates += 1,
+                PlannedStep::UpdateMetadata => work.updates += 1,
+                PlannedStep::GrantRoles => work.role_grants += 1,
+                PlannedStep::IssueTicket => work.tickets += 1,
+                PlannedStep::InviteToOrganization => work.organization_invitations += 1,
+                PlannedStep::LookUp
+                | PlannedStep::Skip
+                | PlannedStep::SendMail
+                | PlannedStep::WriteEml
+                | PlannedStep::ExportLink => {}
+            }
+        }
         result.people.push(PersonPlan {
             line: person.line,
             email: person.email.clone(),
@@ -481,8 +501,15 @@ pub fn plan(
             steps,
         });
     }
-    result.estimated_secs =
-        result.api_calls.saturating_sub(rate.burst) as f64 / rate.per_second.max(0.001);
+    result.rate = strategy::estimate(
+        &work,
+        inv.mode,
+        RunOptions::default().bulk_threshold,
+        rate.plan,
+        rate.detected,
+    );
+    result.api_calls = result.rate.api_calls;
+    result.estimated_secs = result.rate.secs;
     result
 }
 
@@ -544,8 +571,8 @@ mod tests {
     }
 
     const RATE: RateAssumption = RateAssumption {
-        per_second: 2.0,
-        burst: 2,
+        plan: TenantPlan::Free,
+        detected: true,
     };
 
     #[test]
@@ -640,12 +667,14 @@ mod tests {
         );
         assert_eq!(
             (offline.to_create, offline.messages, offline.api_calls),
-            (3, 3, 10)
+            (3, 3, 8),
+            "one search for the three, three creates, a grant, three tickets"
         );
         assert_eq!(
-            offline.estimated_secs, 4.0,
-            "10 calls, 2 from the burst, 8 at 2/s"
+            offline.estimated_secs, 3.0,
+            "8 calls on Free: 2 from the burst, 6 at 2/s"
         );
+        assert_eq!(offline.rate.limiting.as_deref(), Some("all calls"));
 
         let known: HashSet<String> = ["b@example.com".to_owned()].into();
         let looked_up = plan(&b, Some(&known), RATE);

@@ -68,6 +68,9 @@ pub fn typescript() -> String {
         declare::<BatchFile>(&cfg, &mut out);
         declare::<PlannedStep>(&cfg, &mut out);
         declare::<PersonPlan>(&cfg, &mut out);
+        declare::<crate::run::strategy::LookupStrategy>(&cfg, &mut out);
+        declare::<crate::run::strategy::BucketLoad>(&cfg, &mut out);
+        declare::<crate::run::strategy::RateEstimate>(&cfg, &mut out);
         declare::<Plan>(&cfg, &mut out);
     }
     {

@@ -900,3 +900,63 @@ async fn signed_result_urls_carry_a_token_the_application_can_check() {
         );
     }
 }
+
+/// Look-ups by batched search, against a tenant whose search lags behind writes: people search
+/// finds are existing users, people it misses are created straight away, and those it missed only
+/// because of the lag (created moments before the run) answer 409 and are treated as existing —
+/// each invited once, nobody created twice, and the calls counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_look_ups_trust_search_only_for_whom_it_finds() {
+    let sb = sandbox(SandboxConfig {
+        search_lag: Duration::from_millis(600),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = client_for(&sb);
+    let create = |email: String| {
+        let client = client.clone();
+        async move {
+            client
+                .create_user(&CreateUser {
+                    connection: DB.into(),
+                    email,
+                    password: Some("Correct-Horse-9".to_owned().into()),
+                    ..CreateUser::default()
+                })
+                .await
+                .unwrap();
+        }
+    };
+    let old: Vec<String> = (0..10).map(|i| format!("old{i}@example.com")).collect();
+    let fresh: Vec<String> = (0..10).map(|i| format!("fresh{i}@example.com")).collect();
+    let new: Vec<String> = (0..40).map(|i| format!("new{i}@example.com")).collect();
+    for email in &old {
+        create(email.clone()).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Created just before the run: not searchable yet.
+    for email in &fresh {
+        create(email.clone()).await;
+    }
+    let everyone: Vec<String> = old.iter().chain(&fresh).chain(&new).cloned().collect();
+    let list: Vec<Person> = everyone
+        .iter()
+        .enumerate()
+        .map(|(i, e)| person(i as u64 + 2, e))
+        .collect();
+    let server = SmtpServer::start(SmtpOptions::default());
+    let harness = Harness::new();
+    let mut b = batch("lagging-search", list, smtp_delivery(&server));
+    b.invitation.existing = ExistingPolicy::Reinvite;
+    harness.record(&b, &sb);
+    let before = sb.counters().requests;
+    let outcome = harness.run(&b, client.clone()).await;
+    let made = sb.counters().requests - before;
+    assert_invited_exactly_once(&sb, &server, &everyone, &outcome.results);
+    // The tenant still holds the old and fresh users as they were (found, not re-created).
+    assert_eq!(sb.users().len(), 60);
+    // 2 searches for 60 people; 40 creates and tickets; 10 found: a stamp and a ticket each;
+    // 10 missed by search: a create answered 409, a look-up by address, a stamp, a ticket; and
+    // the connection check. One by one it would have been 60 look-ups instead of 2 searches.
+    assert_eq!(made, 2 + 40 * 2 + 10 * 2 + 10 * 4 + 1, "requests made");
+}

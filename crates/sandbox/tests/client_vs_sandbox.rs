@@ -682,10 +682,7 @@ async fn batched_search_finds_everyone_within_the_limits_of_search() {
     want.sort();
     assert_eq!(got, want);
     assert!(calls <= 4, "131 addresses took {calls} searches");
-    assert!(
-        !found[0].identities.is_empty(),
-        "identities asked for"
-    );
+    assert!(!found[0].identities.is_empty(), "identities asked for");
     assert!(found[0].given_name.is_none(), "only the fields asked for");
 
     let http = reqwest::Client::new();

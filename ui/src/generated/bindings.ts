@@ -241,11 +241,59 @@ export type PlannedStep = "look_up" | "skip" | "create_user" | "update_metadata"
 
 export type PersonPlan = { line: number, email: string, existing: boolean, steps: Array<PlannedStep>, };
 
-export type Plan = { people: Array<PersonPlan>, to_create: number, existing: number, skipped: number, messages: number, api_calls: number, 
 /**
- * At the tenant's rate: the burst first, the rest at the sustained rate.
+ * How people are looked up before anything is written.
  */
-estimated_secs: number, };
+export type LookupStrategy = "one_by_one" | "batched_search";
+
+/**
+ * One bucket's share of a run.
+ */
+export type BucketLoad = { 
+/**
+ * What draws from it, as an admin reads it ("tickets, jobs and roles", "all calls").
+ */
+bucket: string, calls: number, burst: number, per_minute: number, 
+/**
+ * The least time these calls take from this bucket, full at the start.
+ */
+secs: number, };
+
+/**
+ * The estimate a dry run shows and a run's ETA follows.
+ */
+export type RateEstimate = { 
+/**
+ * The plan whose buckets the estimate uses ("Enterprise", "Essentials/Professional", "Free").
+ */
+plan: string, 
+/**
+ * True when the tenant's own headers named the plan; false when it is assumed (no tenant asked).
+ */
+plan_detected: boolean, lookup: LookupStrategy, creation: Creation, buckets: Array<BucketLoad>, 
+/**
+ * The bucket that sets the pace.
+ */
+limiting: string | null, api_calls: number, secs: number, 
+/**
+ * One sentence: "2,000 calls to tickets, jobs and roles at 150/min: about 13 min; user reads
+ * and user writes are not the limit."
+ */
+summary: string, };
+
+export type Plan = { people: Array<PersonPlan>, to_create: number, existing: number, skipped: number, messages: number, 
+/**
+ * As the run will make them (batched look-ups included), from `rate`.
+ */
+api_calls: number, 
+/**
+ * The slowest bucket's time: `rate.secs`.
+ */
+estimated_secs: number, 
+/**
+ * Per bucket of the tenant's plan: the calls, their time, the limit, and the choices made.
+ */
+rate: RateEstimate, };
 
 /**
  * Where a person stands. `pending → (skipped | existing | created) → roles_granted → ticketed →

@@ -10,8 +10,31 @@ use super::*;
 pub(super) async fn bulk_create(
     ctx: &Arc<Ctx>,
     records: Vec<PersonRecord>,
+    searched_absent: Option<std::collections::HashSet<String>>,
 ) -> Result<Vec<PersonRecord>, AppError> {
-    // 1. Look-ups, concurrently, to apply the existing-user policy.
+    // 1. Who is new: the batched search said so already (a duplicate it missed comes back from the
+    // job as DUPLICATED_USER and is looked up by address), or look-ups one by one.
+    let mut to_create: Vec<Person> = Vec::new();
+    if let Some(absent) = searched_absent {
+        to_create = records
+            .iter()
+            .filter(|r| super::lookup::to_look_up(r) && absent.contains(&r.email.to_lowercase()))
+            .filter_map(|r| ctx.people.get(&r.email.to_lowercase()).cloned())
+            .collect();
+    } else {
+        look_up_one_by_one(ctx, &records, &mut to_create).await?;
+    }
+    to_create.sort_by_key(|p| p.line);
+    import_people(ctx, to_create).await?;
+    lock(&ctx.journal).people(ctx.id())
+}
+
+/// Looks each person up by address, concurrently, applying the existing-user policy.
+async fn look_up_one_by_one(
+    ctx: &Arc<Ctx>,
+    records: &[PersonRecord],
+    to_create: &mut Vec<Person>,
+) -> Result<(), AppError> {
     let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
     let mut lookups = JoinSet::new();
     // Someone with a planned id had a create begun in this batch (interrupted, held back or
@@ -52,14 +75,16 @@ pub(super) async fn bulk_create(
             }
         });
     }
-    let mut to_create: Vec<Person> = Vec::new();
     while let Some(joined) = lookups.join_next().await {
         let decided =
             joined.map_err(|e| AppError::internal(format!("a worker stopped: {e}")))??;
         to_create.extend(decided);
     }
-    to_create.sort_by_key(|p| p.line);
+    Ok(())
+}
 
+/// Import files of the new people, two jobs at a time.
+async fn import_people(ctx: &Arc<Ctx>, to_create: Vec<Person>) -> Result<(), AppError> {
     // 2. Import files.
     let mut files: Vec<(ImportChunk, Vec<u8>)> = Vec::new();
     let mut chunk: Vec<(Person, String)> = Vec::new();
@@ -129,7 +154,7 @@ pub(super) async fn bulk_create(
     while let Some(joined) = jobs.join_next().await {
         joined.map_err(|e| AppError::internal(format!("an import worker stopped: {e}")))??;
     }
-    lock(&ctx.journal).people(ctx.id())
+    Ok(())
 }
 
 /// The people of one import file, each with their planned user id.

@@ -16,9 +16,11 @@ pub mod control;
 pub mod deliver;
 pub mod events;
 pub mod invitation_token;
+pub mod lookup;
 pub mod preflight;
 mod progress;
 pub mod results;
+pub mod strategy;
 pub mod stream;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -240,6 +242,9 @@ struct Ctx {
     /// The first error that stopped the run (the journal could not be written).
     fatal: Mutex<Option<AppError>>,
     breaker: Mutex<Breaker>,
+    /// Addresses (lowercase) the batched search did not find: created without a look-up of their
+    /// own (a 409 says they exist after all).
+    not_found_by_search: Mutex<std::collections::HashSet<String>>,
 }
 
 /// A person as a worker holds them: the state the journal says, and what the run learned.
@@ -470,6 +475,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         counts: Mutex::new(counts),
         fatal: Mutex::new(None),
         breaker: Mutex::new(Breaker::default()),
+        not_found_by_search: Mutex::new(std::collections::HashSet::new()),
         batch,
     };
     if let Err(error) = prepare_tenant(&mut ctx, &records, known).await {
@@ -494,8 +500,12 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
                 && r.planned_user_id.is_none()
         })
         .count();
-    let bulk = ctx.batch.invitation.mode != InviteMode::Organization
-        && pending_to_create >= ctx.options.bulk_threshold.max(1);
+    let bulk = strategy::creation(
+        ctx.batch.invitation.mode,
+        pending_to_create,
+        ctx.options.bulk_threshold,
+        ctx.client.detected_plan(),
+    ) == Creation::Bulk;
     tracing::info!(batch = %ctx.id(), total = records.len(), bulk, resumed, "batch run started");
     ctx.emit(RunEvent::Started {
         batch_id: ctx.id().to_owned(),
@@ -511,9 +521,19 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
 
     let work = async {
         let records = reconcile(&ctx, records).await?;
-        let records = if bulk {
-            bulk_create(&ctx, records).await?
+        let (records, absent) = if ctx.batch.invitation.mode == InviteMode::Organization {
+            (records, None)
         } else {
+            match lookup::look_up_many(&ctx, &records).await? {
+                // Those found are settled in the journal: read everyone back.
+                Some(absent) => (lock(&ctx.journal).people(ctx.id())?, Some(absent)),
+                None => (records, None),
+            }
+        };
+        let records = if bulk {
+            bulk_create(&ctx, records, absent).await?
+        } else {
+            *ctx.not_found_by_search.lock() = absent.unwrap_or_default();
             records
         };
         run_people(&ctx, records).await
@@ -863,6 +883,14 @@ async fn walk(
                         "reconciled: the interrupted create had not happened",
                     )?;
                     create_user(ctx, person, current, Some(planned)).await?;
+                    continue;
+                }
+                let searched_absent = ctx
+                    .not_found_by_search
+                    .lock()
+                    .remove(&person.email.to_lowercase());
+                if searched_absent {
+                    create_user(ctx, person, current, None).await?;
                     continue;
                 }
                 let found = ctx.client.users_by_email(&person.email).await?;

@@ -234,6 +234,12 @@ export function ReviewStep({ profile, production, batch, openedFrom, onName, onR
             {plan.to_create} to create, {plan.existing} already there ({plan.skipped} skipped), {plan.messages}{' '}
             invitations, {plan.api_calls} API calls, about {duration(plan.estimated_secs)}.
           </p>
+          <p data-testid="rate-estimate">
+            {plan.rate.plan_detected
+              ? `${plan.rate.plan} rate limits, as the tenant reports them: `
+              : `${plan.rate.plan} rate limits assumed (no tenant was asked): `}
+            {plan.rate.summary}
+          </p>
           <table className="table">
             <thead>
               <tr>
