@@ -52,6 +52,7 @@ impl BuiltinTenant for SandboxTenant {
             smtp_url: None,
             from: Some("Invite Desk Sandbox <invites@sandbox.invalid>".into()),
             production: false,
+            smtp_connections: None,
         }
     }
 

@@ -46,6 +46,41 @@ struct State {
     /// The tenant answered without rate-limit headers: there is nothing to follow, so requests
     /// are not held back for an estimate that will never come.
     silent: bool,
+    /// Requests per second the bucket refills, once known (the plan's table): the estimate grows
+    /// between answers instead of waiting for a reset that headers round up to whole seconds.
+    refill: Option<f64>,
+    /// The fraction of a request refilled but not yet counted, and when it was last counted.
+    credit: f64,
+    refilled_at: Option<Instant>,
+}
+
+impl State {
+    /// Adds what the bucket refilled since the last count, up to its size.
+    fn refill(&mut self, now: Instant) {
+        let (Some(rate), Some(estimate)) = (self.refill, self.estimate) else {
+            self.refilled_at = Some(now);
+            return;
+        };
+        let since = self
+            .refilled_at
+            .map_or(0.0, |at| now.saturating_duration_since(at).as_secs_f64());
+        let gained = self.credit + rate * since;
+        let whole = gained.floor();
+        self.credit = gained - whole;
+        let ceiling = self
+            .limit
+            .map_or(i64::MAX, |l| l as i64 - i64::from(self.in_flight));
+        self.estimate = Some((estimate + whole as i64).min(ceiling.max(estimate)));
+        self.refilled_at = Some(now);
+    }
+
+    /// Until the refill adds the next whole request.
+    fn until_refilled(&self) -> Option<Duration> {
+        let rate = self.refill?;
+        Some(Duration::from_secs_f64(
+            ((1.0 - self.credit) / rate).clamp(0.0, 60.0),
+        ))
+    }
 }
 
 /// A snapshot for progress displays ("rate gauge") and tests.
@@ -119,9 +154,14 @@ impl RateGovernor {
                     Some(until) if until > now => Some(until - now),
                     _ => {
                         s.blocked_until = None;
+                        s.refill(now);
                         match s.estimate {
+                            // Whichever comes first: the refill's next request, or the reset
+                            // (then a probe asks the tenant).
                             Some(left) if left <= 0 => match until_reset(s.reset_at) {
-                                Some(wait) => Some(wait),
+                                Some(wait) => {
+                                    Some(s.until_refilled().map_or(wait, |refill| refill.min(wait)))
+                                }
                                 None if s.probe_out => Some(POLL),
                                 None => {
                                     s.probe_out = true;
@@ -176,6 +216,16 @@ impl RateGovernor {
         Self::apply(&mut s, status, headers);
     }
 
+    /// The bucket's refill rate, from the plan's table.
+    pub fn set_refill(&self, per_second: f64) {
+        let mut s = self.lock();
+        if per_second > 0.0 && s.refill.is_none() {
+            let now = Instant::now();
+            s.refill(now);
+            s.refill = Some(per_second);
+        }
+    }
+
     /// Starts from what an answer said (one read by another governor of the same bucket).
     pub fn seed(&self, headers: &HeaderMap) {
         Self::apply(&mut self.lock(), 200, headers);
@@ -206,7 +256,16 @@ impl RateGovernor {
                 if fresh {
                     s.reset_at = reset_time(reset);
                     // Requests still in flight may not be counted in what the tenant reported.
-                    s.estimate = Some(s.reported - i64::from(s.in_flight));
+                    let said = s.reported - i64::from(s.in_flight);
+                    s.estimate = Some(match (s.refill, s.estimate) {
+                        // With a known refill the model runs on between answers; an answer only
+                        // ever lowers it (it reports whole requests, as of a moment ago).
+                        (Some(_), Some(_)) => {
+                            s.refill(Instant::now());
+                            s.estimate.map_or(said, |model| model.min(said))
+                        }
+                        _ => said,
+                    });
                 }
             }
             (None, Some(remaining)) => s.estimate = Some(remaining - i64::from(s.in_flight)),
@@ -228,6 +287,11 @@ impl RateGovernor {
             let until = Instant::now() + wait.min(MAX_WAIT);
             s.blocked_until = Some(s.blocked_until.map_or(until, |u| u.max(until)));
             s.estimate = Some(0);
+            s.credit = 0.0;
+            // Refused although the refill said yes: the bucket is slower than its table says.
+            if let Some(rate) = s.refill.as_mut() {
+                *rate /= 2.0;
+            }
         }
     }
 }
@@ -363,6 +427,27 @@ mod tests {
         let _b = tokio::time::timeout(Duration::from_millis(50), g.acquire())
             .await
             .expect("requests flow when the tenant gives no figures");
+    }
+
+    // Real time: the refill is measured with std's clock.
+    #[tokio::test]
+    async fn a_known_refill_rate_sends_as_the_bucket_refills_not_at_the_rounded_reset() {
+        let g = Arc::new(RateGovernor::new());
+        g.set_refill(4.0);
+        // Empty, and the tenant says the next request comes in 3 s (rounded up, or far off).
+        g.acquire().await.observe(200, &limits(0, 3));
+        let before = Instant::now();
+        let _next = g.acquire().await;
+        let waited = Instant::now() - before;
+        assert!(
+            waited >= Duration::from_millis(200) && waited < Duration::from_millis(600),
+            "{waited:?}: one request refills in 250 ms at 4/s"
+        );
+        // A 429 despite the refill: the bucket is slower than believed.
+        let mut refused = limits(0, 1);
+        refused.insert("retry-after", HeaderValue::from_static("0"));
+        g.acquire().await.observe(429, &refused);
+        assert_eq!(g.lock().refill, Some(2.0));
     }
 
     #[tokio::test]

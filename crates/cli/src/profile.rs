@@ -25,6 +25,9 @@ pub enum ProfileCommand {
         /// Mark the profile as production (the app asks before running against it).
         #[arg(long)]
         production: bool,
+        /// The most SMTP connections a run opens at once (mail providers cap them; default 8).
+        #[arg(long, value_name = "N")]
+        smtp_connections: Option<u32>,
     },
     /// List the profiles (`--json`: an array of profiles).
     List {
@@ -46,6 +49,7 @@ pub fn run(command: ProfileCommand, paths: &AppPaths) -> Result<(), AppError> {
             smtp_url,
             from,
             production,
+            smtp_connections,
         } => {
             let forgotten = crate::tenant::service(paths)?.set_profile(Profile {
                 name: name.clone(),
@@ -55,6 +59,7 @@ pub fn run(command: ProfileCommand, paths: &AppPaths) -> Result<(), AppError> {
                 smtp_url,
                 from,
                 production,
+                smtp_connections,
             })?;
             let name = name.trim();
             println!("saved profile {name}");

@@ -26,6 +26,11 @@ pub struct Profile {
     /// Runs against a production profile ask for confirmation.
     #[serde(default)]
     pub production: bool,
+    /// The most SMTP connections a run opens at once (providers cap them); 8 when not set. A run
+    /// opens one per 100 messages up to this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub smtp_connections: Option<u32>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -137,6 +142,7 @@ mod tests {
             smtp_url: None,
             from: None,
             production: name == "production",
+            smtp_connections: None,
         }
     }
 

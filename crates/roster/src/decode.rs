@@ -1,21 +1,24 @@
 //! Bytes to text. Spreadsheet exports arrive as UTF-8 (with or without BOM), UTF-16 ("Unicode Text"
 //! from Excel) or a legacy code page (Excel "CSV" on Windows). The bytes decide, never the file name.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 use crate::AppError;
 
 /// Text decoded from a file or paste, with the encoding it was read as.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the bytes when they are UTF-8 already (a long list is not copied).
+    pub text: Cow<'a, str>,
     pub encoding: &'static str,
 }
 
 /// Share of control characters above which the input is taken for binary junk, not a list.
 const MAX_CONTROL_SHARE: f64 = 0.05;
 
-pub fn decode(bytes: &[u8]) -> Result<Decoded, AppError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, AppError> {
     let (encoding, body) = match Encoding::for_bom(bytes) {
         Some((encoding, bom_len)) => (encoding, &bytes[bom_len..]),
         None => (sniff_without_bom(bytes), bytes),
@@ -28,7 +31,6 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, AppError> {
             encoding.name()
         )));
     }
-    let text = text.into_owned();
     reject_binary(&text)?;
     Ok(Decoded {
         text,
@@ -129,10 +131,7 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
         let decoded = decode(&be).unwrap();
-        assert_eq!(
-            (decoded.encoding, decoded.text.as_str()),
-            ("UTF-16BE", text)
-        );
+        assert_eq!((decoded.encoding, &*decoded.text), ("UTF-16BE", text));
     }
 
     #[test]

@@ -97,6 +97,21 @@ pub struct RosterReport {
 
 /// Reads a file's bytes (any supported text encoding, or a workbook).
 pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<RosterReport, AppError> {
+    read_bytes_keeping(bytes, options, true)
+}
+
+/// Checks a file's bytes like `read_bytes`, counting the valid people without keeping them: the
+/// report's `people` is empty, its summary and problems are the same. For a check that only
+/// reports (a million-row list then needs little more memory than its text).
+pub fn check_bytes(bytes: &[u8], options: &ReadOptions) -> Result<RosterReport, AppError> {
+    read_bytes_keeping(bytes, options, false)
+}
+
+fn read_bytes_keeping(
+    bytes: &[u8],
+    options: &ReadOptions,
+    keep_people: bool,
+) -> Result<RosterReport, AppError> {
     if workbook::is_workbook(bytes) {
         let sheet = workbook::read_sheet(bytes, options.sheet.as_deref())?;
         let source = SourceInfo {
@@ -108,7 +123,12 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<RosterReport, A
             has_header: false,
             columns: Vec::new(),
         };
-        return from_rows(Rows::Materialized(sheet.records), source, options);
+        return from_rows(
+            Rows::Materialized(sheet.records),
+            source,
+            options,
+            keep_people,
+        );
     }
     if options.sheet.is_some() {
         return Err(AppError::invalid_input(
@@ -116,7 +136,7 @@ pub fn read_bytes(bytes: &[u8], options: &ReadOptions) -> Result<RosterReport, A
         ));
     }
     let decoded = decode::decode(bytes)?;
-    read_text_as(&decoded.text, Some(decoded.encoding), options)
+    read_text_as(&decoded.text, Some(decoded.encoding), options, keep_people)
 }
 
 /// A file as editable text: what the People step shows in its paste box, so a file and a paste are
@@ -181,13 +201,14 @@ pub fn list_text(bytes: &[u8], sheet: Option<&str>) -> Result<ListText, AppError
 
 /// Reads pasted text.
 pub fn read_text(text: &str, options: &ReadOptions) -> Result<RosterReport, AppError> {
-    read_text_as(text, None, options)
+    read_text_as(text, None, options, true)
 }
 
 fn read_text_as(
     text: &str,
     encoding: Option<&str>,
     options: &ReadOptions,
+    keep_people: bool,
 ) -> Result<RosterReport, AppError> {
     let text = table::normalize_line_endings(text.strip_prefix('\u{FEFF}').unwrap_or(text));
     let source = |format, delimiter: Option<u8>| SourceInfo {
@@ -223,6 +244,7 @@ fn read_text_as(
             Rows::Materialized(records),
             source(SourceFormat::AddressLines, None),
             &options,
+            keep_people,
         );
     }
     let delimiter = table::sniff_delimiter(&text);
@@ -233,6 +255,7 @@ fn read_text_as(
         },
         source(SourceFormat::Delimited, delimiter),
         options,
+        keep_people,
     )
 }
 
@@ -277,6 +300,7 @@ fn from_rows(
     rows: Rows<'_>,
     mut source: SourceInfo,
     options: &ReadOptions,
+    keep_people: bool,
 ) -> Result<RosterReport, AppError> {
     let head: Vec<Record> = match &rows {
         Rows::Materialized(records) => records
@@ -299,37 +323,76 @@ fn from_rows(
     let labels: Vec<String> = mapping.roles.iter().map(mapping::role_label).collect();
     let has = |role: &ColumnRole| mapping.roles.contains(role);
     let split_names = !has(&ColumnRole::GivenName) && !has(&ColumnRole::FamilyName);
-    let mut validator = Validator::new(split_names);
-    // Non-blank records are numbered from 0: the header's index, and the preamble's above it.
-    let mut visit =
-        |index: usize, line: u64, cells: &mut dyn Iterator<Item = &str>| match mapping.header {
-            Some(header) if index < header => {
-                validator.skipped(line, "skipped: this row is above the header row")
-            }
-            Some(header) if index == header => {}
-            _ => validator.row(line, row_fields(&mapping.roles, &labels, cells)),
-        };
+    let sizes = validate::MetadataSizes {
+        app: mapping
+            .roles
+            .iter()
+            .filter(|r| matches!(r, ColumnRole::AppMetadata(_)))
+            .count(),
+        user: mapping
+            .roles
+            .iter()
+            .filter(|r| matches!(r, ColumnRole::UserMetadata(_)))
+            .count(),
+    };
+    // Room for everyone at once (a long list's people are not copied as they grow); the parallel
+    // path makes its own room once it knows the count.
+    let expected_rows = match &rows {
+        Rows::Materialized(records) => records.len(),
+        Rows::Delimited { text, .. } if text.len() < PARALLEL_FROM_BYTES => {
+            text.bytes().filter(|b| *b == b'\n').count() + 1
+        }
+        Rows::Delimited { .. } => 0,
+    };
+    let mut validator = Validator::with_sizes(split_names, sizes, expected_rows, keep_people);
     match &rows {
         Rows::Materialized(records) => {
             for (index, record) in records.iter().filter(|r| !r.is_blank()).enumerate() {
-                visit(
-                    index,
-                    record.line,
-                    &mut record.cells.iter().map(String::as_str),
-                );
+                let cells = &mut record.cells.iter().map(String::as_str);
+                match classify(mapping.header, index) {
+                    Place::AboveHeader => validator.skipped(record.line, ABOVE_HEADER),
+                    Place::Header => {}
+                    Place::Entry => {
+                        validator.row(record.line, row_fields(&mapping.roles, &labels, cells))
+                    }
+                }
             }
         }
         Rows::Delimited { text, delimiter } => {
-            table::for_each_nonblank(text, *delimiter, |index, line, record| {
-                visit(index, line, &mut record.iter());
-                std::ops::ControlFlow::Continue(())
-            })?
+            let parallel = text.len() >= PARALLEL_FROM_BYTES
+                && std::thread::available_parallelism().map_or(1, usize::from) > 1
+                && !tests::sequential_only();
+            if parallel {
+                let head_end = head.last().map_or(0, |r| line_end_offset(text, r.line));
+                let read = Reading {
+                    keep_people,
+                    text,
+                    delimiter: *delimiter,
+                    mapping: &mapping,
+                    labels: &labels,
+                    split_names,
+                    sizes,
+                };
+                parallel_rows(&read, head_end, &mut validator)?;
+            } else {
+                table::for_each_nonblank(text, *delimiter, |index, line, record| {
+                    match classify(mapping.header, index) {
+                        Place::AboveHeader => validator.skipped(line, ABOVE_HEADER),
+                        Place::Header => {}
+                        Place::Entry => validator.row(
+                            line,
+                            row_fields(&mapping.roles, &labels, &mut record.iter()),
+                        ),
+                    }
+                    std::ops::ControlFlow::Continue(())
+                })?
+            }
         }
     }
     Ok(RosterReport {
         summary: Summary {
             rows: validator.rows,
-            valid: validator.people.len() as u64,
+            valid: validator.valid,
             errors: validator.rows_with_errors,
             warnings: validator.warnings,
         },
@@ -337,6 +400,245 @@ fn from_rows(
         problems: validator.problems,
         source,
     })
+}
+
+const ABOVE_HEADER: &str = "skipped: this row is above the header row";
+
+/// Lists this long are read by several threads (2 cores: a 62 MB list in well under a second).
+const PARALLEL_FROM_BYTES: usize = 4 << 20;
+/// About this much text per piece of parallel work.
+const CHUNK_BYTES: usize = 1 << 20;
+
+enum Place {
+    AboveHeader,
+    Header,
+    Entry,
+}
+
+/// Where a non-blank record (numbered from 0) stands relative to the header row.
+fn classify(header: Option<usize>, index: usize) -> Place {
+    match header {
+        Some(header) if index < header => Place::AboveHeader,
+        Some(header) if index == header => Place::Header,
+        _ => Place::Entry,
+    }
+}
+
+/// The byte offset just past physical line `line` (1-based).
+fn line_end_offset(text: &str, line: u64) -> usize {
+    let mut seen = 0u64;
+    for (at, byte) in text.bytes().enumerate() {
+        if byte == b'\n' {
+            seen += 1;
+            if seen == line {
+                return at + 1;
+            }
+        }
+    }
+    text.len()
+}
+
+/// What every worker needs to read its chunks.
+struct Reading<'t> {
+    keep_people: bool,
+    text: &'t str,
+    delimiter: Option<u8>,
+    mapping: &'t mapping::Mapping,
+    labels: &'t [String],
+    split_names: bool,
+    sizes: validate::MetadataSizes,
+}
+
+/// A chunk's rows, checked, in order.
+enum Item {
+    AboveHeader(u64),
+    Row(validate::Checked),
+}
+
+fn check_chunk(
+    read: &Reading<'_>,
+    chunk: table::Chunk,
+    first: bool,
+) -> Result<Vec<Item>, AppError> {
+    let mut items = Vec::new();
+    let mut index = 0usize;
+    table::for_each_nonblank_in(read.text, chunk, read.delimiter, |line, record| {
+        // The first chunk holds the head, so only there can a record be the header or above it.
+        let place = if first {
+            classify(read.mapping.header, index)
+        } else {
+            Place::Entry
+        };
+        index += 1;
+        match place {
+            Place::AboveHeader => items.push(Item::AboveHeader(line)),
+            Place::Header => {}
+            Place::Entry => {
+                items.push(Item::Row(validate::check_row(
+                    read.split_names,
+                    read.sizes,
+                    line,
+                    row_fields(&read.mapping.roles, read.labels, &mut record.iter()),
+                    read.keep_people,
+                )));
+            }
+        }
+    })?;
+    Ok(items)
+}
+
+/// Checks the chunks on as many threads as there are cores (each taking every n-th chunk). People
+/// kept: their rows are accepted here in the list's order as the chunks come in (each worker at most
+/// two chunks ahead, so a person is never held twice for long). People only counted: every chunk
+/// is checked first, then duplicates are decided for the whole list at once by sorting
+/// (`validate::duplicates`), which is what makes a million rows fast.
+fn parallel_rows(
+    read: &Reading<'_>,
+    head_end: usize,
+    validator: &mut Validator,
+) -> Result<(), AppError> {
+    let chunks = table::chunks(read.text, read.delimiter, head_end, CHUNK_BYTES)?;
+    tests::read_in_parallel(chunks.len());
+    let workers = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(2, 8)
+        .min(chunks.len().max(1));
+    if read.keep_people {
+        return streamed_rows(read, &chunks, workers, validator);
+    }
+    let mut checked: Vec<Option<Vec<Item>>> = Vec::new();
+    checked.resize_with(chunks.len(), || None);
+    std::thread::scope(|scope| -> Result<(), AppError> {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                let mine: Vec<(usize, table::Chunk)> = chunks
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .skip(worker)
+                    .step_by(workers)
+                    .collect();
+                scope.spawn(move || -> Result<Vec<(usize, Vec<Item>)>, AppError> {
+                    mine.into_iter()
+                        .map(|(number, chunk)| Ok((number, check_chunk(read, chunk, number == 0)?)))
+                        .collect()
+                })
+            })
+            .collect();
+        // Every worker is joined; the first error in the list's order is the one reported.
+        let mut first_error: Option<(usize, AppError)> = None;
+        for handle in handles {
+            match handle.join() {
+                Ok(Ok(done)) => {
+                    for (number, items) in done {
+                        checked[number] = Some(items);
+                    }
+                }
+                Ok(Err(error)) => {
+                    let number = error_chunk(&error, &chunks);
+                    if first_error.as_ref().is_none_or(|(n, _)| number < *n) {
+                        first_error = Some((number, error));
+                    }
+                }
+                Err(_) => return Err(AppError::internal("a list reader stopped")),
+            }
+        }
+        match first_error {
+            Some((_, error)) => Err(error),
+            None => Ok(()),
+        }
+    })?;
+    let items: Vec<Item> = checked.into_iter().flatten().flatten().collect();
+    let addresses: Vec<Option<&str>> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Row(row) => Some(row.address()),
+            Item::AboveHeader(_) => None,
+        })
+        .collect();
+    let first_of = validate::duplicates(&addresses);
+    let lines: Vec<u64> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Row(row) => Some(row.line()),
+            Item::AboveHeader(_) => None,
+        })
+        .collect();
+    drop(addresses);
+    validator.make_room(lines.len());
+    let mut row = 0usize;
+    for item in items {
+        match item {
+            Item::AboveHeader(line) => validator.skipped(line, ABOVE_HEADER),
+            Item::Row(checked) => {
+                let first = first_of[row].map(|original| lines[original as usize]);
+                validator.accept_decided(checked, first);
+                row += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn streamed_rows(
+    read: &Reading<'_>,
+    chunks: &[table::Chunk],
+    workers: usize,
+    validator: &mut Validator,
+) -> Result<(), AppError> {
+    let lines = chunks.last().map_or(0, |c| c.lines_before as usize + 1);
+    validator.make_room(lines);
+    std::thread::scope(|scope| {
+        let mut inboxes = Vec::with_capacity(workers);
+        for worker in 0..workers {
+            let (send, inbox) = std::sync::mpsc::sync_channel::<Result<Vec<Item>, AppError>>(2);
+            inboxes.push(inbox);
+            let mine: Vec<(usize, table::Chunk)> = chunks
+                .iter()
+                .copied()
+                .enumerate()
+                .skip(worker)
+                .step_by(workers)
+                .collect();
+            scope.spawn(move || {
+                for (number, chunk) in mine {
+                    let checked = check_chunk(read, chunk, number == 0);
+                    let failed = checked.is_err();
+                    if send.send(checked).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+        }
+        for number in 0..chunks.len() {
+            let items = inboxes[number % workers]
+                .recv()
+                .map_err(|_| AppError::internal("a list reader stopped"))??;
+            for item in items {
+                match item {
+                    Item::AboveHeader(line) => validator.skipped(line, ABOVE_HEADER),
+                    Item::Row(checked) => validator.accept(checked),
+                }
+            }
+        }
+        // Dropping the inboxes lets a worker still sending stop.
+        drop(inboxes);
+        Ok(())
+    })
+}
+
+/// The chunk an error's "line N" falls in (errors of later chunks lose to earlier ones).
+fn error_chunk(error: &AppError, chunks: &[table::Chunk]) -> usize {
+    let line: u64 = error
+        .message
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX);
+    chunks
+        .iter()
+        .rposition(|c| c.lines_before < line)
+        .unwrap_or(0)
 }
 
 fn row_fields<'r, 'a>(
@@ -378,4 +680,91 @@ fn describe_columns(head: &[Record], mapping: &mapping::Mapping) -> Vec<ColumnIn
             column(i, header_cell, role.clone(), sample)
         })
         .collect()
+}
+
+#[cfg(not(test))]
+mod tests {
+    pub fn sequential_only() -> bool {
+        false
+    }
+    pub fn read_in_parallel(_chunks: usize) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static SEQUENTIAL: Cell<bool> = const { Cell::new(false) };
+        static CHUNKS_READ: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub fn read_in_parallel(chunks: usize) {
+        CHUNKS_READ.with(|c| c.set(c.get() + chunks));
+    }
+
+    pub fn sequential_only() -> bool {
+        SEQUENTIAL.with(Cell::get)
+    }
+
+    /// A long list read in parallel chunks gives exactly the report of one reader going through it
+    /// in order: the same people, problems in the same order (duplicates across chunks named after
+    /// the first line, rows above the header skipped), with quoted line breaks never split.
+    #[test]
+    fn a_long_list_reads_the_same_in_parallel_as_in_order() {
+        let mut text = String::from("Seats for Q3\n\nEmail,Name,Department\n");
+        for i in 0..150_000u32 {
+            match i % 997 {
+                0 => text.push_str(&format!("person{}@example.com,Again {i},Sales\n", i / 3)),
+                1 => text.push_str(&format!("not-an-address-{i},Bad {i},Ops\n")),
+                2 => text.push_str(&format!(
+                    "quoted{i}@example.com,\"Two\nLines {i}\",\"R&D, \"\"East\"\"\"\n"
+                )),
+                _ => text.push_str(&format!(
+                    "person{i}@example.com,Person {i},Dept {}\n",
+                    i % 40
+                )),
+            }
+        }
+        assert!(text.len() > PARALLEL_FROM_BYTES);
+        let options = ReadOptions::default();
+        let parallel = read_text(&text, &options).unwrap();
+        assert!(CHUNKS_READ.with(Cell::get) > 4, "read in chunks");
+        SEQUENTIAL.with(|s| s.set(true));
+        let sequential = read_text(&text, &options).unwrap();
+        SEQUENTIAL.with(|s| s.set(false));
+        assert_eq!(parallel.summary, sequential.summary);
+        assert_eq!(parallel.problems, sequential.problems);
+        assert!(parallel.people == sequential.people, "the people differ");
+        // Counting without keeping (duplicates decided by sorting) reports the same.
+        let counted = check_bytes(text.as_bytes(), &options).unwrap();
+        assert_eq!(counted.summary, sequential.summary);
+        assert_eq!(counted.problems, sequential.problems);
+        assert!(counted.people.is_empty());
+        assert!(
+            parallel
+                .problems
+                .iter()
+                .any(|p| p.message.starts_with("duplicate of line")),
+            "the list has duplicates"
+        );
+        let quoted = parallel
+            .people
+            .iter()
+            .find(|p| p.email == "quoted2@example.com")
+            .unwrap();
+        assert_eq!(quoted.name.as_deref(), Some("Two\nLines 2"));
+
+        // Without a quote anywhere, chunks end at line breaks.
+        let plain: String = (0..300_000)
+            .map(|i| format!("p{i}@example.com,P {i}\n"))
+            .collect();
+        let parallel = read_text(&plain, &options).unwrap();
+        SEQUENTIAL.with(|s| s.set(true));
+        let sequential = read_text(&plain, &options).unwrap();
+        SEQUENTIAL.with(|s| s.set(false));
+        assert_eq!(parallel, sequential);
+        assert_eq!(parallel.people.len(), 300_000);
+    }
 }

@@ -136,6 +136,111 @@ pub fn for_each_nonblank(
     }
 }
 
+/// A stretch of the text that starts and ends on record boundaries, with the number of lines
+/// before it (so its records keep their physical line numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    pub start: usize,
+    pub end: usize,
+    pub lines_before: u64,
+}
+
+/// Splits `text` into about `target` bytes per chunk, on record boundaries, the first chunk
+/// reaching at least `first_at_least`. Without a quote anywhere every line break ends a record; with
+/// quotes the boundaries come from the CSV reader itself, so a quoted line break never splits a record.
+pub fn chunks(
+    text: &str,
+    delimiter: Option<u8>,
+    first_at_least: usize,
+    target: usize,
+) -> Result<Vec<Chunk>, AppError> {
+    let bytes = text.as_bytes();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut want = first_at_least.max(target);
+    if !bytes.contains(&b'"') {
+        while want < bytes.len() {
+            match bytes[want..].iter().position(|b| *b == b'\n') {
+                Some(at) => {
+                    let end = want + at + 1;
+                    ends.push(end);
+                    want = end + target;
+                }
+                None => break,
+            }
+        }
+    } else {
+        let mut reader = reader(text, delimiter.unwrap_or(0x1F));
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {
+                    let at = reader.position().byte() as usize;
+                    if at >= want && at < bytes.len() {
+                        ends.push(at);
+                        want = at + target;
+                    }
+                }
+                Ok(false) => break,
+                Err(err) => {
+                    let line = err.position().map_or(0, |p| p.line());
+                    return Err(AppError::invalid_input(format!(
+                        "line {line}: the list could not be read as delimited text: {err}"
+                    )));
+                }
+            }
+        }
+    }
+    ends.push(bytes.len());
+    let mut out = Vec::with_capacity(ends.len());
+    let (mut start, mut lines_before) = (0usize, 0u64);
+    for end in ends {
+        if end <= start {
+            continue;
+        }
+        out.push(Chunk {
+            start,
+            end,
+            lines_before,
+        });
+        lines_before += bytes[start..end].iter().filter(|b| **b == b'\n').count() as u64;
+        start = end;
+    }
+    Ok(out)
+}
+
+/// `for_each_nonblank` over one chunk: lines counted from the whole text's start.
+pub fn for_each_nonblank_in(
+    text: &str,
+    chunk: Chunk,
+    delimiter: Option<u8>,
+    mut visit: impl FnMut(u64, &csv::StringRecord),
+) -> Result<(), AppError> {
+    for_each_nonblank(
+        &text[chunk.start..chunk.end],
+        delimiter,
+        |_, line, record| {
+            visit(line + chunk.lines_before, record);
+            ControlFlow::Continue(())
+        },
+    )
+    .map_err(|mut e| {
+        e.message = shift_line(&e.message, chunk.lines_before);
+        e
+    })
+}
+
+/// "line N: …" of a chunk's error, as a line of the whole text.
+fn shift_line(message: &str, lines_before: u64) -> String {
+    let Some(rest) = message.strip_prefix("line ") else {
+        return message.to_owned();
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    match digits.parse::<u64>() {
+        Ok(n) => format!("line {}{}", n + lines_before, &rest[digits.len()..]),
+        Err(_) => message.to_owned(),
+    }
+}
+
 /// The first `limit` non-blank records, owned (for detecting the mapping).
 pub fn read_head(text: &str, delimiter: Option<u8>, limit: usize) -> Result<Vec<Record>, AppError> {
     let mut head = Vec::new();

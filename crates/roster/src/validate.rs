@@ -63,11 +63,133 @@ pub struct RowFields<'r, 'a> {
     pub metadata: Vec<(&'r ColumnRole, &'r str, &'a str)>,
 }
 
-/// Validates rows in order, remembering addresses to report duplicates.
+/// One row checked on its own: everything but whether its address came earlier in the list. Rows
+/// are checked independently (in parallel for long lists) and then accepted in order by a
+/// `Validator`, which alone decides duplicates, so the outcome is the same either way.
+#[derive(Debug)]
+pub struct Checked {
+    line: u64,
+    problems: Vec<Problem>,
+    /// How many of `problems` came from the address: a duplicate's error goes right after them.
+    address_problems: usize,
+    outcome: RowOutcome,
+}
+
+#[derive(Debug)]
+enum RowOutcome {
+    /// Boxed: checked rows travel between threads, and the address alone is most of what is read.
+    Valid(Box<Person>),
+    /// Valid, counted but not kept (a check that only reports): the address, for duplicates.
+    Counted(String),
+    /// Left out; the address, if it was a valid one (a later row with it is still a duplicate).
+    Invalid(Option<String>),
+}
+
+/// How many metadata entries each person gets, so their maps are allocated at their size.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MetadataSizes {
+    pub app: usize,
+    pub user: usize,
+}
+
+pub fn check_row(
+    split_names: bool,
+    sizes: MetadataSizes,
+    line: u64,
+    fields: RowFields<'_, '_>,
+    keep_person: bool,
+) -> Checked {
+    let mut row = RowProblems {
+        line,
+        problems: Vec::new(),
+    };
+    let email = email(&mut row, fields.email);
+    let address_problems = row.problems.len();
+    // Checked as borrowed text; copied into a person only when the person is kept.
+    let given_name = limited(&mut row, "given_name", fields.given_name, MAX_GIVEN_FAMILY);
+    let family_name = limited(
+        &mut row,
+        "family_name",
+        fields.family_name,
+        MAX_GIVEN_FAMILY,
+    );
+    let name = limited(&mut row, "name", fields.name, MAX_NAME);
+    let mut metadata: Vec<(&ColumnRole, MetadataValue<'_>)> = Vec::new();
+    for (role, label, cell) in fields.metadata {
+        if let Some(value) = metadata_value(&mut row, label, cell) {
+            metadata.push((role, value));
+        }
+    }
+    let has_error = row.problems.iter().any(|p| p.severity == Severity::Error);
+    let outcome = match email {
+        Some(email) if !has_error && !keep_person => RowOutcome::Counted(email),
+        Some(email) if !has_error => {
+            let (given_name, family_name) = match (name, split_names) {
+                (Some(full), true) if given_name.is_none() && family_name.is_none() => {
+                    split_full_name(full)
+                }
+                _ => (
+                    given_name.map(str::to_owned),
+                    family_name.map(str::to_owned),
+                ),
+            };
+            let mut app_metadata = Map::with_capacity(sizes.app);
+            let mut user_metadata = Map::with_capacity(sizes.user);
+            for (role, value) in metadata {
+                let (target, key) = match role {
+                    ColumnRole::AppMetadata(key) => (&mut app_metadata, key),
+                    ColumnRole::UserMetadata(key) => (&mut user_metadata, key),
+                    _ => continue,
+                };
+                target.insert(key.clone(), value.into_value());
+            }
+            RowOutcome::Valid(Box::new(Person {
+                line,
+                email,
+                given_name,
+                family_name,
+                name: name.map(str::to_owned),
+                roles: fields.roles.map(split_roles).unwrap_or_default(),
+                app_metadata,
+                user_metadata,
+            }))
+        }
+        address => RowOutcome::Invalid(address),
+    };
+    Checked {
+        line,
+        problems: row.problems,
+        address_problems,
+        outcome,
+    }
+}
+
+/// A metadata cell as checked: JSON parsed already, text still borrowed from the list.
+enum MetadataValue<'a> {
+    Json(Value),
+    Text(&'a str),
+}
+
+impl MetadataValue<'_> {
+    fn into_value(self) -> Value {
+        match self {
+            MetadataValue::Json(value) => value,
+            MetadataValue::Text(text) => Value::String(text.to_owned()),
+        }
+    }
+}
+
+/// Accepts checked rows in order, remembering addresses to report duplicates.
 pub struct Validator {
     /// When the list has no given/family columns, a full name is split into them.
     split_names: bool,
-    seen: HashMap<String, u64>,
+    sizes: MetadataSizes,
+    /// Address → the line it first appeared on. foldhash: SipHash was a fifth of a long list's time,
+    /// and foldhash's per-process seed still keeps a crafted list from colliding on purpose.
+    seen: HashMap<String, u64, foldhash::fast::RandomState>,
+    /// False: valid people are counted, not kept (`roster check` without `--json`).
+    keep_people: bool,
+    pub valid: u64,
     pub people: Vec<Person>,
     pub problems: Vec<Problem>,
     pub rows: u64,
@@ -77,14 +199,35 @@ pub struct Validator {
 
 impl Validator {
     pub fn new(split_names: bool) -> Self {
+        Self::with_sizes(split_names, MetadataSizes::default(), 0, true)
+    }
+
+    /// `expected_rows`: room made at once, so a long list's people are not copied as they grow.
+    pub fn with_sizes(
+        split_names: bool,
+        sizes: MetadataSizes,
+        expected_rows: usize,
+        keep_people: bool,
+    ) -> Self {
         Validator {
             split_names,
-            seen: HashMap::new(),
-            people: Vec::new(),
+            sizes,
+            seen: HashMap::with_capacity_and_hasher(expected_rows, Default::default()),
+            keep_people,
+            valid: 0,
+            people: Vec::with_capacity(if keep_people { expected_rows } else { 0 }),
             problems: Vec::new(),
             rows: 0,
             rows_with_errors: 0,
             warnings: 0,
+        }
+    }
+
+    /// Room for `rows` more people (and their addresses), when they are kept.
+    pub fn make_room(&mut self, rows: usize) {
+        if self.keep_people {
+            self.people.reserve(rows);
+            self.seen.reserve(rows);
         }
     }
 
@@ -100,97 +243,168 @@ impl Validator {
     }
 
     pub fn row(&mut self, line: u64, fields: RowFields<'_, '_>) {
-        self.rows += 1;
-        let mut row = RowProblems {
-            line,
-            problems: Vec::new(),
-        };
-        let email = self.email(&mut row, fields.email);
-        let given_name = limited(&mut row, "given_name", fields.given_name, MAX_GIVEN_FAMILY);
-        let family_name = limited(
-            &mut row,
-            "family_name",
-            fields.family_name,
-            MAX_GIVEN_FAMILY,
-        );
-        let name = limited(&mut row, "name", fields.name, MAX_NAME);
-        let (given_name, family_name) = match (&name, self.split_names) {
-            (Some(full), true) if given_name.is_none() && family_name.is_none() => {
-                split_full_name(full)
-            }
-            _ => (given_name, family_name),
-        };
-        let roles = fields.roles.map(split_roles).unwrap_or_default();
-        let mut app_metadata = Map::new();
-        let mut user_metadata = Map::new();
-        for (role, label, cell) in fields.metadata {
-            let (target, key) = match role {
-                ColumnRole::AppMetadata(key) => (&mut app_metadata, key),
-                ColumnRole::UserMetadata(key) => (&mut user_metadata, key),
-                _ => continue,
-            };
-            if let Some(value) = metadata_value(&mut row, label, cell) {
-                target.insert(key.clone(), value);
-            }
-        }
+        let checked = check_row(self.split_names, self.sizes, line, fields, self.keep_people);
+        self.accept(checked);
+    }
 
-        let has_error = row.problems.iter().any(|p| p.severity == Severity::Error);
-        self.warnings += row
-            .problems
+    /// Takes a checked row, the next in the list's order, deciding here whether its address came
+    /// earlier.
+    pub fn accept(&mut self, checked: Checked) {
+        let line = checked.line;
+        // One probe of the table a row; an address that is only counted moves into it.
+        let key = match &checked.outcome {
+            RowOutcome::Valid(person) => Some(person.email.clone()),
+            RowOutcome::Counted(address) => Some(address.clone()),
+            RowOutcome::Invalid(address) => address.clone(),
+        };
+        let first = key.and_then(|key| match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(line);
+                None
+            }
+        });
+        self.settle(checked, first);
+    }
+
+    /// Takes a checked row, the next in the list's order, whose duplicate status was decided
+    /// already (`duplicates`): `first` is the line its address first appeared on, if earlier.
+    pub fn accept_decided(&mut self, checked: Checked, first: Option<u64>) {
+        self.settle(checked, first);
+    }
+
+    fn settle(&mut self, checked: Checked, duplicate_of: Option<u64>) {
+        self.rows += 1;
+        let Checked {
+            line,
+            mut problems,
+            address_problems,
+            outcome,
+        } = checked;
+        if let Some(first) = duplicate_of {
+            let address = match &outcome {
+                RowOutcome::Valid(person) => person.email.as_str(),
+                RowOutcome::Counted(address) => address.as_str(),
+                RowOutcome::Invalid(address) => address.as_deref().unwrap_or_default(),
+            };
+            problems.insert(
+                address_problems,
+                Problem {
+                    line,
+                    severity: Severity::Error,
+                    field: Some("email".to_owned()),
+                    message: format!("duplicate of line {first} ({address})"),
+                },
+            );
+        }
+        self.warnings += problems
             .iter()
             .filter(|p| p.severity == Severity::Warning)
             .count() as u64;
-        self.problems.append(&mut row.problems);
-        match email {
-            Some(email) if !has_error => self.people.push(Person {
-                line,
-                email,
-                given_name,
-                family_name,
-                name,
-                roles,
-                app_metadata,
-                user_metadata,
-            }),
+        self.problems.append(&mut problems);
+        match outcome {
+            RowOutcome::Valid(person) if duplicate_of.is_none() => {
+                self.valid += 1;
+                if self.keep_people {
+                    self.people.push(*person);
+                }
+            }
+            RowOutcome::Counted(_) if duplicate_of.is_none() => self.valid += 1,
             _ => self.rows_with_errors += 1,
         }
     }
+}
 
-    fn email(&mut self, row: &mut RowProblems, cell: Option<&str>) -> Option<String> {
-        let raw = clean(cell.unwrap_or(""));
-        if raw.is_empty() {
-            row.error("email", "missing email address".into());
-            return None;
-        }
-        let (address, note) = strip_decoration(raw);
-        if let Some(note) = note {
-            row.warning("email", note);
-        }
-        let address = address.to_lowercase();
-        if let Err(why) = check_address(&address) {
-            row.error(
-                "email",
-                format!("invalid email address \"{}\": {why}", printable(raw)),
-            );
-            return None;
-        }
-        if !address.split('@').next().unwrap_or("").is_ascii() {
-            row.warning(
-                "email",
-                "the part before @ has non-ASCII characters; some mail systems cannot deliver to it".into(),
-            );
-        }
-        match self.seen.get(&address) {
-            Some(first) => {
-                row.error("email", format!("duplicate of line {first} ({address})"));
-                None
-            }
-            None => {
-                self.seen.insert(address.clone(), row.line);
-                Some(address)
-            }
+impl Checked {
+    /// The row's address, if it was a valid one.
+    pub fn address(&self) -> Option<&str> {
+        match &self.outcome {
+            RowOutcome::Valid(person) => Some(&person.email),
+            RowOutcome::Counted(address) => Some(address),
+            RowOutcome::Invalid(address) => address.as_deref(),
         }
     }
+
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+}
+
+/// For every row (in the list's order, `None` for rows without a valid address), the index of the
+/// earlier row whose address it repeats. By sorting (hash, row) pairs instead of probing a table
+/// row after row: a million rows take a few tens of milliseconds and no lock, and equal hashes are
+/// compared by their text, so a collision (even a crafted one) only costs a comparison.
+pub fn duplicates(addresses: &[Option<&str>]) -> Vec<Option<u32>> {
+    use std::hash::BuildHasher;
+    let hasher = foldhash::fast::FixedState::default();
+    let mut keys: Vec<(u64, u32)> = addresses
+        .iter()
+        .enumerate()
+        .filter_map(|(row, address)| address.map(|a| (hasher.hash_one(a), row as u32)))
+        .collect();
+    keys.sort_unstable();
+    let mut first_of = vec![None; addresses.len()];
+    let mut run = Vec::new();
+    let mut at = 0;
+    while at < keys.len() {
+        let mut end = at + 1;
+        while end < keys.len() && keys[end].0 == keys[at].0 {
+            end += 1;
+        }
+        if end - at > 1 {
+            run.clear();
+            run.extend(
+                keys[at..end]
+                    .iter()
+                    .map(|(_, row)| (addresses[*row as usize].unwrap_or_default(), *row)),
+            );
+            // By text, then by row: the first row of each address is the original.
+            run.sort_unstable();
+            let mut i = 0;
+            while i < run.len() {
+                let mut j = i + 1;
+                while j < run.len() && run[j].0 == run[i].0 {
+                    first_of[run[j].1 as usize] = Some(run[i].1);
+                    j += 1;
+                }
+                i = j;
+            }
+        }
+        at = end;
+    }
+    first_of
+}
+
+fn email(row: &mut RowProblems, cell: Option<&str>) -> Option<String> {
+    let raw = clean(cell.unwrap_or(""));
+    if raw.is_empty() {
+        row.error("email", "missing email address".into());
+        return None;
+    }
+    let (address, note) = strip_decoration(raw);
+    if let Some(note) = note {
+        row.warning("email", note);
+    }
+    let address = if address.is_ascii() {
+        address.to_ascii_lowercase()
+    } else {
+        address.to_lowercase()
+    };
+    if let Err(why) = check_address(&address) {
+        row.error(
+            "email",
+            format!("invalid email address \"{}\": {why}", printable(raw)),
+        );
+        return None;
+    }
+    if !address.split('@').next().unwrap_or("").is_ascii() {
+        row.warning(
+            "email",
+            "the part before @ has non-ASCII characters; some mail systems cannot deliver to it"
+                .into(),
+        );
+    }
+    Some(address)
 }
 
 struct RowProblems {
@@ -216,6 +430,10 @@ impl RowProblems {
 }
 
 fn clean(cell: &str) -> &str {
+    if cell.is_ascii() {
+        // No invisible character is ASCII.
+        return cell.trim();
+    }
     cell.trim().trim_matches(INVISIBLE).trim()
 }
 
@@ -259,15 +477,33 @@ fn strip_decoration(raw: &str) -> (&str, Option<String>) {
     }
 }
 
+/// `chars().any(char::is_control)`, byte by byte for ASCII text (most of a list).
+fn has_control(value: &str) -> bool {
+    if value.is_ascii() {
+        value.bytes().any(|b| b.is_ascii_control())
+    } else {
+        value.chars().any(char::is_control)
+    }
+}
+
 fn check_address(address: &str) -> Result<(), String> {
-    if let Some(c) = address.chars().find(|c| c.is_whitespace()) {
+    let space = if address.is_ascii() {
+        // `is_ascii_whitespace` leaves out vertical tab, which `char::is_whitespace` counts.
+        address
+            .bytes()
+            .find(|b| b.is_ascii_whitespace() || *b == 0x0B)
+            .map(char::from)
+    } else {
+        address.chars().find(|c| c.is_whitespace())
+    };
+    if let Some(c) = space {
         return Err(if c == ' ' {
             "it contains a space".into()
         } else {
             "it contains white space".into()
         });
     }
-    if address.chars().any(char::is_control) {
+    if has_control(address) {
         return Err("it contains a control character".into());
     }
     let Some(at) = address.rfind('@') else {
@@ -326,12 +562,22 @@ fn explain(error: &email_address::Error, domain: &str) -> String {
 }
 
 /// Trims, checks Auth0's length limit, and warns about content a spreadsheet would misread.
-fn limited(row: &mut RowProblems, field: &str, cell: Option<&str>, max: usize) -> Option<String> {
+fn limited<'a>(
+    row: &mut RowProblems,
+    field: &str,
+    cell: Option<&'a str>,
+    max: usize,
+) -> Option<&'a str> {
     let value = clean(cell?);
     if value.is_empty() {
         return None;
     }
-    let length = value.chars().count();
+    // Only a value longer in bytes than the limit can be longer in characters.
+    let length = if value.len() > max {
+        value.chars().count()
+    } else {
+        value.len()
+    };
     if length > max {
         row.error(
             field,
@@ -339,7 +585,7 @@ fn limited(row: &mut RowProblems, field: &str, cell: Option<&str>, max: usize) -
         );
     }
     warn_odd_text(row, field, value);
-    Some(value.to_owned())
+    Some(value)
 }
 
 fn warn_odd_text(row: &mut RowProblems, field: &str, value: &str) {
@@ -351,7 +597,7 @@ fn warn_odd_text(row: &mut RowProblems, field: &str, value: &str) {
             ),
         );
     }
-    if value.chars().any(char::is_control) {
+    if has_control(value) {
         row.warning(field, "contains control characters (kept as typed)".into());
     }
 }
@@ -387,14 +633,18 @@ fn split_roles(cell: &str) -> Vec<String> {
 }
 
 /// Text stays text; a cell that starts like JSON (`{` or `[`) must be valid JSON.
-fn metadata_value(row: &mut RowProblems, field: &str, cell: &str) -> Option<Value> {
+fn metadata_value<'a>(
+    row: &mut RowProblems,
+    field: &str,
+    cell: &'a str,
+) -> Option<MetadataValue<'a>> {
     let value = clean(cell);
     if value.is_empty() {
         return None;
     }
     if value.starts_with(['{', '[']) {
         return match serde_json::from_str(value) {
-            Ok(json) => Some(json),
+            Ok(json) => Some(MetadataValue::Json(json)),
             Err(err) => {
                 row.error(
                     field,
@@ -405,7 +655,7 @@ fn metadata_value(row: &mut RowProblems, field: &str, cell: &str) -> Option<Valu
         };
     }
     warn_odd_text(row, field, value);
-    Some(Value::String(value.to_owned()))
+    Some(MetadataValue::Text(value))
 }
 
 #[cfg(test)]

@@ -409,7 +409,12 @@ from: string | null,
 /**
  * Runs against a production profile ask for confirmation.
  */
-production: boolean, };
+production: boolean, 
+/**
+ * The most SMTP connections a run opens at once (providers cap them); 8 when not set. A run
+ * opens one per 100 messages up to this.
+ */
+smtp_connections?: number, };
 
 /**
  * One account with this address in the tenant.

@@ -293,6 +293,22 @@ export function TenantsScreen() {
               </label>
             ),
           )}
+          <label>
+            SMTP connections at most (mail providers cap them; empty: 8)
+            <input
+              name="smtp_connections"
+              type="number"
+              min={1}
+              max={32}
+              value={editing.profile.smtp_connections ?? ''}
+              onChange={(e) => {
+                const profile = { ...editing.profile };
+                if (e.target.value === '') delete profile.smtp_connections;
+                else profile.smtp_connections = Number(e.target.value);
+                setEditing({ ...editing, profile });
+              }}
+            />
+          </label>
           <label className="inline">
             <input
               type="checkbox"

@@ -141,6 +141,26 @@ pub const PLACEHOLDER_SENDER: &str = "Invite Desk <invites@invite-desk.invalid>"
 pub struct DeliverySecrets {
     pub smtp_password: Option<secrecy::SecretString>,
     pub extra_root_pem: Option<Vec<u8>>,
+    /// The profile's cap on SMTP connections (`Profile::smtp_connections`).
+    pub smtp_connections: Option<u32>,
+}
+
+/// SMTP connections when the profile does not say.
+pub const DEFAULT_SMTP_CONNECTIONS: u32 = 8;
+/// The most a profile may ask for.
+pub const MAX_SMTP_CONNECTIONS: u32 = 32;
+/// Messages that justify one more connection.
+const MESSAGES_PER_CONNECTION: usize = 100;
+
+/// Connections for a batch of `messages`: one per 100, at least one, at most the cap. lettre
+/// 0.11.23 leaves Nagle's algorithm on, so one connection carries about 23 messages/s
+/// (docs/benchmarks.md); a small batch needs no more than one, a large one as many as the
+/// provider allows.
+pub fn smtp_pool_size(messages: usize, cap: Option<u32>) -> u32 {
+    let cap = cap
+        .unwrap_or(DEFAULT_SMTP_CONNECTIONS)
+        .clamp(1, MAX_SMTP_CONNECTIONS);
+    (messages.div_ceil(MESSAGES_PER_CONNECTION) as u32).clamp(1, cap)
 }
 
 /// Who a batch's messages come from: the delivery's sender, else the placeholder.
@@ -176,9 +196,7 @@ pub fn for_batch(
             let mut settings = invite_desk_mail::smtp::SmtpSettings::new(url);
             settings.password = secrets.smtp_password;
             settings.extra_root_pem = secrets.extra_root_pem;
-            // Measured (docs/benchmarks.md): each connection carries ~23 messages/s with lettre
-            // 0.11; 8 keep delivery well ahead of the tenant's rate limit.
-            settings.pool_size = 8;
+            settings.pool_size = smtp_pool_size(batch.people.len(), secrets.smtp_connections);
             Deliverer::Smtp {
                 mailer: Box::new(SmtpMailer::new(&settings)?),
                 message: message()?,
@@ -197,4 +215,20 @@ pub fn for_batch(
         },
         Delivery::Auth0 => Deliverer::Auth0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_follows_the_batch_up_to_the_profiles_cap() {
+        assert_eq!(smtp_pool_size(0, None), 1);
+        assert_eq!(smtp_pool_size(40, None), 1);
+        assert_eq!(smtp_pool_size(250, None), 3);
+        assert_eq!(smtp_pool_size(10_000, None), DEFAULT_SMTP_CONNECTIONS);
+        assert_eq!(smtp_pool_size(10_000, Some(2)), 2);
+        assert_eq!(smtp_pool_size(10_000, Some(500)), MAX_SMTP_CONNECTIONS);
+        assert_eq!(smtp_pool_size(10, Some(0)), 1);
+    }
 }

@@ -275,8 +275,17 @@ impl Service {
             smtp_url: trimmed(profile.smtp_url),
             from: trimmed(profile.from),
             production: profile.production,
+            smtp_connections: profile.smtp_connections,
         };
         // Checked before anything is stored, so a bad profile leaves no keychain entry behind.
+        if let Some(n) = profile.smtp_connections
+            && !(1..=crate::run::deliver::MAX_SMTP_CONNECTIONS).contains(&n)
+        {
+            return Err(AppError::invalid_input(format!(
+                "{n} SMTP connections: a profile allows 1 to {} at once",
+                crate::run::deliver::MAX_SMTP_CONNECTIONS
+            )));
+        }
         invite_desk_auth0::TenantUrl::parse(&profile.domain)?;
         if let Some(from) = &profile.from {
             invite_desk_mail::Mailbox::parse(from)?;

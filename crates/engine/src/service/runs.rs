@@ -363,6 +363,9 @@ impl Service {
                 DeliverySecrets {
                     smtp_password,
                     extra_root_pem: smtp_ca,
+                    smtp_connections: profile
+                        .and_then(|name| self.profile(name).ok())
+                        .and_then(|p| p.smtp_connections),
                 },
             )
         });

@@ -25,6 +25,7 @@ impl BuiltinTenant for InProcessSandbox {
             smtp_url: None,
             from: Some("Invite Desk Sandbox <invites@sandbox.invalid>".into()),
             production: false,
+            smtp_connections: None,
         }
     }
 
@@ -74,6 +75,7 @@ fn profile(name: &str, production: bool) -> Profile {
         smtp_url: None,
         from: Some("Acme IT <it@acme.example>".into()),
         production,
+        smtp_connections: None,
     }
 }
 
