@@ -108,9 +108,21 @@ impl RateBuckets {
         routing
             .last
             .insert(group, (std::time::Instant::now(), kept));
-        if routing.split {
-            return;
+        if !routing.split {
+            Self::split_if_separate(&mut routing);
         }
+        // Where the sizes name a plan, its table gives each bucket's refill rate.
+        let reported: Vec<(EndpointGroup, u64)> =
+            routing.reported.iter().map(|(g, l)| (*g, *l)).collect();
+        if let Some(plan) = TenantPlan::matching(&reported) {
+            for (g, governor) in &routing.governors {
+                governor.set_refill(plan.reported(*g).per_second_rate());
+            }
+        }
+    }
+
+    /// Once two groups report different bucket sizes, gives each bucket its own governor.
+    fn split_if_separate(routing: &mut Routing) {
         let mut sizes = routing.reported.values();
         let first = sizes.next().copied();
         if !sizes.any(|size| Some(*size) != first) {
@@ -241,13 +253,19 @@ mod tests {
             .observe(200, &limits(50, 0));
         assert!(!buckets.separate());
         assert_eq!(buckets.detected_plan(), Some(TenantPlan::Enterprise));
-        // Empty for one group is empty for all.
-        let read = tokio::time::timeout(
-            Duration::from_millis(100),
+        // Empty for one group is empty for all (until the refill, 1/16 s on Enterprise, adds one).
+        let write = tokio::time::timeout(
+            Duration::from_millis(20),
             buckets.acquire(EndpointGroup::WriteUsers),
         )
         .await;
-        assert!(read.is_err(), "a write went out of an empty global bucket");
+        assert!(write.is_err(), "a write went out of an empty global bucket");
+        let refilled = tokio::time::timeout(
+            Duration::from_millis(500),
+            buckets.acquire(EndpointGroup::WriteUsers),
+        )
+        .await;
+        assert!(refilled.is_ok(), "the refill at the plan's rate let one go");
     }
 
     #[tokio::test]

@@ -21,6 +21,7 @@ use crate::models::*;
 use crate::plans::TenantPlan;
 use crate::scopes::Operation;
 use crate::token::{Token, TokenResponse};
+use serde_json::{Map, Value};
 
 /// The machine-to-machine application's credentials.
 #[derive(Clone)]
@@ -726,6 +727,94 @@ impl ManagementClient {
         );
         call.body = Body::Multipart(Arc::new(build));
         self.json(call).await
+    }
+
+    /// `POST /jobs/users-exports`: a job writing users to a file. A second request only makes a
+    /// second job: safe to repeat.
+    pub async fn export_users(&self, request: &ExportUsers) -> Result<Job, ApiError> {
+        let mut call = Self::with_json(
+            Self::call(
+                Operation::ExportUsers,
+                Method::POST,
+                "jobs/users-exports".into(),
+                &[],
+            ),
+            request,
+        )?;
+        call.replay = Replay::Safe;
+        self.json(call).await
+    }
+
+    /// An export's NDJSON file from its job's `location` (gzip), one object a line. The link is a
+    /// storage URL: it gets no token, must be HTTPS like the tenant (plain HTTP only for a
+    /// loopback sandbox), and the file is read to at most `max_bytes` once decompressed.
+    pub async fn download_export(
+        &self,
+        location: &str,
+        max_bytes: u64,
+    ) -> Result<Vec<Map<String, Value>>, ApiError> {
+        use std::io::Read;
+        let url = url::Url::parse(location).map_err(|e| {
+            ApiError::local(
+                ErrorKind::Protocol,
+                &format!("the export's link is not a URL: {e}"),
+            )
+        })?;
+        let loopback = url
+            .host_str()
+            .is_some_and(|h| h == "127.0.0.1" || h == "localhost" || h == "[::1]");
+        if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+            return Err(ApiError::local(
+                ErrorKind::Protocol,
+                "the export's link is not HTTPS: it was not followed",
+            ));
+        }
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| ApiError::from_transport(&e, "GET export file"))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(ApiError::local(
+                ErrorKind::Protocol,
+                &format!(
+                    "the export file could not be fetched ({status}): its link may have expired"
+                ),
+            ));
+        }
+        let compressed = response
+            .bytes()
+            .await
+            .map_err(|e| ApiError::from_transport(&e, "GET export file"))?;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .take(max_bytes + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| {
+                ApiError::local(
+                    ErrorKind::Protocol,
+                    &format!("the export file is damaged: {e}"),
+                )
+            })?;
+        if text.len() as u64 > max_bytes {
+            return Err(ApiError::local(
+                ErrorKind::Protocol,
+                &format!("the export file is larger than {max_bytes} bytes"),
+            ));
+        }
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|line| {
+                serde_json::from_str::<Map<String, Value>>(line).map_err(|e| {
+                    ApiError::local(
+                        ErrorKind::Protocol,
+                        &format!("the export file has a line that is not a JSON object: {e}"),
+                    )
+                })
+            })
+            .collect()
     }
 
     pub async fn job(&self, job_id: &str) -> Result<Job, ApiError> {

@@ -21,6 +21,9 @@ use reqwest::header::HeaderMap;
 const MAX_WAIT: Duration = Duration::from_secs(60);
 /// How long waiting requests sleep before looking again while a probe is out.
 const POLL: Duration = Duration::from_millis(5);
+/// Refusals that slow a known refill down: two for each 429, one forgiven for each answer that was
+/// not one, so an occasional 429 never slows a run and a steady share of them soon does.
+const STRIKES_TO_SLOW: u32 = 6;
 /// A 429 with no headers at all: wait this long.
 const BARE_429_WAIT: Duration = Duration::from_secs(1);
 
@@ -51,6 +54,8 @@ struct State {
     refill: Option<f64>,
     /// The fraction of a request refilled but not yet counted, and when it was last counted.
     credit: f64,
+    /// Refusals despite the refill, less the answers since (see `STRIKES_TO_SLOW`).
+    strikes: u32,
     refilled_at: Option<Instant>,
 }
 
@@ -256,15 +261,18 @@ impl RateGovernor {
                 if fresh {
                     s.reset_at = reset_time(reset);
                     // Requests still in flight may not be counted in what the tenant reported.
-                    let said = s.reported - i64::from(s.in_flight);
                     s.estimate = Some(match (s.refill, s.estimate) {
-                        // With a known refill the model runs on between answers; an answer only
-                        // ever lowers it (it reports whole requests, as of a moment ago).
+                        // With a known refill the model runs on between answers, each request
+                        // counted when it was sent; an answer only ever lowers it. Requests in
+                        // flight are not taken off what the tenant said: it said it before the
+                        // refill that let them go, and taking them off would stall a small bucket
+                        // (a Free tenant's 2) at every answer.
                         (Some(_), Some(_)) => {
                             s.refill(Instant::now());
+                            let said = s.reported;
                             s.estimate.map_or(said, |model| model.min(said))
                         }
-                        _ => said,
+                        _ => s.reported - i64::from(s.in_flight),
                     });
                 }
             }
@@ -274,6 +282,9 @@ impl RateGovernor {
         }
         if remaining.is_none() && s.estimate.is_none() && status != 429 {
             s.silent = true;
+        }
+        if status != 429 {
+            s.strikes = s.strikes.saturating_sub(1);
         }
         if status == 429 {
             let retry_after = number("retry-after").map(Duration::from_secs);
@@ -288,9 +299,16 @@ impl RateGovernor {
             s.blocked_until = Some(s.blocked_until.map_or(until, |u| u.max(until)));
             s.estimate = Some(0);
             s.credit = 0.0;
-            // Refused although the refill said yes: the bucket is slower than its table says.
+            // Refused although the refill said yes. Once in a while that is the fraction of a
+            // request the model and the bucket disagree on (the refusal resets it); refusals
+            // piling up mean the bucket is slower than its table says (another client shares it):
+            // then the refill slows down.
             if let Some(rate) = s.refill.as_mut() {
-                *rate /= 2.0;
+                s.strikes += 2;
+                if s.strikes >= STRIKES_TO_SLOW {
+                    *rate *= 0.75;
+                    s.strikes = 0;
+                }
             }
         }
     }
@@ -443,11 +461,15 @@ mod tests {
             waited >= Duration::from_millis(200) && waited < Duration::from_millis(600),
             "{waited:?}: one request refills in 250 ms at 4/s"
         );
-        // A 429 despite the refill: the bucket is slower than believed.
+        // A 429 despite the refill is forgiven once; refusals in a row slow the refill down.
         let mut refused = limits(0, 1);
         refused.insert("retry-after", HeaderValue::from_static("0"));
         g.acquire().await.observe(429, &refused);
-        assert_eq!(g.lock().refill, Some(2.0));
+        assert_eq!(g.lock().refill, Some(4.0));
+        for _ in 0..2 {
+            g.acquire().await.observe(429, &refused);
+        }
+        assert_eq!(g.lock().refill, Some(3.0));
     }
 
     #[tokio::test]

@@ -198,6 +198,24 @@ impl std::fmt::Debug for TicketResponse {
     }
 }
 
+/// `POST /api/v2/jobs/users-exports`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExportUsers {
+    /// Without it, every connection's users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// `json` (NDJSON) or `csv`.
+    pub format: String,
+    pub fields: Vec<ExportField>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportField {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_as: Option<String>,
+}
+
 /// `POST /api/v2/jobs/users-imports` form fields (the file is given separately).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportUsers {
@@ -241,6 +259,9 @@ pub struct Job {
     pub time_left_seconds: Option<u64>,
     #[serde(default)]
     pub summary: Option<JobSummary>,
+    /// An export's file, once it is ready: a link valid for 60 s (ask the job again for another).
+    #[serde(default)]
+    pub location: Option<String>,
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }

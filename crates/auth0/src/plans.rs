@@ -67,6 +67,7 @@ impl Operation {
             Operation::DeleteUser
             | Operation::CreateTicket
             | Operation::ImportUsers
+            | Operation::ExportUsers
             | Operation::ReadJob
             | Operation::ReadRoles
             | Operation::AssignRoles

@@ -12,6 +12,7 @@ pub enum Operation {
     FindUsers,
     CreateTicket,
     ImportUsers,
+    ExportUsers,
     ReadJob,
     ReadRoles,
     AssignRoles,
@@ -26,6 +27,7 @@ impl Operation {
     pub fn scopes(self) -> &'static [&'static str] {
         match self {
             Operation::CreateUser | Operation::ImportUsers => &["create:users"],
+            Operation::ExportUsers => &["read:users"],
             Operation::ReadUser | Operation::FindUsers | Operation::ReadUserRoles => {
                 &["read:users"]
             }
@@ -41,7 +43,7 @@ impl Operation {
         }
     }
 
-    pub const ALL: [Operation; 14] = [
+    pub const ALL: [Operation; 15] = [
         Operation::CreateUser,
         Operation::ReadUser,
         Operation::UpdateUser,
@@ -49,6 +51,7 @@ impl Operation {
         Operation::FindUsers,
         Operation::CreateTicket,
         Operation::ImportUsers,
+        Operation::ExportUsers,
         Operation::ReadJob,
         Operation::ReadRoles,
         Operation::AssignRoles,

@@ -619,6 +619,9 @@ fn print_plan(plan: &Plan) {
                 "batched searches (40 addresses a call)"
             }
             invite_desk_engine::run::strategy::LookupStrategy::OneByOne => "one by one",
+            invite_desk_engine::run::strategy::LookupStrategy::Export => {
+                "one export job of the tenant's users"
+            }
         },
         match rate.creation {
             invite_desk_engine::run::Creation::Bulk => "through import jobs",

@@ -421,7 +421,7 @@ pub fn plan(
         rate: strategy::estimate(
             &Workload::default(),
             inv.mode,
-            RunOptions::default().bulk_threshold,
+            &RunOptions::default(),
             rate.plan,
             rate.detected,
         ),
@@ -504,7 +504,7 @@ pub fn plan(
     result.rate = strategy::estimate(
         &work,
         inv.mode,
-        RunOptions::default().bulk_threshold,
+        &RunOptions::default(),
         rate.plan,
         rate.detected,
     );

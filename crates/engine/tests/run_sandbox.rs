@@ -960,3 +960,77 @@ async fn batched_look_ups_trust_search_only_for_whom_it_finds() {
     // the connection check. One by one it would have been 60 look-ups instead of 2 searches.
     assert_eq!(made, 2 + 40 * 2 + 10 * 2 + 10 * 4 + 1, "requests made");
 }
+
+/// A large batch looked up through one export job (the threshold lowered here), users created by
+/// import jobs: the export does not hold users created moments before (like search, it lags), so
+/// the import finds them duplicated and the per-person pass treats them as existing — everyone
+/// invited once, nobody created twice, and no look-up one by one for the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_job_looks_a_large_batch_up_and_imports_catch_what_it_missed() {
+    let sb = sandbox(SandboxConfig {
+        search_lag: Duration::from_millis(600),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = client_for(&sb);
+    let create = |email: String| {
+        let client = client.clone();
+        async move {
+            client
+                .create_user(&CreateUser {
+                    connection: DB.into(),
+                    email,
+                    password: Some("Correct-Horse-9".to_owned().into()),
+                    ..CreateUser::default()
+                })
+                .await
+                .unwrap();
+        }
+    };
+    let old: Vec<String> = (0..10).map(|i| format!("old{i}@example.com")).collect();
+    let fresh: Vec<String> = (0..10).map(|i| format!("fresh{i}@example.com")).collect();
+    let new: Vec<String> = (0..40).map(|i| format!("new{i}@example.com")).collect();
+    for email in &old {
+        create(email.clone()).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for email in &fresh {
+        create(email.clone()).await;
+    }
+    let everyone: Vec<String> = old.iter().chain(&fresh).chain(&new).cloned().collect();
+    let list: Vec<Person> = everyone
+        .iter()
+        .enumerate()
+        .map(|(i, e)| person(i as u64 + 2, e))
+        .collect();
+    let server = SmtpServer::start(SmtpOptions::default());
+    let harness = Harness::new();
+    let mut b = batch("export-lookup", list, smtp_delivery(&server));
+    b.invitation.existing = ExistingPolicy::Reinvite;
+    harness.record(&b, &sb);
+    let before = sb.counters().requests;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let outcome = harness
+        .execute(
+            &b,
+            client.clone(),
+            RunControl::new(),
+            RunOptions {
+                export_from: 3,
+                bulk_threshold: 10,
+                ..fast_options()
+            },
+            events.clone(),
+        )
+        .await;
+    let made = sb.counters().requests - before;
+    assert_invited_exactly_once(&sb, &server, &everyone, &outcome.results);
+    assert_eq!(sb.users().len(), 60);
+    let bulk = events.lock().unwrap().iter().any(
+        |e| matches!(e, RunEvent::Started { creation, .. } if *creation == run::Creation::Bulk),
+    );
+    assert!(bulk, "users were created by import jobs");
+    // 60 tickets, 20 stamps, the 10 missed ones' reconciliation, a few job calls: no look-up per
+    // person (that alone would be 60 more).
+    assert!(made < 150, "{made} requests");
+}

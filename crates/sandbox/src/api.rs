@@ -44,6 +44,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             post(email_verification_ticket),
         )
         .route("/jobs/users-imports", post(import_users))
+        .route("/jobs/users-exports", post(export_users))
         .route("/jobs/{id}", get(get_job))
         .route("/jobs/{id}/errors", get(job_errors))
         .route("/roles", get(list_roles))
@@ -57,6 +58,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest("/api/v2", api)
         .route("/oauth/token", post(token))
+        // Where an export's `location` points: outside the API (Auth0 hands out a storage URL),
+        // no token, no rate limit; each link works for 60 s.
+        .route("/__sandbox/exports/{id}", get(download_export))
         .route("/__sandbox/stats", get(inspect_stats))
         .route("/__sandbox/users", get(inspect_users))
         .route("/__sandbox/tickets", get(inspect_tickets))
@@ -193,6 +197,7 @@ fn required_scopes(method: &Method, path: &str) -> &'static [&'static str] {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (method.as_str(), parts.as_slice()) {
         ("POST", ["users"]) | ("POST", ["jobs", "users-imports"]) => &["create:users"],
+        ("POST", ["jobs", "users-exports"]) => &["read:users"],
         ("GET", ["users", ..]) | ("GET", ["users-by-email"]) => &["read:users"],
         ("PATCH", ["users", _]) => &["update:users"],
         ("DELETE", ["users", _]) => &["delete:users"],
@@ -987,6 +992,8 @@ async fn import_users(State(shared): S, headers: HeaderMap, mut multipart: Multi
             job: job.clone(),
             errors: Vec::new(),
             pending: true,
+            file: None,
+            downloads: Vec::new(),
         },
     );
     drop(tenant);
@@ -1072,13 +1079,243 @@ fn run_import(shared: &Shared, job_id: &str, connection: &str, users: Vec<Value>
 }
 
 async fn get_job(State(shared): S, Path(id): Path<String>) -> Response {
-    match shared.tenant().jobs.get(&id) {
+    let mut tenant = shared.tenant();
+    let token = tenant.random(ALPHANUMERIC_TOKEN, 32);
+    match tenant.jobs.get_mut(&id) {
+        Some(record) if record.file.is_some() => {
+            // Each answer hands out a fresh link, valid for 60 s.
+            let now = std::time::Instant::now();
+            record.downloads.retain(|(_, until)| *until > now);
+            record
+                .downloads
+                .push((token.clone(), now + EXPORT_LINK_LIFETIME));
+            let mut job = record.job.clone();
+            job["location"] = json!(format!(
+                "{}/__sandbox/exports/{id}?token={token}",
+                shared.base_url
+            ));
+            json_response(StatusCode::OK, &job)
+        }
         Some(record) => json_response(StatusCode::OK, &record.job),
         None => api_error(
             StatusCode::NOT_FOUND,
             "The job does not exist.",
             Some("inexistent_job"),
         ),
+    }
+}
+
+const ALPHANUMERIC_TOKEN: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const EXPORT_LINK_LIFETIME: std::time::Duration = std::time::Duration::from_secs(60);
+/// Fields an export carries when the request names none (a subset of Auth0's default set).
+const DEFAULT_EXPORT_FIELDS: &[&str] = &[
+    "user_id",
+    "email",
+    "email_verified",
+    "name",
+    "given_name",
+    "family_name",
+    "created_at",
+    "updated_at",
+    "last_login",
+    "logins_count",
+];
+
+/// `POST /jobs/users-exports`: a job that writes a connection's users (as its search index holds
+/// them: users created within the search lag are not in it yet) to a gzip file, NDJSON or CSV.
+async fn export_users(State(shared): S, body: Bytes) -> Response {
+    let body = match parse_object(&body) {
+        Ok(body) => body,
+        Err(r) => return r,
+    };
+    if let Err(r) = only_allowed(&body, &["connection_id", "format", "limit", "fields"]) {
+        return r;
+    }
+    let format = match body.get("format").map(Value::as_str) {
+        None => "csv",
+        Some(Some(f @ ("json" | "csv"))) => f,
+        Some(_) => return invalid_body("format must be one of json, csv"),
+    };
+    let limit = match body.get("limit") {
+        None => None,
+        Some(v) => match v.as_u64().filter(|n| *n >= 1) {
+            Some(n) => Some(n as usize),
+            None => return invalid_body("limit must be an integer of at least 1"),
+        },
+    };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    match body.get("fields") {
+        None => fields.extend(
+            DEFAULT_EXPORT_FIELDS
+                .iter()
+                .map(|f| ((*f).to_owned(), (*f).to_owned())),
+        ),
+        Some(Value::Array(items)) => {
+            for item in items {
+                let Some(name) = item.get("name").and_then(Value::as_str) else {
+                    return invalid_body("every field needs a name");
+                };
+                let export_as = item
+                    .get("export_as")
+                    .and_then(Value::as_str)
+                    .unwrap_or(name);
+                fields.push((name.to_owned(), export_as.to_owned()));
+            }
+        }
+        Some(_) => return invalid_body("fields must be an array"),
+    }
+    let mut tenant = shared.tenant();
+    let connection = match str_field(&body, "connection_id") {
+        Some(id) => match tenant.connection_by_id(id) {
+            Some(c) => Some(c.name.clone()),
+            None => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "The connection does not exist.",
+                    Some("inexistent_connection"),
+                );
+            }
+        },
+        None => None,
+    };
+    let id = tenant.new_id("job");
+    let mut job = json!({
+        "type": "users_export",
+        "status": "pending",
+        "created_at": now_iso(),
+        "id": id,
+        "format": format,
+        "fields": fields.iter().map(|(name, export_as)| json!({"name": name, "export_as": export_as})).collect::<Vec<_>>(),
+    });
+    if let Some(c) = str_field(&body, "connection_id") {
+        job["connection_id"] = json!(c);
+        job["connection"] = json!(connection.clone().unwrap_or_default());
+    } else {
+        job["connection"] = json!("");
+    }
+    if let Some(limit) = limit {
+        job["limit"] = json!(limit);
+    }
+    tenant.jobs.insert(
+        id.clone(),
+        JobRecord {
+            job: job.clone(),
+            errors: Vec::new(),
+            pending: true,
+            file: None,
+            downloads: Vec::new(),
+        },
+    );
+    let users = tenant.users.len();
+    drop(tenant);
+    let delay = shared.config.import_time_per_user * users.min(100_000) as u32;
+    let worker = shared.clone();
+    let format = format.to_owned();
+    tokio::spawn(async move {
+        tokio::time::sleep(delay.max(std::time::Duration::from_millis(50))).await;
+        run_export(&worker, &id, connection.as_deref(), &format, &fields, limit);
+    });
+    json_response(StatusCode::OK, &job)
+}
+
+fn run_export(
+    shared: &Shared,
+    job_id: &str,
+    connection: Option<&str>,
+    format: &str,
+    fields: &[(String, String)],
+    limit: Option<usize>,
+) {
+    use std::io::Write;
+    let mut tenant = shared.tenant();
+    let value_at = |user: &Map<String, Value>, path: &str| -> Value {
+        let mut parts = path.split('.');
+        let mut at = parts.next().and_then(|first| user.get(first));
+        for part in parts {
+            at = at.and_then(|v| v.get(part));
+        }
+        at.cloned().unwrap_or(Value::Null)
+    };
+    let mut out = Vec::new();
+    if format == "csv" {
+        let header: Vec<&str> = fields.iter().map(|(_, e)| e.as_str()).collect();
+        out.extend_from_slice(header.join(",").as_bytes());
+        out.push(b'\n');
+    }
+    let users = tenant
+        .users
+        .iter()
+        .filter(|(id, _)| tenant.searchable(id))
+        .filter(|(_, u)| {
+            connection.is_none_or(|c| {
+                u.get("identities")
+                    .and_then(Value::as_array)
+                    .is_some_and(|ids| {
+                        ids.iter()
+                            .any(|i| i.get("connection").and_then(Value::as_str) == Some(c))
+                    })
+            })
+        })
+        .take(limit.unwrap_or(usize::MAX));
+    for (_, user) in users {
+        if format == "json" {
+            let line: Map<String, Value> = fields
+                .iter()
+                .map(|(name, export_as)| (export_as.clone(), value_at(user, name)))
+                .collect();
+            out.extend_from_slice(Value::Object(line).to_string().as_bytes());
+        } else {
+            // Auth0 prefixes string values with ' against spreadsheet formulas.
+            let cells: Vec<String> = fields
+                .iter()
+                .map(|(name, _)| match value_at(user, name) {
+                    Value::String(s) => format!("\"'{}\"", s.replace('"', "\"\"")),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                })
+                .collect();
+            out.extend_from_slice(cells.join(",").as_bytes());
+        }
+        out.push(b'\n');
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let file = gz.write_all(&out).and_then(|()| gz.finish()).ok();
+    if let Some(record) = tenant.jobs.get_mut(job_id) {
+        record.pending = false;
+        record.job["status"] = json!(if file.is_some() {
+            "completed"
+        } else {
+            "failed"
+        });
+        record.file = file;
+    }
+}
+
+/// The export file behind a `location`, while its link is valid (storage, not the API: no token).
+async fn download_export(
+    State(shared): S,
+    Path(id): Path<String>,
+    Query(query): Query_,
+) -> Response {
+    let tenant = shared.tenant();
+    let now = std::time::Instant::now();
+    let Some(record) = tenant.jobs.get(&id) else {
+        return (StatusCode::NOT_FOUND, "NoSuchKey").into_response();
+    };
+    let valid = query.get("token").is_some_and(|t| {
+        record
+            .downloads
+            .iter()
+            .any(|(token, until)| token == t && *until > now)
+    });
+    match (&record.file, valid) {
+        (Some(file), true) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/gzip")],
+            file.clone(),
+        )
+            .into_response(),
+        _ => (StatusCode::FORBIDDEN, "AccessDenied: Request has expired").into_response(),
     }
 }
 

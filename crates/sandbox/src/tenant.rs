@@ -30,6 +30,10 @@ pub struct JobRecord {
     pub job: Value,
     pub errors: Vec<Value>,
     pub pending: bool,
+    /// An export's file (gzip), once the job completed, and the download tokens handed out with
+    /// `location`, each valid until its instant.
+    pub file: Option<Vec<u8>>,
+    pub downloads: Vec<(String, std::time::Instant)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -703,3 +703,79 @@ async fn batched_search_finds_everyone_within_the_limits_of_search() {
     let bad = get("q=email:(a%20OR".into()).await;
     assert_eq!(bad.status(), 400);
 }
+
+/// An export job as Auth0 runs it: the job completes on its own, `GET /jobs/{id}` hands out a fresh
+/// link each time, the file (gzip NDJSON) holds the fields asked for, users still within the search
+/// lag are not in it yet, and a link with a wrong token is refused.
+#[tokio::test]
+async fn an_export_job_gives_the_users_through_a_short_lived_link() {
+    let sb = sandbox(SandboxConfig {
+        search_lag: Duration::from_millis(500),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let client = client_for(&sb);
+    client
+        .create_user(&new_user("old@export.example"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    client
+        .create_user(&new_user("fresh@export.example"))
+        .await
+        .unwrap();
+    let field = |name: &str| ExportField {
+        name: name.into(),
+        export_as: None,
+    };
+    let job = client
+        .export_users(&ExportUsers {
+            connection_id: None,
+            format: "json".into(),
+            fields: vec![field("user_id"), field("email"), field("identities")],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (job.job_type.as_str(), job.status.as_str()),
+        ("users_export", "pending")
+    );
+    let mut done = client.job(&job.id).await.unwrap();
+    for _ in 0..50 {
+        if done.status == "completed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        done = client.job(&job.id).await.unwrap();
+    }
+    let location = done
+        .location
+        .clone()
+        .expect("a completed export has a location");
+    let rows = client.download_export(&location, 1 << 20).await.unwrap();
+    let emails: Vec<&str> = rows.iter().filter_map(|r| r["email"].as_str()).collect();
+    assert_eq!(
+        emails,
+        ["old@export.example"],
+        "the fresh user is not indexed yet"
+    );
+    assert!(rows[0]["identities"].is_array());
+    assert!(
+        rows[0].get("given_name").is_none(),
+        "only the fields asked for"
+    );
+    // Another GET, another link; a forged one is refused, and nothing is fetched over plain HTTP
+    // from anywhere but loopback.
+    let again = client.job(&job.id).await.unwrap().location.unwrap();
+    assert_ne!(again, location);
+    let forged = format!("{}x", again);
+    assert!(client.download_export(&forged, 1 << 20).await.is_err());
+    assert!(
+        client
+            .download_export("http://files.example.com/export.json.gz", 1 << 20)
+            .await
+            .is_err()
+    );
+    // A decompressed file above the limit is refused, not read to the end.
+    assert!(client.download_export(&again, 10).await.is_err());
+}

@@ -234,5 +234,25 @@ async fn sandbox_answers_validate_against_the_openapi_description() {
         .await;
     c.check("/jobs/{id}/errors", "get", status, &body);
 
-    assert_eq!(c.checked.len(), 18, "{:?}", c.checked);
+    let (status, job) = api
+        .call(
+            M::POST,
+            "jobs/users-exports",
+            Some(json!({"format": "json", "fields": [{"name": "user_id"}, {"name": "email"}]})),
+        )
+        .await;
+    c.check("/jobs/users-exports", "post", status, &job);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, body) = api
+        .call(
+            M::GET,
+            &format!("jobs/{}", job["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(body["status"], "completed");
+    assert!(body["location"].is_string(), "{body}");
+    c.check("/jobs/{id}", "get", status, &body);
+
+    assert_eq!(c.checked.len(), 20, "{:?}", c.checked);
 }

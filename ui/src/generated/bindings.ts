@@ -244,7 +244,7 @@ export type PersonPlan = { line: number, email: string, existing: boolean, steps
 /**
  * How people are looked up before anything is written.
  */
-export type LookupStrategy = "one_by_one" | "batched_search";
+export type LookupStrategy = "one_by_one" | "batched_search" | "export";
 
 /**
  * One bucket's share of a run.

@@ -106,6 +106,9 @@ pub struct RunOptions {
     pub progress_every: Duration,
     /// Systemic failures in a row that stop the run (`BREAKER_THRESHOLD`).
     pub breaker_threshold: usize,
+    /// People to look up from which one export job of the tenant's users replaces the batched
+    /// searches.
+    pub export_from: usize,
 }
 
 impl Default for RunOptions {
@@ -117,6 +120,7 @@ impl Default for RunOptions {
             import_file_bytes: 500_000,
             progress_every: Duration::from_millis(200),
             breaker_threshold: BREAKER_THRESHOLD,
+            export_from: 10_000,
         }
     }
 }

@@ -27,6 +27,9 @@ pub enum LookupStrategy {
     OneByOne,
     /// OR-searches of up to 40 addresses a call; a create's 409 catches what search's lag missed.
     BatchedSearch,
+    /// One export job of the tenant's users (a submission, a few polls, a download), for very
+    /// large batches; search if it fails.
+    Export,
 }
 
 /// Users are created through import jobs when there are many of them, unless the plan gives user
@@ -49,11 +52,13 @@ pub fn creation(
     }
 }
 
-pub fn lookup(mode: InviteMode, people: usize) -> LookupStrategy {
-    if mode != InviteMode::Organization && people >= SEARCH_FROM {
-        LookupStrategy::BatchedSearch
-    } else {
+pub fn lookup(mode: InviteMode, people: usize, export_from: usize) -> LookupStrategy {
+    if mode == InviteMode::Organization || people < SEARCH_FROM {
         LookupStrategy::OneByOne
+    } else if people >= export_from.max(SEARCH_FROM) {
+        LookupStrategy::Export
+    } else {
+        LookupStrategy::BatchedSearch
     }
 }
 
@@ -108,6 +113,18 @@ fn lookup_calls(strategy: LookupStrategy, people: u64) -> u64 {
     match strategy {
         LookupStrategy::OneByOne => people,
         LookupStrategy::BatchedSearch => people.div_ceil(EMAILS_PER_SEARCH),
+        LookupStrategy::Export => 0,
+    }
+}
+
+/// An export job's calls: the submission and a few polls (the download is not an API call).
+const CALLS_PER_EXPORT: u64 = 4;
+
+fn export_calls(strategy: LookupStrategy) -> u64 {
+    if strategy == LookupStrategy::Export {
+        CALLS_PER_EXPORT
+    } else {
+        0
     }
 }
 
@@ -131,7 +148,7 @@ fn calls_by_group(
         (EndpointGroup::WriteUsers, creates_as_writes + work.updates),
         (
             EndpointGroup::Other,
-            work.role_grants + work.tickets + import_calls,
+            work.role_grants + work.tickets + import_calls + export_calls(lookup),
         ),
         (
             EndpointGroup::OrganizationInvitations,
@@ -184,11 +201,12 @@ fn thousands(n: u64) -> String {
 pub fn estimate(
     work: &Workload,
     mode: InviteMode,
-    bulk_threshold: usize,
+    options: &super::RunOptions,
     plan: TenantPlan,
     plan_detected: bool,
 ) -> RateEstimate {
-    let lookup = lookup(mode, work.look_ups as usize);
+    let bulk_threshold = options.bulk_threshold;
+    let lookup = lookup(mode, work.look_ups as usize, options.export_from);
     let creation = creation(mode, work.creates as usize, bulk_threshold, Some(plan));
     let by_group = calls_by_group(work, lookup, creation);
     let api_calls: u64 = by_group.iter().map(|(_, c)| c).sum();
@@ -274,6 +292,7 @@ pub fn estimate(
 
 #[cfg(test)]
 mod tests {
+    use super::super::RunOptions;
     use super::*;
 
     fn invitations(n: u64) -> Workload {
@@ -290,7 +309,7 @@ mod tests {
         let e = estimate(
             &invitations(2000),
             InviteMode::PasswordChange,
-            1000,
+            &RunOptions::default(),
             TenantPlan::Essentials,
             true,
         );
@@ -324,7 +343,7 @@ mod tests {
         let small = estimate(
             &invitations(200),
             InviteMode::PasswordChange,
-            1000,
+            &RunOptions::default(),
             TenantPlan::Enterprise,
             true,
         );
@@ -334,12 +353,17 @@ mod tests {
         let big = estimate(
             &invitations(10_000),
             InviteMode::PasswordChange,
-            1000,
+            &RunOptions::default(),
             TenantPlan::Enterprise,
             false,
         );
         assert_eq!(big.creation, Creation::Bulk);
-        assert_eq!(big.api_calls, 250 + 10_000 + 25);
+        assert_eq!(big.lookup, LookupStrategy::Export);
+        assert_eq!(
+            big.api_calls,
+            4 + 10_000 + 25,
+            "an export, the tickets, five import jobs"
+        );
         assert!(!big.plan_detected);
         assert!(big.summary.contains("at 16/s"), "{}", big.summary);
     }
@@ -347,12 +371,16 @@ mod tests {
     #[test]
     fn few_people_are_looked_up_one_by_one() {
         assert_eq!(
-            lookup(InviteMode::PasswordChange, 2),
+            lookup(InviteMode::PasswordChange, 2, 10_000),
             LookupStrategy::OneByOne
         );
         assert_eq!(
-            lookup(InviteMode::Organization, 500),
+            lookup(InviteMode::Organization, 500, 10_000),
             LookupStrategy::OneByOne
+        );
+        assert_eq!(
+            lookup(InviteMode::PasswordChange, 500, 10_000),
+            LookupStrategy::BatchedSearch
         );
         assert_eq!(duration_words(800.0), "about 13 min");
         assert_eq!(thousands(1_234_567), "1,234,567");
