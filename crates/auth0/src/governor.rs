@@ -167,6 +167,9 @@ impl RateGovernor {
                                 Some(wait) => {
                                     Some(s.until_refilled().map_or(wait, |refill| refill.min(wait)))
                                 }
+                                // With a known refill no probe is needed (nor safe: the reset is
+                                // rounded to whole seconds, the refill is not).
+                                None if s.refill.is_some() => s.until_refilled(),
                                 None if s.probe_out => Some(POLL),
                                 None => {
                                     s.probe_out = true;
@@ -267,10 +270,14 @@ impl RateGovernor {
                         // flight are not taken off what the tenant said: it said it before the
                         // refill that let them go, and taking them off would stall a small bucket
                         // (a Free tenant's 2) at every answer.
+                        // Where the tenant says more is left than the model does even with the
+                        // requests in flight taken off, the tenant is believed (its bucket refills
+                        // faster than the table says).
                         (Some(_), Some(_)) => {
                             s.refill(Instant::now());
                             let said = s.reported;
-                            s.estimate.map_or(said, |model| model.min(said))
+                            let model = s.estimate.unwrap_or(said);
+                            model.min(said).max(said - i64::from(s.in_flight))
                         }
                         _ => s.reported - i64::from(s.in_flight),
                     });
