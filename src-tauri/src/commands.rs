@@ -71,6 +71,10 @@ webview_commands! {
             .await
     }
 
+    fn sandbox_plan_choose[shell: State<'_, Shell>](name: String, plan: String) -> ProfileView {
+        shell.service.choose_builtin_plan(&name, &plan).await
+    }
+
     fn profile_forget_secret[shell: State<'_, Shell>](
         name: String,
         kind: SecretKind,

@@ -133,6 +133,11 @@ impl TenantPlan {
         self.into()
     }
 
+    /// Every plan, cheapest first.
+    pub fn all() -> &'static [TenantPlan] {
+        <TenantPlan as strum::VariantArray>::VARIANTS
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             TenantPlan::Free => "Free",

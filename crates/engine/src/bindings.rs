@@ -100,6 +100,8 @@ pub fn typescript() -> String {
     }
     {
         use crate::service::*;
+        declare::<PlanOption>(&cfg, &mut out);
+        declare::<PlanChoice>(&cfg, &mut out);
         declare::<ProfileView>(&cfg, &mut out);
         declare::<NewSecrets>(&cfg, &mut out);
         declare::<ConnectionSummary>(&cfg, &mut out);

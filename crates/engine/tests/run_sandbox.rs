@@ -901,6 +901,96 @@ async fn signed_result_urls_carry_a_token_the_application_can_check() {
     }
 }
 
+/// A tenant with 10 users the search index knows, 10 created just now (search and exports lag behind
+/// them), and a batch of those 20 plus 40 new people, re-inviting existing users.
+async fn lagging_tenant_and_batch(
+    sb: &Sandbox,
+    id: &str,
+    server: &SmtpServer,
+) -> (Vec<String>, BatchFile) {
+    let client = client_for(sb);
+    let create = |email: String| {
+        let client = client.clone();
+        async move {
+            client
+                .create_user(&CreateUser {
+                    connection: DB.into(),
+                    email,
+                    password: Some("Correct-Horse-9".to_owned().into()),
+                    ..CreateUser::default()
+                })
+                .await
+                .unwrap();
+        }
+    };
+    let old: Vec<String> = (0..10).map(|i| format!("old{i}@example.com")).collect();
+    let fresh: Vec<String> = (0..10).map(|i| format!("fresh{i}@example.com")).collect();
+    let new: Vec<String> = (0..40).map(|i| format!("new{i}@example.com")).collect();
+    for email in &old {
+        create(email.clone()).await;
+    }
+    tokio::time::sleep(sb.config().search_lag + Duration::from_millis(100)).await;
+    for email in &fresh {
+        create(email.clone()).await;
+    }
+    let everyone: Vec<String> = old.iter().chain(&fresh).chain(&new).cloned().collect();
+    let list: Vec<Person> = everyone
+        .iter()
+        .enumerate()
+        .map(|(i, e)| person(i as u64 + 2, e))
+        .collect();
+    let mut b = batch(id, list, smtp_delivery(server));
+    b.invitation.existing = ExistingPolicy::Reinvite;
+    (everyone, b)
+}
+
+/// The same batch with the tenant failing on top of its lag (503s, dropped answers, slow answers,
+/// expired tokens), once through batched searches and once through an export job and imports:
+/// still everyone invited exactly once and nobody created twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batched_look_ups_and_exports_under_faults_invite_everyone_once() {
+    for (round, options) in [
+        ("search", fast_options()),
+        (
+            "export",
+            RunOptions {
+                export_from: 3,
+                bulk_threshold: 10,
+                ..fast_options()
+            },
+        ),
+    ] {
+        let sb = sandbox(SandboxConfig {
+            search_lag: Duration::from_millis(600),
+            faults: FaultSpec::parse("503=0.05,drop=0.04,slow=0.02@300ms,expire=0.01").unwrap(),
+            seed: 11,
+            ..SandboxConfig::default()
+        })
+        .await;
+        let server = SmtpServer::start(SmtpOptions::default());
+        let (everyone, b) = lagging_tenant_and_batch(&sb, round, &server).await;
+        let harness = Harness::new();
+        harness.record(&b, &sb);
+        let outcome = harness
+            .execute(
+                &b,
+                client_for(&sb),
+                RunControl::new(),
+                options,
+                Arc::new(Mutex::new(Vec::new())),
+            )
+            .await;
+        assert_eq!(outcome.status, RunStatus::Finished, "{round}");
+        assert_invited_exactly_once(&sb, &server, &everyone, &outcome.results);
+        assert_eq!(sb.users().len(), 60, "{round}: nobody created twice");
+        let counters = sb.counters();
+        assert!(
+            counters.faults_503 + counters.faults_dropped > 3,
+            "{round}: the faults really happened: {counters:?}"
+        );
+    }
+}
+
 /// Look-ups by batched search, against a tenant whose search lags behind writes: people search
 /// finds are existing users, people it misses are created straight away, and those it missed only
 /// because of the lag (created moments before the run) answer 409 and are treated as existing —

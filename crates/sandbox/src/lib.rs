@@ -270,23 +270,33 @@ pub(crate) fn iso_in(seconds: u64) -> String {
 }
 
 /// A sandbox on a free loopback port, started on first use and kept as long as this value lives:
-/// the app's built-in Sandbox profile (and the tests that stand in for the app).
+/// the app's built-in Sandbox profile (and the tests that stand in for the app). Its configuration
+/// can change (another plan): the running sandbox then stops, and the next use starts a new, empty one.
 #[derive(Default)]
 pub struct OnDemand {
-    config: SandboxConfig,
+    config: Mutex<SandboxConfig>,
     running: tokio::sync::Mutex<Option<Sandbox>>,
 }
 
 impl OnDemand {
     pub fn new(config: SandboxConfig) -> OnDemand {
         OnDemand {
-            config,
+            config: Mutex::new(config),
             running: tokio::sync::Mutex::new(None),
         }
     }
 
-    pub fn config(&self) -> &SandboxConfig {
-        &self.config
+    pub fn config(&self) -> SandboxConfig {
+        self.config.lock().clone()
+    }
+
+    /// From now on, sandboxes start with `config`; a running one stops (its users with it).
+    pub async fn reconfigure(&self, config: SandboxConfig) {
+        let mut running = self.running.lock().await;
+        *self.config.lock() = config;
+        if let Some(sandbox) = running.take() {
+            sandbox.shutdown();
+        }
     }
 
     /// Starts the sandbox if it is not running; its base URL.
@@ -295,7 +305,7 @@ impl OnDemand {
         if let Some(sandbox) = running.as_ref() {
             return Ok(sandbox.base_url().to_owned());
         }
-        let started = Sandbox::start(self.config.clone(), ([127, 0, 0, 1], 0).into()).await?;
+        let started = Sandbox::start(self.config(), ([127, 0, 0, 1], 0).into()).await?;
         tracing::info!(url = %started.base_url(), "sandbox tenant started");
         let url = started.base_url().to_owned();
         *running = Some(started);

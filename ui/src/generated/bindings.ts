@@ -369,7 +369,9 @@ counts: Partial<Record<PersonState, number>>,
  */
 people_per_sec: number, 
 /**
- * Seconds until everyone is done at the current pace; `null` until there is a pace.
+ * Seconds until everyone is done: no sooner than the tenant's buckets allow for the calls still
+ * to make (once its headers named its plan), nor than the pace so far; `null` until either is
+ * known.
  */
 eta_secs: number | null, 
 /**
@@ -435,6 +437,17 @@ tenant: Array<TenantAccount> | null,
  */
 history: Array<PersonHistory>, };
 
+export type PlanOption = { name: string, label: string, };
+
+/**
+ * The rate-limit plans a built-in tenant offers.
+ */
+export type PlanChoice = { current: string, 
+/**
+ * Each plan's name (as `choose_plan` takes it) and label.
+ */
+options: Array<PlanOption>, };
+
 /**
  * A profile as the Tenants screen shows it: which secrets are stored, never their values.
  */
@@ -442,7 +455,11 @@ export type ProfileView = { profile: Profile,
 /**
  * The built-in Sandbox profile (not editable, no keychain entries).
  */
-builtin: boolean, stored: Array<SecretKind>, };
+builtin: boolean, stored: Array<SecretKind>, 
+/**
+ * The built-in tenant's rate-limit plans, when it offers a choice.
+ */
+plan: PlanChoice | null, };
 
 /**
  * Secrets typed into the Tenants screen. Absent or empty fields leave the stored value alone.

@@ -12,6 +12,7 @@ export function webviewCommands(invoke: Invoke) {
     appInfo: (): Promise<AppInfo> => invoke('app_info'),
     profilesList: (): Promise<Array<ProfileView>> => invoke('profiles_list'),
     profileSave: (profile: Profile, secrets: NewSecrets): Promise<ProfileView> => invoke('profile_save', { profile, secrets }),
+    sandboxPlanChoose: (name: string, plan: string): Promise<ProfileView> => invoke('sandbox_plan_choose', { name, plan }),
     profileForgetSecret: (name: string, kind: SecretKind): Promise<ProfileView> => invoke('profile_forget_secret', { name, kind }),
     profileDelete: (name: string): Promise<null> => invoke('profile_delete', { name }),
     tenantCheck: (profile: string): Promise<TenantReport> => invoke('tenant_check', { profile }),

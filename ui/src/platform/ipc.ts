@@ -93,6 +93,8 @@ export const commands = {
   profiles: (): Promise<ProfileView[]> => rust.profilesList(),
   saveProfile: (profile: Profile, secrets: NewSecrets): Promise<ProfileView> => rust.profileSave(profile, secrets),
   forgetSecret: (name: string, kind: SecretKind): Promise<ProfileView> => rust.profileForgetSecret(name, kind),
+  /** The built-in Sandbox behaves as another Auth0 plan from now on (its users start over). */
+  chooseSandboxPlan: (name: string, plan: string): Promise<ProfileView> => rust.sandboxPlanChoose(name, plan),
   deleteProfile: (name: string): Promise<null> => rust.profileDelete(name),
   checkTenant: (profile: string): Promise<TenantReport> => rust.tenantCheck(profile),
   /** A new signing key for a profile: stored in the keychain, and given back this once. */

@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../platform/ipc';
-import { mockCommands } from '../test/ipcMock';
+import { mockCommands, sandboxProfile } from '../test/ipcMock';
 import { TenantsScreen } from './TenantsScreen';
 
 vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
@@ -39,11 +39,27 @@ describe('TenantsScreen', () => {
     expect(within(sandbox).queryByRole('button', { name: 'New signing key' })).toBeNull();
   });
 
+  it('lets the Sandbox behave as another Auth0 plan, and only the Sandbox', async () => {
+    ipc.chooseSandboxPlan.mockResolvedValue({
+      ...sandboxProfile,
+      plan: { current: 'essentials', options: sandboxProfile.plan?.options ?? [] },
+    });
+    const user = userEvent.setup();
+    render(<TenantsScreen />);
+    const select = await screen.findByRole('combobox', { name: 'Rate limits of the Sandbox' });
+    expect((select as HTMLSelectElement).value).toBe('enterprise');
+    await user.selectOptions(select, 'essentials');
+    expect(ipc.chooseSandboxPlan).toHaveBeenCalledWith('Sandbox', 'essentials');
+    const production = screen.getByRole('heading', { name: 'acme-prod' }).closest('li') as HTMLElement;
+    expect(within(production).queryByRole('combobox', { name: 'Rate limits of the Sandbox' })).toBeNull();
+  });
+
   it('sends a new profile with its secrets, and shows only what the engine says is stored', async () => {
     ipc.saveProfile.mockResolvedValue({
       profile: { name: 'staging', domain: 'acme-staging.eu.auth0.com', client_id: 'cid', connection: null, smtp_url: null, from: null, production: false },
       builtin: false,
       stored: ['client-secret'],
+      plan: null,
     });
     const user = userEvent.setup();
     render(<TenantsScreen />);

@@ -127,6 +127,7 @@ export function TenantsScreen() {
   const check = useAction(commands.checkTenant);
   const remove = useAction(commands.deleteProfile);
   const generate = useAction(commands.generateSigningKey);
+  const choosePlan = useAction(commands.chooseSandboxPlan);
   const [newKey, setNewKey] = useState<{ profile: string; key: string } | null>(null);
 
 
@@ -168,6 +169,28 @@ export function TenantsScreen() {
               <dd>{view.profile.client_id}</dd>
               <dt>Connection</dt>
               <dd>{view.profile.connection ?? '—'}</dd>
+              {view.plan && (
+                <>
+                  <dt>Rate limits</dt>
+                  <dd>
+                    <select
+                      aria-label="Rate limits of the Sandbox"
+                      value={view.plan.current}
+                      disabled={choosePlan.busy}
+                      onChange={async (e) => {
+                        if (await choosePlan.run(view.profile.name, e.target.value)) void profilesChanged();
+                      }}
+                    >
+                      {view.plan.options.map((o) => (
+                        <option key={o.name} value={o.name}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </select>
+                    <span className="hint"> Changing it starts the Sandbox over, without its users.</span>
+                  </dd>
+                </>
+              )}
               {!view.builtin && (
                 <>
                   <dt>SMTP</dt>
@@ -243,6 +266,7 @@ export function TenantsScreen() {
       {check.error && <ErrorNotice error={check.error} />}
       {remove.error && <ErrorNotice error={remove.error} />}
       {generate.error && <ErrorNotice error={generate.error} />}
+      {choosePlan.error && <ErrorNotice error={choosePlan.error} />}
       {newKey && (
         <div className="panel" role="status" data-testid="new-signing-key">
           <h3>New signing key for {newKey.profile}</h3>

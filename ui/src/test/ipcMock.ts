@@ -14,6 +14,15 @@ export const sandboxProfile: ProfileView = {
   },
   builtin: true,
   stored: ['client-secret'],
+  plan: {
+    current: 'enterprise',
+    options: [
+      { name: 'free', label: 'Free (Auth0\'s rate limits)' },
+      { name: 'essentials', label: 'Essentials/Professional (Auth0\'s rate limits)' },
+      { name: 'enterprise', label: 'Enterprise (Auth0\'s rate limits)' },
+      { name: 'unlimited', label: 'Unlimited (one bucket of 50 a second)' },
+    ],
+  },
 };
 
 export const productionProfile: ProfileView = {
@@ -28,6 +37,7 @@ export const productionProfile: ProfileView = {
   },
   builtin: false,
   stored: ['client-secret', 'smtp-password'],
+  plan: null,
 };
 
 export function mockCommands() {
@@ -36,6 +46,7 @@ export function mockCommands() {
     profiles: vi.fn().mockResolvedValue([sandboxProfile, productionProfile]),
     saveProfile: vi.fn(),
     forgetSecret: vi.fn(),
+    chooseSandboxPlan: vi.fn(),
     deleteProfile: vi.fn(),
     previewPageUrl: vi.fn((page: string) => `invite-preview://localhost/${page}`),
     checkTenant: vi.fn(),

@@ -67,7 +67,9 @@ pub struct Progress {
     pub counts: BTreeMap<String, u64>,
     /// People finished per second over the last few seconds.
     pub people_per_sec: f64,
-    /// Seconds until everyone is done at the current pace; `null` until there is a pace.
+    /// Seconds until everyone is done: no sooner than the tenant's buckets allow for the calls still
+    /// to make (once its headers named its plan), nor than the pace so far; `null` until either is
+    /// known.
     pub eta_secs: Option<f64>,
     /// The tenant's rate limit as last reported, and how much of it is left.
     pub api_limit: Option<u64>,

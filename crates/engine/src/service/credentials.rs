@@ -150,6 +150,9 @@ impl CredentialSource for EnvironmentThenProfiles {
 pub type Reached<'a> =
     Pin<Box<dyn Future<Output = Result<(String, SecretString), AppError>> + Send + 'a>>;
 
+/// The future a built-in tenant answers a change of plan with.
+pub type Chosen<'a> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+
 /// A tenant that comes with the adapter (the app's in-process Sandbox): listed first as a profile,
 /// started on first use, never stored.
 pub trait BuiltinTenant: Send + Sync {
@@ -157,4 +160,29 @@ pub trait BuiltinTenant: Send + Sync {
     fn profile(&self) -> Profile;
     /// Starts the tenant if it is not running.
     fn reach(&self) -> Reached<'_>;
+    /// The Auth0 plans whose rate limits the tenant can behave as, and the one it does now; `None`
+    /// when it has no choice.
+    fn plan_choice(&self) -> Option<PlanChoice> {
+        None
+    }
+    /// Behaves as `plan` from now on (a running tenant restarts empty).
+    fn choose_plan(&self, plan: &str) -> Chosen<'_> {
+        let refusal =
+            AppError::invalid_input(format!("this tenant has no plans to choose from ({plan})"));
+        Box::pin(async move { Err(refusal) })
+    }
+}
+
+/// The rate-limit plans a built-in tenant offers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct PlanChoice {
+    pub current: String,
+    /// Each plan's name (as `choose_plan` takes it) and label.
+    pub options: Vec<PlanOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct PlanOption {
+    pub name: String,
+    pub label: String,
 }

@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use credentials::{
-    BuiltinTenant, Credential, CredentialSource, EnvironmentThenProfiles, Reached, SavedProfiles,
+    BuiltinTenant, Chosen, Credential, CredentialSource, EnvironmentThenProfiles, PlanChoice,
+    PlanOption, Reached, SavedProfiles,
 };
 pub use destinations::{Destination, DestinationKind, Destinations};
 pub use drafts::batch_from_file;
@@ -51,6 +52,8 @@ pub struct ProfileView {
     /// The built-in Sandbox profile (not editable, no keychain entries).
     pub builtin: bool,
     pub stored: Vec<SecretKind>,
+    /// The built-in tenant's rate-limit plans, when it offers a choice.
+    pub plan: Option<PlanChoice>,
 }
 
 /// Secrets typed into the Tenants screen. Absent or empty fields leave the stored value alone.
@@ -210,6 +213,7 @@ impl Service {
                 profile: b.profile(),
                 builtin: true,
                 stored: vec![SecretKind::ClientSecret],
+                plan: b.plan_choice(),
             })
             .collect();
         for profile in self.profiles.list()? {
@@ -217,9 +221,30 @@ impl Service {
                 stored: self.stored(&profile.name)?,
                 profile,
                 builtin: false,
+                plan: None,
             });
         }
         Ok(views)
+    }
+
+    /// Makes the built-in tenant behave as another Auth0 plan (its users start over).
+    pub async fn choose_builtin_plan(
+        &self,
+        name: &str,
+        plan: &str,
+    ) -> Result<ProfileView, AppError> {
+        let builtin = self.builtin_named(name).ok_or_else(|| {
+            AppError::invalid_input(format!(
+                "\"{name}\" is not the built-in profile: it has no plans"
+            ))
+        })?;
+        builtin.choose_plan(plan).await?;
+        Ok(ProfileView {
+            profile: builtin.profile(),
+            builtin: true,
+            stored: vec![SecretKind::ClientSecret],
+            plan: builtin.plan_choice(),
+        })
     }
 
     pub fn profile(&self, name: &str) -> Result<Profile, AppError> {
@@ -243,6 +268,7 @@ impl Service {
             stored: self.stored(&profile.name)?,
             profile,
             builtin: false,
+            plan: None,
         })
     }
 
@@ -426,6 +452,7 @@ impl Service {
             stored: self.stored(name)?,
             profile,
             builtin: false,
+            plan: None,
         })
     }
 
