@@ -505,6 +505,26 @@ impl ManagementClient {
                         .await?
                         .into_iter()
                         .find(|u| u.in_connection(&request.connection));
+                    // Someone with the address who is not the user asked for (a requested id
+                    // that differs) was there before this create: the answer to give is Auth0's
+                    // "already exists", not "created".
+                    let someone_else = |user: &User| {
+                        request
+                            .user_id
+                            .as_deref()
+                            .filter(|id| !id.is_empty())
+                            .is_some_and(|id| {
+                                user.user_id.strip_prefix("auth0|").unwrap_or(&user.user_id)
+                                    != id.strip_prefix("auth0|").unwrap_or(id)
+                            })
+                    };
+                    if let Some(user) = found.as_ref().filter(|u| someone_else(u)) {
+                        tracing::info!(user_id = %user.user_id, "create_user: the address was already taken by another user");
+                        return Err(ApiError::local(
+                            ErrorKind::Conflict,
+                            "The user already exists.",
+                        ));
+                    }
                     if let Some(user) = found {
                         self.stats.reconciled.fetch_add(1, Ordering::Relaxed);
                         tracing::info!(user_id = %user.user_id, "create_user answer was lost; found the user by email");

@@ -227,7 +227,10 @@ fn assert_invited_exactly_once(
         let user = &by_email[email];
         let id = user["user_id"].as_str().unwrap();
         assert!(tickets.get(id).copied().unwrap_or(0) >= 1);
-        assert_eq!(user["app_metadata"]["invitation"]["status"], "invited");
+        assert_eq!(
+            user["app_metadata"]["invitation"]["status"], "invited",
+            "{email}: {user}"
+        );
         assert_eq!(result.user_id.as_deref(), Some(id));
     }
     assert_eq!(mails.len(), emails.len(), "nobody else got mail");
