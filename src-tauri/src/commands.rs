@@ -155,7 +155,10 @@ webview_commands! {
 
     fn plan[shell: State<'_, Shell>](profile: Option<String>, batch: BatchFile) -> Plan {
         let target = optional_target(&shell, profile)?;
-        shell.service.plan(target.as_ref(), &batch).await
+        shell
+            .service
+            .plan(target.as_ref(), &batch, &Default::default())
+            .await
     }
 
     /// The Review step's checklist: what a run would check before its first write.

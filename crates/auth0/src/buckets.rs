@@ -65,7 +65,9 @@ impl BucketPermit<'_> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         self.permit.observe(status, headers);
-        if let Some(limit) = limit {
+        // A refusal may describe another bucket than the group's own (Enterprise answers an
+        // endpoint's request refused by the global bucket with the global figures).
+        if let Some(limit) = limit.filter(|_| status != 429) {
             self.buckets.learn(self.group, limit, headers);
         }
     }
@@ -111,10 +113,13 @@ impl RateBuckets {
         if !routing.split {
             Self::split_if_separate(&mut routing);
         }
-        // Where the sizes name a plan, its table gives each bucket's refill rate.
+        // Where the sizes name a plan, its table gives each bucket's refill rate (before the buckets
+        // are told apart, only a plan with one global bucket says what the shared governor follows).
         let reported: Vec<(EndpointGroup, u64)> =
             routing.reported.iter().map(|(g, l)| (*g, *l)).collect();
-        if let Some(plan) = TenantPlan::matching(&reported) {
+        if let Some(plan) =
+            TenantPlan::matching(&reported).filter(|plan| routing.split || plan.global().is_some())
+        {
             for (g, governor) in &routing.governors {
                 governor.set_refill(plan.reported(*g).per_second_rate());
             }
@@ -132,6 +137,12 @@ impl RateBuckets {
         let reported: Vec<(EndpointGroup, u64)> =
             routing.reported.iter().map(|(g, l)| (*g, *l)).collect();
         let plan = TenantPlan::matching(&reported);
+        // Requests the shared governor still has out count against every new bucket until answered.
+        let in_flight = routing
+            .governors
+            .values()
+            .next()
+            .map_or(0, |g| g.snapshot().in_flight);
         let mut classes: Vec<(EndpointGroup, Arc<RateGovernor>)> = Vec::new();
         let mut governors = BTreeMap::new();
         for g in EndpointGroup::VARIANTS.iter().copied() {
@@ -155,7 +166,7 @@ impl RateBuckets {
                 .max_by_key(|(_, (at, _))| *at)
                 .map(|(_, (_, headers))| headers);
             if let Some(headers) = newest {
-                governor.seed(headers);
+                governor.seed(headers, in_flight);
             }
         }
         tracing::info!(plan = ?plan, reported = ?routing.reported, "the tenant has a bucket per endpoint group");

@@ -124,6 +124,8 @@ impl std::fmt::Debug for ManagementClient {
     }
 }
 
+/// How long an export file may take to download (a whole tenant's users).
+const EXPORT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 /// Results per search page (Auth0's maximum).
 const SEARCH_PAGE: u32 = 100;
 /// Auth0 pages through at most this many results of one search.
@@ -148,8 +150,9 @@ fn or_query(emails: &[String]) -> String {
     format!("email:({})", quoted.join(" OR "))
 }
 
-/// The addresses split into queries that fit the URL budget.
-fn email_queries(emails: &[String]) -> Vec<Vec<String>> {
+/// The addresses (lowercased) split into queries that fit the URL budget, in order: each is one
+/// `search_by_emails` call.
+pub fn email_queries(emails: &[String]) -> Vec<Vec<String>> {
     let encoded = |q: &str| url::form_urlencoded::byte_serialize(q.as_bytes()).count();
     let mut queries: Vec<Vec<String>> = Vec::new();
     let mut current: Vec<String> = Vec::new();
@@ -765,15 +768,18 @@ impl ManagementClient {
         self.json(call).await
     }
 
-    /// An export's NDJSON file from its job's `location` (gzip), one object a line. The link is a
-    /// storage URL: it gets no token, must be HTTPS like the tenant (plain HTTP only for a
-    /// loopback sandbox), and the file is read to at most `max_bytes` once decompressed.
+    /// An export's NDJSON file from its job's `location` (gzip), one object a line, keeping the rows
+    /// `keep` accepts (a whole tenant's file is read through, not held). The link is a storage URL:
+    /// it gets no token, must be HTTPS like the tenant (plain HTTP only for a loopback sandbox); the
+    /// compressed file and the text are each bounded by `max_bytes`, and the download has minutes,
+    /// not an API call's seconds.
     pub async fn download_export(
         &self,
         location: &str,
         max_bytes: u64,
+        keep: impl Fn(&Map<String, Value>) -> bool,
     ) -> Result<Vec<Map<String, Value>>, ApiError> {
-        use std::io::Read;
+        use std::io::BufRead;
         let url = url::Url::parse(location).map_err(|e| {
             ApiError::local(
                 ErrorKind::Protocol,
@@ -789,9 +795,16 @@ impl ManagementClient {
                 "the export's link is not HTTPS: it was not followed",
             ));
         }
-        let response = self
+        let too_large = || {
+            ApiError::local(
+                ErrorKind::Protocol,
+                &format!("the export file is larger than {max_bytes} bytes"),
+            )
+        };
+        let mut response = self
             .http
             .get(url)
+            .timeout(EXPORT_DOWNLOAD_TIMEOUT)
             .send()
             .await
             .map_err(|e| ApiError::from_transport(&e, "GET export file"))?;
@@ -804,37 +817,50 @@ impl ManagementClient {
                 ),
             ));
         }
-        let compressed = response
-            .bytes()
+        let mut compressed = Vec::new();
+        while let Some(piece) = response
+            .chunk()
             .await
-            .map_err(|e| ApiError::from_transport(&e, "GET export file"))?;
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(&compressed[..])
-            .take(max_bytes + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| {
+            .map_err(|e| ApiError::from_transport(&e, "GET export file"))?
+        {
+            if (compressed.len() + piece.len()) as u64 > max_bytes {
+                return Err(too_large());
+            }
+            compressed.extend_from_slice(&piece);
+        }
+        let damaged = |e: &dyn std::fmt::Display| {
+            ApiError::local(
+                ErrorKind::Protocol,
+                &format!("the export file is damaged: {e}"),
+            )
+        };
+        let mut reader = std::io::BufReader::new(flate2::read::GzDecoder::new(&compressed[..]));
+        let (mut kept, mut read, mut line) = (Vec::new(), 0u64, Vec::new());
+        loop {
+            line.clear();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| damaged(&e))?;
+            if n == 0 {
+                return Ok(kept);
+            }
+            read += n as u64;
+            if read > max_bytes {
+                return Err(too_large());
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let row: Map<String, Value> = serde_json::from_slice(&line).map_err(|e| {
                 ApiError::local(
                     ErrorKind::Protocol,
-                    &format!("the export file is damaged: {e}"),
+                    &format!("the export file has a line that is not a JSON object: {e}"),
                 )
             })?;
-        if text.len() as u64 > max_bytes {
-            return Err(ApiError::local(
-                ErrorKind::Protocol,
-                &format!("the export file is larger than {max_bytes} bytes"),
-            ));
+            if keep(&row) {
+                kept.push(row);
+            }
         }
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|line| {
-                serde_json::from_str::<Map<String, Value>>(line).map_err(|e| {
-                    ApiError::local(
-                        ErrorKind::Protocol,
-                        &format!("the export file has a line that is not a JSON object: {e}"),
-                    )
-                })
-            })
-            .collect()
     }
 
     pub async fn job(&self, job_id: &str) -> Result<Job, ApiError> {

@@ -52,6 +52,8 @@ struct State {
     /// Requests per second the bucket refills, once known (the plan's table): the estimate grows
     /// between answers instead of waiting for a reset that headers round up to whole seconds.
     refill: Option<f64>,
+    /// The rate the table gave: a refill slowed by refusals climbs back to it.
+    refill_table: Option<f64>,
     /// The fraction of a request refilled but not yet counted, and when it was last counted.
     credit: f64,
     /// Refusals despite the refill, less the answers since (see `STRIKES_TO_SLOW`).
@@ -231,12 +233,18 @@ impl RateGovernor {
             let now = Instant::now();
             s.refill(now);
             s.refill = Some(per_second);
+            s.refill_table = Some(per_second);
         }
     }
 
-    /// Starts from what an answer said (one read by another governor of the same bucket).
-    pub fn seed(&self, headers: &HeaderMap) {
-        Self::apply(&mut self.lock(), 200, headers);
+    /// Starts from what an answer said (one read by another governor of the same bucket), less the
+    /// requests that governor still has in flight.
+    pub fn seed(&self, headers: &HeaderMap, in_flight_elsewhere: u32) {
+        let mut s = self.lock();
+        Self::apply(&mut s, 200, headers);
+        if let Some(estimate) = s.estimate.as_mut() {
+            *estimate -= i64::from(in_flight_elsewhere);
+        }
     }
 
     fn apply(s: &mut State, status: u16, headers: &HeaderMap) {
@@ -292,6 +300,10 @@ impl RateGovernor {
         }
         if status != 429 {
             s.strikes = s.strikes.saturating_sub(1);
+            // A refill slowed by refusals climbs back towards the table's rate as answers come.
+            if let (Some(rate), Some(table)) = (s.refill.as_mut(), s.refill_table) {
+                *rate = (*rate * 1.05).min(table);
+            }
         }
         if status == 429 {
             let retry_after = number("retry-after").map(Duration::from_secs);

@@ -473,7 +473,7 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
         let asked = args.check_existing.then_some(&target);
         let runtime = runtime()?;
         let _context = runtime.enter();
-        let plan = runtime.block_on(service.plan(asked, &batch))?;
+        let plan = runtime.block_on(service.plan(asked, &batch, &args.engine.options()))?;
         let smtp_ca = read_ca(args.smtp_ca.as_deref())?;
         // A batch file's own mail server hears nothing (no login with a given password) before
         // the go-ahead.

@@ -350,11 +350,13 @@ pub struct Plan {
     pub rate: RateEstimate,
 }
 
-/// The tenant's plan as far as it is known: named by its headers, or assumed (`ASSUMED_PLAN`).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The tenant's plan as far as it is known (named by its headers, or assumed: `ASSUMED_PLAN`), and
+/// the options the run will have (its bulk threshold decides how users are created).
+#[derive(Debug, Clone)]
 pub struct RateAssumption {
     pub plan: TenantPlan,
     pub detected: bool,
+    pub options: RunOptions,
 }
 
 impl Default for RateAssumption {
@@ -362,6 +364,7 @@ impl Default for RateAssumption {
         RateAssumption {
             plan: crate::run::strategy::ASSUMED_PLAN,
             detected: false,
+            options: RunOptions::default(),
         }
     }
 }
@@ -371,6 +374,7 @@ impl Default for RateAssumption {
 pub async fn plan_against(
     client: &invite_desk_auth0::ManagementClient,
     batch: &BatchFile,
+    options: &RunOptions,
 ) -> Result<Plan, AppError> {
     // Batched searches, as the run makes them. Search lags behind writes: someone created moments
     // ago may show as "to create" here; the run's create then finds them (409) and treats them as
@@ -390,8 +394,12 @@ pub async fn plan_against(
         Some(plan) => RateAssumption {
             plan,
             detected: true,
+            options: options.clone(),
         },
-        None => RateAssumption::default(),
+        None => RateAssumption {
+            options: options.clone(),
+            ..RateAssumption::default()
+        },
     };
     Ok(plan(batch, Some(&known), rate))
 }
@@ -421,7 +429,7 @@ pub fn plan(
         rate: strategy::estimate(
             &Workload::default(),
             inv.mode,
-            &RunOptions::default(),
+            &rate.options,
             rate.plan,
             rate.detected,
         ),
@@ -501,13 +509,7 @@ pub fn plan(
             steps,
         });
     }
-    result.rate = strategy::estimate(
-        &work,
-        inv.mode,
-        &RunOptions::default(),
-        rate.plan,
-        rate.detected,
-    );
+    result.rate = strategy::estimate(&work, inv.mode, &rate.options, rate.plan, rate.detected);
     result.api_calls = result.rate.api_calls;
     result.estimated_secs = result.rate.secs;
     result
@@ -570,10 +572,13 @@ mod tests {
         }
     }
 
-    const RATE: RateAssumption = RateAssumption {
-        plan: TenantPlan::Free,
-        detected: true,
-    };
+    fn free() -> RateAssumption {
+        RateAssumption {
+            plan: TenantPlan::Free,
+            detected: true,
+            options: RunOptions::default(),
+        }
+    }
 
     #[test]
     fn the_file_round_trips_atomically_and_holds_no_secret_field() {
@@ -645,7 +650,7 @@ mod tests {
     #[test]
     fn the_plan_counts_steps_calls_and_time() {
         let b = batch();
-        let offline = plan(&b, None, RATE);
+        let offline = plan(&b, None, free());
         assert_eq!(
             offline.people[0].steps,
             [
@@ -677,7 +682,7 @@ mod tests {
         assert_eq!(offline.rate.limiting.as_deref(), Some("all calls"));
 
         let known: HashSet<String> = ["b@example.com".to_owned()].into();
-        let looked_up = plan(&b, Some(&known), RATE);
+        let looked_up = plan(&b, Some(&known), free());
         assert_eq!(looked_up.people[1].steps, [PlannedStep::Skip]);
         assert_eq!((looked_up.skipped, looked_up.messages), (1, 2));
 
@@ -685,7 +690,7 @@ mod tests {
         grant.invitation.existing = ExistingPolicy::Grant;
         grant.invitation.roles = vec!["viewer".into()];
         assert_eq!(
-            plan(&grant, Some(&known), RATE).people[1].steps,
+            plan(&grant, Some(&known), free()).people[1].steps,
             [PlannedStep::UpdateMetadata, PlannedStep::GrantRoles]
         );
         let mut reinvite = b;
@@ -695,7 +700,7 @@ mod tests {
             from: None,
         };
         assert_eq!(
-            plan(&reinvite, Some(&known), RATE).people[1].steps,
+            plan(&reinvite, Some(&known), free()).people[1].steps,
             [
                 PlannedStep::UpdateMetadata,
                 PlannedStep::IssueTicket,

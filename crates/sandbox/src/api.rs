@@ -623,7 +623,11 @@ async fn search_users(State(shared): S, Query(query): Query_) -> Response {
         }
     };
     let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(0);
-    if (page + 1) * per_page > MAX_SEARCH_RESULTS {
+    if page
+        .checked_add(1)
+        .and_then(|p| p.checked_mul(per_page))
+        .is_none_or(|seen| seen > MAX_SEARCH_RESULTS)
+    {
         return api_error(
             StatusCode::BAD_REQUEST,
             "You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation",
@@ -1079,8 +1083,12 @@ fn run_import(shared: &Shared, job_id: &str, connection: &str, users: Vec<Value>
 }
 
 async fn get_job(State(shared): S, Path(id): Path<String>) -> Response {
+    // Not from the tenant's seeded generator: how often a job is polled must not change the ids and
+    // tickets a seed replays.
+    let token: String = (0..32)
+        .map(|_| ALPHANUMERIC_TOKEN[rand::random_range(0..ALPHANUMERIC_TOKEN.len())] as char)
+        .collect();
     let mut tenant = shared.tenant();
-    let token = tenant.random(ALPHANUMERIC_TOKEN, 32);
     match tenant.jobs.get_mut(&id) {
         Some(record) if record.file.is_some() => {
             // Each answer hands out a fresh link, valid for 60 s.

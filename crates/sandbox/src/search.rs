@@ -112,7 +112,12 @@ fn tokens(q: &str) -> Result<Vec<Token>, String> {
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// Nesting so far: parentheses and NOTs (a hostile query must not exhaust the stack).
+    depth: usize,
 }
+
+/// Parentheses and NOTs one query may nest.
+const MAX_DEPTH: usize = 32;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -154,6 +159,16 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Query, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("the query nests deeper than {MAX_DEPTH} levels"));
+        }
+        let parsed = self.unary_inner();
+        self.depth -= 1;
+        parsed
+    }
+
+    fn unary_inner(&mut self) -> Result<Query, String> {
         match self.next() {
             Some(Token::Word(w)) if w == "NOT" => Ok(Query::Not(Box::new(self.unary()?))),
             Some(Token::Open) => {
@@ -176,6 +191,16 @@ impl Parser {
     }
 
     fn value(&mut self, field: &str) -> Result<Query, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("the query nests deeper than {MAX_DEPTH} levels"));
+        }
+        let parsed = self.value_inner(field);
+        self.depth -= 1;
+        parsed
+    }
+
+    fn value_inner(&mut self, field: &str) -> Result<Query, String> {
         let term = |value: Pattern| Query::Term {
             field: field.to_owned(),
             value,
@@ -242,6 +267,7 @@ pub fn parse(q: &str) -> Result<Query, String> {
     let mut parser = Parser {
         tokens: tokens(q)?,
         at: 0,
+        depth: 0,
     };
     let query = parser.or()?;
     if parser.at < parser.tokens.len() {
@@ -392,6 +418,18 @@ mod tests {
             "email:a)",
         ] {
             assert!(parse(q).is_err(), "{q} parsed");
+        }
+        // Deep nesting is refused, not a stack overflow.
+        for q in [
+            "(".repeat(8000),
+            "NOT ".repeat(8000),
+            format!("email:{}", "(".repeat(8000)),
+        ] {
+            assert!(
+                parse(&q).unwrap_err().contains("nests deeper"),
+                "{}",
+                &q[..20]
+            );
         }
     }
 }

@@ -752,7 +752,10 @@ async fn an_export_job_gives_the_users_through_a_short_lived_link() {
         .location
         .clone()
         .expect("a completed export has a location");
-    let rows = client.download_export(&location, 1 << 20).await.unwrap();
+    let rows = client
+        .download_export(&location, 1 << 20, |_| true)
+        .await
+        .unwrap();
     let emails: Vec<&str> = rows.iter().filter_map(|r| r["email"].as_str()).collect();
     assert_eq!(
         emails,
@@ -769,13 +772,32 @@ async fn an_export_job_gives_the_users_through_a_short_lived_link() {
     let again = client.job(&job.id).await.unwrap().location.unwrap();
     assert_ne!(again, location);
     let forged = format!("{}x", again);
-    assert!(client.download_export(&forged, 1 << 20).await.is_err());
+    let refused = client
+        .download_export(&forged, 1 << 20, |_| true)
+        .await
+        .unwrap_err();
+    assert!(refused.message.contains("403"), "{}", refused.message);
+    let plain = client
+        .download_export("http://files.example.com/export.json.gz", 1 << 20, |_| true)
+        .await
+        .unwrap_err();
+    assert!(plain.message.contains("not HTTPS"), "{}", plain.message);
+    // A file above the limit is refused, not read to the end.
+    let large = client
+        .download_export(&again, 10, |_| true)
+        .await
+        .unwrap_err();
     assert!(
-        client
-            .download_export("http://files.example.com/export.json.gz", 1 << 20)
-            .await
-            .is_err()
+        large.message.contains("larger than 10 bytes"),
+        "{}",
+        large.message
     );
-    // A decompressed file above the limit is refused, not read to the end.
-    assert!(client.download_export(&again, 10).await.is_err());
+    // Only the rows asked for are kept.
+    let none = client
+        .download_export(&again, 1 << 20, |row| {
+            row["email"] == "nobody@export.example"
+        })
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 }

@@ -524,20 +524,21 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     let ticker = tokio::spawn(progress_ticker(ctx.clone(), records.len() as u64));
 
     let work = async {
-        let records = reconcile(&ctx, records).await?;
-        let (records, absent) = if ctx.batch.invitation.mode == InviteMode::Organization {
-            (records, None)
-        } else {
-            match lookup::look_up_many(&ctx, &records).await? {
-                // Those found are settled in the journal: read everyone back.
-                Some(absent) => (lock(&ctx.journal).people(ctx.id())?, Some(absent)),
-                None => (records, None),
-            }
-        };
+        let mut records = reconcile(&ctx, records).await?;
+        // Import files need everyone's look-up first (an export job for the largest batches);
+        // one-by-one creates get theirs just before the pass reaches them (`run_people`).
         let records = if bulk {
-            bulk_create(&ctx, records, absent).await?
+            let people: Vec<&Person> = records
+                .iter()
+                .filter(|r| lookup::to_look_up(r))
+                .filter_map(|r| ctx.people.get(&r.email.to_lowercase()))
+                .collect();
+            let looked_up = lookup::look_up(&ctx, &people, true).await?;
+            if let Some(looked_up) = &looked_up {
+                looked_up.apply(&mut records);
+            }
+            bulk_create(&ctx, records, looked_up.map(|l| l.absent)).await?
         } else {
-            *ctx.not_found_by_search.lock() = absent.unwrap_or_default();
             records
         };
         run_people(&ctx, records).await
@@ -770,10 +771,18 @@ async fn slot(
     Ok((!ctx.control.is_cancelled()).then_some(permit))
 }
 
-async fn run_people(ctx: &Arc<Ctx>, records: Vec<PersonRecord>) -> Result<(), AppError> {
+async fn run_people(ctx: &Arc<Ctx>, mut records: Vec<PersonRecord>) -> Result<(), AppError> {
     let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
     let mut tasks = JoinSet::new();
-    for record in records {
+    let batched = ctx.batch.invitation.mode != InviteMode::Organization
+        && records.iter().filter(|r| lookup::to_look_up(r)).count() >= lookup::SEARCH_FROM;
+    // Records before this index had their batched look-up (or need none).
+    let mut searched_to = 0;
+    for at in 0..records.len() {
+        if batched && at >= searched_to && lookup::to_look_up(&records[at]) {
+            searched_to = lookup::search_ahead(ctx, &mut records, at).await?;
+        }
+        let record = records[at].clone();
         if record.state.is_final() {
             continue;
         }

@@ -52,10 +52,17 @@ pub fn creation(
     }
 }
 
-pub fn lookup(mode: InviteMode, people: usize, export_from: usize) -> LookupStrategy {
+/// An export job only where import jobs create the users: its snapshot is used at once, while a
+/// one-by-one pass searches each stretch of the list just before it reaches it.
+pub fn lookup(
+    mode: InviteMode,
+    people: usize,
+    export_from: usize,
+    creation: Creation,
+) -> LookupStrategy {
     if mode == InviteMode::Organization || people < SEARCH_FROM {
         LookupStrategy::OneByOne
-    } else if people >= export_from.max(SEARCH_FROM) {
+    } else if creation == Creation::Bulk && people >= export_from.max(SEARCH_FROM) {
         LookupStrategy::Export
     } else {
         LookupStrategy::BatchedSearch
@@ -205,9 +212,13 @@ pub fn estimate(
     plan: TenantPlan,
     plan_detected: bool,
 ) -> RateEstimate {
-    let bulk_threshold = options.bulk_threshold;
-    let lookup = lookup(mode, work.look_ups as usize, options.export_from);
-    let creation = creation(mode, work.creates as usize, bulk_threshold, Some(plan));
+    let creation = creation(
+        mode,
+        work.creates as usize,
+        options.bulk_threshold,
+        Some(plan),
+    );
+    let lookup = lookup(mode, work.look_ups as usize, options.export_from, creation);
     let by_group = calls_by_group(work, lookup, creation);
     let api_calls: u64 = by_group.iter().map(|(_, c)| c).sum();
     let mut buckets = Vec::new();
@@ -371,15 +382,15 @@ mod tests {
     #[test]
     fn few_people_are_looked_up_one_by_one() {
         assert_eq!(
-            lookup(InviteMode::PasswordChange, 2, 10_000),
+            lookup(InviteMode::PasswordChange, 2, 10_000, Creation::Individual),
             LookupStrategy::OneByOne
         );
         assert_eq!(
-            lookup(InviteMode::Organization, 500, 10_000),
+            lookup(InviteMode::Organization, 500, 10_000, Creation::Individual),
             LookupStrategy::OneByOne
         );
         assert_eq!(
-            lookup(InviteMode::PasswordChange, 500, 10_000),
+            lookup(InviteMode::PasswordChange, 500, 10_000, Creation::Bulk),
             LookupStrategy::BatchedSearch
         );
         assert_eq!(duration_words(800.0), "about 13 min");

@@ -284,13 +284,21 @@ impl Service {
         &self,
         target: Option<&RunTarget>,
         batch: &BatchFile,
+        options: &crate::run::RunOptions,
     ) -> Result<Plan, AppError> {
         batch.validate()?;
         let Some(target) = target else {
-            return Ok(batch::plan(batch, None, RateAssumption::default()));
+            return Ok(batch::plan(
+                batch,
+                None,
+                RateAssumption {
+                    options: options.clone(),
+                    ..RateAssumption::default()
+                },
+            ));
         };
         let (_, client) = self.interactive_client(target).await?;
-        batch::plan_against(&client, batch).await
+        batch::plan_against(&client, batch, options).await
     }
 }
 

@@ -218,7 +218,7 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
     assert!(service.preview(&batch, Some(9)).is_err());
 
     let plan = service
-        .plan(Some(&sandbox(&service)), &batch)
+        .plan(Some(&sandbox(&service)), &batch, &Default::default())
         .await
         .unwrap();
     assert_eq!(plan.to_create, 2);
