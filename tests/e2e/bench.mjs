@@ -2,9 +2,12 @@
 //   1. start-up: from launching the binary to the page's navigation start, its first contentful paint
 //      (WebKit reports no separate first-paint entry), and the Tenants screen's profile list (the first
 //      screen with data from the engine);
-//   2. frame times while a Sandbox run of N people streams its progress into the Run screen.
+//   2. frame times while a Sandbox run of N people streams its progress into the Run screen;
+//   3. with BENCH_PEOPLE_STEP=N: the People step given an N-row list (dropped as a file): the time until
+//      its summary is on screen, the frames meanwhile, and the frames while the list is scrolled.
 // Run it through scripts/bench-desktop.sh, which builds the release app and provides the desktop session.
-// Options (environment): BENCH_LAUNCHES (default 7), BENCH_PEOPLE (default 10000), BENCH_SKIP_RUN=1.
+// Options (environment): BENCH_LAUNCHES (default 7), BENCH_PEOPLE (default 10000), BENCH_SKIP_RUN=1,
+// BENCH_PEOPLE_STEP (rows; off by default).
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -185,6 +188,54 @@ async function runFrames() {
   }
 }
 
+/** The People step with a long list: reading it, and scrolling what it shows. */
+async function peopleStep(rows) {
+  const app = await launchApp();
+  const { browser } = app;
+  try {
+    await browser.$('nav button[data-screen="new-batch"]').click();
+    const wizard = await browser.$('[data-screen-panel="new-batch"]');
+    await wizard.$('button=Start a new batch').click();
+    await wizard.$('[data-testid="dropzone"]').waitForDisplayed({ timeout: 10000 });
+    const lines = ['email,first name,last name,roles,department'];
+    for (let i = 0; i < rows; i += 1) lines.push(`person${i}@bench.example,Given${i},Family${i},viewer,Dept ${i % 50}`);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'invite-desk-bench-list-')), 'people.csv');
+    writeFileSync(file, lines.join('\r\n'));
+    await browser.setWindowRect(0, 0, 1280, 800);
+    await browser.execute(recordFrames);
+    const dropped = Date.now();
+    await dragFileOnto(browser, '[data-screen-panel="new-batch"] [data-testid="dropzone"]', file);
+    const summary = await wizard.$('[data-testid="roster-summary"]');
+    await browser.waitUntil(
+      async () => (await summary.isExisting()) && (await summary.getText()).startsWith(`${rows} of ${rows} rows ready`),
+      { timeout: 300000, interval: 100, timeoutMsg: 'the list was not read' },
+    );
+    const readIn = (Date.now() - dropped) / 1000;
+    const reading = frameStats((await browser.execute(() => window.__stopFrames())).intervals);
+    console.log(`people step: ${rows} rows read and shown in ${readIn.toFixed(2)} s (from the drop)`);
+    console.log(describeFrames('while the list was read', reading));
+    // Scroll whatever scrolls on the step for 5 s, a screenful at a time.
+    await browser.execute(recordFrames);
+    await browser.execute(() => {
+      const scrollers = [...document.querySelectorAll('[data-screen-panel="new-batch"] *')].filter(
+        (el) => el.scrollHeight > el.clientHeight + 10 && getComputedStyle(el).overflowY !== 'visible',
+      );
+      const started = performance.now();
+      const tick = () => {
+        for (const el of scrollers) el.scrollTop += el.clientHeight;
+        if (performance.now() - started < 5000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await browser.pause(5200);
+    const scrolling = frameStats((await browser.execute(() => window.__stopFrames())).intervals);
+    console.log(describeFrames('while scrolling it', scrolling));
+    return { rows, readIn, reading, scrolling };
+  } finally {
+    await app.close();
+  }
+}
+
 const result = { startUp: await startUp() };
 const s = result.startUp;
 console.log(
@@ -194,4 +245,5 @@ console.log(
     `${ms(s.profilesListed.first)} / ${ms(s.profilesListed.median)} / ${ms(s.profilesListed.max)}`,
 );
 if (!process.env.BENCH_SKIP_RUN) result.run = await runFrames();
+if (process.env.BENCH_PEOPLE_STEP) result.peopleStep = await peopleStep(Number(process.env.BENCH_PEOPLE_STEP));
 console.log(JSON.stringify(result));
