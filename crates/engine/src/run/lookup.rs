@@ -72,10 +72,11 @@ pub(super) async fn look_up(
     } else {
         None
     };
-    let mut searched: Vec<&String> = Vec::new();
+    // The addresses a search or the export answered for (a search cut short leaves the rest).
+    let mut searched: HashSet<String> = HashSet::new();
     let found = match exported {
         Some(users) => {
-            searched.extend(&emails);
+            searched.extend(emails.iter().cloned());
             users
         }
         None => {
@@ -96,12 +97,11 @@ pub(super) async fn look_up(
                         break;
                     }
                 }
-                searched.extend(emails.iter().filter(|e| query.contains(e)));
+                searched.extend(query);
             }
             found
         }
     };
-    let searched: HashSet<&str> = searched.into_iter().map(String::as_str).collect();
     let mut by_email: HashMap<String, Vec<User>> = HashMap::new();
     for user in found {
         if let Some(email) = user.email.clone() {
@@ -111,7 +111,7 @@ pub(super) async fn look_up(
     let mut out = LookedUp::default();
     for person in people {
         let email = person.email.to_lowercase();
-        if !searched.contains(email.as_str()) {
+        if !searched.contains(&email) {
             continue;
         }
         let found = by_email
