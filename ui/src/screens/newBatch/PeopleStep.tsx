@@ -30,6 +30,25 @@ interface PeopleStepProps {
   onMapping: (mapping: MappingOverride | null) => void;
 }
 
+/**
+ * Lines the paste box shows and edits. A longer list (a file of 100,000 rows) is shown in part: laying
+ * out megabytes of text in a text box froze the window for over a second (docs/benchmarks.md). Its rows
+ * are still fixed one by one (Fix), and the whole list is what is read.
+ */
+export const EDITABLE_LINES = 5000;
+
+/** The first `EDITABLE_LINES` lines of `text`, and how many lines it has in all (a line count, cheap). */
+export function visiblePart(text: string): { shown: string; lines: number; partial: boolean } {
+  let lines = 1;
+  let cut = -1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    if (lines === EDITABLE_LINES) cut = at;
+    lines += 1;
+  }
+  if (cut === -1) return { shown: text, lines, partial: false };
+  return { shown: text.slice(0, cut), lines, partial: true };
+}
+
 /** Select the whole of `line` in the paste box, so the admin sees the row a problem is about. */
 function jumpToLine(area: HTMLTextAreaElement | null, text: string, line: number) {
   if (!area) return;
@@ -125,6 +144,7 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
     onMapping({ ...(mapping ?? {}), roles });
   };
 
+  const visible = visiblePart(text);
   const headers = report?.source.columns.map((c) => c.header ?? `Column ${c.index + 1}`) ?? [];
   const errors = report?.problems.filter((p) => p.severity === 'error') ?? [];
   const warnings = report?.problems.filter((p) => p.severity === 'warning') ?? [];
@@ -141,12 +161,20 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
           ref={area}
           rows={10}
           spellCheck={false}
-          value={text}
+          value={visible.shown}
+          readOnly={visible.partial}
           onChange={(e) => {
             setFixing(null);
             onText(e.target.value);
           }}
         />
+        {visible.partial && (
+          <p className="muted" data-testid="partial-list">
+            Showing the first {EDITABLE_LINES.toLocaleString('en')} of {visible.lines.toLocaleString('en')} lines: a list
+            this long is not edited here. Every line is read; fix a row with Fix beside its problem, or edit the file
+            and open it again.
+          </p>
+        )}
         <div className="actions">
           <button type="button" onClick={openFile}>
             Open file…
@@ -201,7 +229,12 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
               <ul>
                 {[...errors, ...warnings].map((p, i) => (
                   <li key={`${p.line}-${i}`} className={p.severity === 'error' ? 'problem problem--error' : 'problem'}>
-                    <button type="button" className="link" onClick={() => jumpToLine(area.current, text, p.line)}>
+                    <button
+                      type="button"
+                      className="link"
+                      disabled={visible.partial && p.line > EDITABLE_LINES}
+                      onClick={() => jumpToLine(area.current, visible.shown, p.line)}
+                    >
                       Line {p.line}
                     </button>
                     : {p.message}
