@@ -1006,41 +1006,9 @@ async fn batched_look_ups_trust_search_only_for_whom_it_finds() {
     })
     .await;
     let client = client_for(&sb);
-    let create = |email: String| {
-        let client = client.clone();
-        async move {
-            client
-                .create_user(&CreateUser {
-                    connection: DB.into(),
-                    email,
-                    password: Some("Correct-Horse-9".to_owned().into()),
-                    ..CreateUser::default()
-                })
-                .await
-                .unwrap();
-        }
-    };
-    let old: Vec<String> = (0..10).map(|i| format!("old{i}@example.com")).collect();
-    let fresh: Vec<String> = (0..10).map(|i| format!("fresh{i}@example.com")).collect();
-    let new: Vec<String> = (0..40).map(|i| format!("new{i}@example.com")).collect();
-    for email in &old {
-        create(email.clone()).await;
-    }
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    // Created just before the run: not searchable yet.
-    for email in &fresh {
-        create(email.clone()).await;
-    }
-    let everyone: Vec<String> = old.iter().chain(&fresh).chain(&new).cloned().collect();
-    let list: Vec<Person> = everyone
-        .iter()
-        .enumerate()
-        .map(|(i, e)| person(i as u64 + 2, e))
-        .collect();
     let server = SmtpServer::start(SmtpOptions::default());
+    let (everyone, b) = lagging_tenant_and_batch(&sb, "lagging-search", &server).await;
     let harness = Harness::new();
-    let mut b = batch("lagging-search", list, smtp_delivery(&server));
-    b.invitation.existing = ExistingPolicy::Reinvite;
     harness.record(&b, &sb);
     let (before, refused_before) = (sb.counters().requests, sb.counters().rate_limited);
     let outcome = harness.run(&b, client.clone()).await;
@@ -1069,40 +1037,9 @@ async fn an_export_job_looks_a_large_batch_up_and_imports_catch_what_it_missed()
     })
     .await;
     let client = client_for(&sb);
-    let create = |email: String| {
-        let client = client.clone();
-        async move {
-            client
-                .create_user(&CreateUser {
-                    connection: DB.into(),
-                    email,
-                    password: Some("Correct-Horse-9".to_owned().into()),
-                    ..CreateUser::default()
-                })
-                .await
-                .unwrap();
-        }
-    };
-    let old: Vec<String> = (0..10).map(|i| format!("old{i}@example.com")).collect();
-    let fresh: Vec<String> = (0..10).map(|i| format!("fresh{i}@example.com")).collect();
-    let new: Vec<String> = (0..40).map(|i| format!("new{i}@example.com")).collect();
-    for email in &old {
-        create(email.clone()).await;
-    }
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    for email in &fresh {
-        create(email.clone()).await;
-    }
-    let everyone: Vec<String> = old.iter().chain(&fresh).chain(&new).cloned().collect();
-    let list: Vec<Person> = everyone
-        .iter()
-        .enumerate()
-        .map(|(i, e)| person(i as u64 + 2, e))
-        .collect();
     let server = SmtpServer::start(SmtpOptions::default());
+    let (everyone, b) = lagging_tenant_and_batch(&sb, "export-lookup", &server).await;
     let harness = Harness::new();
-    let mut b = batch("export-lookup", list, smtp_delivery(&server));
-    b.invitation.existing = ExistingPolicy::Reinvite;
     harness.record(&b, &sb);
     let before = sb.counters().requests;
     let events = Arc::new(Mutex::new(Vec::new()));
