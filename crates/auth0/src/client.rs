@@ -134,7 +134,7 @@ const MAX_SEARCH_RESULTS: u64 = 1000;
 /// figure leaves room for the rest of the URL under the 4 KB many proxies allow).
 const MAX_QUERY_BYTES: usize = 3000;
 /// Addresses per search: one page of answers holds them even if some have two accounts.
-const MAX_EMAILS_PER_QUERY: usize = 40;
+pub const EMAILS_PER_SEARCH: usize = 40;
 
 /// `email:("a" OR "b" …)`, with Lucene's quoted-string escapes.
 fn or_query(emails: &[String]) -> String {
@@ -159,8 +159,7 @@ pub fn email_queries(emails: &[String]) -> Vec<Vec<String>> {
     for email in emails {
         current.push(email.to_lowercase());
         if current.len() > 1
-            && (current.len() > MAX_EMAILS_PER_QUERY
-                || encoded(&or_query(&current)) > MAX_QUERY_BYTES)
+            && (current.len() > EMAILS_PER_SEARCH || encoded(&or_query(&current)) > MAX_QUERY_BYTES)
         {
             let last = current.pop().unwrap_or_default();
             queries.push(std::mem::replace(&mut current, vec![last]));
@@ -770,7 +769,8 @@ impl ManagementClient {
 
     /// An export's NDJSON file from its job's `location` (gzip), one object a line, keeping the rows
     /// `keep` accepts (a whole tenant's file is read through, not held). The link is a storage URL:
-    /// it gets no token, must be HTTPS like the tenant (plain HTTP only for a loopback sandbox); the
+    /// it gets no token, must be HTTPS like the tenant (plain HTTP only for a loopback sandbox), and
+    /// is itself a bearer credential, so no error message carries it; the
     /// compressed file and the text are each bounded by `max_bytes`, and the download has minutes,
     /// not an API call's seconds.
     pub async fn download_export(
@@ -807,7 +807,7 @@ impl ManagementClient {
             .timeout(EXPORT_DOWNLOAD_TIMEOUT)
             .send()
             .await
-            .map_err(|e| ApiError::from_transport(&e, "GET export file"))?;
+            .map_err(|e| ApiError::from_transport(&e.without_url(), "GET export file"))?;
         let status = response.status();
         if !status.is_success() {
             return Err(ApiError::local(
@@ -821,7 +821,7 @@ impl ManagementClient {
         while let Some(piece) = response
             .chunk()
             .await
-            .map_err(|e| ApiError::from_transport(&e, "GET export file"))?
+            .map_err(|e| ApiError::from_transport(&e.without_url(), "GET export file"))?
         {
             if (compressed.len() + piece.len()) as u64 > max_bytes {
                 return Err(too_large());
@@ -1030,7 +1030,7 @@ mod tests {
         assert_eq!(flat.len(), 1000, "every address once");
         assert_eq!(flat[0], "person.0+tag@example.com");
         for q in &queries {
-            assert!(q.len() <= MAX_EMAILS_PER_QUERY);
+            assert!(q.len() <= EMAILS_PER_SEARCH);
             let encoded = url::form_urlencoded::byte_serialize(or_query(q).as_bytes()).count();
             assert!(encoded <= MAX_QUERY_BYTES, "{encoded}");
         }

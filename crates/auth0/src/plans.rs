@@ -196,6 +196,16 @@ impl TenantPlan {
         }
     }
 
+    /// The bucket `group`'s answers describe, named by the first group (in declaration order) that
+    /// shares it: groups with the same key draw from one bucket.
+    pub fn bucket_key(self, group: EndpointGroup) -> EndpointGroup {
+        <EndpointGroup as strum::VariantArray>::VARIANTS
+            .iter()
+            .copied()
+            .find(|g| self.shares_bucket(*g, group))
+            .unwrap_or(group)
+    }
+
     /// The bucket whose figures an answer in `group` carries: the endpoint's where there is one,
     /// else the global one.
     pub fn reported(self, group: EndpointGroup) -> BucketLimit {

@@ -106,7 +106,7 @@ pub struct Drawn {
 pub struct Limits {
     plan: Option<TenantPlan>,
     global: Option<TokenBucket>,
-    /// By the first group (in declaration order) of those sharing the bucket.
+    /// By `TenantPlan::bucket_key`.
     endpoints: HashMap<EndpointGroup, TokenBucket>,
 }
 
@@ -128,7 +128,7 @@ impl Limits {
         for group in EndpointGroup::VARIANTS.iter().copied() {
             if let Some(limit) = plan.endpoint(group) {
                 endpoints
-                    .entry(Self::key(plan, group))
+                    .entry(plan.bucket_key(group))
                     .or_insert_with(|| bucket(limit));
             }
         }
@@ -137,14 +137,6 @@ impl Limits {
             global: plan.global().map(bucket),
             endpoints,
         }
-    }
-
-    fn key(plan: TenantPlan, group: EndpointGroup) -> EndpointGroup {
-        EndpointGroup::VARIANTS
-            .iter()
-            .copied()
-            .find(|g| plan.endpoint(*g).is_some() && plan.shares_bucket(*g, group))
-            .unwrap_or(group)
     }
 
     pub fn plan(&self) -> Option<TenantPlan> {
@@ -163,7 +155,7 @@ impl Limits {
         let endpoint = match self.plan {
             Some(plan) => self
                 .endpoints
-                .get_mut(&Self::key(plan, group))
+                .get_mut(&plan.bucket_key(group))
                 .map(TokenBucket::take),
             None => None,
         };

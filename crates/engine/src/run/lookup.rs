@@ -148,7 +148,7 @@ pub(super) async fn search_ahead(
     let mut picked = Vec::new();
     let mut end = from;
     for (at, record) in records.iter().enumerate().skip(from) {
-        if picked.len() == EMAILS_PER_SEARCH {
+        if picked.len() == invite_desk_auth0::client::EMAILS_PER_SEARCH {
             break;
         }
         end = at + 1;
@@ -167,8 +167,6 @@ pub(super) async fn search_ahead(
     Ok(end)
 }
 
-/// Addresses one search carries (`ManagementClient::search_by_emails`).
-const EMAILS_PER_SEARCH: usize = 40;
 /// The longest an export job is waited for before the run searches instead.
 const EXPORT_WAIT: Duration = Duration::from_secs(600);
 /// The most an export file may hold once decompressed (about 10 million users).

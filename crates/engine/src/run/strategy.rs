@@ -12,8 +12,6 @@ use super::events::Creation;
 use super::lookup::SEARCH_FROM;
 use crate::batch::InviteMode;
 
-/// Addresses one batched search carries (`ManagementClient::search_by_emails`).
-const EMAILS_PER_SEARCH: u64 = 40;
 /// People in one import file (500 KB at about 250 bytes a person).
 const PEOPLE_PER_IMPORT_FILE: u64 = 2000;
 /// Calls one import job costs beyond its people: the submission, a few polls, its errors.
@@ -119,7 +117,9 @@ pub const ASSUMED_PLAN: TenantPlan = TenantPlan::Essentials;
 fn lookup_calls(strategy: LookupStrategy, people: u64) -> u64 {
     match strategy {
         LookupStrategy::OneByOne => people,
-        LookupStrategy::BatchedSearch => people.div_ceil(EMAILS_PER_SEARCH),
+        LookupStrategy::BatchedSearch => {
+            people.div_ceil(invite_desk_auth0::client::EMAILS_PER_SEARCH as u64)
+        }
         LookupStrategy::Export => 0,
     }
 }
@@ -231,14 +231,15 @@ pub fn estimate(
         let Some(limit) = plan.endpoint(group) else {
             continue;
         };
-        if seen.iter().any(|g| plan.shares_bucket(*g, group)) {
+        let key = plan.bucket_key(group);
+        if seen.contains(&key) {
             continue;
         }
-        seen.push(group);
+        seen.push(key);
         let members: Vec<EndpointGroup> = EndpointGroup::VARIANTS
             .iter()
             .copied()
-            .filter(|g| plan.endpoint(*g).is_some() && plan.shares_bucket(*g, group))
+            .filter(|g| plan.endpoint(*g).is_some() && plan.bucket_key(*g) == key)
             .collect();
         let calls: u64 = by_group
             .iter()
