@@ -96,22 +96,29 @@ impl RateBuckets {
 
     fn learn(&self, group: EndpointGroup, limit: u64, headers: &HeaderMap) {
         let mut routing = self.routing.lock();
-        routing.reported.insert(group, limit);
-        let mut kept = HeaderMap::new();
-        for name in [
-            "x-ratelimit-limit",
-            "x-ratelimit-remaining",
-            "x-ratelimit-reset",
-        ] {
-            if let Some(value) = headers.get(name) {
-                kept.insert(name, value.clone());
+        // Every answer comes through here: the routing only changes when a bucket size does.
+        let changed = routing.reported.insert(group, limit) != Some(limit);
+        if !routing.split {
+            // Kept to start each bucket's own governor from when the buckets are told apart.
+            let mut kept = HeaderMap::new();
+            for name in [
+                "x-ratelimit-limit",
+                "x-ratelimit-remaining",
+                "x-ratelimit-reset",
+            ] {
+                if let Some(value) = headers.get(name) {
+                    kept.insert(name, value.clone());
+                }
+            }
+            routing
+                .last
+                .insert(group, (std::time::Instant::now(), kept));
+            if changed {
+                Self::split_if_separate(&mut routing);
             }
         }
-        routing
-            .last
-            .insert(group, (std::time::Instant::now(), kept));
-        if !routing.split {
-            Self::split_if_separate(&mut routing);
+        if !changed {
+            return;
         }
         // Where the sizes name a plan, its table gives each bucket's refill rate (before the buckets
         // are told apart, only a plan with one global bucket says what the shared governor follows).
@@ -143,22 +150,15 @@ impl RateBuckets {
             .values()
             .next()
             .map_or(0, |g| g.snapshot().in_flight);
-        let mut classes: Vec<(EndpointGroup, Arc<RateGovernor>)> = Vec::new();
+        let mut classes: BTreeMap<EndpointGroup, Arc<RateGovernor>> = BTreeMap::new();
         let mut governors = BTreeMap::new();
         for g in EndpointGroup::VARIANTS.iter().copied() {
-            let same = classes
-                .iter()
-                .find(|(first, _)| plan.is_some_and(|p| p.shares_bucket(*first, g)))
-                .map(|(_, governor)| governor.clone());
-            let governor = same.unwrap_or_else(|| {
-                let governor = Arc::new(RateGovernor::new());
-                classes.push((g, governor.clone()));
-                governor
-            });
+            let key = plan.map_or(g, |p| p.bucket_key(g));
+            let governor = classes.entry(key).or_default().clone();
             governors.insert(g, governor);
         }
         // Each new governor starts from the newest answer its bucket gave.
-        for (_, governor) in &classes {
+        for governor in classes.values() {
             let newest = routing
                 .last
                 .iter()
