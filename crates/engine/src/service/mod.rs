@@ -238,6 +238,12 @@ impl Service {
                 "\"{name}\" is not the built-in profile: it has no plans"
             ))
         })?;
+        // A run against it would lose its tenant halfway (the new one starts empty).
+        if let Some(running) = self.active_run() {
+            return Err(AppError::invalid_input(format!(
+                "batch {running} is running: wait for it, or cancel it, before the Sandbox changes plan"
+            )));
+        }
         builtin.choose_plan(plan).await?;
         Ok(ProfileView {
             profile: builtin.profile(),

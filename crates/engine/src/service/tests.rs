@@ -963,3 +963,29 @@ fn a_profile_cannot_move_while_its_old_secret_cannot_be_forgotten() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn the_sandbox_does_not_change_plan_under_a_running_batch() {
+    let (_dir, service) = service();
+    *service.active.lock() = Some(("b-running".into(), crate::run::RunControl::new()));
+    let refused = service
+        .choose_builtin_plan(SANDBOX, "free")
+        .await
+        .unwrap_err();
+    assert!(
+        refused.message.contains("b-running is running"),
+        "{}",
+        refused.message
+    );
+    *service.active.lock() = None;
+    // Without a run the built-in tenant answers for itself (this one offers no plans).
+    let unplanned = service
+        .choose_builtin_plan(SANDBOX, "free")
+        .await
+        .unwrap_err();
+    assert!(
+        unplanned.message.contains("no plans"),
+        "{}",
+        unplanned.message
+    );
+}
