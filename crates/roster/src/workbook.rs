@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
-use calamine::{Data, DataRef, Reader, Xlsx, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
 
 use super::table::Record;
 use crate::AppError;
@@ -63,16 +63,23 @@ fn unreadable(e: impl std::fmt::Display) -> AppError {
 }
 
 pub fn read_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, AppError> {
+    // Each format is opened as the one it was measured as: calamine's own detection could take an
+    // archive measured as ODS for an XLSX (by its `_rels/.rels`) and lay out what was never measured.
     if is_zip(bytes) {
         let archive = measure_archive(bytes)?;
         if archive.is_xlsx {
             return read_xlsx(bytes, wanted);
         }
         measure_ods(bytes)?;
-    } else if is_ole(bytes) {
-        measure_xls(bytes)?;
+        let workbook: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(unreadable)?;
+        return read_with_ranges(workbook, wanted);
     }
-    read_with_ranges(bytes, wanted)
+    if is_ole(bytes) {
+        measure_xls(bytes)?;
+        let workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(unreadable)?;
+        return read_with_ranges(workbook, wanted);
+    }
+    Err(unreadable("it is neither a zip archive nor an OLE file"))
 }
 
 fn choose_sheet(all_sheets: &[String], wanted: Option<&str>) -> Result<String, AppError> {
@@ -164,13 +171,14 @@ fn declared_strings(part: impl Read) -> Result<Option<u64>, AppError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
     let mut buffer = Vec::new();
-    // The table's element comes first; what precedes it (a declaration, comments) is short.
+    // The table's element comes first; what precedes it (a declaration, comments) is short. Other
+    // elements before it are passed over, as calamine passes over them.
     for _ in 0..1_000 {
         buffer.clear();
         match reader.read_event_into(&mut buffer).map_err(unreadable)? {
             Event::Start(e) | Event::Empty(e) => {
                 if e.local_name().as_ref() != "sst" {
-                    return Ok(None);
+                    continue;
                 }
                 let mut largest: Option<u64> = None;
                 for attribute in e.attributes().flatten() {
@@ -257,8 +265,12 @@ fn read_xlsx(bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, AppError> {
 }
 
 /// ODS and XLS through calamine's ranges, once their size is known to be sane.
-fn read_with_ranges(bytes: &[u8], wanted: Option<&str>) -> Result<Sheet, AppError> {
-    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+fn read_with_ranges<RS, W>(mut workbook: W, wanted: Option<&str>) -> Result<Sheet, AppError>
+where
+    RS: std::io::Read + std::io::Seek,
+    W: Reader<RS>,
+    W::Error: std::fmt::Display,
+{
     let all_sheets = workbook.sheet_names();
     let name = choose_sheet(&all_sheets, wanted)?;
     let range = workbook

@@ -41,3 +41,17 @@ fn hostile_workbooks_are_refused_with_a_reason_and_never_abort() {
         );
     }
 }
+
+/// An XLSX that passes for an ODS (no `workbook.xml`, a `content.xml` beside it) is opened as the
+/// ODS it was measured as, so it fails to open instead of being laid out unmeasured.
+#[test]
+fn a_workbook_is_opened_as_what_it_was_measured_as() {
+    let bytes = workbooks::xlsx_passing_for_an_ods();
+    let error = roster::read_bytes(&bytes, &ReadOptions::default()).expect_err("read as a list");
+    assert_eq!(error.code, invite_desk_core::ErrorCode::InvalidInput);
+    assert!(
+        error.message.contains("could not be opened"),
+        "{}",
+        error.message
+    );
+}

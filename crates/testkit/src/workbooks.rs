@@ -126,6 +126,31 @@ pub fn xlsx_hiding_its_string_count() -> Vec<u8> {
     xlsx_with_strings_at("XL/SharedStrings.xml", &rows, strings)
 }
 
+/// The trillions-of-strings table behind another element, which calamine passes over.
+pub fn xlsx_hiding_its_string_count_behind_an_element() -> Vec<u8> {
+    let rows = format!(r#"<row r="1">{}</row>"#, inline("A1", "Email"));
+    let strings = "<?xml version=\"1.0\"?><x/><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" uniqueCount=\"4000000000000\"></sst>";
+    xlsx_with_strings_at("xl/sharedStrings.xml", &rows, strings)
+}
+
+/// An XLSX whose workbook part is not named `workbook.xml` (its `.rels` says where it is), with a
+/// cell at the far corner, and a `content.xml` beside it so it passes for an ODS.
+pub fn xlsx_passing_for_an_ods() -> Vec<u8> {
+    let rels = ROOT_RELS.replace("xl/workbook.xml", "x/book.xml");
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{}</row><row r="1048576">{}</row></sheetData></worksheet>"#,
+        inline("A1", "Email"),
+        inline("XFD1048576", "x")
+    );
+    zip(&[
+        ("_rels/.rels", &rels),
+        ("x/book.xml", WORKBOOK),
+        ("x/_rels/book.xml.rels", WORKBOOK_RELS),
+        ("x/worksheets/sheet1.xml", &sheet),
+        ("content.xml", "<x/>"),
+    ])
+}
+
 /// An ODS row of 1,000 cells holding values without `office:value-type`, repeated 1,000,000 times.
 pub fn ods_repeating_values_without_a_type() -> Vec<u8> {
     let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="People"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1000" office:value="1"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
@@ -206,5 +231,10 @@ pub fn hostile() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         ),
         ("rows-backwards", "xls", xls_with_rows_backwards()),
         ("binary-workbook", "xlsb", xlsb()),
+        (
+            "string-count-behind-an-element",
+            "xlsx",
+            xlsx_hiding_its_string_count_behind_an_element(),
+        ),
     ]
 }
