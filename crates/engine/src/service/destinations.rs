@@ -106,11 +106,7 @@ fn remote_resources(batch: &BatchFile) -> Vec<String> {
     use crate::template::placement;
     let mut found = placement::remote_resources(&batch.template.html);
     if let Ok(compiled) = crate::template::CompiledTemplates::compile(&batch.template) {
-        let link = crate::template::Link {
-            url: "https://tenant.invalid/u/reset-password?ticket=NOTAREALTICKET0000#".into(),
-            expires_at: time::OffsetDateTime::now_utc(),
-            ttl_seconds: batch.invitation.ttl_secs,
-        };
+        let link = crate::delivery::sample_link(batch.invitation.ttl_secs);
         for person in batch.people.iter().take(50) {
             if let Ok(content) = compiled.render(person, &link, &batch.message) {
                 for url in placement::remote_resources(&content.html) {
