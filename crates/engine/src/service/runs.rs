@@ -185,11 +185,7 @@ impl Service {
             service: self,
             batch_lock: None,
         };
-        let path = self
-            .paths
-            .data_dir
-            .join("locks")
-            .join(format!("{batch_id}.lock"));
+        let path = self.batch_lock_path(batch_id);
         slot.batch_lock = Some(crate::files::try_lock_owner(
             &path,
             &format!("batch {batch_id}"),
@@ -449,11 +445,24 @@ impl Service {
             .iter_mut()
             .filter(|b| b.status == BatchStatus::Running)
         {
-            if self.settle_abandoned(&batch.id)? {
-                batch.status = BatchStatus::Interrupted;
+            // A journal that cannot be written now leaves the batch `running`, not History empty.
+            match self.settle_abandoned(&batch.id) {
+                Ok(true) => batch.status = BatchStatus::Interrupted,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(batch = %batch.id, error = %e.message, "could not mark an abandoned batch interrupted")
+                }
             }
         }
         Ok(batches)
+    }
+
+    /// The file whoever runs a batch holds locked (the run, and History's check that nobody does).
+    fn batch_lock_path(&self, batch_id: &str) -> std::path::PathBuf {
+        self.paths
+            .data_dir
+            .join("locks")
+            .join(format!("{batch_id}.lock"))
     }
 
     /// Marks a `running` batch `interrupted` when no process runs it; whether it did.
@@ -461,11 +470,7 @@ impl Service {
         if crate::files::check_file_id("batch id", batch_id).is_err() {
             return Ok(false);
         }
-        let path = self
-            .paths
-            .data_dir
-            .join("locks")
-            .join(format!("{batch_id}.lock"));
+        let path = self.batch_lock_path(batch_id);
         // Held by whoever runs it, this process included (a second open of the file conflicts).
         let Ok(_nobody_runs_it) = crate::files::try_lock_owner(&path, "batch") else {
             return Ok(false);
