@@ -475,6 +475,8 @@ fn secrets_go_to_the_keychain_and_send_test_uses_them() {
     assert_eq!(key.len(), 48);
     assert!(key.chars().all(|c| c.is_ascii_alphanumeric()));
     let again = cli.run(&["secret", "generate", "signing-key", "--profile", &profile]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(stdout(&again).trim().len(), 48);
     assert_ne!(stdout(&again).trim(), key, "each key is new");
     let status = cli.run(&["secret", "status", "--profile", &profile, "--json"]);
     let json: Value = serde_json::from_str(&stdout(&status)).unwrap();
