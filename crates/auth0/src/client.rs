@@ -138,16 +138,17 @@ pub const EMAILS_PER_SEARCH: usize = 40;
 
 /// `email:("a" OR "b" …)`, with Lucene's quoted-string escapes.
 fn or_query(emails: &[String]) -> String {
-    let quoted: Vec<String> = emails
+    let lower: Vec<String> = emails.iter().map(|e| e.to_lowercase()).collect();
+    or_terms("email", &lower)
+}
+
+/// `field:("a" OR "b" …)`, each value quoted and escaped as Lucene wants.
+fn or_terms(field: &str, values: &[String]) -> String {
+    let quoted: Vec<String> = values
         .iter()
-        .map(|e| {
-            format!(
-                "\"{}\"",
-                e.to_lowercase().replace('\\', "\\\\").replace('"', "\\\"")
-            )
-        })
+        .map(|v| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
         .collect();
-    format!("email:({})", quoted.join(" OR "))
+    format!("{field}:({})", quoted.join(" OR "))
 }
 
 /// The addresses (lowercased) split into queries that fit the URL budget, in order: each is one
@@ -622,22 +623,37 @@ impl ManagementClient {
     /// "not found by search", never "does not exist" (a create's 409 or `users_by_email` settles it).
     /// Addresses are lowercased; the answer holds every user found, in no particular order.
     pub async fn search_by_emails(&self, emails: &[String]) -> Result<Vec<User>, ApiError> {
+        self.search_by_emails_with(emails, "user_id,email,identities")
+            .await
+    }
+
+    /// `search_by_emails` answering `fields` (comma-separated) instead.
+    pub async fn search_by_emails_with(
+        &self,
+        emails: &[String],
+        fields: &str,
+    ) -> Result<Vec<User>, ApiError> {
         let mut found = Vec::new();
         for chunk in email_queries(emails) {
-            self.search_all(&chunk, &mut found).await?;
+            self.search_all(&chunk, fields, &mut found).await?;
         }
         Ok(found)
     }
 
     /// One OR-query, paged to its end; halved when the tenant finds the URL too long.
-    async fn search_all(&self, emails: &[String], found: &mut Vec<User>) -> Result<(), ApiError> {
+    async fn search_all(
+        &self,
+        emails: &[String],
+        fields: &str,
+        found: &mut Vec<User>,
+    ) -> Result<(), ApiError> {
         let q = or_query(emails);
         let mut page = 0u32;
         loop {
             let query = [
                 ("q", q.clone()),
                 ("search_engine", "v3".to_owned()),
-                ("fields", "user_id,email,identities".to_owned()),
+                ("fields", fields.to_owned()),
                 ("page", page.to_string()),
                 ("per_page", SEARCH_PAGE.to_string()),
                 ("include_totals", "true".to_owned()),
@@ -646,8 +662,8 @@ impl ManagementClient {
             let answer = match self.json::<UsersPage>(call).await {
                 Err(e) if e.status == Some(414) && emails.len() > 1 => {
                     let (a, b) = emails.split_at(emails.len() / 2);
-                    Box::pin(self.search_all(a, found)).await?;
-                    return Box::pin(self.search_all(b, found)).await;
+                    Box::pin(self.search_all(a, fields, found)).await?;
+                    return Box::pin(self.search_all(b, fields, found)).await;
                 }
                 other => other?,
             };
@@ -670,6 +686,82 @@ impl ManagementClient {
                     }
                 }
                 return Ok(());
+            }
+            page += 1;
+        }
+    }
+
+    // ---- logs ----
+
+    /// The tenant's log events of `types` for the people named by `field` (`user_id` or
+    /// `user_name`) among `values`, oldest first: `GET /logs?q=type:(…) AND field:(…)`, 40 people a
+    /// query, paged to its end. Search mode reads at most the first 1,000 events of a query, so a
+    /// query that reaches it is split in two (one person's events never reach it: bounded by retention).
+    pub async fn search_logs(
+        &self,
+        types: &[&str],
+        field: &str,
+        values: &[String],
+    ) -> Result<Vec<LogEvent>, ApiError> {
+        let mut found = Vec::new();
+        for chunk in values.chunks(EMAILS_PER_SEARCH) {
+            self.logs_all(types, field, chunk, &mut found).await?;
+        }
+        found.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.log_id.cmp(&b.log_id)));
+        found.dedup_by(|a, b| a.log_id == b.log_id);
+        Ok(found)
+    }
+
+    async fn logs_all(
+        &self,
+        types: &[&str],
+        field: &str,
+        values: &[String],
+        found: &mut Vec<LogEvent>,
+    ) -> Result<(), ApiError> {
+        let types: Vec<String> = types.iter().map(|t| (*t).to_owned()).collect();
+        let q = format!(
+            "{} AND {}",
+            or_terms("type", &types),
+            or_terms(field, values)
+        );
+        let mut page = 0u32;
+        let mut this_query = Vec::new();
+        loop {
+            let query = [
+                ("q", q.clone()),
+                ("sort", "date:1".to_owned()),
+                ("page", page.to_string()),
+                ("per_page", SEARCH_PAGE.to_string()),
+            ];
+            let call = Self::call(Operation::ReadLogs, Method::GET, "logs".into(), &query);
+            let answer: Vec<LogEvent> = match self.json(call).await {
+                Err(e) if e.status == Some(414) && values.len() > 1 => {
+                    let (a, b) = values.split_at(values.len() / 2);
+                    let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                    Box::pin(self.logs_all(&types, field, a, found)).await?;
+                    return Box::pin(self.logs_all(&types, field, b, found)).await;
+                }
+                other => other?,
+            };
+            let full = answer.len() as u64 == u64::from(SEARCH_PAGE);
+            this_query.extend(answer);
+            if !full {
+                found.extend(this_query);
+                return Ok(());
+            }
+            let seen = (u64::from(page) + 1) * u64::from(SEARCH_PAGE);
+            if seen + u64::from(SEARCH_PAGE) > MAX_SEARCH_RESULTS {
+                if values.len() == 1 {
+                    // One person with over 1,000 such events (a bot signing in): the first 1,000
+                    // say when they accepted; their last sign-in comes from their profile.
+                    found.extend(this_query);
+                    return Ok(());
+                }
+                let (a, b) = values.split_at(values.len() / 2);
+                let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                Box::pin(self.logs_all(&types, field, a, found)).await?;
+                return Box::pin(self.logs_all(&types, field, b, found)).await;
             }
             page += 1;
         }

@@ -51,6 +51,9 @@ pub struct User {
     pub last_login: Option<String>,
     #[serde(default)]
     pub logins_count: Option<u64>,
+    /// Set when a password-change ticket was used (database users); readable, not searchable.
+    #[serde(default)]
+    pub last_password_reset: Option<String>,
     #[serde(default)]
     pub blocked: Option<bool>,
     #[serde(default)]
@@ -125,6 +128,24 @@ pub struct UsersPage {
     #[serde(default)]
     pub total: Option<u64>,
     pub users: Vec<User>,
+}
+
+/// One tenant log event (`GET /logs`): `type` is Auth0's event code (`scp` password changed, `sv`
+/// email verified, `si` organization invitation accepted, `s` signed in, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogEvent {
+    pub log_id: String,
+    pub date: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub user_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
 }
 
 /// `identity` of a ticket request.

@@ -35,6 +35,8 @@ pub enum EndpointGroup {
     ReadConnections,
     /// `POST /organizations/{id}/invitations`.
     OrganizationInvitations,
+    /// `GET /logs` (follow-up: who used their link, who signed in).
+    ReadLogs,
     /// Everything else combined: tickets, jobs, roles and role members, deletes, organizations.
     Other,
 }
@@ -51,6 +53,7 @@ impl EndpointGroup {
             EndpointGroup::WriteUsers => "user writes",
             EndpointGroup::ReadConnections => "connection reads",
             EndpointGroup::OrganizationInvitations => "organization invitations",
+            EndpointGroup::ReadLogs => "log reads",
             EndpointGroup::Other => "tickets, jobs and roles",
         }
     }
@@ -64,6 +67,7 @@ impl Operation {
             Operation::CreateUser | Operation::UpdateUser => EndpointGroup::WriteUsers,
             Operation::ReadConnections => EndpointGroup::ReadConnections,
             Operation::InviteToOrganization => EndpointGroup::OrganizationInvitations,
+            Operation::ReadLogs => EndpointGroup::ReadLogs,
             Operation::DeleteUser
             | Operation::CreateTicket
             | Operation::ImportUsers
@@ -169,6 +173,8 @@ impl TenantPlan {
             (TenantPlan::Essentials, EndpointGroup::WriteUsers) => per_minute(20, 200),
             (TenantPlan::Essentials, EndpointGroup::ReadConnections) => per_minute(5, 50),
             (TenantPlan::Essentials, EndpointGroup::OrganizationInvitations) => per_minute(10, 150),
+            // Auth0's page gives Read Logs 100/min; it states no burst, so the other small buckets' 10.
+            (TenantPlan::Essentials, EndpointGroup::ReadLogs) => per_minute(10, 100),
             (TenantPlan::Essentials, EndpointGroup::Other) => per_minute(10, 150),
             (TenantPlan::Enterprise, EndpointGroup::OrganizationInvitations) => per_minute(20, 200),
             (TenantPlan::Enterprise, _) => None,

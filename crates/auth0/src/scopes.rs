@@ -20,6 +20,7 @@ pub enum Operation {
     ReadConnections,
     ReadOrganizations,
     InviteToOrganization,
+    ReadLogs,
 }
 
 impl Operation {
@@ -40,10 +41,11 @@ impl Operation {
             Operation::ReadConnections => &["read:connections"],
             Operation::ReadOrganizations => &["read:organizations"],
             Operation::InviteToOrganization => &["create:organization_invitations"],
+            Operation::ReadLogs => &["read:logs"],
         }
     }
 
-    pub const ALL: [Operation; 15] = [
+    pub const ALL: [Operation; 16] = [
         Operation::CreateUser,
         Operation::ReadUser,
         Operation::UpdateUser,
@@ -59,6 +61,7 @@ impl Operation {
         Operation::ReadConnections,
         Operation::ReadOrganizations,
         Operation::InviteToOrganization,
+        Operation::ReadLogs,
     ];
 }
 
@@ -80,4 +83,7 @@ pub const INVITE_DESK_SCOPES: &[&str] = &[
     "read:connections",
     "read:organizations",
     "create:organization_invitations",
+    // Follow-up reads the tenant's logs to see who used their link (it falls back to user reads
+    // without this scope).
+    "read:logs",
 ];

@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use invite_desk_engine::batch::{
-    BATCH_FORMAT, BatchFile, Delivery, ExistingPolicy, InvitationSettings, InviteMode, Plan,
+    BATCH_FORMAT, BatchFile, Delivery, ExistingPolicy, FollowUpSettings, InvitationSettings,
+    InviteMode, Plan,
 };
 use invite_desk_engine::journal::PersonErrorCode;
 use invite_desk_engine::paths::AppPaths;
@@ -128,6 +129,25 @@ pub struct RunArgs {
     /// Go ahead on a production profile without asking (needed when standard input is not a terminal).
     #[arg(long)]
     yes: bool,
+    /// Remind people who have not accepted this many days after their invitation (comma-separated,
+    /// e.g. 3,6); saved with the batch, sent by `followup --due`.
+    #[arg(long, value_name = "DAYS", value_delimiter = ',')]
+    remind_after: Vec<u32>,
+    /// When a link expires unused, send a new one, once (saved with the batch, sent by `followup --due`).
+    #[arg(long)]
+    reissue_when_expired: bool,
+    /// At most this many reminders a person (default 2).
+    #[arg(long, value_name = "N")]
+    max_reminders: Option<u32>,
+    /// Set app_metadata.invitation.status to "accepted" when a follow-up check sees acceptance.
+    #[arg(long)]
+    mark_accepted: bool,
+    /// The reminder's wording: a template file like --template (default: the built-in reminder).
+    #[arg(long, value_name = "FILE")]
+    reminder_template: Option<PathBuf>,
+    /// The new link's wording after an expiry (default: the built-in one).
+    #[arg(long, value_name = "FILE")]
+    reissue_template: Option<PathBuf>,
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
@@ -354,6 +374,24 @@ fn build_batch(
     batch.name = args.name.clone();
     batch.message = args.message.settings();
     batch.template = args.message.template_set()?;
+    batch.follow_up = FollowUpSettings {
+        remind_after_days: args.remind_after.clone(),
+        reissue_expired: args.reissue_when_expired,
+        max_reminders: args
+            .max_reminders
+            .unwrap_or(invite_desk_engine::batch::DEFAULT_MAX_REMINDERS),
+        mark_accepted: args.mark_accepted,
+        reminder_template: args
+            .reminder_template
+            .as_deref()
+            .map(crate::mail::template_file)
+            .transpose()?,
+        reissue_template: args
+            .reissue_template
+            .as_deref()
+            .map(crate::mail::template_file)
+            .transpose()?,
+    };
     batch.validate()?;
     Ok((batch, report.problems, rejected))
 }
@@ -640,7 +678,7 @@ fn print_plan(plan: &Plan) {
 }
 
 /// The run as the CLI asks for it: its concurrency and thresholds, the extra CA, the go-ahead.
-fn run_request(
+pub(crate) fn run_request(
     options: RunOptions,
     smtp_ca: Option<&Path>,
     confirmed_production: bool,
@@ -664,6 +702,28 @@ fn drive<'s, F, Fut>(
 where
     F: FnOnce(RunRequest, EventSink) -> Fut,
     Fut: std::future::Future<Output = Result<RunSummary, AppError>> + 's,
+{
+    drive_reporting(request, call, reporter)
+}
+
+/// `drive` for a call answering something else than a run's summary (a follow-up wave), with the
+/// progress bar on a terminal.
+pub(crate) fn drive_with<'s, T, F, Fut>(request: &RunRequest, call: F) -> Result<T, AppError>
+where
+    F: FnOnce(RunRequest, EventSink) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 's,
+{
+    drive_reporting(request, call, &Reporter::new(false))
+}
+
+fn drive_reporting<'s, T, F, Fut>(
+    request: &RunRequest,
+    call: F,
+    reporter: &Reporter,
+) -> Result<T, AppError>
+where
+    F: FnOnce(RunRequest, EventSink) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 's,
 {
     // The SMTP pool spawns its tasks on creation and on drop: everything below lives in the runtime.
     let runtime = runtime()?;

@@ -73,19 +73,21 @@ fn mailbox(text: &str) -> Result<Mailbox, AppError> {
     Ok(Mailbox::parse(text)?)
 }
 
+/// A template file (TOML: `subject`, `html`, `text`), compiled now so a bad one stops the command
+/// before anything happens.
+pub(crate) fn template_file(path: &std::path::Path) -> Result<TemplateSet, AppError> {
+    let text = std::fs::read_to_string(path).map_err(|e| AppError::io("read", path, &e))?;
+    let set = TemplateSet::from_toml(&text)?;
+    CompiledTemplates::compile(&set)?;
+    Ok(set)
+}
+
 impl MessageArgs {
     pub(crate) fn template_set(&self) -> Result<TemplateSet, AppError> {
-        let set = match &self.template {
-            Some(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|e| AppError::io("read", path, &e))?;
-                TemplateSet::from_toml(&text)?
-            }
-            None => TemplateSet::builtin(),
-        };
-        // Checked now, so a bad template stops the command before anything happens.
-        CompiledTemplates::compile(&set)?;
-        Ok(set)
+        match &self.template {
+            Some(path) => template_file(path),
+            None => Ok(TemplateSet::builtin()),
+        }
     }
 
     pub(crate) fn settings(&self) -> MessageSettings {

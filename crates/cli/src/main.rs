@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use invite_desk_engine::{AppError, about, paths::AppPaths};
 
 mod batch;
+mod followup;
 mod mail;
 mod profile;
 mod roster_check;
@@ -16,7 +17,7 @@ mod signals;
 mod tenant;
 
 /// Exit code for setup errors: bad flags, unreadable input, missing credentials.
-const EXIT_SETUP_ERROR: u8 = 2;
+pub(crate) const EXIT_SETUP_ERROR: u8 = 2;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,6 +57,9 @@ enum Command {
     Lookup(batch::LookupArgs),
     /// A new link and a new invitation for one person, with the settings of their last batch.
     Resend(batch::ResendArgs),
+    /// Who accepted a batch's invitation, who has not, whose link expired; reminders for the pending
+    /// and new links for the expired (`--due`: every batch whose cadence has something due).
+    Followup(followup::FollowUpArgs),
     /// A new link for one person, printed once instead of delivered (for a support ticket). It is a
     /// bearer secret: it goes to standard output only.
     Link(batch::LinkArgs),
@@ -161,6 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Resend(args) => Ok(ExitCode::from(batch::resend(args, &paths)?)),
+        Command::Followup(args) => Ok(ExitCode::from(followup::followup(args, &paths)?)),
         Command::Link(args) => {
             batch::link(args, &paths)?;
             Ok(ExitCode::SUCCESS)

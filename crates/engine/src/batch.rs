@@ -37,6 +37,94 @@ pub enum BatchPurpose {
     Resend,
     /// A new link for one person, shown once instead of delivered (*Copy a new link*, `invite-desk link`).
     LinkCopy,
+    /// A follow-up wave: a reminder with a new link to people who have not used theirs yet.
+    Reminder,
+    /// A follow-up wave: a new link to people whose link expired unused.
+    Reissue,
+}
+
+impl BatchPurpose {
+    /// Whether the batch carried an invitation (its settings are what a resend copies): not a
+    /// copied link, not a reminder or a new link with their own wording.
+    pub fn invites(self) -> bool {
+        matches!(self, BatchPurpose::Invitation | BatchPurpose::Resend)
+    }
+}
+
+/// How a batch is followed up: a cadence `invite-desk followup --due` (and the app when it opens)
+/// carries out, the limit on reminders, and whether acceptance is written back to Auth0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct FollowUpSettings {
+    /// Days after the invitation at which people who have not accepted get a reminder, e.g.
+    /// `[3, 6]`. Empty: no reminder is scheduled (`followup --remind` still sends one).
+    pub remind_after_days: Vec<u32>,
+    /// People whose link expired unused get a new one, once, when the cadence runs.
+    pub reissue_expired: bool,
+    /// At most this many reminders a person, however they are asked for.
+    pub max_reminders: u32,
+    /// Sets `app_metadata.invitation.status` to `accepted` when a check sees acceptance.
+    pub mark_accepted: bool,
+    /// The reminder's wording (the built-in one when absent).
+    pub reminder_template: Option<TemplateSet>,
+    /// The new link's wording (the built-in one when absent).
+    pub reissue_template: Option<TemplateSet>,
+}
+
+/// Two reminders at most, unless the batch says otherwise.
+pub const DEFAULT_MAX_REMINDERS: u32 = 2;
+
+impl Default for FollowUpSettings {
+    fn default() -> Self {
+        FollowUpSettings {
+            remind_after_days: Vec::new(),
+            reissue_expired: false,
+            max_reminders: DEFAULT_MAX_REMINDERS,
+            mark_accepted: false,
+            reminder_template: None,
+            reissue_template: None,
+        }
+    }
+}
+
+/// Reminders a person may get at most, whatever a batch says.
+const MOST_REMINDERS: u32 = 10;
+
+impl FollowUpSettings {
+    pub fn validate(&self) -> Result<(), AppError> {
+        if self.max_reminders > MOST_REMINDERS {
+            return Err(invalid(format!(
+                "at most {MOST_REMINDERS} reminders a person: {} would be spam",
+                self.max_reminders
+            )));
+        }
+        let mut last = 0;
+        for &day in &self.remind_after_days {
+            if day == 0 || day > 365 {
+                return Err(invalid(format!(
+                    "a reminder comes 1 to 365 days after the invitation, not {day}"
+                )));
+            }
+            if day <= last {
+                return Err(invalid(
+                    "the reminder days must grow, e.g. 3,6 (each counted from the invitation)",
+                ));
+            }
+            last = day;
+        }
+        for template in [&self.reminder_template, &self.reissue_template]
+            .into_iter()
+            .flatten()
+        {
+            crate::template::CompiledTemplates::compile(template)?;
+        }
+        Ok(())
+    }
+
+    /// Whether a cadence is saved (`followup --due` looks at the batch).
+    pub fn has_cadence(&self) -> bool {
+        !self.remind_after_days.is_empty() || self.reissue_expired
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -125,6 +213,12 @@ pub struct BatchFile {
     /// Absent in files written before resends and copied links were told apart: an invitation.
     #[serde(default)]
     pub purpose: BatchPurpose,
+    /// Reminders, new links for the expired, writing acceptance back (absent: none scheduled).
+    #[serde(default)]
+    pub follow_up: FollowUpSettings,
+    /// For a follow-up wave (reminder, re-issue): the batch it follows up.
+    #[serde(default)]
+    pub follows: Option<String>,
 }
 
 /// The link lifetime when none is chosen: one week.
@@ -166,6 +260,8 @@ impl BatchFile {
             template: TemplateSet::builtin(),
             delivery,
             purpose: BatchPurpose::Invitation,
+            follow_up: FollowUpSettings::default(),
+            follows: None,
         }
     }
 }
@@ -267,6 +363,7 @@ impl BatchFile {
                 }
             }
         }
+        self.follow_up.validate()?;
         let mut seen = HashSet::new();
         for person in &self.people {
             if !seen.insert(person.email.to_lowercase()) {
@@ -569,6 +666,8 @@ mod tests {
                 reply_to: None,
             },
             purpose: BatchPurpose::Invitation,
+            follow_up: FollowUpSettings::default(),
+            follows: None,
         }
     }
 

@@ -65,6 +65,7 @@ pub fn typescript() -> String {
         declare::<Delivery>(&cfg, &mut out);
         declare::<InvitationSettings>(&cfg, &mut out);
         declare::<BatchPurpose>(&cfg, &mut out);
+        declare::<FollowUpSettings>(&cfg, &mut out);
         declare::<BatchFile>(&cfg, &mut out);
         declare::<PlannedStep>(&cfg, &mut out);
         declare::<PersonPlan>(&cfg, &mut out);
@@ -91,6 +92,18 @@ pub fn typescript() -> String {
         declare::<crate::run::RunStatus>(&cfg, &mut out);
         declare::<Creation>(&cfg, &mut out);
         declare::<RunEvent>(&cfg, &mut out);
+    }
+    {
+        use crate::followup::*;
+        declare::<FollowUpStatus>(&cfg, &mut out);
+        declare::<FollowUpSource>(&cfg, &mut out);
+        declare::<PersonFollowUp>(&cfg, &mut out);
+        declare::<FollowUpCounts>(&cfg, &mut out);
+        declare::<FollowUpKind>(&cfg, &mut out);
+        declare::<FollowUpAction>(&cfg, &mut out);
+        declare::<cadence::Due>(&cfg, &mut out);
+        declare::<FollowUpReport>(&cfg, &mut out);
+        declare::<crate::service::DueBatch>(&cfg, &mut out);
     }
     {
         declare::<crate::profiles::Profile>(&cfg, &mut out);

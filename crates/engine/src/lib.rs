@@ -6,6 +6,7 @@ pub mod about;
 pub mod batch;
 pub mod bindings;
 pub mod delivery;
+pub mod followup;
 pub mod logging;
 pub mod paths;
 pub mod profiles;

@@ -108,16 +108,16 @@ pub fn resend_source(
 ) -> Result<(BatchFile, RunTarget), AppError> {
     if let Some(id) = from_batch {
         let (batch, target) = load_batch(journal, id)?;
-        if batch.purpose == BatchPurpose::LinkCopy {
+        if !batch.purpose.invites() {
             return Err(AppError::invalid_input(format!(
-                "batch {id} only copied a link for support; give the batch that invited {email}"
+                "batch {id} only copied a link for support or followed a batch up; give the batch that invited {email}"
             )));
         }
         return Ok((batch, target));
     }
     for past in journal.person_history(email)? {
         let (batch, target) = load_batch(journal, &past.batch_id)?;
-        if batch.purpose != BatchPurpose::LinkCopy {
+        if batch.purpose.invites() {
             return Ok((batch, target));
         }
     }
@@ -154,6 +154,9 @@ pub fn resend_batch(
     batch.name = Some(format!("Resend to {} (from {source})", person.email));
     batch.people = vec![person];
     batch.purpose = BatchPurpose::Resend;
+    // A resend is an action on one person: it schedules no follow-up of its own.
+    batch.follow_up = crate::batch::FollowUpSettings::default();
+    batch.follows = None;
     // They exist now (or should): a new ticket and a new mail, whatever the first batch's policy.
     batch.invitation.existing = ExistingPolicy::Reinvite;
     Ok((batch, target))

@@ -204,6 +204,23 @@ CREATE TABLE IF NOT EXISTS events (
     kind TEXT NOT NULL,
     detail TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS followup_checks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch_id TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    counts TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS followup_seen (
+    batch_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    status TEXT NOT NULL,
+    accepted_at TEXT,
+    last_login TEXT,
+    marked INTEGER NOT NULL DEFAULT 0,
+    checked_at TEXT NOT NULL,
+    PRIMARY KEY (batch_id, email)
+);
 CREATE INDEX IF NOT EXISTS people_by_email ON people(email);
 CREATE INDEX IF NOT EXISTS events_by_person ON events(batch_id, email);
 ";
@@ -237,7 +254,71 @@ fn migrate(db: &Connection) -> Result<(), AppError> {
         db.execute_batch(&steps)
             .map_err(|e| db_error("update the journal's schema", e))?;
     }
+    if version < 2 {
+        // 2: what a batch was for and which batch a follow-up wave (reminders, new links) follows,
+        // in their own columns, so History and the follow-up read them without the settings JSON.
+        let mut steps = String::from("BEGIN;");
+        for column in ["purpose", "follows"] {
+            let has: bool = db
+                .query_row(
+                    "SELECT COUNT(*) FROM pragma_table_info('batches') WHERE name = ?1",
+                    [column],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(|e| db_error("read the schema", e))?
+                > 0;
+            if !has {
+                steps.push_str(&format!("ALTER TABLE batches ADD COLUMN {column} TEXT;"));
+            }
+        }
+        steps.push_str(
+            "UPDATE batches SET purpose = json_extract(settings, '$.purpose'),
+                                follows = json_extract(settings, '$.follows');
+             CREATE INDEX IF NOT EXISTS batches_by_follows ON batches(follows);
+             PRAGMA user_version = 2;
+             COMMIT;",
+        );
+        db.execute_batch(&steps)
+            .map_err(|e| db_error("update the journal's schema", e))?;
+    }
     Ok(())
+}
+
+/// One person's invitation in a batch or in one of its follow-up waves, as the follow-up reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub batch_id: String,
+    /// The batch's `purpose` (`None`: an invitation written before purposes were kept).
+    pub purpose: Option<String>,
+    pub batch_status: BatchStatus,
+    pub email: String,
+    pub state: PersonState,
+    pub user_id: Option<String>,
+    pub link_expires_at: Option<String>,
+    /// When their mail was delivered (or began to be sent, for "may have been sent").
+    pub delivered_at: Option<String>,
+    /// Whether this batch created their account.
+    pub created_here: bool,
+}
+
+/// What a follow-up check saw of one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub email: String,
+    pub status: String,
+    pub accepted_at: Option<String>,
+    pub last_login: Option<String>,
+    /// Whether `app_metadata.invitation.status` was set to accepted for them.
+    pub marked: bool,
+    pub checked_at: String,
+}
+
+/// A follow-up check of a batch: when, from which source, and its counts (JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub checked_at: String,
+    pub source: String,
+    pub counts_json: String,
 }
 
 /// Where a batch stands as a whole.
@@ -378,8 +459,9 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_error("start a transaction", e))?;
         tx.execute(
-            "INSERT INTO batches (id, status, settings, target, name)
-             VALUES (?1, 'prepared', ?2, ?3, json_extract(?2, '$.name'))",
+            "INSERT INTO batches (id, status, settings, target, name, purpose, follows)
+             VALUES (?1, 'prepared', ?2, ?3, json_extract(?2, '$.name'),
+                     json_extract(?2, '$.purpose'), json_extract(?2, '$.follows'))",
             params![id, settings_json, target_json],
         )
         .map_err(|e| {
@@ -568,6 +650,7 @@ impl Journal {
                 "WITH counts AS (SELECT batch_id, state, COUNT(*) AS n FROM people GROUP BY batch_id, state)
                  SELECT b.id, b.created_at, b.status, b.name, c.state, c.n
                  FROM batches b LEFT JOIN counts c ON c.batch_id = b.id
+                 WHERE b.follows IS NULL
                  ORDER BY b.created_at DESC, b.rowid DESC, b.id",
             )
             .map_err(|e| db_error("prepare", e))?;
@@ -634,6 +717,198 @@ impl Journal {
                     target_json,
                 })
             })
+    }
+
+    /// Every invitation of `batch` and of the waves that follow it up, by batch then line.
+    pub fn invitations(&self, batch: &str) -> Result<Vec<Invitation>, AppError> {
+        let mut query = self
+            .db
+            .prepare(
+                "SELECT p.batch_id, b.purpose, b.status, p.email, p.state, p.user_id, p.link_expires_at,
+                   (SELECT MIN(e.at) FROM events e WHERE e.batch_id = p.batch_id AND e.email = p.email
+                      AND e.kind = 'transition'
+                      AND (e.detail LIKE '% -> delivered' OR e.detail LIKE '% -> unconfirmed')),
+                   EXISTS (SELECT 1 FROM events e WHERE e.batch_id = p.batch_id AND e.email = p.email
+                      AND e.kind = 'transition' AND e.detail = 'pending -> created')
+                 FROM people p JOIN batches b ON b.id = p.batch_id
+                 WHERE b.id = ?1 OR b.follows = ?1
+                 ORDER BY b.created_at, b.rowid, p.line",
+            )
+            .map_err(|e| db_error("prepare", e))?;
+        let rows = query
+            .query_map(params![batch], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, bool>(8)?,
+                ))
+            })
+            .map_err(|e| db_error("read invitations", e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (
+                batch_id,
+                purpose,
+                status,
+                email,
+                state,
+                user_id,
+                link_expires_at,
+                delivered_at,
+                created_here,
+            ) = row.map_err(|e| db_error("read an invitation", e))?;
+            out.push(Invitation {
+                batch_id,
+                purpose,
+                batch_status: BatchStatus::parse(&status)?,
+                email,
+                state: PersonState::parse(&state)?,
+                user_id,
+                link_expires_at,
+                delivered_at,
+                created_here,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The waves that follow `batch` up (reminders, new links), oldest first: id, purpose, status.
+    pub fn follow_ups(
+        &self,
+        batch: &str,
+    ) -> Result<Vec<(String, Option<String>, BatchStatus)>, AppError> {
+        let mut query = self
+            .db
+            .prepare("SELECT id, purpose, status FROM batches WHERE follows = ?1 ORDER BY created_at, rowid")
+            .map_err(|e| db_error("prepare", e))?;
+        let rows = query
+            .query_map(params![batch], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| db_error("read follow-ups", e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, purpose, status) = row.map_err(|e| db_error("read a follow-up", e))?;
+            out.push((id, purpose, BatchStatus::parse(&status)?));
+        }
+        Ok(out)
+    }
+
+    /// Records a follow-up check: what was seen of each person (replacing the previous check's
+    /// view of them) and the counts, in one transaction.
+    pub fn record_check(
+        &mut self,
+        batch: &str,
+        check: &Check,
+        seen: &[Seen],
+    ) -> Result<(), AppError> {
+        let tx = self
+            .db
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_error("start a transaction", e))?;
+        tx.execute(
+            "INSERT INTO followup_checks (batch_id, checked_at, source, counts) VALUES (?1, ?2, ?3, ?4)",
+            params![batch, check.checked_at, check.source, check.counts_json],
+        )
+        .map_err(|e| db_error("record a check", e))?;
+        {
+            let mut upsert = tx
+                .prepare(
+                    "INSERT INTO followup_seen (batch_id, email, status, accepted_at, last_login, marked, checked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (batch_id, email) DO UPDATE SET status = excluded.status,
+                       accepted_at = COALESCE(excluded.accepted_at, followup_seen.accepted_at),
+                       last_login = COALESCE(excluded.last_login, followup_seen.last_login),
+                       marked = MAX(excluded.marked, followup_seen.marked),
+                       checked_at = excluded.checked_at",
+                )
+                .map_err(|e| db_error("prepare", e))?;
+            for one in seen {
+                upsert
+                    .execute(params![
+                        batch,
+                        one.email,
+                        one.status,
+                        one.accepted_at,
+                        one.last_login,
+                        one.marked,
+                        one.checked_at
+                    ])
+                    .map_err(|e| db_error("record what a check saw", e))?;
+            }
+        }
+        tx.commit().map_err(|e| db_error("commit a check", e))
+    }
+
+    /// The last follow-up check of `batch`, if there was one.
+    pub fn last_check(&self, batch: &str) -> Result<Option<Check>, AppError> {
+        self.db
+            .query_row(
+                "SELECT checked_at, source, counts FROM followup_checks WHERE batch_id = ?1 ORDER BY id DESC LIMIT 1",
+                params![batch],
+                |r| {
+                    Ok(Check {
+                        checked_at: r.get(0)?,
+                        source: r.get(1)?,
+                        counts_json: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| db_error("read a check", e))
+    }
+
+    /// What the checks of `batch` saw of each person (the latest view of each).
+    pub fn seen(&self, batch: &str) -> Result<Vec<Seen>, AppError> {
+        let mut query = self
+            .db
+            .prepare(
+                "SELECT email, status, accepted_at, last_login, marked, checked_at FROM followup_seen WHERE batch_id = ?1",
+            )
+            .map_err(|e| db_error("prepare", e))?;
+        let rows = query
+            .query_map(params![batch], |r| {
+                Ok(Seen {
+                    email: r.get(0)?,
+                    status: r.get(1)?,
+                    accepted_at: r.get(2)?,
+                    last_login: r.get(3)?,
+                    marked: r.get(4)?,
+                    checked_at: r.get(5)?,
+                })
+            })
+            .map_err(|e| db_error("read what checks saw", e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| db_error("read what a check saw", e))
+    }
+
+    /// Every batch with a follow-up cadence saved (settings `follow_up.remind_after_days` not empty
+    /// or `follow_up.reissue_expired` true), newest first.
+    pub fn batches_with_cadence(&self) -> Result<Vec<String>, AppError> {
+        let mut query = self
+            .db
+            .prepare(
+                "SELECT id FROM batches WHERE follows IS NULL
+                   AND (json_array_length(settings, '$.follow_up.remind_after_days') > 0
+                        OR json_extract(settings, '$.follow_up.reissue_expired') = 1)
+                 ORDER BY created_at DESC, rowid DESC",
+            )
+            .map_err(|e| db_error("prepare", e))?;
+        let rows = query
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| db_error("read the batches", e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| db_error("read a batch", e))
     }
 
     /// Everything the journal knows about one address, newest batch first.

@@ -51,6 +51,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/connections", get(list_connections))
         .route("/organizations", get(list_organizations))
         .route("/organizations/{id}/invitations", post(create_invitation))
+        .route("/logs", get(list_logs))
         .fallback(not_found_route)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         // Above Auth0's import limit, so the handler can answer 413 the way Auth0 does.
@@ -61,6 +62,21 @@ pub fn router(shared: Arc<Shared>) -> Router {
         // Where an export's `location` points: outside the API (Auth0 hands out a storage URL),
         // no token, no rate limit; each link works for 60 s.
         .route("/__sandbox/exports/{id}", get(download_export))
+        // What a person opens: ticket links, organization invitations, the application's sign-in.
+        .route(
+            "/u/reset-password",
+            get(crate::pages::reset_password_page).post(crate::pages::reset_password),
+        )
+        .route(
+            "/u/email-verification",
+            get(crate::pages::verify_email_page),
+        )
+        .route("/login", get(crate::pages::invitation_page))
+        .route("/login/invitation", post(crate::pages::accept_invitation))
+        .route(
+            "/__sandbox/sign-in",
+            get(crate::pages::sign_in_page).post(crate::pages::sign_in),
+        )
         .route("/__sandbox/stats", get(inspect_stats))
         .route("/__sandbox/users", get(inspect_users))
         .route("/__sandbox/tickets", get(inspect_tickets))
@@ -208,6 +224,7 @@ fn required_scopes(method: &Method, path: &str) -> &'static [&'static str] {
         ("GET", ["connections"]) => &["read:connections"],
         ("GET", ["organizations"]) => &["read:organizations"],
         ("POST", ["organizations", _, "invitations"]) => &["create:organization_invitations"],
+        ("GET", ["logs", ..]) => &["read:logs"],
         _ => &[],
     }
 }
@@ -778,6 +795,8 @@ fn issue_ticket(
         result_url,
         mark_email_as_verified,
         created_at: now_iso(),
+        expires_at: iso_in(ttl),
+        used_at: None,
     });
     json_response(StatusCode::CREATED, &json!({ "ticket": url }))
 }
@@ -1443,6 +1462,107 @@ async fn create_invitation(State(shared): S, Path(org_id): Path<String>, body: B
     }
     tenant.invitations.push(invitation.clone());
     json_response(StatusCode::CREATED, &invitation)
+}
+
+// ---- logs ----
+
+/// `GET /logs`, in Auth0's two modes. By checkpoint (`from` a log id, `take` ≤ 100): the events
+/// after it in log-id order, every other parameter ignored, and a `Link` to the next page. By search
+/// criteria (`q`, `sort` `date:1`/`date:-1`, `page`, `per_page` ≤ 100): only the first 1,000 events
+/// can be read, as Auth0 allows.
+async fn list_logs(State(shared): S, Query(query): Query_) -> Response {
+    let tenant = shared.tenant();
+    if let Some(from) = query.get("from") {
+        let take = match query.get("take").map(|t| t.parse::<usize>()) {
+            None => 50,
+            Some(Ok(n)) if (1..=100).contains(&n) => n,
+            Some(_) => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "Query validation error: 'Invalid value' on property take.",
+                    Some("invalid_query_string"),
+                );
+            }
+        };
+        let events: Vec<Value> = tenant
+            .logs
+            .iter()
+            .filter(|e| e["log_id"].as_str().is_some_and(|id| id > from.as_str()))
+            .take(take)
+            .map(|e| Value::Object(e.clone()))
+            .collect();
+        let next = events
+            .last()
+            .and_then(|e| e["log_id"].as_str())
+            .unwrap_or(from.as_str())
+            .to_owned();
+        drop(tenant);
+        let mut response = json_response(StatusCode::OK, &Value::Array(events));
+        let link = format!(
+            "<{}/api/v2/logs?from={next}&take={take}>; rel=\"next\"",
+            shared.base_url
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+        return response;
+    }
+    let parsed = match crate::search::parse(query.get("q").map(String::as_str).unwrap_or("")) {
+        Ok(parsed) => parsed,
+        Err(reason) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid query: {reason}"),
+                Some("invalid_query"),
+            );
+        }
+    };
+    let per_page: usize = match query.get("per_page").map(|v| v.parse::<usize>()) {
+        None => 50,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "Query validation error: 'Invalid value' on property per_page.",
+                Some("invalid_query_string"),
+            );
+        }
+    };
+    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(0);
+    if page
+        .checked_add(1)
+        .and_then(|p| p.checked_mul(per_page))
+        .is_none_or(|seen| seen > MAX_SEARCH_RESULTS)
+    {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "You can only page through the first 1000 records.",
+            Some("invalid_paging"),
+        );
+    }
+    let mut events: Vec<&Map<String, Value>> = tenant
+        .logs
+        .iter()
+        .filter(|e| crate::search::matches(&parsed, e))
+        .collect();
+    match query.get("sort").map(String::as_str) {
+        Some("date:1") => {}
+        None | Some("date:-1") => events.reverse(),
+        Some(other) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                &format!("Query validation error: sort \"{other}\" is not supported."),
+                Some("invalid_query_string"),
+            );
+        }
+    }
+    let events: Vec<Value> = events
+        .into_iter()
+        .skip(page * per_page)
+        .take(per_page)
+        .map(|e| Value::Object(e.clone()))
+        .collect();
+    json_response(StatusCode::OK, &Value::Array(events))
 }
 
 // ---- inspection (tests and benchmarks; no auth, no rate limit) ----

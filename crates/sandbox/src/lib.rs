@@ -5,6 +5,7 @@
 
 mod api;
 pub mod faults;
+mod pages;
 pub mod ratelimit;
 pub mod search;
 pub mod tenant;

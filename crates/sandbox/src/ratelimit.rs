@@ -78,6 +78,7 @@ pub fn endpoint_group(method: &Method, path: &str) -> EndpointGroup {
         ("POST", ["users"]) | ("PATCH", ["users", _]) => EndpointGroup::WriteUsers,
         ("GET", ["connections"]) => EndpointGroup::ReadConnections,
         ("POST", ["organizations", _, "invitations"]) => EndpointGroup::OrganizationInvitations,
+        ("GET", ["logs"]) | ("GET", ["logs", _]) => EndpointGroup::ReadLogs,
         _ => EndpointGroup::Other,
     }
 }
@@ -89,6 +90,7 @@ fn group_name(group: EndpointGroup) -> &'static str {
         EndpointGroup::WriteUsers => "users_write",
         EndpointGroup::ReadConnections => "connections_read",
         EndpointGroup::OrganizationInvitations => "organization_invitations_write",
+        EndpointGroup::ReadLogs => "logs_read",
         EndpointGroup::Other => "all_other_endpoints",
     }
 }

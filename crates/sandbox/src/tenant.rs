@@ -23,6 +23,21 @@ pub struct TicketRecord {
     /// Auth0 marks the address verified when such a ticket is used.
     pub mark_email_as_verified: bool,
     pub created_at: String,
+    /// After this instant (ISO, like `created_at`) the link no longer works.
+    pub expires_at: String,
+    /// When the link was used: a ticket works once.
+    pub used_at: Option<String>,
+}
+
+impl TicketRecord {
+    /// The ticket's code: what follows `ticket=` in its URL.
+    pub fn code(&self) -> &str {
+        self.url
+            .split("ticket=")
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end_matches('#')
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +83,12 @@ pub struct Tenant {
     pub search_lag: Duration,
     /// When each user created within the lag becomes searchable.
     pub searchable_from: HashMap<String, Instant>,
+    /// The tenant log, oldest first (`GET /logs`).
+    pub logs: Vec<Map<String, Value>>,
+    /// Passwords set through a ticket or an invitation: salted SHA-256, never the password.
+    pub passwords: HashMap<String, (String, String)>,
+    /// Organization id → member user ids.
+    pub members: HashMap<String, BTreeSet<String>>,
 }
 
 const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -120,7 +141,78 @@ impl Tenant {
             invitations: Vec::new(),
             search_lag: Duration::ZERO,
             searchable_from: HashMap::new(),
+            logs: Vec::new(),
+            passwords: HashMap::new(),
+            members: HashMap::new(),
         }
+    }
+
+    /// Appends a log event with Auth0's shape. Log ids grow with time, as Auth0's do, so
+    /// checkpoint paging (`from`) reads what came after.
+    pub fn log(&mut self, kind: &str, description: &str, user_id: Option<&str>, user_name: &str) {
+        self.log_at(&crate::now_iso(), kind, description, user_id, user_name);
+    }
+
+    /// `log` dated `date`: the instant the change it records carries (`last_password_reset`,
+    /// `last_login`), so the log and the profile say the same.
+    pub fn log_at(
+        &mut self,
+        date: &str,
+        kind: &str,
+        description: &str,
+        user_id: Option<&str>,
+        user_name: &str,
+    ) {
+        let log_id = format!("900{:0>53}", self.logs.len() + 1);
+        let mut event = Map::new();
+        event.insert("log_id".into(), json!(log_id));
+        event.insert("date".into(), json!(date));
+        event.insert("type".into(), json!(kind));
+        event.insert("description".into(), json!(description));
+        event.insert("connection".into(), json!(DATABASE_CONNECTION));
+        event.insert("client_name".into(), json!("Sandbox sign-in page"));
+        event.insert("ip".into(), json!("127.0.0.1"));
+        event.insert("user_name".into(), json!(user_name.to_lowercase()));
+        if let Some(id) = user_id {
+            event.insert("user_id".into(), json!(id));
+        }
+        event.insert("strategy".into(), json!("auth0"));
+        event.insert("strategy_type".into(), json!("database"));
+        self.logs.push(event);
+    }
+
+    /// Stores a password (salted hash) for a user.
+    pub fn set_password(&mut self, user_id: &str, password: &str) {
+        let salt = self.random(ALPHANUMERIC, 16);
+        let hash = password_hash(&salt, password);
+        self.passwords.insert(user_id.to_owned(), (salt, hash));
+    }
+
+    pub fn password_matches(&self, user_id: &str, password: &str) -> bool {
+        self.passwords
+            .get(user_id)
+            .is_some_and(|(salt, hash)| password_hash(salt, password) == *hash)
+    }
+
+    /// A successful sign-in: `logins_count` + 1, `last_login`, an `s` event.
+    pub fn sign_in(&mut self, user_id: &str) {
+        let now = crate::now_iso();
+        let Some(user) = self.users.get_mut(user_id) else {
+            return;
+        };
+        let count = user
+            .get("logins_count")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        user.insert("logins_count".into(), json!(count + 1));
+        user.insert("last_login".into(), json!(now));
+        user.insert("last_ip".into(), json!("127.0.0.1"));
+        let email = user
+            .get("email")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        self.log_at(&now, "s", "Success Login", Some(user_id), &email);
     }
 
     pub fn random(&mut self, alphabet: &[u8], len: usize) -> String {
@@ -281,6 +373,12 @@ impl Tenant {
     pub fn pending_jobs(&self) -> usize {
         self.jobs.values().filter(|j| j.pending).count()
     }
+}
+
+fn password_hash(salt: &str, password: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{salt}:{password}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn random_text(rng: &mut StdRng, alphabet: &[u8], len: usize) -> String {

@@ -33,6 +33,24 @@ impl TemplateSet {
         }
     }
 
+    /// The built-in reminder (a new link; the first one still works until it expires).
+    pub fn builtin_reminder() -> Self {
+        TemplateSet {
+            subject: builtin::reminder::SUBJECT.to_owned(),
+            html: builtin::reminder::HTML.to_owned(),
+            text: builtin::reminder::TEXT.to_owned(),
+        }
+    }
+
+    /// The built-in re-issue (the first link expired; here is a new one).
+    pub fn builtin_reissue() -> Self {
+        TemplateSet {
+            subject: builtin::reissue::SUBJECT.to_owned(),
+            html: builtin::reissue::HTML.to_owned(),
+            text: builtin::reissue::TEXT.to_owned(),
+        }
+    }
+
     /// A template file: TOML with `subject`, `html` and `text`.
     pub fn from_toml(text: &str) -> Result<Self, AppError> {
         toml::from_str(text)

@@ -226,13 +226,52 @@ sign_result_url: boolean, };
  * resend: a copied link was handed to a support agent, not mailed, so copying its settings would
  * "resend" nothing.
  */
-export type BatchPurpose = "invitation" | "resend" | "link_copy";
+export type BatchPurpose = "invitation" | "resend" | "link_copy" | "reminder" | "reissue";
+
+/**
+ * How a batch is followed up: a cadence `invite-desk followup --due` (and the app when it opens)
+ * carries out, the limit on reminders, and whether acceptance is written back to Auth0.
+ */
+export type FollowUpSettings = { 
+/**
+ * Days after the invitation at which people who have not accepted get a reminder, e.g.
+ * `[3, 6]`. Empty: no reminder is scheduled (`followup --remind` still sends one).
+ */
+remind_after_days: Array<number>, 
+/**
+ * People whose link expired unused get a new one, once, when the cadence runs.
+ */
+reissue_expired: boolean, 
+/**
+ * At most this many reminders a person, however they are asked for.
+ */
+max_reminders: number, 
+/**
+ * Sets `app_metadata.invitation.status` to `accepted` when a check sees acceptance.
+ */
+mark_accepted: boolean, 
+/**
+ * The reminder's wording (the built-in one when absent).
+ */
+reminder_template: TemplateSet | null, 
+/**
+ * The new link's wording (the built-in one when absent).
+ */
+reissue_template: TemplateSet | null, };
 
 export type BatchFile = { format: string, version: number, id: string, created_at: string, name: string | null, people: Array<Person>, invitation: InvitationSettings, message: MessageSettings, template: TemplateSet, delivery: Delivery, 
 /**
  * Absent in files written before resends and copied links were told apart: an invitation.
  */
-purpose: BatchPurpose, };
+purpose: BatchPurpose, 
+/**
+ * Reminders, new links for the expired, writing acceptance back (absent: none scheduled).
+ */
+follow_up: FollowUpSettings, 
+/**
+ * For a follow-up wave (reminder, re-issue): the batch it follows up.
+ */
+follows: string | null, };
 
 /**
  * One step of a person's plan.
@@ -394,6 +433,121 @@ export type RunEvent = { "event": "started", batch_id: string, total: number, cr
  * Why the run stopped itself: the failure several people in a row met.
  */
 stopped_by: AppError | null, };
+
+/**
+ * Where a person stands. The CLI's `--json`, the app and History use these words.
+ */
+export type FollowUpStatus = "accepted" | "pending" | "expired" | "not_invited";
+
+/**
+ * Where the statuses came from.
+ */
+export type FollowUpSource = "logs" | "users" | "export" | "journal";
+
+/**
+ * One person's follow-up.
+ */
+export type PersonFollowUp = { email: string, status: FollowUpStatus, 
+/**
+ * When their first invitation of this batch was delivered.
+ */
+invited_at: string | null, 
+/**
+ * When the newest link they were sent stops working.
+ */
+link_expires_at: string | null, 
+/**
+ * When they used a link (or joined), when the tenant says.
+ */
+accepted_at: string | null, 
+/**
+ * Their last sign-in, if they have signed in.
+ */
+last_login: string | null, 
+/**
+ * Reminders delivered so far.
+ */
+reminders: number, 
+/**
+ * New links delivered after an expiry so far.
+ */
+reissues: number, };
+
+export type FollowUpCounts = { accepted: number, pending: number, expired: number, not_invited: number, 
+/**
+ * Of the accepted, those who have signed in.
+ */
+signed_in: number, };
+
+export type FollowUpKind = "reminder" | "reissue";
+
+/**
+ * What a reminder or re-issue wave did.
+ */
+export type FollowUpAction = { 
+/**
+ * `reminder` or `reissue`.
+ */
+kind: FollowUpKind, 
+/**
+ * The wave's own batch id (its journal entry; not listed in History).
+ */
+batch_id: string, 
+/**
+ * People the wave delivered a new link to.
+ */
+delivered: number, 
+/**
+ * People found to have accepted right before their send: nothing sent.
+ */
+accepted_meanwhile: number, 
+/**
+ * People whose mail may have been sent (the run stopped while sending).
+ */
+unconfirmed: number, failed: number, 
+/**
+ * People the wave did not reach (cancelled, or stopped by the breaker).
+ */
+not_started: number, 
+/**
+ * Whether this wave was one an earlier run left unfinished, finished now.
+ */
+resumed: boolean, };
+
+/**
+ * What a batch's cadence has due now.
+ */
+export type Due = { 
+/**
+ * Pending people whose next reminder's day has come (and who have reminders left).
+ */
+reminders: Array<string>, 
+/**
+ * Expired people who have not had a new link yet (with `reissue_expired`).
+ */
+reissues: Array<string>, };
+
+/**
+ * A batch's follow-up: the contract of `invite-desk followup --json`.
+ */
+export type FollowUpReport = { batch_id: string, batch_name: string | null, 
+/**
+ * When the tenant was asked (`None`: never, the statuses are the journal's alone).
+ */
+checked_at: string | null, source: FollowUpSource, counts: FollowUpCounts, people: Array<PersonFollowUp>, 
+/**
+ * Reminders and new links sent by this call.
+ */
+actions: Array<FollowUpAction>, 
+/**
+ * What is due by the batch's cadence now (none without a cadence).
+ */
+due: Due, };
+
+/**
+ * A batch with something due, for `followup --due` and the app's "4 reminders are due".
+ */
+export type DueBatch = { batch_id: string, batch_name: string | null, due: Due, };
 
 export type Profile = { name: string, 
 /**

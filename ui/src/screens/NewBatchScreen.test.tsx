@@ -34,6 +34,15 @@ const batch: BatchFile = {
   template: { subject: 'Welcome', html: '<p>Hi</p>', text: 'Hi' },
   delivery: { kind: 'outbox', dir: '/tmp/outbox', from: null },
   purpose: 'invitation',
+  follow_up: {
+    remind_after_days: [],
+    reissue_expired: false,
+    max_reminders: 2,
+    mark_accepted: false,
+    reminder_template: null,
+    reissue_template: null,
+  },
+  follows: null,
 };
 
 const draft = (profile = 'Sandbox'): Draft => ({

@@ -249,6 +249,17 @@ struct Ctx {
     /// Addresses (lowercase) the batched search did not find: created without a look-up of their
     /// own (a 409 says they exist after all).
     not_found_by_search: Mutex<std::collections::HashSet<String>>,
+    /// For a follow-up wave: what it re-checks each person against right before their send.
+    follow_up: Option<FollowUpCheck>,
+}
+
+/// A follow-up wave never reminds someone who accepted meanwhile: each person is looked up (the
+/// immediate `users-by-email`, never search) right before their new link, and judged by the same
+/// rule as the follow-up check, against the batch the wave follows.
+struct FollowUpCheck {
+    /// When the followed batch was recorded: acceptance is what happened after it.
+    since: String,
+    people: HashMap<String, crate::followup::Invited>,
 }
 
 /// A person as a worker holds them: the state the journal says, and what the run learned.
@@ -464,7 +475,21 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     for r in &records {
         *counts.entry(r.state).or_default() += 1;
     }
+    let follow_up = match &batch.follows {
+        Some(parent) => {
+            let journal = lock(&journal);
+            Some(FollowUpCheck {
+                since: journal.batch(parent)?.created_at,
+                people: crate::followup::journal_people(&journal, parent)?
+                    .into_iter()
+                    .map(|p| (p.email.to_lowercase(), p))
+                    .collect(),
+            })
+        }
+        None => None,
+    };
     let mut ctx = Ctx {
+        follow_up,
         client,
         journal,
         people,
@@ -504,12 +529,14 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
                 && r.planned_user_id.is_none()
         })
         .count();
-    let bulk = strategy::creation(
-        ctx.batch.invitation.mode,
-        pending_to_create,
-        ctx.options.bulk_threshold,
-        ctx.client.detected_plan(),
-    ) == Creation::Bulk;
+    // A follow-up wave creates nobody: one person at a time, each re-checked.
+    let bulk = ctx.follow_up.is_none()
+        && strategy::creation(
+            ctx.batch.invitation.mode,
+            pending_to_create,
+            ctx.options.bulk_threshold,
+            ctx.client.detected_plan(),
+        ) == Creation::Bulk;
     tracing::info!(batch = %ctx.id(), total = records.len(), bulk, resumed, "batch run started");
     ctx.emit(RunEvent::Started {
         batch_id: ctx.id().to_owned(),
@@ -775,6 +802,7 @@ async fn run_people(ctx: &Arc<Ctx>, mut records: Vec<PersonRecord>) -> Result<()
     let semaphore = Arc::new(Semaphore::new(ctx.options.concurrency.max(1)));
     let mut tasks = JoinSet::new();
     let batched = ctx.batch.invitation.mode != InviteMode::Organization
+        && ctx.follow_up.is_none()
         && records.iter().filter(|r| lookup::to_look_up(r)).count() >= lookup::SEARCH_FROM;
     // Records before this index had their batched look-up (or need none).
     let mut searched_to = 0;
@@ -869,6 +897,11 @@ async fn walk(
             return Err(Stop::Cancelled);
         }
         match current.state {
+            PersonState::Pending if ctx.follow_up.is_some() => {
+                if recheck(ctx, person, current).await? {
+                    invite_to_organization(ctx, person, current).await?;
+                }
+            }
             PersonState::Pending if mode == InviteMode::Organization => {
                 invite_to_organization(ctx, person, current).await?;
             }
@@ -912,6 +945,10 @@ async fn walk(
                     None => create_user(ctx, person, current, None).await?,
                 }
             }
+            // A follow-up wave only sends a new link: roles and metadata were the invitation's.
+            PersonState::Existing if ctx.follow_up.is_some() => {
+                issue_ticket(ctx, person, current).await?;
+            }
             PersonState::Existing | PersonState::Created => {
                 let roles = ctx.role_ids(person)?;
                 if current.existing || !roles.is_empty() {
@@ -950,6 +987,83 @@ async fn walk(
             | PersonState::Failed => return Ok(()),
         }
     }
+}
+
+/// A follow-up wave's look-up of one person right before their new link: someone who accepted
+/// since the batch is skipped (journaled, nothing sent); someone whose account is gone fails
+/// (a reminder never creates anyone). `true`: go on with an organization invitation (whose
+/// account is made when it is accepted); `false`: the person's state is set.
+async fn recheck(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<bool, Stop> {
+    let Some(check) = &ctx.follow_up else {
+        return Ok(true);
+    };
+    let inv = &ctx.batch.invitation;
+    let invited = check.people.get(&person.email.to_lowercase());
+    let found = ctx.client.users_by_email(&person.email).await?;
+    let ours = invited.and_then(|p| p.user_id.clone());
+    let user = match found.iter().position(|u| Some(&u.user_id) == ours.as_ref()) {
+        Some(at) => found.into_iter().nth(at),
+        None => pick_existing(found, &inv.connection),
+    };
+    let Some(user) = user else {
+        if inv.mode == InviteMode::Organization {
+            return Ok(true);
+        }
+        return Err(Stop::Failed(AppError::new(
+            ErrorCode::NotFound,
+            format!(
+                "{} has no account in \"{}\" any more: nothing was sent",
+                person.email, inv.connection
+            ),
+        )));
+    };
+    let blank = crate::followup::Invited {
+        email: person.email.clone(),
+        line: 0,
+        user_id: None,
+        invited: true,
+        invited_at: None,
+        link_expires_at: None,
+        created_here: false,
+        reminders: 0,
+        reissues: 0,
+    };
+    let seen = crate::followup::sources::from_user(
+        inv.mode,
+        invited.unwrap_or(&blank),
+        &user,
+        &check.since,
+    );
+    if seen.accepted {
+        ctx.note(
+            &person.email,
+            "accepted since the invitation (re-checked right before sending): nothing was sent",
+        )?;
+        ctx.set(
+            person,
+            current,
+            PersonState::Skipped,
+            &Outcome {
+                user_id: Some(&user.user_id),
+                ..Outcome::default()
+            },
+        )?;
+        return Ok(false);
+    }
+    if inv.mode == InviteMode::Organization {
+        return Ok(true);
+    }
+    current.existing = true;
+    ctx.set(
+        person,
+        current,
+        PersonState::Existing,
+        &Outcome {
+            user_id: Some(&user.user_id),
+            ..Outcome::default()
+        },
+    )?;
+    Ok(false)
 }
 
 fn existing_user(

@@ -71,6 +71,10 @@ pub const OPTIONAL_SCOPES: &[(&str, &str)] = &[
         "create:organization_invitations",
         "organization invitations",
     ),
+    (
+        "read:logs",
+        "follow-up (who used their link; user reads without it)",
+    ),
 ];
 
 /// *Test connection*: what the client may do, where users can go, the rate limit seen.
