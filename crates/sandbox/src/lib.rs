@@ -5,7 +5,7 @@
 
 mod api;
 pub mod faults;
-mod pages;
+pub mod pages;
 pub mod ratelimit;
 pub mod search;
 pub mod tenant;
@@ -212,6 +212,57 @@ impl Sandbox {
         self.shared.tenant().tickets.clone()
     }
 
+    /// Uses a ticket link (its URL as mailed) the way its page does: a password-change link sets
+    /// `password`, an email-verification link verifies the address. For tests that play the person.
+    pub fn use_link(&self, url: &str, password: &str) -> Result<pages::Used, pages::Refused> {
+        let code = url
+            .split("ticket=")
+            .nth(1)
+            .unwrap_or_default()
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let mut tenant = self.shared.tenant();
+        if url.contains("/u/email-verification") {
+            pages::verify_email(&mut tenant, &code)
+        } else {
+            pages::set_password(&mut tenant, &code, password, password)
+        }
+    }
+
+    /// Accepts an organization invitation (its `invitation_url`) with `password`.
+    pub fn accept_invitation(
+        &self,
+        url: &str,
+        password: &str,
+    ) -> Result<pages::Used, pages::Refused> {
+        let ticket = url
+            .split("invitation=")
+            .nth(1)
+            .unwrap_or_default()
+            .split('&')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        pages::accept(&mut self.shared.tenant(), &ticket, password)
+    }
+
+    /// Signs in as the application's login would.
+    pub fn sign_in(&self, email: &str, password: &str) -> Result<String, &'static str> {
+        pages::sign_in_with_password(&mut self.shared.tenant(), email, password)
+    }
+
+    /// The tenant's log, oldest first.
+    pub fn logs(&self) -> Vec<serde_json::Value> {
+        self.shared
+            .tenant()
+            .logs
+            .iter()
+            .map(|e| serde_json::Value::Object(e.clone()))
+            .collect()
+    }
+
     /// An access token for the configured client, as `/oauth/token` would issue it (for tests that
     /// call the API directly).
     pub fn access_token(&self) -> String {
@@ -311,6 +362,18 @@ impl OnDemand {
         let url = started.base_url().to_owned();
         *running = Some(started);
         Ok(url)
+    }
+
+    /// Calls `f` with the running sandbox (tests that play the invited person); `None` before its
+    /// first use.
+    pub async fn with_running<R>(&self, f: impl FnOnce(&Sandbox) -> R) -> Option<R> {
+        self.running.lock().await.as_ref().map(f)
+    }
+
+    /// `with_running` from code that cannot wait (a progress callback): `None` when the sandbox is
+    /// not running or is being started or stopped at this instant.
+    pub fn try_with_running<R>(&self, f: impl FnOnce(&Sandbox) -> R) -> Option<R> {
+        self.running.try_lock().ok()?.as_ref().map(f)
     }
 
     /// What the running sandbox has counted; `None` before its first use.

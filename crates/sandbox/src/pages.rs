@@ -145,11 +145,67 @@ pub(crate) async fn reset_password_page(State(shared): S, Query(query): Query<Fi
 }
 
 pub(crate) async fn reset_password(State(shared): S, Form(form): Form<Fields>) -> Response {
-    let code = form.get("ticket").map(String::as_str).unwrap_or_default();
-    let password = form.get("password").map(String::as_str).unwrap_or_default();
-    let confirm = form.get("confirm").map(String::as_str).unwrap_or_default();
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let code = field("ticket");
     let mut tenant = shared.tenant();
-    let index = match usable_ticket(&tenant, code, "password-change") {
+    match set_password(&mut tenant, code, field("password"), field("confirm")) {
+        Ok(done) => page(
+            StatusCode::OK,
+            "Password set",
+            &format!(
+                "<p id=\"message\">Your password is set. You can now sign in as {}.</p>{}",
+                escape(&done.email),
+                continue_link(done.result_url.as_deref())
+            ),
+        ),
+        Err(Refused::Retry { email, why }) => page(
+            StatusCode::BAD_REQUEST,
+            "Set your password",
+            &password_form(code, &email, Some(&why)),
+        ),
+        Err(Refused::Unusable { status, why }) => message(status, "Set your password", why),
+    }
+}
+
+/// What using a link did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Used {
+    pub email: String,
+    pub user_id: String,
+    pub result_url: Option<String>,
+}
+
+/// Why a link was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The link cannot be used (unknown, used, expired, its account gone).
+    Unusable {
+        status: StatusCode,
+        why: &'static str,
+    },
+    /// The link is fine; what was typed is not (too short, the two differ).
+    Retry { email: String, why: String },
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Unusable { why, .. } => f.write_str(why),
+            Refused::Retry { why, .. } => f.write_str(why),
+        }
+    }
+}
+
+/// Uses a password-change ticket as its page's form does: the password set (hashed),
+/// `last_password_reset`, the address verified when the ticket says so, the ticket spent, `scp`
+/// in the log (`fcp` for a link that cannot be used).
+pub fn set_password(
+    tenant: &mut Tenant,
+    code: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<Used, Refused> {
+    let index = match usable_ticket(tenant, code, "password-change") {
         Ok(index) => index,
         Err((status, why)) => {
             let ticket = tenant
@@ -161,25 +217,21 @@ pub(crate) async fn reset_password(State(shared): S, Form(form): Form<Fields>) -
             {
                 tenant.log("fcp", why, Some(&id), &email);
             }
-            return message(status, "Set your password", why);
+            return Err(Refused::Unusable { status, why });
         }
     };
     let email = tenant.tickets[index].email.clone().unwrap_or_default();
-    let problem = if password.chars().count() < MIN_PASSWORD {
-        Some(format!(
-            "The password must have at least {MIN_PASSWORD} characters."
-        ))
-    } else if password != confirm {
-        Some("The two passwords are not the same.".to_owned())
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Set your password",
-            &password_form(code, &email, Some(&problem)),
-        );
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(Refused::Retry {
+            email,
+            why: format!("The password must have at least {MIN_PASSWORD} characters."),
+        });
+    }
+    if password != confirm {
+        return Err(Refused::Retry {
+            email,
+            why: "The two passwords are not the same.".to_owned(),
+        });
     }
     let now = now_iso();
     let (user_id, verify, result_url) = {
@@ -206,21 +258,17 @@ pub(crate) async fn reset_password(State(shared): S, Form(form): Form<Fields>) -
         Some(&user_id),
         &email,
     );
-    page(
-        StatusCode::OK,
-        "Password set",
-        &format!(
-            "<p id=\"message\">Your password is set. You can now sign in as {}.</p>{}",
-            escape(&email),
-            continue_link(result_url.as_deref())
-        ),
-    )
+    Ok(Used {
+        email,
+        user_id,
+        result_url,
+    })
 }
 
-pub(crate) async fn verify_email_page(State(shared): S, Query(query): Query<Fields>) -> Response {
-    let code = query.get("ticket").map(String::as_str).unwrap_or_default();
-    let mut tenant = shared.tenant();
-    let index = match usable_ticket(&tenant, code, "email-verification") {
+/// Uses an email-verification ticket as opening its link does: the address verified, the ticket
+/// spent, `sv` in the log (`fv` for a link that cannot be used).
+pub fn verify_email(tenant: &mut Tenant, code: &str) -> Result<Used, Refused> {
+    let index = match usable_ticket(tenant, code, "email-verification") {
         Ok(index) => index,
         Err((status, why)) => {
             let ticket = tenant
@@ -232,7 +280,7 @@ pub(crate) async fn verify_email_page(State(shared): S, Query(query): Query<Fiel
             {
                 tenant.log("fv", why, Some(&id), &email);
             }
-            return message(status, "Verify your email", why);
+            return Err(Refused::Unusable { status, why });
         }
     };
     let now = now_iso();
@@ -256,15 +304,28 @@ pub(crate) async fn verify_email_page(State(shared): S, Query(query): Query<Fiel
         Some(&user_id),
         &email,
     );
-    page(
-        StatusCode::OK,
-        "Email verified",
-        &format!(
-            "<p id=\"message\">Your email address {} is verified.</p>{}",
-            escape(&email),
-            continue_link(result_url.as_deref())
+    Ok(Used {
+        email,
+        user_id,
+        result_url,
+    })
+}
+
+pub(crate) async fn verify_email_page(State(shared): S, Query(query): Query<Fields>) -> Response {
+    let code = query.get("ticket").map(String::as_str).unwrap_or_default();
+    let mut tenant = shared.tenant();
+    match verify_email(&mut tenant, code) {
+        Ok(done) => page(
+            StatusCode::OK,
+            "Email verified",
+            &format!(
+                "<p id=\"message\">Your email address {} is verified.</p>{}",
+                escape(&done.email),
+                continue_link(done.result_url.as_deref())
+            ),
         ),
-    )
+        Err(refused) => message(StatusCode::GONE, "Verify your email", &refused.to_string()),
+    }
 }
 
 /// The organization invitation still open under this ticket id, if any, and whether it expired.
@@ -339,31 +400,50 @@ pub(crate) async fn accept_invitation(State(shared): S, Form(form): Form<Fields>
         .unwrap_or_default();
     let password = form.get("password").map(String::as_str).unwrap_or_default();
     let mut tenant = shared.tenant();
-    let index = match open_invitation(&tenant, ticket_id) {
+    let open = open_invitation(&tenant, ticket_id)
+        .map(|(index, _)| invitation_parts(&tenant.invitations[index]));
+    match accept(&mut tenant, ticket_id, password) {
+        Ok(done) => message(
+            StatusCode::OK,
+            "Welcome",
+            &format!("You joined the organization as {}.", done.email),
+        ),
+        Err(Refused::Retry { email, why }) => {
+            let (_, org, ticket) = open.unwrap_or_default();
+            page(
+                StatusCode::BAD_REQUEST,
+                "Accept your invitation",
+                &invitation_form(&ticket, &email, &org, Some(&why)),
+            )
+        }
+        Err(Refused::Unusable { status, why }) => message(status, "Invitation", why),
+    }
+}
+
+/// Accepts an organization invitation as its page's form does: the account made (verified) or
+/// found, the password set, the membership, the invitation gone, `si` and a sign-in in the log.
+pub fn accept(tenant: &mut Tenant, ticket_id: &str, password: &str) -> Result<Used, Refused> {
+    let index = match open_invitation(tenant, ticket_id) {
         None => {
-            return message(
-                StatusCode::NOT_FOUND,
-                "Invitation",
-                "This invitation is not valid or was already accepted.",
-            );
+            return Err(Refused::Unusable {
+                status: StatusCode::NOT_FOUND,
+                why: "This invitation is not valid or was already accepted.",
+            });
         }
         Some((_, true)) => {
-            return message(
-                StatusCode::GONE,
-                "Invitation",
-                "This invitation has expired. Ask for a new one.",
-            );
+            return Err(Refused::Unusable {
+                status: StatusCode::GONE,
+                why: "This invitation has expired. Ask for a new one.",
+            });
         }
         Some((index, false)) => index,
     };
-    let (email, org, ticket) = invitation_parts(&tenant.invitations[index]);
+    let (email, org, _) = invitation_parts(&tenant.invitations[index]);
     if password.chars().count() < MIN_PASSWORD {
-        let why = format!("The password must have at least {MIN_PASSWORD} characters.");
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Accept your invitation",
-            &invitation_form(&ticket, &email, &org, Some(&why)),
-        );
+        return Err(Refused::Retry {
+            email,
+            why: format!("The password must have at least {MIN_PASSWORD} characters."),
+        });
     }
     let now = now_iso();
     let user_id = match tenant.find_by_email(DATABASE_CONNECTION, &email) {
@@ -393,7 +473,7 @@ pub(crate) async fn accept_invitation(State(shared): S, Form(form): Form<Fields>
     tenant.set_password(&user_id, password);
     tenant
         .members
-        .entry(org.clone())
+        .entry(org)
         .or_default()
         .insert(user_id.clone());
     tenant.invitations.remove(index);
@@ -405,11 +485,11 @@ pub(crate) async fn accept_invitation(State(shared): S, Form(form): Form<Fields>
         &email,
     );
     tenant.sign_in(&user_id);
-    message(
-        StatusCode::OK,
-        "Welcome",
-        &format!("You joined the organization as {email}."),
-    )
+    Ok(Used {
+        email,
+        user_id,
+        result_url: None,
+    })
 }
 
 fn sign_in_form(error: Option<&str>) -> String {
@@ -430,12 +510,31 @@ pub(crate) async fn sign_in_page() -> Response {
 }
 
 pub(crate) async fn sign_in(State(shared): S, Form(form): Form<Fields>) -> Response {
-    let email = form
-        .get("email")
-        .map(|e| e.trim().to_lowercase())
-        .unwrap_or_default();
+    let email = form.get("email").map(String::as_str).unwrap_or_default();
     let password = form.get("password").map(String::as_str).unwrap_or_default();
     let mut tenant = shared.tenant();
+    match sign_in_with_password(&mut tenant, email, password) {
+        Ok(email) => message(
+            StatusCode::OK,
+            "Signed in",
+            &format!("You are signed in as {email}."),
+        ),
+        Err(why) => page(
+            StatusCode::UNAUTHORIZED,
+            "Sign in",
+            &sign_in_form(Some(why)),
+        ),
+    }
+}
+
+/// Signs in as the application's login would: `logins_count` + 1, `last_login`, `s` in the log
+/// (`fp` for a wrong email or password). The address signed in with.
+pub fn sign_in_with_password(
+    tenant: &mut Tenant,
+    email: &str,
+    password: &str,
+) -> Result<String, &'static str> {
+    let email = email.trim().to_lowercase();
     let user_id = tenant
         .find_by_email(DATABASE_CONNECTION, &email)
         .and_then(|u| u.get("user_id").and_then(Value::as_str))
@@ -443,19 +542,11 @@ pub(crate) async fn sign_in(State(shared): S, Form(form): Form<Fields>) -> Respo
     match user_id {
         Some(id) if tenant.password_matches(&id, password) => {
             tenant.sign_in(&id);
-            message(
-                StatusCode::OK,
-                "Signed in",
-                &format!("You are signed in as {email}."),
-            )
+            Ok(email)
         }
         other => {
             tenant.log("fp", "Wrong email or password.", other.as_deref(), &email);
-            page(
-                StatusCode::UNAUTHORIZED,
-                "Sign in",
-                &sign_in_form(Some("Wrong email or password.")),
-            )
+            Err("Wrong email or password.")
         }
     }
 }

@@ -217,7 +217,9 @@ pub async fn read(
     match source {
         FollowUpSource::Logs => match from_logs(client, mode, people, since).await {
             Ok(seen) => return Ok((FollowUpSource::Logs, seen)),
-            Err(e) if e.status == Some(403) || e.status == Some(400) => {
+            // Without `read:logs` (refused before the call, or by the tenant), or a query the
+            // tenant would not take: user reads see the same.
+            Err(e) if e.missing_scope.is_some() || matches!(e.status, Some(400 | 403)) => {
                 tracing::warn!(error = %e, "the tenant's logs cannot be read; reading users instead");
             }
             Err(e) => return Err(e.into()),

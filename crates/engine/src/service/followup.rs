@@ -177,6 +177,19 @@ impl Service {
         profile: Option<&str>,
         dry_run: bool,
     ) -> Result<FollowUpReport, AppError> {
+        self.check_follow_up_from(batch_id, profile, dry_run, None)
+            .await
+    }
+
+    /// `check_follow_up` reading the tenant from `source` (the cheapest when `None`; the log
+    /// source still falls back to user reads when logs cannot be read).
+    pub async fn check_follow_up_from(
+        &self,
+        batch_id: &str,
+        profile: Option<&str>,
+        dry_run: bool,
+        source: Option<FollowUpSource>,
+    ) -> Result<FollowUpReport, AppError> {
         let (batch, target, created_at) = self.followed(batch_id)?;
         let target = self.follow_up_target(target, profile)?;
         let people = followup::journal_people(&self.lock_journal(), batch_id)?;
@@ -185,7 +198,9 @@ impl Service {
         let plan = client
             .detected_plan()
             .unwrap_or(crate::run::strategy::ASSUMED_PLAN);
-        let source = sources::choose(plan, age(&created_at), invited.len());
+        let source = source
+            .filter(|s| *s != FollowUpSource::Journal)
+            .unwrap_or_else(|| sources::choose(plan, age(&created_at), invited.len()));
         let inv = &batch.invitation;
         let (used, seen) = sources::read(
             &client,

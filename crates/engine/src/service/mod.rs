@@ -598,4 +598,6 @@ pub(crate) mod testing {
 }
 
 #[cfg(test)]
+mod followup_tests;
+#[cfg(test)]
 mod tests;
