@@ -164,7 +164,7 @@ async fn a_ticket_link_opens_a_real_password_form_that_sets_the_password_once() 
 
     // The log says the same, with the same instants, in Auth0's shape.
     let seen = client
-        .search_logs(&["scp", "s"], "user_id", &[ann.user_id.clone()])
+        .search_logs(&["scp", "s"], "user_id", std::slice::from_ref(&ann.user_id))
         .await
         .unwrap();
     let kinds: Vec<&str> = seen.iter().map(|e| e.kind.as_str()).collect();
