@@ -5,136 +5,17 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
-use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig};
-use invite_desk_testkit::{SmtpOptions, SmtpServer, recipient};
+use invite_desk_sandbox::{FaultSpec, SandboxConfig};
+use invite_desk_testkit::{SmtpOptions, SmtpServer};
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
-const DB: &str = "Username-Password-Authentication";
-
-struct World {
-    runtime: tokio::runtime::Runtime,
-    sandbox: Sandbox,
-    smtp: SmtpServer,
-    dir: tempfile::TempDir,
-}
-
-impl World {
-    fn new(config: SandboxConfig) -> World {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sandbox = runtime
-            .block_on(Sandbox::start(
-                config,
-                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            ))
-            .unwrap();
-        World {
-            runtime,
-            sandbox,
-            smtp: SmtpServer::start(SmtpOptions::default()),
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_invite-desk"));
-        command
-            .args(args)
-            .env("INVITE_DESK_DATA_DIR", self.dir.path().join("data"))
-            .env("AUTH0_DOMAIN", self.sandbox.base_url())
-            .env("AUTH0_CLIENT_ID", &self.sandbox.config().client_id)
-            .env("AUTH0_CLIENT_SECRET", &self.sandbox.config().client_secret)
-            .env_remove("SMTP_PASSWORD");
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    /// A saved profile for the sandbox, marked production.
-    fn production_profile(&self, name: &str) {
-        let out = self.run(&[
-            "profile",
-            "set",
-            name,
-            "--domain",
-            self.sandbox.base_url(),
-            "--client-id",
-            &self.sandbox.config().client_id,
-            "--connection",
-            DB,
-            "--production",
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn people_file(&self, n: usize, extra: &str) -> PathBuf {
-        let mut text = String::from("Email;First name;Last name\n");
-        for i in 0..n {
-            text.push_str(&format!("person{i:03}@example.com;Given{i};Family\n"));
-        }
-        text.push_str(extra);
-        let path = self.path("people.csv");
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn users_per_email(&self) -> HashMap<String, usize> {
-        let mut out = HashMap::new();
-        for u in self.sandbox.users() {
-            *out.entry(u["email"].as_str().unwrap().to_owned())
-                .or_default() += 1;
-        }
-        out
-    }
-
-    fn mails_per_recipient(&self) -> HashMap<String, usize> {
-        let mut out = HashMap::new();
-        for raw in self.smtp.messages() {
-            *out.entry(recipient(&raw)).or_default() += 1;
-        }
-        out
-    }
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn read_results(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
-}
+mod common;
+use common::*;
 
 #[test]
 fn run_invites_a_list_and_keeps_the_contract() {
@@ -349,32 +230,6 @@ fn setup_errors_exit_two_and_dry_runs_change_nothing() {
     assert_eq!(world.users_per_email().len(), 3);
 }
 
-/// Runs until the process ends or `after` has passed, then SIGKILLs it. `true` if it was killed.
-fn run_then_kill(mut command: Command, after: Duration) -> (bool, Output) {
-    let child = command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    let pid = child.id();
-    let mut child = child;
-    loop {
-        if let Some(_status) = child.try_wait().unwrap() {
-            return (false, child.wait_with_output().unwrap());
-        }
-        if started.elapsed() >= after {
-            // SIGKILL: no destructor, no flush, no signal handler runs.
-            Command::new("kill")
-                .args(["-9", &pid.to_string()])
-                .status()
-                .unwrap();
-            return (true, child.wait_with_output().unwrap());
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 #[test]
 fn killed_at_random_moments_and_resumed_nobody_is_created_or_mailed_twice() {
     let world = World::new(SandboxConfig {
@@ -457,12 +312,6 @@ fn killed_at_random_moments_and_resumed_nobody_is_created_or_mailed_twice() {
         );
     }
     world.runtime.block_on(async {});
-}
-
-/// A batch's id from `history --json` (the newest).
-fn newest_batch(world: &World) -> String {
-    let history: Value = serde_json::from_str(&stdout(&world.run(&["history", "--json"]))).unwrap();
-    history[0]["id"].as_str().unwrap().to_owned()
 }
 
 #[test]
