@@ -10,6 +10,8 @@ step "UI: lint, type-check, unit tests, build"
 npm run --silent lint --workspace ui
 npm run --silent typecheck --workspace ui
 npm run --silent test --workspace ui
+# The post-login Action shipped for admins (docs/auth0-action-invitation-status.js).
+node --test tests/auth0-action.test.mjs
 # The Rust build embeds ui/dist, so the UI is built before any cargo step.
 npm run --silent build --workspace ui
 
