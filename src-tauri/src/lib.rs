@@ -78,7 +78,10 @@ pub fn run() {
         "desktop app starting"
     );
     let service = match Service::open(paths, Arc::new(Keychain)) {
-        Ok(service) => service.with_builtin(Arc::new(sandbox_tenant::SandboxTenant::default())),
+        Ok(service) => {
+            let sandbox = sandbox_tenant::SandboxTenant::kept_in(&service.paths().data_dir);
+            service.with_builtin(Arc::new(sandbox))
+        }
         Err(err) => {
             tracing::error!(code = err.code.as_str(), message = %err.message, "cannot open the data folder");
             eprintln!("Invite Desk cannot start: {}", err.message);

@@ -1,5 +1,7 @@
 //! The app's built-in Sandbox profile: the simulated tenant started inside the app on first use, so
-//! a newcomer can try the whole flow without an Auth0 account. Its users live as long as the app runs.
+//! a newcomer can try the whole flow without an Auth0 account. Its tenant is kept in the data folder
+//! (`sandbox-tenant.json`) and comes back on the same port at the next launch, so History, the
+//! follow-up and the tenant never disagree and links in an outbox still open.
 //! The engine knows it only as a `BuiltinTenant`; the simulated tenant's crate is the shell's.
 
 use invite_desk_engine::AppError;
@@ -27,6 +29,20 @@ fn parse_plan(name: &str) -> Result<Option<TenantPlan>, AppError> {
                 "\"{name}\" is not a plan: free, essentials, enterprise or {UNLIMITED}"
             ))
         }),
+    }
+}
+
+/// The file the Sandbox's tenant is kept in, in the data folder.
+pub const STATE_FILE: &str = "sandbox-tenant.json";
+
+impl SandboxTenant {
+    /// The Sandbox with its tenant kept in `data_dir`.
+    pub fn kept_in(data_dir: &std::path::Path) -> SandboxTenant {
+        let SandboxTenant(on_demand) = SandboxTenant::default();
+        SandboxTenant(OnDemand::new(SandboxConfig {
+            state_file: Some(data_dir.join(STATE_FILE)),
+            ..on_demand.config()
+        }))
     }
 }
 

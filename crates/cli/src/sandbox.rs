@@ -33,6 +33,10 @@ pub struct SandboxArgs {
     /// behind writes).
     #[arg(long, default_value_t = 2000, value_name = "MS")]
     search_lag_ms: u64,
+    /// Keep the tenant in this file: loaded at start, saved as it changes and at Ctrl-C, so the
+    /// next `sandbox --state-file` has the same users, tickets and log.
+    #[arg(long, value_name = "FILE")]
+    state_file: Option<std::path::PathBuf>,
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 86_400, value_name = "SECS")]
     token_ttl: u64,
@@ -65,6 +69,7 @@ pub fn run(args: SandboxArgs) -> Result<(), AppError> {
     let config = SandboxConfig {
         plan,
         search_lag: Duration::from_millis(args.search_lag_ms),
+        state_file: args.state_file,
         client_id: args.client_id,
         client_secret: args.client_secret,
         rate_limit: args.rate_limit,

@@ -363,7 +363,12 @@ fn age_batch(world: &World, batch: &str, days: u32) {
 fn due_sends_what_each_batch_s_cadence_has_due_and_nothing_more() {
     let world = World::new(quiet_sandbox());
     let plain = invite_as(&world, "plain", 2, &[]);
-    let cadenced = invite_as(&world, "person", 3, &["--remind-after", "3,6", "--mark-accepted"]);
+    let cadenced = invite_as(
+        &world,
+        "person",
+        3,
+        &["--remind-after", "3,6", "--mark-accepted"],
+    );
     let first: HashMap<String, String> = mails(&world)
         .into_iter()
         .skip(2)

@@ -257,6 +257,10 @@ async fn gate(State(shared): S, request: Request, next: Next) -> Response {
         // The round trip to a real tenant, for benchmarks that compare strategies fairly.
         tokio::time::sleep(shared.config.latency).await;
     }
+    if request.method() != Method::GET {
+        // A write may change the tenant: the state file (if any) is saved soon after.
+        shared.touch();
+    }
     let group = crate::ratelimit::endpoint_group(request.method(), request.uri().path());
     let drawn = crate::lock(&shared.limits).take(group);
     let verdict = drawn.verdict;
@@ -787,7 +791,7 @@ fn issue_ticket(
     };
     let url = format!("{}/u/{page}?ticket={code}#", shared.base_url);
     tenant.tickets.push(TicketRecord {
-        kind,
+        kind: kind.to_owned(),
         user_id,
         email,
         url: url.clone(),
@@ -1030,6 +1034,7 @@ async fn import_users(State(shared): S, headers: HeaderMap, mut multipart: Multi
 }
 
 fn run_import(shared: &Shared, job_id: &str, connection: &str, users: Vec<Value>, upsert: bool) {
+    shared.touch();
     let mut tenant = shared.tenant();
     let (mut inserted, mut updated, mut failed) = (0u64, 0u64, 0u64);
     let mut errors = Vec::new();

@@ -8,6 +8,7 @@ pub mod faults;
 pub mod pages;
 pub mod ratelimit;
 pub mod search;
+mod state;
 pub mod tenant;
 
 use std::net::SocketAddr;
@@ -50,6 +51,10 @@ pub struct SandboxConfig {
     /// How long a user just created (or imported) stays missing from search results: Auth0's
     /// search is eventually consistent, `users-by-email` and `users/{id}` are not.
     pub search_lag: Duration,
+    /// Where the tenant is kept between runs (the app's Sandbox profile: its data folder), so
+    /// History and the tenant never disagree after a restart. It listens on the same port again
+    /// when it can, so links it issued keep working. `None`: it lives as long as the process.
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -67,6 +72,7 @@ impl Default for SandboxConfig {
             import_time_per_user: Duration::from_micros(200),
             latency: Duration::ZERO,
             search_lag: Duration::from_secs(2),
+            state_file: None,
         }
     }
 }
@@ -97,6 +103,8 @@ pub(crate) struct Shared {
     pub limits: Mutex<Limits>,
     pub dice: Mutex<faults::FaultDice>,
     pub counters: Mutex<Counters>,
+    /// Bumped by everything that may change the tenant; the state file is saved when it moved.
+    pub changes: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -109,6 +117,10 @@ impl Shared {
     }
     pub fn counters(&self) -> MutexGuard<'_, Counters> {
         lock(&self.counters)
+    }
+    pub fn touch(&self) {
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -136,9 +148,30 @@ impl Sandbox {
         if !addr.ip().is_loopback() {
             return Err(SandboxError::NotLoopback(addr));
         }
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| SandboxError::Bind { addr, source })?;
+        let saved = config.state_file.as_deref().and_then(state::load);
+        // The port its links point to, when it is free; any other when it is not.
+        let listener = match saved
+            .as_ref()
+            .map(|s| s.port)
+            .filter(|p| *p != 0 && addr.port() == 0)
+        {
+            Some(port) => {
+                match tokio::net::TcpListener::bind(SocketAddr::new(addr.ip(), port)).await {
+                    Ok(listener) => Some(listener),
+                    Err(e) => {
+                        tracing::warn!(port, error = %e, "the sandbox's earlier port is taken: links it issued before point elsewhere");
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let listener = match listener {
+            Some(listener) => listener,
+            None => tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| SandboxError::Bind { addr, source })?,
+        };
         let addr = listener
             .local_addr()
             .map_err(|source| SandboxError::Bind { addr, source })?;
@@ -150,8 +183,14 @@ impl Sandbox {
             tenant: Mutex::new({
                 let mut tenant = Tenant::new(StdRng::seed_from_u64(config.seed.wrapping_add(1)));
                 tenant.search_lag = config.search_lag;
+                if let Some(saved) = saved {
+                    // New ids must not repeat the earlier run's (same seed): a fresh stream.
+                    tenant.rng = StdRng::from_os_rng();
+                    tenant.restore(saved);
+                }
                 tenant
             }),
+            changes: std::sync::atomic::AtomicU64::new(0),
             limits: Mutex::new(Limits::new(config.plan, config.rate_limit, config.burst)),
             dice: Mutex::new(faults::FaultDice::new(
                 config.faults,
@@ -160,6 +199,9 @@ impl Sandbox {
             counters: Mutex::new(Counters::default()),
             config,
         });
+        if let Some(path) = shared.config.state_file.clone() {
+            tokio::spawn(state::keep(shared.clone(), path, addr.port()));
+        }
         let app = api::router(shared.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -288,7 +330,15 @@ impl Sandbox {
     }
 
     pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    /// Stops serving; the state file (if any) gets the last changes first.
+    fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
+            if let Some(path) = &self.shared.config.state_file {
+                state::save(&self.shared, path, self.addr.port());
+            }
             let _ = tx.send(());
         }
     }
@@ -296,9 +346,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        self.stop();
     }
 }
 
@@ -348,6 +396,10 @@ impl OnDemand {
         *self.config.lock() = config;
         if let Some(sandbox) = running.take() {
             sandbox.shutdown();
+        }
+        // Another tenant: the kept one is put aside, not loaded into it.
+        if let Some(path) = self.config().state_file {
+            state::retire(&path, "replaced");
         }
     }
 

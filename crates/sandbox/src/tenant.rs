@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 use rand::rngs::StdRng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 pub const DATABASE_CONNECTION: &str = "Username-Password-Authentication";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TicketRecord {
-    pub kind: &'static str,
+    pub kind: String,
     pub user_id: String,
     pub email: Option<String>,
     pub url: String,
@@ -51,7 +51,7 @@ pub struct JobRecord {
     pub downloads: Vec<(String, std::time::Instant)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Connection {
     pub id: String,
     pub name: String,
@@ -59,7 +59,7 @@ pub struct Connection {
     pub disable_signup: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Role {
     pub id: String,
     pub name: String,
@@ -89,6 +89,71 @@ pub struct Tenant {
     pub passwords: HashMap<String, (String, String)>,
     /// Organization id → member user ids.
     pub members: HashMap<String, BTreeSet<String>>,
+}
+
+/// What of a tenant outlives its process (`SandboxConfig::state_file`): everything a person or a
+/// batch left in it. Jobs in flight and the search index's lag do not.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Persisted {
+    /// The port it listened on: the links it issued point there.
+    pub port: u16,
+    pub users: BTreeMap<String, Map<String, Value>>,
+    pub connections: Vec<Connection>,
+    pub roles: Vec<Role>,
+    pub organizations: Vec<Value>,
+    pub user_roles: HashMap<String, BTreeSet<String>>,
+    pub tickets: Vec<TicketRecord>,
+    pub invitations: Vec<Value>,
+    pub logs: Vec<Map<String, Value>>,
+    pub passwords: HashMap<String, (String, String)>,
+    pub members: HashMap<String, BTreeSet<String>>,
+}
+
+impl Tenant {
+    pub fn persisted(&self, port: u16) -> Persisted {
+        Persisted {
+            port,
+            users: self.users.clone(),
+            connections: self.connections.clone(),
+            roles: self.roles.clone(),
+            organizations: self.organizations.clone(),
+            user_roles: self.user_roles.clone(),
+            tickets: self.tickets.clone(),
+            invitations: self.invitations.clone(),
+            logs: self.logs.clone(),
+            passwords: self.passwords.clone(),
+            members: self.members.clone(),
+        }
+    }
+
+    /// Takes over what an earlier process left (its own ids and connections, its users).
+    pub fn restore(&mut self, saved: Persisted) {
+        self.by_email.clear();
+        for (id, user) in &saved.users {
+            let email = user
+                .get("email")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_lowercase();
+            let identities = user.get("identities").and_then(Value::as_array);
+            for identity in identities.into_iter().flatten() {
+                if let Some(connection) = identity.get("connection").and_then(Value::as_str) {
+                    self.by_email
+                        .insert((connection.to_owned(), email.clone()), id.clone());
+                }
+            }
+        }
+        self.users = saved.users;
+        self.connections = saved.connections;
+        self.roles = saved.roles;
+        self.organizations = saved.organizations;
+        self.user_roles = saved.user_roles;
+        self.tickets = saved.tickets;
+        self.invitations = saved.invitations;
+        self.logs = saved.logs;
+        self.passwords = saved.passwords;
+        self.members = saved.members;
+    }
 }
 
 const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -390,3 +390,68 @@ async fn without_read_logs_the_logs_answer_403_and_they_have_their_own_bucket() 
         invite_desk_auth0::plans::EndpointGroup::ReadUsers
     ));
 }
+
+#[tokio::test]
+async fn a_kept_tenant_outlives_its_process_on_the_same_port_and_its_links_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = SandboxConfig {
+        state_file: Some(dir.path().join("sandbox-tenant.json")),
+        ..SandboxConfig::default()
+    };
+    let first = sandbox(config.clone()).await;
+    let client = client_for(&first);
+    let gus = user(&client, "gus@example.com").await;
+    let used = ticket(&client, &gus.user_id, 3600).await;
+    let unused = ticket(&client, &gus.user_id, 3600).await;
+    first.use_link(&used, "correct-horse").unwrap();
+    let base = first.base_url().to_owned();
+    first.shutdown();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let second = sandbox(config.clone()).await;
+    assert_eq!(
+        second.base_url(),
+        base,
+        "the same port, so the links it issued still lead here"
+    );
+    let client = client_for(&second);
+    let again = client.users_by_email("gus@example.com").await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].user_id, gus.user_id);
+    assert!(again[0].last_password_reset.is_some());
+    assert!(
+        second.sign_in("gus@example.com", "correct-horse").is_ok(),
+        "the password was kept"
+    );
+    assert!(
+        second.use_link(&used, "another-one-1").is_err(),
+        "a used link stays used"
+    );
+    second.use_link(&unused, "another-one-1").unwrap();
+    let kinds: Vec<String> = second
+        .logs()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["scp", "s", "fcp", "scp"], "the log carries on");
+    // A new user gets a new id, not one of the earlier run's.
+    let hal = user(&client, "hal@example.com").await;
+    assert_ne!(hal.user_id, gus.user_id);
+    drop(second);
+
+    // A kept file that cannot be read is put aside, not loaded and not lost.
+    std::fs::write(dir.path().join("sandbox-tenant.json"), b"{ not json").unwrap();
+    let third = sandbox(config).await;
+    assert!(third.users().is_empty());
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("unreadable")
+        })
+        .count();
+    assert_eq!(aside, 1);
+}

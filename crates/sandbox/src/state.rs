@@ -1,0 +1,94 @@
+//! The state file of a sandbox that outlives its process (`SandboxConfig::state_file`): loaded at
+//! start, saved (atomically: a temporary file, then a rename) a second after the last change, at
+//! least every 30 s while changes keep coming, and when the sandbox stops. A file that cannot be
+//! read is moved aside with a warning, never silently replaced.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crate::Shared;
+use crate::tenant::Persisted;
+
+const QUIET: Duration = Duration::from_secs(1);
+const AT_LEAST_EVERY: Duration = Duration::from_secs(30);
+
+pub(crate) fn load(path: &Path) -> Option<Persisted> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            tracing::warn!(file = %path.display(), error = %e, "the sandbox's kept tenant cannot be read; starting an empty one");
+            return None;
+        }
+    };
+    match serde_json::from_slice(&bytes) {
+        Ok(saved) => Some(saved),
+        Err(e) => {
+            tracing::warn!(file = %path.display(), error = %e, "the sandbox's kept tenant is not readable; it is moved aside and an empty one starts");
+            retire(path, "unreadable");
+            None
+        }
+    }
+}
+
+/// Moves the file aside (`<name>.<why>-<unix time>`), keeping it for whoever wants to look.
+pub(crate) fn retire(path: &Path, why: &str) {
+    if !path.exists() {
+        return;
+    }
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".{why}-{stamp}"));
+    if let Err(e) = std::fs::rename(path, &aside) {
+        tracing::warn!(file = %path.display(), error = %e, "could not move the sandbox's kept tenant aside");
+    }
+}
+
+pub(crate) fn save(shared: &Shared, path: &Path, port: u16) {
+    let persisted = shared.tenant().persisted(port);
+    let text = match serde_json::to_vec(&persisted) {
+        Ok(text) => text,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not encode the sandbox's tenant");
+            return;
+        }
+    };
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&temporary, &text))
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(e) = written {
+        tracing::warn!(file = %path.display(), error = %e, "could not keep the sandbox's tenant");
+    }
+}
+
+/// Saves the tenant as it changes, for as long as the sandbox serves.
+pub(crate) async fn keep(shared: Arc<Shared>, path: std::path::PathBuf, port: u16) {
+    let mut saved_at = shared.changes.load(Ordering::Relaxed);
+    let mut seen = saved_at;
+    let mut last_save = Instant::now();
+    loop {
+        tokio::time::sleep(QUIET).await;
+        if Arc::strong_count(&shared) == 1 {
+            return;
+        }
+        let now = shared.changes.load(Ordering::Relaxed);
+        let quiet = now == seen;
+        seen = now;
+        if now != saved_at && (quiet || last_save.elapsed() >= AT_LEAST_EVERY) {
+            let shared = shared.clone();
+            let path = path.clone();
+            // Encoding a large tenant takes a moment: not on the server's threads.
+            let _ = tokio::task::spawn_blocking(move || save(&shared, &path, port)).await;
+            saved_at = now;
+            last_save = Instant::now();
+        }
+    }
+}
