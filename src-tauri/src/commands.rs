@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use invite_desk_engine::batch::{BatchFile, Plan};
+use invite_desk_engine::followup::{FollowUpKind, FollowUpReport};
 use invite_desk_engine::journal::BatchSummary;
 use invite_desk_engine::profiles::Profile;
 use invite_desk_engine::roster::edit::{self, EditableRow};
@@ -19,8 +20,9 @@ use invite_desk_engine::run::stream::Coalescer;
 use invite_desk_engine::run::{EventSink, RunEvent};
 use invite_desk_engine::secrets::SecretKind;
 use invite_desk_engine::service::{
-    Destinations, Draft, DraftSummary, DroppedList, Folder, LinkCopy, NewSecrets, PreviewMessage,
-    ProfileView, RetryChoice, RunAction, RunRequest, RunSummary, Settings, TenantReport,
+    Destinations, Draft, DraftSummary, DroppedList, DueBatch, Folder, LinkCopy, NewSecrets,
+    PreviewMessage, ProfileView, RetryChoice, RunAction, RunRequest, RunSummary, Selection,
+    Settings, TenantReport,
 };
 use invite_desk_engine::support::Lookup;
 use invite_desk_engine::{AppError, about};
@@ -331,6 +333,61 @@ webview_commands! {
             Err(e) => tracing::warn!(error = %e, "could not put the link on the clipboard"),
         }
         Ok(link)
+    }
+
+    /// A batch's follow-up as the journal knows it (the last check): no tenant is asked.
+    fn follow_up_view[shell: State<'_, Shell>](batch_id: String) -> FollowUpReport {
+        shell
+            .blocking(move |service| service.follow_up_offline(&batch_id))
+            .await
+    }
+
+    /// Asks the tenant where everyone in the batch stands (journaled).
+    fn follow_up_check[shell: State<'_, Shell>](batch_id: String) -> FollowUpReport {
+        shell.service.check_follow_up(&batch_id, None, false).await
+    }
+
+    /// Reminders (kind `reminder`) or new links (`reissue`) to `emails`, or to everyone they may go
+    /// to when `None`; the check after the wave, with what it did in `actions`.
+    fn follow_up_send[shell: State<'_, Shell>](
+        batch_id: String,
+        kind: FollowUpKind,
+        emails: Option<Vec<String>>,
+        confirmed_production: bool,
+        on_event: Channel<Vec<RunEvent>>,
+    ) -> FollowUpReport {
+        let selection = match emails {
+            Some(emails) => Selection::Only(emails),
+            None => Selection::Everyone,
+        };
+        let (sink, coalescer) = channel_sink(on_event);
+        let action = shell
+            .service
+            .follow_up(
+                &batch_id,
+                kind,
+                &selection,
+                None,
+                RunRequest::app(confirmed_production),
+                sink,
+            )
+            .await;
+        coalescer.flush();
+        let action = action?;
+        let mut report = shell.service.check_follow_up(&batch_id, None, false).await?;
+        report.actions = vec![action];
+        Ok(report)
+    }
+
+    /// Every batch whose cadence has something due, from the journal (the launch's "reminders are due").
+    fn follow_up_due[shell: State<'_, Shell>]() -> Vec<DueBatch> {
+        shell.blocking(|service| service.due_follow_ups()).await
+    }
+
+    fn follow_up_export[shell: State<'_, Shell>](batch_id: String) -> String {
+        shell
+            .blocking(move |service| service.export_follow_up(&batch_id))
+            .await
     }
 
     fn settings_get[shell: State<'_, Shell>]() -> Settings {

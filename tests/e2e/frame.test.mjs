@@ -11,6 +11,7 @@ const SCREENS = [
   ['new-batch', 'New batch', 'button=Start a new batch'],
   ['run', 'Run', 'h2=Nothing is running'],
   ['history', 'History', 'h2=No batches yet'],
+  ['follow-up', 'Follow-up', 'h2=Nothing to follow up yet'],
   ['find-person', 'Find person', 'input[name="email"]'],
 ];
 

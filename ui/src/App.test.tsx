@@ -1,6 +1,8 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { commands } from './platform/ipc';
+import { followUpChoice } from './state/followUp';
 import { App } from './App';
 import { SCREENS } from './screens';
 
@@ -13,7 +15,7 @@ describe('App frame', () => {
     const labels = within(nav)
       .getAllByRole('button')
       .map((b) => b.textContent);
-    expect(labels).toEqual(['Tenants', 'New batch', 'Run', 'History', 'Find person', 'Settings']);
+    expect(labels).toEqual(['Tenants', 'New batch', 'Run', 'History', 'Follow-up', 'Find person', 'Settings']);
   });
 
   it('opens on Tenants and marks it as the current page', () => {
@@ -35,6 +37,20 @@ describe('App frame', () => {
       expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(entry.title);
       expect(within(nav).getByRole('button', { name: entry.title })).toHaveAttribute('aria-current', 'page');
     }
+  });
+
+  it('says at launch what the cadences have due, and Review opens that batch\'s follow-up', async () => {
+    vi.mocked(commands).followUpDue.mockResolvedValueOnce([
+      { batch_id: 'b-7', batch_name: 'Seats', due: { reminders: ['a@x.com', 'b@x.com', 'c@x.com', 'd@x.com'], reissues: [] } },
+    ]);
+    vi.mocked(commands).history.mockResolvedValue([]);
+    const user = userEvent.setup();
+    render(<App />);
+    expect(await screen.findByTestId('due-notice')).toHaveTextContent('4 reminders are due in "Seats".');
+    await user.click(screen.getByRole('button', { name: 'Review' }));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Follow-up');
+    expect(screen.queryByTestId('due-notice')).toBeNull();
+    followUpChoice.choose(null);
   });
 
   it('can be driven from the keyboard', async () => {

@@ -1,7 +1,9 @@
 import { useState, type ReactElement } from 'react';
 import appIcon from '../../icons/app-icon.svg';
 import { SCREENS, type ScreenId } from './screens';
+import { DueNotice } from './components/DueNotice';
 import { FindPersonScreen } from './screens/FindPersonScreen';
+import { FollowUpScreen } from './screens/FollowUpScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { NewBatchScreen } from './screens/NewBatchScreen';
 import { RunScreen } from './screens/RunScreen';
@@ -14,6 +16,7 @@ const RENDER: Record<ScreenId, () => ReactElement> = {
   'new-batch': NewBatchScreen,
   run: RunScreen,
   history: HistoryScreen,
+  'follow-up': FollowUpScreen,
   'find-person': FindPersonScreen,
   settings: SettingsScreen,
 };
@@ -47,6 +50,7 @@ export function App() {
       </nav>
       <main className="frame__main" aria-labelledby="screen-title">
         <h1 id="screen-title">{title}</h1>
+        <DueNotice />
         {/* Screens stay mounted while hidden, so a half-done wizard survives a look at the Run screen. */}
         {SCREENS.map(({ id }) => {
           const Screen = RENDER[id];

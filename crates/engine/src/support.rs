@@ -35,6 +35,10 @@ pub struct Lookup {
     pub tenant: Option<Vec<TenantAccount>>,
     /// Past invitations from the journal, newest first.
     pub history: Vec<PersonHistory>,
+    /// Where they stand in the newest batch that invited them (follow-up), if one did.
+    pub follow_up: Option<crate::followup::PersonFollowUp>,
+    /// That batch.
+    pub follow_up_batch: Option<String>,
 }
 
 pub async fn lookup(
@@ -49,7 +53,7 @@ pub async fn lookup(
     with_history(tenant, journal, email)
 }
 
-fn checked(email: &str) -> Result<&str, AppError> {
+pub fn checked(email: &str) -> Result<&str, AppError> {
     let email = email.trim();
     if !email.contains('@') {
         return Err(AppError::invalid_input(format!(
@@ -64,9 +68,12 @@ pub async fn tenant_accounts(
     client: &ManagementClient,
     email: &str,
 ) -> Result<Vec<TenantAccount>, AppError> {
-    Ok(client
-        .users_by_email(checked(email)?)
-        .await?
+    Ok(accounts(client.users_by_email(checked(email)?).await?))
+}
+
+/// The tenant's users as Find person shows them.
+pub fn accounts(users: Vec<invite_desk_auth0::models::User>) -> Vec<TenantAccount> {
+    users
         .into_iter()
         .map(|u| TenantAccount {
             connections: u.identities.iter().map(|i| i.connection.clone()).collect(),
@@ -81,7 +88,7 @@ pub async fn tenant_accounts(
             last_login: u.last_login,
             blocked: u.blocked,
         })
-        .collect())
+        .collect()
 }
 
 /// What the tenant said (if asked) with the journal's history of the person.
@@ -95,6 +102,8 @@ pub fn with_history(
         email: email.to_lowercase(),
         tenant,
         history: journal.person_history(email)?,
+        follow_up: None,
+        follow_up_batch: None,
     })
 }
 

@@ -49,7 +49,9 @@ pub fn sweep_partials(dir: &Path) {
     }
 }
 
-/// Writes the message as `<dir>/<hint>.eml` atomically and returns the path.
+/// Writes the message as `<dir>/<hint>.eml` atomically and returns the path. A file already there
+/// (the person's invitation, when this is a reminder or a resend) is never replaced: the message
+/// goes to `<hint>-2.eml`, `<hint>-3.eml`, … instead.
 pub fn write_eml(dir: &Path, hint: &str, message: &Message) -> Result<PathBuf, MailError> {
     std::fs::create_dir_all(dir).map_err(|e| {
         MailError::new(
@@ -57,11 +59,11 @@ pub fn write_eml(dir: &Path, hint: &str, message: &Message) -> Result<PathBuf, M
             format!("could not create the outbox folder {}: {e}", dir.display()),
         )
     })?;
-    let path = dir.join(file_name(hint));
+    let first = dir.join(file_name(hint));
     let io = |e: std::io::Error| {
         MailError::new(
             MailErrorKind::Io,
-            format!("could not write {}: {e}", path.display()),
+            format!("could not write {}: {e}", first.display()),
         )
     };
     let mut temp = tempfile::Builder::new()
@@ -71,14 +73,50 @@ pub fn write_eml(dir: &Path, hint: &str, message: &Message) -> Result<PathBuf, M
         .map_err(io)?;
     temp.write_all(&message.formatted()).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
-    temp.persist(&path).map_err(|e| io(e.error))?;
-    Ok(path)
+    for n in 1..=10_000u32 {
+        let path = if n == 1 {
+            first.clone()
+        } else {
+            dir.join(file_name(&format!("{hint}-{n}")))
+        };
+        match temp.persist_noclobber(&path) {
+            Ok(_) => return Ok(path),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => temp = e.file,
+            Err(e) => return Err(io(e.error)),
+        }
+    }
+    Err(io(std::io::Error::other(
+        "10,000 messages for this person are already there",
+    )))
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_second_message_for_a_person_never_replaces_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let message = |subject: &str| {
+            lettre::Message::builder()
+                .from("it@example.com".parse().unwrap())
+                .to("ann@example.com".parse().unwrap())
+                .subject(subject)
+                .body(String::from("hello"))
+                .unwrap()
+        };
+        let first = write_eml(dir.path(), "00002-ann@example.com", &message("Invitation")).unwrap();
+        let second = write_eml(dir.path(), "00002-ann@example.com", &message("Reminder")).unwrap();
+        let third = write_eml(dir.path(), "00002-ann@example.com", &message("Reminder 2")).unwrap();
+        assert!(first.ends_with("00002-ann@example.com.eml"));
+        assert!(second.ends_with("00002-ann@example.com-2.eml"));
+        assert!(third.ends_with("00002-ann@example.com-3.eml"));
+        let text = std::fs::read_to_string(&first).unwrap();
+        assert!(text.contains("Subject: Invitation"), "{text}");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 3, "no temporary file left behind");
+    }
 
     #[test]
     fn a_killed_writes_leftover_is_swept_and_nothing_else() {

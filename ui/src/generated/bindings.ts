@@ -589,7 +589,15 @@ tenant: Array<TenantAccount> | null,
 /**
  * Past invitations from the journal, newest first.
  */
-history: Array<PersonHistory>, };
+history: Array<PersonHistory>, 
+/**
+ * Where they stand in the newest batch that invited them (follow-up), if one did.
+ */
+follow_up: PersonFollowUp | null, 
+/**
+ * That batch.
+ */
+follow_up_batch: string | null, };
 
 export type PlanOption = { name: string, label: string, };
 

@@ -1,7 +1,7 @@
 // Generated from src-tauri/src/commands.rs by src-tauri/src/webview_commands.rs. Do not edit by
 // hand: run `UPDATE_BINDINGS=1 cargo test -p invite-desk-app bindings` after changing a command.
 import type { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, BatchFile, BatchSummary, Destinations, Draft, DraftSummary, DroppedList, EditableRow, Folder, LinkCopy, ListText, Lookup, MappingOverride, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SecretKind, Settings, SourceFormat, TenantReport } from './bindings';
+import type { AppInfo, BatchFile, BatchSummary, Destinations, Draft, DraftSummary, DroppedList, DueBatch, EditableRow, Folder, FollowUpKind, FollowUpReport, LinkCopy, ListText, Lookup, MappingOverride, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SecretKind, Settings, SourceFormat, TenantReport } from './bindings';
 
 /** How the functions reach Rust: `invoke`, or a wrapper of it that maps rejections. */
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
@@ -66,6 +66,24 @@ export function webviewCommands(invoke: Invoke) {
      * clipboard permission) and shown once.
      */
     copyLink: (email: string, confirmedProduction: boolean): Promise<LinkCopy> => invoke('copy_link', { email, confirmedProduction }),
+    /**
+     * A batch's follow-up as the journal knows it (the last check): no tenant is asked.
+     */
+    followUpView: (batchId: string): Promise<FollowUpReport> => invoke('follow_up_view', { batchId }),
+    /**
+     * Asks the tenant where everyone in the batch stands (journaled).
+     */
+    followUpCheck: (batchId: string): Promise<FollowUpReport> => invoke('follow_up_check', { batchId }),
+    /**
+     * Reminders (kind `reminder`) or new links (`reissue`) to `emails`, or to everyone they may go
+     * to when `None`; the check after the wave, with what it did in `actions`.
+     */
+    followUpSend: (batchId: string, kind: FollowUpKind, emails: Array<string> | null, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<FollowUpReport> => invoke('follow_up_send', { batchId, kind, emails, confirmedProduction, onEvent }),
+    /**
+     * Every batch whose cadence has something due, from the journal (the launch's "reminders are due").
+     */
+    followUpDue: (): Promise<Array<DueBatch>> => invoke('follow_up_due'),
+    followUpExport: (batchId: string): Promise<string> => invoke('follow_up_export', { batchId }),
     settingsGet: (): Promise<Settings> => invoke('settings_get'),
     settingsSave: (settings: Settings): Promise<Settings> => invoke('settings_save', { settings }),
     openFolder: (folder: Folder): Promise<null> => invoke('open_folder', { folder }),

@@ -10,8 +10,11 @@ import type {
   Draft,
   DraftSummary,
   DroppedList,
+  DueBatch,
   EditableRow,
   Folder,
+  FollowUpKind,
+  FollowUpReport,
   LinkCopy,
   ListText,
   Lookup,
@@ -146,6 +149,23 @@ export const commands = {
     withGoAhead((confirmedProduction) => rust.resend(email, confirmedProduction, eventChannel(onEvents))),
   copyLink: (email: string): Promise<LinkCopy> =>
     withGoAhead((confirmedProduction) => rust.copyLink(email, confirmedProduction)),
+  /** A batch's follow-up as this machine knows it (the last check); the tenant is not asked. */
+  followUpView: (batchId: string): Promise<FollowUpReport> => rust.followUpView(batchId),
+  /** Asks the tenant where everyone in the batch stands (and keeps what it saw). */
+  followUpCheck: (batchId: string): Promise<FollowUpReport> => rust.followUpCheck(batchId),
+  /** Reminders or new links to `emails` (everyone they may go to when null); the check after. */
+  followUpSend: (
+    batchId: string,
+    kind: FollowUpKind,
+    emails: string[] | null,
+    onEvents: (events: RunEvent[]) => void,
+  ): Promise<FollowUpReport> =>
+    withGoAhead((confirmedProduction) =>
+      rust.followUpSend(batchId, kind, emails, confirmedProduction, eventChannel(onEvents)),
+    ),
+  /** Batches whose saved cadence has reminders or new links due now (no tenant asked). */
+  followUpDue: (): Promise<DueBatch[]> => rust.followUpDue(),
+  followUpExport: (batchId: string): Promise<string> => rust.followUpExport(batchId),
   settings: (): Promise<Settings> => rust.settingsGet(),
   saveSettings: (settings: Settings): Promise<Settings> => rust.settingsSave(settings),
   openFolder: (folder: Folder): Promise<null> => rust.openFolder(folder),

@@ -37,6 +37,17 @@ describe('FindPersonScreen', () => {
         },
       ],
       history: [{ batch_id: 'b-1', batch_created_at: '2026-11-22T10:00:00Z', record, events: [] }],
+      follow_up: {
+        email: 'bob@example.com',
+        status: 'pending',
+        invited_at: '2026-11-22T10:00:05Z',
+        link_expires_at: '2026-11-29T10:00:00Z',
+        accepted_at: null,
+        last_login: null,
+        reminders: 1,
+        reissues: 0,
+      },
+      follow_up_batch: 'b-1',
     });
   });
 
@@ -50,6 +61,9 @@ describe('FindPersonScreen', () => {
     expect(await screen.findByTestId('account')).toHaveTextContent('auth0|b');
     expect(screen.getByTestId('verified')).toHaveTextContent('no');
     expect(screen.getByTestId('history')).toHaveTextContent('delivered in batch b-1');
+    expect(screen.getByTestId('person-follow-up')).toHaveTextContent(
+      'Follow-up: pending · link works until 2026-11-29T10:00:00Z · 1 reminder sent (batch b-1)',
+    );
   });
 
   it('resends, and copies a new link only when asked', async () => {

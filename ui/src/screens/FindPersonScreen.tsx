@@ -4,6 +4,7 @@ import { ProfileOptions } from '../components/ProfileOptions';
 import type { LinkCopy, Lookup, RunSummary } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
+import { STATUS_WORDS } from './FollowUpScreen';
 import { useAction } from '../state/useAsync';
 
 export function FindPersonScreen() {
@@ -72,6 +73,24 @@ export function FindPersonScreen() {
               )}
             </dl>
           ))}
+          {found.follow_up && (
+            <p data-testid="person-follow-up">
+              Follow-up: <strong>{STATUS_WORDS[found.follow_up.status]}</strong>
+              {found.follow_up.accepted_at && <> on {found.follow_up.accepted_at}</>}
+              {found.follow_up.last_login && <> · last sign-in {found.follow_up.last_login}</>}
+              {found.follow_up.status === 'pending' && found.follow_up.link_expires_at && (
+                <> · link works until {found.follow_up.link_expires_at}</>
+              )}
+              {' · '}
+              {found.follow_up.reminders} reminder{found.follow_up.reminders === 1 ? '' : 's'} sent
+              {found.follow_up_batch && (
+                <>
+                  {' '}
+                  (batch <code>{found.follow_up_batch}</code>)
+                </>
+              )}
+            </p>
+          )}
           <h3>Invitations from this machine</h3>
           {found.history.length === 0 && <p className="muted">Never invited from this machine.</p>}
           <ul className="list" data-testid="history">

@@ -5,6 +5,7 @@ import type { AppError, BatchSummary } from '../generated/bindings';
 import { RESUMABLE_STATUSES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
+import { followUpChoice } from '../state/followUp';
 import { runStore } from '../state/runStore';
 
 export function HistoryScreen() {
@@ -82,6 +83,18 @@ export function HistoryScreen() {
                     }}
                   >
                     Resume
+                  </button>
+                )}
+                {(b.counts.delivered ?? 0) + (b.counts.unconfirmed ?? 0) > 0 && (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => {
+                      followUpChoice.choose(b.id);
+                      navigate('follow-up');
+                    }}
+                  >
+                    Follow up
                   </button>
                 )}
                 <button

@@ -5,6 +5,8 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import type { AppError, PersonState, RetryChoice } from '../generated/bindings';
 import { FINAL_STATES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
+import { followUpChoice } from '../state/followUp';
+import { useNavigate } from '../state/nav';
 import { type PersonRow, runStore } from '../state/runStore';
 
 type Filter = 'all' | 'failed' | 'working' | 'done';
@@ -83,6 +85,7 @@ function PeopleTable({ rows }: { rows: readonly PersonRow[] }) {
 }
 
 export function RunScreen() {
+  const navigate = useNavigate();
   const run = useSyncExternalStore(runStore.subscribe, runStore.getSnapshot);
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
@@ -202,6 +205,17 @@ export function RunScreen() {
             <p>
               Links written to <code>{run.summary.links_file}</code> (bearer secrets: share each only with its owner)
             </p>
+          )}
+          {(run.summary.outcomes.invited ?? 0) > 0 && (
+            <button
+              type="button"
+              onClick={() => {
+                followUpChoice.choose(run.summary?.batch_id ?? null);
+                navigate('follow-up');
+              }}
+            >
+              Follow up: who accepted
+            </button>
           )}
         </div>
       )}

@@ -1,4 +1,4 @@
-export type ScreenId = 'tenants' | 'new-batch' | 'run' | 'history' | 'find-person' | 'settings';
+export type ScreenId = 'tenants' | 'new-batch' | 'run' | 'history' | 'follow-up' | 'find-person' | 'settings';
 
 export interface ScreenEntry {
   id: ScreenId;
@@ -11,6 +11,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: 'new-batch', title: 'New batch' },
   { id: 'run', title: 'Run' },
   { id: 'history', title: 'History' },
+  { id: 'follow-up', title: 'Follow-up' },
   { id: 'find-person', title: 'Find person' },
   { id: 'settings', title: 'Settings' },
 ];

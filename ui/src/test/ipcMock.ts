@@ -79,6 +79,11 @@ export function mockCommands() {
     lookup: vi.fn(),
     resend: vi.fn(),
     copyLink: vi.fn(),
+    followUpView: vi.fn(),
+    followUpCheck: vi.fn(),
+    followUpSend: vi.fn(),
+    followUpDue: vi.fn().mockResolvedValue([]),
+    followUpExport: vi.fn(),
     settings: vi.fn().mockResolvedValue({
       default_profile: null,
       ttl: '7d',

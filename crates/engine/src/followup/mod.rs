@@ -359,3 +359,56 @@ pub fn counts_by_name(counts: &FollowUpCounts) -> BTreeMap<String, u64> {
 
 #[cfg(test)]
 mod tests;
+
+/// The columns of a follow-up export, in order.
+pub const CSV_HEADER: [&str; 8] = [
+    "email",
+    "status",
+    "invited_at",
+    "link_expires_at",
+    "accepted_at",
+    "last_login",
+    "reminders",
+    "reissues",
+];
+
+/// Writes `people` as CSV to `path` atomically (a temporary file beside it, then a rename); cells
+/// are made formula-safe like every export's. No link: links are never stored.
+pub fn write_csv(path: &std::path::Path, people: &[PersonFollowUp]) -> Result<(), AppError> {
+    use std::io::Write;
+    let io = |e: &dyn std::fmt::Display| {
+        AppError::new(
+            crate::ErrorCode::Io,
+            format!("could not write the follow-up to {}: {e}", path.display()),
+        )
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(&e))?;
+    {
+        let mut writer = csv::Writer::from_writer(&mut temp);
+        writer.write_record(CSV_HEADER).map_err(|e| io(&e))?;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        for p in people {
+            writer
+                .write_record([
+                    invite_desk_mail::links::neutralize(&p.email).into_owned(),
+                    p.status.as_str().to_owned(),
+                    text(&p.invited_at),
+                    text(&p.link_expires_at),
+                    text(&p.accepted_at),
+                    text(&p.last_login),
+                    p.reminders.to_string(),
+                    p.reissues.to_string(),
+                ])
+                .map_err(|e| io(&e))?;
+        }
+        writer.flush().map_err(|e| io(&e))?;
+    }
+    temp.flush().map_err(|e| io(&e))?;
+    temp.as_file().sync_all().map_err(|e| io(&e))?;
+    temp.persist(path).map_err(|e| io(&e.error))?;
+    Ok(())
+}

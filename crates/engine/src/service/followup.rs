@@ -372,6 +372,61 @@ impl Service {
             .map(|(id, _, _)| id))
     }
 
+    /// Writes the follow-up as the journal knows it (the last check) into the export folder, as
+    /// CSV; the file's path.
+    pub fn export_follow_up(&self, batch_id: &str) -> Result<String, AppError> {
+        crate::files::check_file_id("batch id", batch_id)?;
+        let report = self.follow_up_offline(batch_id)?;
+        let path = Self::unused_path(&self.export_dir()?, &format!("follow-up-{batch_id}"), "csv");
+        followup::write_csv(&path, &report.people)?;
+        Ok(path.to_string_lossy().into_owned())
+    }
+
+    /// Where one person stands in the newest batch that invited them: the journal's view, with
+    /// what the tenant just said of them (`accounts`, from `users-by-email`) when it was asked.
+    pub fn person_follow_up(
+        &self,
+        email: &str,
+        accounts: Option<&[invite_desk_auth0::models::User]>,
+    ) -> Result<Option<(String, PersonFollowUp)>, AppError> {
+        // The journal's lock is let go before `followed` takes it again.
+        let batches: Vec<String> = self
+            .lock_journal()
+            .person_history(email)?
+            .into_iter()
+            .map(|h| h.batch_id)
+            .collect();
+        // A resend is an action on the person, not the invitation they are followed up by.
+        let newest = batches.into_iter().find(|id| {
+            self.followed(id)
+                .is_ok_and(|(batch, _, _)| batch.purpose == crate::batch::BatchPurpose::Invitation)
+        });
+        let Some(batch_id) = newest else {
+            return Ok(None);
+        };
+        let (batch, _, created_at) = self.followed(&batch_id)?;
+        let journal = self.lock_journal();
+        let people = followup::journal_people(&journal, &batch_id)?;
+        let Some(person) = people.iter().find(|p| p.email.eq_ignore_ascii_case(email)) else {
+            return Ok(None);
+        };
+        let mut seen = followup::acceptance_from_journal(&journal.seen(&batch_id)?);
+        drop(journal);
+        if let Some(accounts) = accounts {
+            let inv = &batch.invitation;
+            let account = accounts
+                .iter()
+                .find(|u| person.user_id.as_deref() == Some(u.user_id.as_str()))
+                .or_else(|| accounts.iter().find(|u| u.in_connection(&inv.connection)));
+            let fresh = account
+                .map(|u| sources::from_user(inv.mode, person, u, &created_at))
+                .unwrap_or_default();
+            seen.insert(person.email.to_lowercase(), fresh);
+        }
+        let (mut out, _) = followup::statuses(std::slice::from_ref(person), &seen, &now_iso());
+        Ok(out.pop().map(|p| (batch_id, p)))
+    }
+
     fn follow_ups_of(&self, batch_id: &str) -> Result<usize, AppError> {
         Ok(self.lock_journal().follow_ups(batch_id)?.len())
     }

@@ -526,14 +526,23 @@ impl Service {
         target: Option<&RunTarget>,
         email: &str,
     ) -> Result<Lookup, AppError> {
-        let tenant = match target {
+        let users = match target {
             Some(target) => {
                 let (_, client) = self.interactive_client(target).await?;
-                Some(support::tenant_accounts(&client, email).await?)
+                Some(client.users_by_email(support::checked(email)?).await?)
             }
             None => None,
         };
-        support::with_history(tenant, &self.lock_journal(), email)
+        let mut found = support::with_history(
+            users.clone().map(support::accounts),
+            &self.lock_journal(),
+            email,
+        )?;
+        if let Some((batch, person)) = self.person_follow_up(email, users.as_deref())? {
+            found.follow_up = Some(person);
+            found.follow_up_batch = Some(batch);
+        }
+        Ok(found)
     }
 
     /// The tenant a resend or a new link for `email` goes to (to ask for the production go-ahead).

@@ -266,14 +266,20 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
     assert_eq!(found.tenant.as_ref().unwrap().len(), 1);
     assert_eq!(found.history[0].batch_id, summary.batch_id);
 
-    let bob_mail = || {
-        std::fs::read_dir(&outbox)
+    // Every message written for a person, oldest first (a later one never replaces an earlier one).
+    let mails_for = |who: &str| {
+        let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(&outbox)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.to_string_lossy().contains("bob"))
+            .filter(|p| p.to_string_lossy().contains(who))
+            .collect();
+        paths.sort_by_key(|p| (p.to_string_lossy().len(), p.clone()));
+        paths
+            .into_iter()
             .map(|p| std::fs::read(p).unwrap())
-            .unwrap()
+            .collect::<Vec<_>>()
     };
+    let bob_mail = || mails_for("bob").pop().unwrap();
     let first_mail = bob_mail();
     let (_, sink, _) = collector();
     let resent = service
@@ -288,6 +294,12 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
     assert!(delivered.detail.starts_with("written to "), "{delivered:?}");
     assert!(delivered.at.starts_with("20"), "{delivered:?}");
     assert_ne!(bob_mail(), first_mail, "a new message with a new link");
+    assert_eq!(
+        mails_for("bob").len(),
+        2,
+        "the first message is kept beside it"
+    );
+    assert_eq!(mails_for("bob")[0], first_mail);
 
     let link = service
         .copy_link("ann@example.com", None, app())
@@ -317,14 +329,7 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
 
     // A copied link is not an invitation: a resend after it still mails, with the first batch's
     // settings, and leaves no link file behind.
-    let ann_mail = || {
-        std::fs::read_dir(&outbox)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.to_string_lossy().contains("ann"))
-            .map(|p| std::fs::read(p).unwrap())
-            .unwrap()
-    };
+    let ann_mail = || mails_for("ann").pop().unwrap();
     let before = ann_mail();
     let (_, sink, _) = collector();
     let resent = service
