@@ -879,6 +879,12 @@ pub fn history(json: bool, paths: &AppPaths) -> Result<(), AppError> {
             counts.join(", "),
             b.name.map(|n| format!("  \"{n}\"")).unwrap_or_default()
         );
+        if let Some(f) = &b.follow_up {
+            println!(
+                "    follow-up (checked {}): {} accepted ({} signed in), {} pending, {} expired, {} not invited",
+                f.checked_at, f.accepted, f.signed_in, f.pending, f.expired, f.not_invited
+            );
+        }
     }
     Ok(())
 }
@@ -960,6 +966,21 @@ pub fn lookup(args: LookupArgs, paths: &AppPaths) -> Result<(), AppError> {
                 }
             }
         }
+    }
+    if let (Some(f), Some(batch)) = (&found.follow_up, &found.follow_up_batch) {
+        println!(
+            "follow-up in batch {batch}: {}{}{}, {} reminders",
+            f.status.as_str().replace('_', " "),
+            f.accepted_at
+                .as_deref()
+                .map(|at| format!(" on {at}"))
+                .unwrap_or_default(),
+            f.last_login
+                .as_deref()
+                .map(|at| format!(", last sign-in {at}"))
+                .unwrap_or_default(),
+            f.reminders
+        );
     }
     if found.history.is_empty() {
         println!("never invited from this machine");

@@ -80,6 +80,7 @@ pub fn typescript() -> String {
         declare::<Step>(&cfg, &mut out);
         declare::<PersonRecord>(&cfg, &mut out);
         declare::<BatchStatus>(&cfg, &mut out);
+        declare::<CheckedCounts>(&cfg, &mut out);
         declare::<BatchSummary>(&cfg, &mut out);
         declare::<PersonHistory>(&cfg, &mut out);
     }

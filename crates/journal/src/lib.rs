@@ -389,6 +389,20 @@ pub struct BatchSummary {
     /// People per state (states with nobody are left out).
     #[ts(type = "Partial<Record<PersonState, number>>")]
     pub counts: std::collections::BTreeMap<String, u64>,
+    /// What the last follow-up check saw (`None` before one): History's funnel without asking
+    /// the tenant again.
+    pub follow_up: Option<CheckedCounts>,
+}
+
+/// The counts of a follow-up check, and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CheckedCounts {
+    pub checked_at: String,
+    pub accepted: u64,
+    pub pending: u64,
+    pub expired: u64,
+    pub not_invited: u64,
+    pub signed_in: u64,
 }
 
 /// What the journal keeps of a batch to resume it: the batch file and where it runs (no secret).
@@ -678,12 +692,17 @@ impl Journal {
                     name,
                     total: 0,
                     counts: Default::default(),
+                    follow_up: None,
                 });
             }
             if let (Some(last), Some(state), Some(count)) = (out.last_mut(), state, count) {
                 last.total += count as u64;
                 last.counts.insert(state, count as u64);
             }
+        }
+        let checks = self.last_checks()?;
+        for batch in &mut out {
+            batch.follow_up = checks.get(&batch.id).cloned();
         }
         Ok(out)
     }
@@ -848,6 +867,42 @@ impl Journal {
             }
         }
         tx.commit().map_err(|e| db_error("commit a check", e))
+    }
+
+    /// Every batch's last follow-up check, by batch id.
+    fn last_checks(&self) -> Result<std::collections::HashMap<String, CheckedCounts>, AppError> {
+        let mut query = self
+            .db
+            .prepare(
+                "SELECT c.batch_id, c.checked_at,
+                        json_extract(c.counts, '$.accepted'), json_extract(c.counts, '$.pending'),
+                        json_extract(c.counts, '$.expired'), json_extract(c.counts, '$.not_invited'),
+                        json_extract(c.counts, '$.signed_in')
+                 FROM followup_checks c
+                 JOIN (SELECT batch_id, MAX(id) AS id FROM followup_checks GROUP BY batch_id) last
+                   ON last.id = c.id",
+            )
+            .map_err(|e| db_error("prepare", e))?;
+        let rows = query
+            .query_map([], |r| {
+                let n = |i: usize| -> rusqlite::Result<u64> {
+                    Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
+                };
+                Ok((
+                    r.get::<_, String>(0)?,
+                    CheckedCounts {
+                        checked_at: r.get(1)?,
+                        accepted: n(2)?,
+                        pending: n(3)?,
+                        expired: n(4)?,
+                        not_invited: n(5)?,
+                        signed_in: n(6)?,
+                    },
+                ))
+            })
+            .map_err(|e| db_error("read checks", e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| db_error("read a check", e))
     }
 
     /// The last follow-up check of `batch`, if there was one.
@@ -1332,17 +1387,30 @@ mod tests {
                 "CREATE TABLE batches (id TEXT PRIMARY KEY,
                      created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
                      status TEXT NOT NULL, settings TEXT NOT NULL, target TEXT NOT NULL DEFAULT '{}');
-                 INSERT INTO batches (id, status, settings) VALUES ('old', 'finished', '{\"name\":\"Legacy\"}');",
+                 INSERT INTO batches (id, status, settings) VALUES ('old', 'finished', '{\"name\":\"Legacy\"}');
+                 INSERT INTO batches (id, status, settings) VALUES ('wave', 'finished', '{\"purpose\":\"reminder\",\"follows\":\"old\"}');",
             )
             .unwrap();
         }
         let j = Journal::open(&path).unwrap();
         let batches = j.batches().unwrap();
         assert_eq!(batches[0].name.as_deref(), Some("Legacy"));
+        // Version 2 keeps what a batch was for and whom a wave follows in their own columns: a
+        // follow-up wave is not a batch of History's.
+        assert_eq!(batches.len(), 1, "{batches:?}");
+        let waves = j.follow_ups("old").unwrap();
+        assert_eq!(
+            waves,
+            [(
+                "wave".to_owned(),
+                Some("reminder".to_owned()),
+                BatchStatus::Finished
+            )]
+        );
         let version: i64 =
             j.db.query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();
-        assert_eq!(version, 1);
+        assert_eq!(version, 2);
         drop(j);
         // Opening again changes nothing.
         assert_eq!(

@@ -362,13 +362,23 @@ open_intent: Step | null, error_code: PersonErrorCode | null, error_message: str
 export type BatchStatus = "prepared" | "failed_to_start" | "running" | "interrupted" | "cancelled" | "finished";
 
 /**
+ * The counts of a follow-up check, and when it was made.
+ */
+export type CheckedCounts = { checked_at: string, accepted: number, pending: number, expired: number, not_invited: number, signed_in: number, };
+
+/**
  * A batch as the journal lists it.
  */
 export type BatchSummary = { id: string, created_at: string, status: BatchStatus, name: string | null, total: number, 
 /**
  * People per state (states with nobody are left out).
  */
-counts: Partial<Record<PersonState, number>>, };
+counts: Partial<Record<PersonState, number>>, 
+/**
+ * What the last follow-up check saw (`None` before one): History's funnel without asking
+ * the tenant again.
+ */
+follow_up: CheckedCounts | null, };
 
 /**
  * One past invitation of a person, for look-ups.

@@ -20,8 +20,8 @@ describe('HistoryScreen', () => {
 
   it('lists batches with their outcome; resumes an interrupted one; exports', async () => {
     ipc.history.mockResolvedValue([
-      { id: 'b-2', created_at: '2026-11-22T09:00:00Z', status: 'interrupted', name: 'Spring hires', total: 40, counts: { delivered: 12, pending: 28 } },
-      { id: 'b-1', created_at: '2026-11-21T09:00:00Z', status: 'finished', name: null, total: 2, counts: { delivered: 2 } },
+      { id: 'b-2', created_at: '2026-11-22T09:00:00Z', status: 'interrupted', name: 'Spring hires', total: 40, counts: { delivered: 12, pending: 28 }, follow_up: null },
+      { id: 'b-1', created_at: '2026-11-21T09:00:00Z', status: 'finished', name: null, total: 2, counts: { delivered: 2 }, follow_up: { checked_at: '2026-11-23T08:00:00Z', accepted: 1, pending: 1, expired: 0, not_invited: 0, signed_in: 0 } },
     ]);
     ipc.resumeRun.mockReturnValue(new Promise(() => {}));
     ipc.exportResults.mockResolvedValue('/x/results-b-1.csv');
@@ -33,6 +33,10 @@ describe('HistoryScreen', () => {
     expect(within(finished).queryByRole('button', { name: 'Resume' })).toBeNull();
     await user.click(within(interrupted).getByRole('button', { name: 'Resume' }));
     expect(ipc.resumeRun).toHaveBeenCalledWith('b-2', { failed: false, unconfirmed: false }, expect.any(Function));
+    expect(within(finished).getByTestId('follow-up')).toHaveTextContent(
+      '1 accepted (0 signed in), 1 pending, 0 expired · checked 2026-11-23T08:00:00Z',
+    );
+    expect(within(interrupted).getByTestId('follow-up')).toHaveTextContent('—');
     await user.click(within(finished).getByRole('button', { name: 'Export' }));
     expect(await screen.findByTestId('exported')).toHaveTextContent('/x/results-b-1.csv');
   });

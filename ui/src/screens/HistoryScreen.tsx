@@ -45,6 +45,7 @@ export function HistoryScreen() {
             <th>Status</th>
             <th>People</th>
             <th>Outcome</th>
+            <th>Follow-up</th>
             <th>
               <span className="sr-only">Actions</span>
             </th>
@@ -61,6 +62,11 @@ export function HistoryScreen() {
                 {Object.entries(b.counts)
                   .map(([state, n]) => `${n} ${state}`)
                   .join(', ')}
+              </td>
+              <td data-testid="follow-up">
+                {b.follow_up
+                  ? `${b.follow_up.accepted} accepted (${b.follow_up.signed_in} signed in), ${b.follow_up.pending} pending, ${b.follow_up.expired} expired · checked ${b.follow_up.checked_at}`
+                  : '—'}
               </td>
               <td className="actions">
                 <button

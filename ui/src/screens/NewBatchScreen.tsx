@@ -7,6 +7,7 @@ import { useNavigate } from '../state/nav';
 import { useProfiles } from '../state/profiles';
 import { runStore } from '../state/runStore';
 import { EmailStep } from './newBatch/EmailStep';
+import { FollowUpFields } from './newBatch/FollowUpFields';
 import { InvitationStep } from './newBatch/InvitationStep';
 import { PeopleStep } from './newBatch/PeopleStep';
 import { ReviewStep } from './newBatch/ReviewStep';
@@ -253,11 +254,17 @@ export function NewBatchScreen() {
           </>
         )}
         {step === 'invitation' && (
-          <InvitationStep
-            profile={draft.profile}
-            invitation={draft.batch.invitation}
-            onChange={(invitation) => update({ batch: { ...draft.batch, invitation } })}
-          />
+          <>
+            <InvitationStep
+              profile={draft.profile}
+              invitation={draft.batch.invitation}
+              onChange={(invitation) => update({ batch: { ...draft.batch, invitation } })}
+            />
+            <FollowUpFields
+              followUp={draft.batch.follow_up}
+              onChange={(follow_up) => update({ batch: { ...draft.batch, follow_up } })}
+            />
+          </>
         )}
         {step === 'email' && <EmailStep profile={draft.profile} batch={draft.batch} onChange={(batch) => update({ batch })} />}
         {step === 'review' && (

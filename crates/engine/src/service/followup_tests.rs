@@ -244,6 +244,15 @@ async fn logs_user_reads_and_an_export_agree_on_who_accepted_and_signed_in() {
         }
     }
     // The check is journaled: History's view needs no tenant.
+    let listed = w.service.history().unwrap();
+    let counted = listed[0]
+        .follow_up
+        .as_ref()
+        .expect("History has the last check's counts");
+    assert_eq!(
+        (counted.accepted, counted.signed_in, counted.pending),
+        (2, 1, 4)
+    );
     let offline = w.service.follow_up_offline(&batch_id).unwrap();
     assert_eq!(offline.source, FollowUpSource::Journal);
     assert_eq!(offline.counts, logs.counts);
@@ -544,4 +553,70 @@ async fn acceptance_is_written_back_to_app_metadata_when_the_batch_asks() {
     let users = w.sandbox(|sb| sb.users()).await;
     assert_eq!(status(users.clone(), "p0@example.com"), "accepted");
     assert_eq!(status(users, "p1@example.com"), "invited");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organization_invitations_are_accepted_when_the_member_joins_by_logs_and_by_reads() {
+    let w = world();
+    // The sandbox's organization, through the tenant check the Invitation step makes.
+    let report = w.service.check_tenant(&w.target(), None).await.unwrap();
+    let org = report.organizations[0].id.clone();
+    let mut batch = w.batch(3, InviteMode::Organization, 3600);
+    batch.invitation.organization_id = Some(org);
+    batch.invitation.client_id = Some("app-1".into());
+    let batch_id = w.run(batch).await;
+    let links = w.links(&w.links_file());
+    assert!(links["p0@example.com"].contains("/login?invitation="));
+    let link = links["p0@example.com"].clone();
+    w.sandbox(move |sb| sb.accept_invitation(&link, PASSWORD).unwrap())
+        .await;
+    for source in [FollowUpSource::Logs, FollowUpSource::Users] {
+        let report = w
+            .service
+            .check_follow_up_from(&batch_id, None, false, Some(source))
+            .await
+            .unwrap();
+        let people = by_email(&report);
+        assert_eq!(
+            people["p0@example.com"].status,
+            FollowUpStatus::Accepted,
+            "{source:?}"
+        );
+        assert!(
+            people["p0@example.com"].last_login.is_some(),
+            "{source:?}: joining signs in"
+        );
+        assert_eq!(
+            people["p1@example.com"].status,
+            FollowUpStatus::Pending,
+            "{source:?}"
+        );
+    }
+    // A reminder is a new invitation to the pending only.
+    let action = w
+        .service
+        .follow_up(
+            &batch_id,
+            FollowUpKind::Reminder,
+            &Selection::Everyone,
+            None,
+            RunRequest::app(false),
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    assert_eq!((action.delivered, action.accepted_meanwhile), (2, 0));
+    let fresh = w.wave_links("reminder");
+    let link = fresh["p1@example.com"].clone();
+    w.sandbox(move |sb| sb.accept_invitation(&link, PASSWORD).unwrap())
+        .await;
+    let report = w
+        .service
+        .check_follow_up(&batch_id, None, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        by_email(&report)["p1@example.com"].status,
+        FollowUpStatus::Accepted
+    );
 }

@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import type { FollowUpSettings } from '../../generated/bindings';
+
+interface FollowUpFieldsProps {
+  followUp: FollowUpSettings;
+  onChange: (followUp: FollowUpSettings) => void;
+}
+
+/** "3, 6" as the days it names; `null` while the text is not a growing list of days 1 to 365. */
+export function parseDays(text: string): number[] | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  const days = trimmed.split(/[\s,;]+/).map(Number);
+  if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) return null;
+  return days.every((d, i) => i === 0 || d > (days[i - 1] ?? 0)) ? days : null;
+}
+
+/** The cadence saved with the batch: reminders after some days, one new link for the expired, writing acceptance back. */
+export function FollowUpFields({ followUp, onChange }: FollowUpFieldsProps) {
+  const [daysText, setDaysText] = useState(followUp.remind_after_days.join(', '));
+  const parsed = parseDays(daysText);
+  return (
+    <fieldset>
+      <legend>Follow-up</legend>
+      <label>
+        Remind those who have not accepted, this many days after their invitation
+        <input
+          name="remind_after_days"
+          value={daysText}
+          placeholder="e.g. 3, 6 (empty: no reminders scheduled)"
+          aria-invalid={parsed === null}
+          aria-describedby="remind-after-help"
+          onChange={(e) => {
+            setDaysText(e.target.value);
+            const days = parseDays(e.target.value);
+            if (days) onChange({ ...followUp, remind_after_days: days });
+          }}
+        />
+      </label>
+      <p id="remind-after-help" className={parsed === null ? 'warn' : 'muted'}>
+        {parsed === null
+          ? 'Give growing whole days from 1 to 365, e.g. 3, 6; the last valid list is kept until then.'
+          : `At most ${followUp.max_reminders} reminders a person. The app says when they are due; invite-desk followup --due sends them from a scheduled task.`}
+      </p>
+      <label className="inline">
+        <input
+          type="checkbox"
+          name="reissue_expired"
+          checked={followUp.reissue_expired}
+          onChange={(e) => onChange({ ...followUp, reissue_expired: e.target.checked })}
+        />
+        When a link expires unused, send a new one (once)
+      </label>
+      <label className="inline">
+        <input
+          type="checkbox"
+          name="mark_accepted"
+          checked={followUp.mark_accepted}
+          onChange={(e) => onChange({ ...followUp, mark_accepted: e.target.checked })}
+        />
+        Mark accepted invitations in Auth0 (app_metadata.invitation.status)
+      </label>
+    </fieldset>
+  );
+}
