@@ -344,7 +344,9 @@ webview_commands! {
 
     /// Asks the tenant where everyone in the batch stands (journaled).
     fn follow_up_check[shell: State<'_, Shell>](batch_id: String) -> FollowUpReport {
-        shell.service.check_follow_up(&batch_id, None, false).await
+        // A check only reads without a go-ahead: write-back on a production tenant waits for a
+        // Remind or Send new links, which ask.
+        shell.service.check_follow_up(&batch_id, None, false, false).await
     }
 
     /// Reminders (kind `reminder`) or new links (`reissue`) to `emails`, or to everyone they may go
@@ -374,7 +376,18 @@ webview_commands! {
             .await;
         coalescer.flush();
         let action = action?;
-        let mut report = shell.service.check_follow_up(&batch_id, None, false).await?;
+        // What was sent stays said even when the check after it fails: the journal's view then.
+        let mut report = match shell
+            .service
+            .check_follow_up(&batch_id, None, false, confirmed_production)
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => {
+                tracing::warn!(batch = %batch_id, error = %e.message, "the check after a follow-up wave failed");
+                shell.service.follow_up_offline(&batch_id)?
+            }
+        };
         report.actions = vec![action];
         Ok(report)
     }

@@ -694,18 +694,22 @@ impl ManagementClient {
     // ---- logs ----
 
     /// The tenant's log events of `types` for the people named by `field` (`user_id` or
-    /// `user_name`) among `values`, oldest first: `GET /logs?q=type:(…) AND field:(…)`, 40 people a
-    /// query, paged to its end. Search mode reads at most the first 1,000 events of a query, so a
-    /// query that reaches it is split in two (one person's events never reach it: bounded by retention).
+    /// `user_name`) among `values`, from the day `since_day` (`2026-12-01`) on when given, oldest
+    /// first: `GET /logs?q=type:(…) AND field:(…) AND date:[day TO *]`, 40 people a query, paged to
+    /// its end. Search mode reads at most the first 1,000 events of a query, so a query that reaches
+    /// it is split in two; one person past it gets their newest event asked for apart.
     pub async fn search_logs(
         &self,
         types: &[&str],
         field: &str,
         values: &[String],
+        since_day: Option<&str>,
     ) -> Result<Vec<LogEvent>, ApiError> {
+        let types: Vec<String> = types.iter().map(|t| (*t).to_owned()).collect();
         let mut found = Vec::new();
         for chunk in values.chunks(EMAILS_PER_SEARCH) {
-            self.logs_all(types, field, chunk, &mut found).await?;
+            self.logs_all(&types, field, chunk, since_day, &mut found)
+                .await?;
         }
         found.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.log_id.cmp(&b.log_id)));
         found.dedup_by(|a, b| a.log_id == b.log_id);
@@ -714,17 +718,21 @@ impl ManagementClient {
 
     async fn logs_all(
         &self,
-        types: &[&str],
+        types: &[String],
         field: &str,
         values: &[String],
+        since_day: Option<&str>,
         found: &mut Vec<LogEvent>,
     ) -> Result<(), ApiError> {
-        let types: Vec<String> = types.iter().map(|t| (*t).to_owned()).collect();
-        let q = format!(
+        let mut q = format!(
             "{} AND {}",
-            or_terms("type", &types),
+            or_terms("type", types),
             or_terms(field, values)
         );
+        if let Some(day) = since_day {
+            // Whole days, as Auth0's log search writes dates; the caller keeps the exact cut.
+            q.push_str(&format!(" AND date:[{day} TO *]"));
+        }
         let mut page = 0u32;
         let mut this_query = Vec::new();
         loop {
@@ -738,9 +746,8 @@ impl ManagementClient {
             let answer: Vec<LogEvent> = match self.json(call).await {
                 Err(e) if e.status == Some(414) && values.len() > 1 => {
                     let (a, b) = values.split_at(values.len() / 2);
-                    let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                    Box::pin(self.logs_all(&types, field, a, found)).await?;
-                    return Box::pin(self.logs_all(&types, field, b, found)).await;
+                    Box::pin(self.logs_all(types, field, a, since_day, found)).await?;
+                    return Box::pin(self.logs_all(types, field, b, since_day, found)).await;
                 }
                 other => other?,
             };
@@ -753,15 +760,22 @@ impl ManagementClient {
             let seen = (u64::from(page) + 1) * u64::from(SEARCH_PAGE);
             if seen + u64::from(SEARCH_PAGE) > MAX_SEARCH_RESULTS {
                 if values.len() == 1 {
-                    // One person with over 1,000 such events (a bot signing in): the first 1,000
-                    // say when they accepted; their last sign-in comes from their profile.
+                    // One person with over 1,000 such events since then (a script signing in): the
+                    // oldest 1,000 say when they accepted, the newest one when they last signed in.
                     found.extend(this_query);
+                    let newest = [
+                        ("q", q.clone()),
+                        ("sort", "date:-1".to_owned()),
+                        ("page", "0".to_owned()),
+                        ("per_page", "1".to_owned()),
+                    ];
+                    let call = Self::call(Operation::ReadLogs, Method::GET, "logs".into(), &newest);
+                    found.extend(self.json::<Vec<LogEvent>>(call).await?);
                     return Ok(());
                 }
                 let (a, b) = values.split_at(values.len() / 2);
-                let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                Box::pin(self.logs_all(&types, field, a, found)).await?;
-                return Box::pin(self.logs_all(&types, field, b, found)).await;
+                Box::pin(self.logs_all(types, field, a, since_day, found)).await?;
+                return Box::pin(self.logs_all(types, field, b, since_day, found)).await;
             }
             page += 1;
         }

@@ -78,6 +78,11 @@ pub fn followup(args: FollowUpArgs, paths: &AppPaths) -> Result<u8, AppError> {
             "--only says whom to remind or send a new link: give --remind or --reissue-expired",
         ));
     }
+    if !args.only.is_empty() && args.remind && args.reissue_expired {
+        return Err(AppError::invalid_input(
+            "--only goes with one of --remind (the pending) and --reissue-expired (the expired): run them one after the other",
+        ));
+    }
     let mut kinds = Vec::new();
     if args.remind {
         kinds.push(FollowUpKind::Reminder);
@@ -100,7 +105,13 @@ fn follow_up_one(
 ) -> Result<(FollowUpReport, u8), AppError> {
     let profile = args.profile.as_deref();
     if args.dry_run || kinds.is_empty() {
-        let report = block_on(service.check_follow_up(batch_id, profile, args.dry_run))?;
+        let report = block_on(service.check_follow_up_from(
+            batch_id,
+            profile,
+            args.dry_run,
+            None,
+            args.yes,
+        ))?;
         return Ok((report, 0));
     }
     let target = service.batch_target(batch_id)?;
@@ -120,7 +131,18 @@ fn follow_up_one(
             break;
         }
     }
-    let mut report = block_on(service.check_follow_up(batch_id, profile, false))?;
+    // What was sent stays said even when the check after it fails (the tenant's rate limit, the
+    // network): the journal's view then stands in for the tenant's.
+    let mut report = match block_on(service.check_follow_up(batch_id, profile, false, confirmed)) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!(
+                "invite-desk: the check after sending failed ({}): showing what this machine knows",
+                e.message
+            );
+            service.follow_up_offline(batch_id)?
+        }
+    };
     let code = exit_code(&actions);
     report.actions = actions;
     Ok((report, code))

@@ -163,9 +163,11 @@ pub fn resend_batch(
     batch.name = Some(format!("Resend to {} (from {source})", person.email));
     batch.people = vec![person];
     batch.purpose = BatchPurpose::Resend;
-    // A resend is an action on one person: it schedules no follow-up of its own.
+    // A resend is an action on one person of the batch that invited them: it schedules no
+    // follow-up of its own, is not a batch of History's, and its new link counts in that batch's
+    // follow-up (someone support sent a fresh link is no longer "expired").
     batch.follow_up = crate::batch::FollowUpSettings::default();
-    batch.follows = None;
+    batch.follows = Some(batch.follows.clone().unwrap_or_else(|| source.clone()));
     // They exist now (or should): a new ticket and a new mail, whatever the first batch's policy.
     batch.invitation.existing = ExistingPolicy::Reinvite;
     Ok((batch, target))

@@ -96,6 +96,9 @@ impl PersonState {
             (Failed, Pending | Existing | Created | RolesGranted | Ticketed) => true,
             // "May have been sent": a new link and a new mail, when the admin asks for them.
             (Unconfirmed, Ticketed) => true,
+            // A follow-up wave resumed days later finds that someone accepted meanwhile: nothing
+            // more is sent (a ticket issued and never delivered is simply unused).
+            (Existing | RolesGranted | Ticketed, Skipped) => true,
             _ => false,
         }
     }

@@ -9,10 +9,8 @@ use lettre::Message;
 
 use crate::error::{MailError, MailErrorKind};
 
-/// A file name made from a hint (e.g. `0042-jane.doe@example.com`): safe on every OS.
-pub fn file_name(hint: &str) -> String {
-    let safe: String = hint
-        .chars()
+fn safe(text: &str, most: usize) -> String {
+    text.chars()
         .map(|c| {
             if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@' | '+') {
                 c
@@ -20,9 +18,20 @@ pub fn file_name(hint: &str) -> String {
                 '_'
             }
         })
-        .take(120)
-        .collect();
-    format!("{safe}.eml")
+        .take(most)
+        .collect()
+}
+
+/// A file name made from a hint (e.g. `0042-jane.doe@example.com`): safe on every OS.
+pub fn file_name(hint: &str) -> String {
+    format!("{}.eml", safe(hint, 120))
+}
+
+/// The file name of one batch's message for one person: the hint (cut short if need be) and the
+/// batch, so a later batch's message (a reminder, a resend) never lands on an earlier one's, and a
+/// message the same batch writes again (after a crash) replaces its own.
+pub fn message_file_name(hint: &str, batch: &str) -> String {
+    format!("{}.{}.eml", safe(hint, 100), safe(batch, 60))
 }
 
 /// Hidden files a write in progress uses; one left by a killed process is swept later.
@@ -49,21 +58,21 @@ pub fn sweep_partials(dir: &Path) {
     }
 }
 
-/// Writes the message as `<dir>/<hint>.eml` atomically and returns the path. A file already there
-/// (the person's invitation, when this is a reminder or a resend) is never replaced: the message
-/// goes to `<hint>-2.eml`, `<hint>-3.eml`, … instead.
-pub fn write_eml(dir: &Path, hint: &str, message: &Message) -> Result<PathBuf, MailError> {
+/// Writes the message as `<dir>/<name>` atomically and returns the path. The same name again
+/// replaces the file: that is the same message written again (`message_file_name` keeps batches
+/// apart).
+pub fn write_eml(dir: &Path, name: &str, message: &Message) -> Result<PathBuf, MailError> {
     std::fs::create_dir_all(dir).map_err(|e| {
         MailError::new(
             MailErrorKind::Io,
             format!("could not create the outbox folder {}: {e}", dir.display()),
         )
     })?;
-    let first = dir.join(file_name(hint));
+    let path = dir.join(name);
     let io = |e: std::io::Error| {
         MailError::new(
             MailErrorKind::Io,
-            format!("could not write {}: {e}", first.display()),
+            format!("could not write {}: {e}", path.display()),
         )
     };
     let mut temp = tempfile::Builder::new()
@@ -73,21 +82,8 @@ pub fn write_eml(dir: &Path, hint: &str, message: &Message) -> Result<PathBuf, M
         .map_err(io)?;
     temp.write_all(&message.formatted()).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
-    for n in 1..=10_000u32 {
-        let path = if n == 1 {
-            first.clone()
-        } else {
-            dir.join(file_name(&format!("{hint}-{n}")))
-        };
-        match temp.persist_noclobber(&path) {
-            Ok(_) => return Ok(path),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => temp = e.file,
-            Err(e) => return Err(io(e.error)),
-        }
-    }
-    Err(io(std::io::Error::other(
-        "10,000 messages for this person are already there",
-    )))
+    temp.persist(&path).map_err(|e| io(e.error))?;
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -96,7 +92,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_second_message_for_a_person_never_replaces_the_first() {
+    fn a_later_batch_s_message_never_replaces_an_earlier_one_s() {
         let dir = tempfile::tempdir().unwrap();
         let message = |subject: &str| {
             lettre::Message::builder()
@@ -106,16 +102,26 @@ mod tests {
                 .body(String::from("hello"))
                 .unwrap()
         };
-        let first = write_eml(dir.path(), "00002-ann@example.com", &message("Invitation")).unwrap();
-        let second = write_eml(dir.path(), "00002-ann@example.com", &message("Reminder")).unwrap();
-        let third = write_eml(dir.path(), "00002-ann@example.com", &message("Reminder 2")).unwrap();
-        assert!(first.ends_with("00002-ann@example.com.eml"));
-        assert!(second.ends_with("00002-ann@example.com-2.eml"));
-        assert!(third.ends_with("00002-ann@example.com-3.eml"));
-        let text = std::fs::read_to_string(&first).unwrap();
-        assert!(text.contains("Subject: Invitation"), "{text}");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 3, "no temporary file left behind");
+        let hint = "00002-ann@example.com";
+        let invitation = message_file_name(hint, "b-20261201-100000-aaaaaa");
+        let first = write_eml(dir.path(), &invitation, &message("Invitation")).unwrap();
+        let reminder = message_file_name(hint, "b-20261204-100000-bbbbbb");
+        let second = write_eml(dir.path(), &reminder, &message("Reminder")).unwrap();
+        assert_ne!(first, second);
+        assert!(
+            std::fs::read_to_string(&first)
+                .unwrap()
+                .contains("Subject: Invitation")
+        );
+        // The same batch writing its message again (after a crash) replaces its own file only.
+        write_eml(dir.path(), &reminder, &message("Reminder")).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        // However long the address, the batch stays in the name.
+        let long = format!("00002-{}@example.com", "a".repeat(200));
+        let a = message_file_name(&long, "b-1");
+        let b = message_file_name(&long, "b-2");
+        assert_ne!(a, b);
+        assert!(a.ends_with(".b-1.eml"), "{a}");
     }
 
     #[test]

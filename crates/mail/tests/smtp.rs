@@ -218,11 +218,11 @@ fn the_outbox_writes_whole_eml_files() {
     let dir = tempfile_dir();
     let path = invite_desk_mail::outbox::write_eml(
         dir.path(),
-        "0002-zoe@example.de",
+        &invite_desk_mail::outbox::message_file_name("0002-zoe@example.de", "b-1"),
         &message("zoe@example.de"),
     )
     .unwrap();
-    assert_eq!(path.file_name().unwrap(), "0002-zoe@example.de.eml");
+    assert_eq!(path.file_name().unwrap(), "0002-zoe@example.de.b-1.eml");
     let raw = std::fs::read(&path).unwrap();
     let parsed = mailparse::parse_mail(&raw).unwrap();
     assert_eq!(parsed.ctype.mimetype, "multipart/alternative");

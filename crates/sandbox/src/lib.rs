@@ -105,6 +105,10 @@ pub(crate) struct Shared {
     pub counters: Mutex<Counters>,
     /// Bumped by everything that may change the tenant; the state file is saved when it moved.
     pub changes: std::sync::atomic::AtomicU64,
+    /// One save of the state file at a time (the periodic one and the last one share a temp file).
+    pub saving: Mutex<()>,
+    /// Set when the sandbox stops: its state file is no longer written after the last save.
+    pub stopped: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -191,6 +195,8 @@ impl Sandbox {
                 tenant
             }),
             changes: std::sync::atomic::AtomicU64::new(0),
+            saving: Mutex::new(()),
+            stopped: std::sync::atomic::AtomicBool::new(false),
             limits: Mutex::new(Limits::new(config.plan, config.rate_limit, config.burst)),
             dice: Mutex::new(faults::FaultDice::new(
                 config.faults,
@@ -339,6 +345,9 @@ impl Sandbox {
             if let Some(path) = &self.shared.config.state_file {
                 state::save(&self.shared, path, self.addr.port());
             }
+            self.shared
+                .stopped
+                .store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = tx.send(());
         }
     }

@@ -17,12 +17,39 @@ pub enum Query {
     },
     Range {
         field: String,
-        low: Option<f64>,
-        high: Option<f64>,
+        low: Option<Bound>,
+        high: Option<Bound>,
     },
     And(Box<Query>, Box<Query>),
     Or(Box<Query>, Box<Query>),
     Not(Box<Query>),
+}
+
+/// One end of a range: a number (`logins_count:[1 TO *]`) or a date (`date:[2026-12-01 TO *]`,
+/// compared as text, which orders ISO dates).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bound {
+    Number(f64),
+    Text(String),
+}
+
+impl Bound {
+    fn at_most(&self, value: &str) -> bool {
+        match (self, value.parse::<f64>()) {
+            (Bound::Number(n), Ok(v)) => *n <= v,
+            (Bound::Number(_), Err(_)) => false,
+            (Bound::Text(t), _) => t.as_str() <= value,
+        }
+    }
+
+    fn at_least(&self, value: &str) -> bool {
+        match (self, value.parse::<f64>()) {
+            (Bound::Number(n), Ok(v)) => *n >= v,
+            (Bound::Number(_), Err(_)) => false,
+            // A day as the upper bound takes the whole day.
+            (Bound::Text(t), _) => value <= t.as_str() || value.starts_with(t.as_str()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,13 +257,16 @@ impl Parser {
                 }
             }
             Some(Token::OpenRange) => {
-                let bound = |t: Option<Token>| -> Result<Option<f64>, String> {
+                let bound = |t: Option<Token>| -> Result<Option<Bound>, String> {
                     match t {
                         Some(Token::Word(w)) if w == "*" => Ok(None),
-                        Some(Token::Word(w)) => w
-                            .parse()
-                            .map(Some)
-                            .map_err(|_| format!("`{w}` is not a number")),
+                        Some(Token::Word(w)) => match w.parse() {
+                            Ok(n) => Ok(Some(Bound::Number(n))),
+                            // Dates: `2026-12-01` (digits and dashes, as Auth0's log search takes).
+                            Err(_) if is_date(&w) => Ok(Some(Bound::Text(w))),
+                            Err(_) => Err(format!("`{w}` is not a number or a date")),
+                        },
+                        Some(Token::Quoted(q)) if is_date(&q) => Ok(Some(Bound::Text(q))),
                         _ => Err("a range needs two bounds".into()),
                     }
                 };
@@ -257,6 +287,19 @@ impl Parser {
             _ => Err(format!("`{field}:` has no value")),
         }
     }
+}
+
+/// `2026-12-01`, or a whole instant in quotes (`"2026-12-01T10:00:00.000Z"`).
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 10
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
 }
 
 pub fn parse(q: &str) -> Result<Query, String> {
@@ -338,8 +381,7 @@ pub fn matches(query: &Query, user: &Map<String, Value>) -> bool {
             }
         }
         Query::Range { field, low, high } => values(user, field).iter().any(|v| {
-            v.parse::<f64>()
-                .is_ok_and(|n| low.is_none_or(|l| n >= l) && high.is_none_or(|h| n <= h))
+            low.as_ref().is_none_or(|l| l.at_most(v)) && high.as_ref().is_none_or(|h| h.at_least(v))
         }),
         Query::And(a, b) => matches(a, user) && matches(b, user),
         Query::Or(a, b) => matches(a, user) || matches(b, user),
@@ -359,13 +401,16 @@ mod tests {
     #[test]
     fn or_lists_of_emails_and_the_other_forms_an_invite_tool_uses() {
         let ann = user(json!({
+            "created_at": "2026-12-01T10:00:00.000Z",
             "email": "ann@x.com",
             "logins_count": 0,
             "email_verified": false,
             "identities": [{"connection": "Username-Password-Authentication"}],
             "app_metadata": {"invite_desk": {"batch": "b-1", "status": "invited"}}
         }));
-        let bob = user(json!({"email": "bob@y.org", "logins_count": 3}));
+        let bob = user(
+            json!({"email": "bob@y.org", "logins_count": 3, "created_at": "2026-11-30T23:00:00.000Z"}),
+        );
         let cases = [
             (r#"email:("ann@x.com" OR "bob@y.org")"#, true, true),
             (r#"email:("ANN@x.com" OR "nobody@z.com")"#, true, false),
@@ -373,6 +418,13 @@ mod tests {
             ("email:bob@y.org", false, true),
             ("logins_count:0", true, false),
             ("logins_count:[1 TO *]", false, true),
+            ("created_at:[2026-12-01 TO *]", true, false),
+            ("created_at:[* TO 2026-11-30]", false, true),
+            (
+                r#"created_at:["2026-12-01T10:00:00.000Z" TO *]"#,
+                true,
+                false,
+            ),
             (
                 r#"app_metadata.invite_desk.batch:"b-1" AND logins_count:0"#,
                 true,

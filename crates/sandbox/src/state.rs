@@ -49,6 +49,11 @@ pub(crate) fn retire(path: &Path, why: &str) {
 }
 
 pub(crate) fn save(shared: &Shared, path: &Path, port: u16) {
+    let _one_at_a_time = shared.saving.lock();
+    if shared.stopped.load(Ordering::SeqCst) {
+        // The last save is done (and the file may have been moved aside since): nothing more.
+        return;
+    }
     let persisted = shared.tenant().persisted(port);
     let text = match serde_json::to_vec(&persisted) {
         Ok(text) => text,
@@ -76,7 +81,7 @@ pub(crate) async fn keep(shared: Arc<Shared>, path: std::path::PathBuf, port: u1
     let mut last_save = Instant::now();
     loop {
         tokio::time::sleep(QUIET).await;
-        if Arc::strong_count(&shared) == 1 {
+        if Arc::strong_count(&shared) == 1 || shared.stopped.load(Ordering::SeqCst) {
             return;
         }
         let now = shared.changes.load(Ordering::Relaxed);

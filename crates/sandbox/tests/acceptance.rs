@@ -164,7 +164,12 @@ async fn a_ticket_link_opens_a_real_password_form_that_sets_the_password_once() 
 
     // The log says the same, with the same instants, in Auth0's shape.
     let seen = client
-        .search_logs(&["scp", "s"], "user_id", std::slice::from_ref(&ann.user_id))
+        .search_logs(
+            &["scp", "s"],
+            "user_id",
+            std::slice::from_ref(&ann.user_id),
+            None,
+        )
         .await
         .unwrap();
     let kinds: Vec<&str> = seen.iter().map(|e| e.kind.as_str()).collect();
@@ -291,7 +296,12 @@ async fn verification_links_and_organization_invitations_are_accepted_as_auth0_r
     assert_eq!(dan.email_verified, Some(true));
     assert_eq!(dan.logins_count, Some(1), "accepting signs the person in");
     let kinds: Vec<String> = client
-        .search_logs(&["si", "s"], "user_name", &["dan@example.com".into()])
+        .search_logs(
+            &["si", "s"],
+            "user_name",
+            &["dan@example.com".into()],
+            Some("2026-01-01"),
+        )
         .await
         .unwrap()
         .into_iter()
@@ -368,7 +378,7 @@ async fn without_read_logs_the_logs_answer_403_and_they_have_their_own_bucket() 
     .await;
     let client = client_for(&sb);
     let refused = client
-        .search_logs(&["scp"], "user_id", &["auth0|x".into()])
+        .search_logs(&["scp"], "user_id", &["auth0|x".into()], None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -454,4 +464,45 @@ async fn a_kept_tenant_outlives_its_process_on_the_same_port_and_its_links_still
         })
         .count();
     assert_eq!(aside, 1);
+}
+
+#[tokio::test]
+async fn log_reads_past_search_s_1000_limit_split_the_query_and_keep_the_newest_sign_in() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let client = client_for(&sb);
+    let mut ids = Vec::new();
+    for email in ["ivy@example.com", "jon@example.com"] {
+        let person = user(&client, email).await;
+        let link = ticket(&client, &person.user_id, 600).await;
+        sb.use_link(&link, "correct-horse").unwrap();
+        ids.push(person.user_id);
+    }
+    // 600 sign-ins each: 1,200 events for one query of both, over search's 1,000.
+    for _ in 0..600 {
+        sb.sign_in("ivy@example.com", "correct-horse").unwrap();
+        sb.sign_in("jon@example.com", "correct-horse").unwrap();
+    }
+    let both = client
+        .search_logs(&["scp", "s"], "user_id", &ids, Some("2026-01-01"))
+        .await
+        .unwrap();
+    assert_eq!(both.len(), 1202, "split in two, nothing lost or repeated");
+    // One person past the limit: the oldest 1,000 (with the password set) and the newest sign-in.
+    for _ in 0..500 {
+        sb.sign_in("ivy@example.com", "correct-horse").unwrap();
+    }
+    let ivy = client
+        .search_logs(&["scp", "s"], "user_id", &ids[..1], None)
+        .await
+        .unwrap();
+    assert_eq!(ivy.len(), 1001);
+    assert_eq!(ivy[0].kind, "scp");
+    let last_login = client.get_user(&ids[0]).await.unwrap().last_login.unwrap();
+    assert_eq!(ivy.last().unwrap().date, last_login);
+    // A day bound leaves out what came before it.
+    let none = client
+        .search_logs(&["scp", "s"], "user_id", &ids, Some("2999-01-01"))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 }

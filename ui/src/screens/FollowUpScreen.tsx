@@ -196,7 +196,7 @@ function BatchFollowUp({ batchId }: { batchId: string }) {
       {check.error && <ErrorNotice error={check.error} />}
       {report && (
         <>
-          <p className="muted" data-testid="checked">
+          <p className="muted" data-testid="checked" data-checked-at={report.checked_at ?? ''}>
             {report.checked_at
               ? `Checked ${when(report.checked_at)} from ${SOURCE_WORDS[report.source]}.`
               : 'Not checked yet: the statuses below are what this machine knows. Check now to ask the tenant.'}

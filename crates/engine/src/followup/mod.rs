@@ -178,6 +178,8 @@ pub struct Acceptance {
     pub accepted: bool,
     pub accepted_at: Option<String>,
     pub last_login: Option<String>,
+    /// The account the tenant showed (an organization member's is only known once they join).
+    pub user_id: Option<String>,
 }
 
 /// What the journal knows of one person in a batch and its waves.
@@ -229,6 +231,8 @@ pub fn invited_people(batch_id: &str, rows: &[Invitation]) -> Vec<Invited> {
         match row.purpose.as_deref() {
             Some("reminder") => person.reminders += 1,
             Some("reissue") => person.reissues += 1,
+            // Support's resend or copied link: a newer link they have, not a reminder.
+            Some("resend" | "link_copy") => {}
             _ => continue,
         }
         if person.user_id.is_none() {
@@ -330,10 +334,31 @@ pub fn acceptance_from_journal(seen: &[Seen]) -> HashMap<String, Acceptance> {
                     accepted: s.status == FollowUpStatus::Accepted.as_str(),
                     accepted_at: s.accepted_at.clone(),
                     last_login: s.last_login.clone(),
+                    user_id: None,
                 },
             )
         })
         .collect()
+}
+
+/// Acceptance does not go back: someone an earlier check saw accept stays accepted, whatever a
+/// later source shows (logs age out, and a profile does not say everything a log event did).
+pub fn keep_accepted(seen: &mut HashMap<String, Acceptance>, before: &[Seen]) {
+    for earlier in before
+        .iter()
+        .filter(|s| s.status == FollowUpStatus::Accepted.as_str())
+    {
+        let now = seen.entry(earlier.email.to_lowercase()).or_default();
+        now.accepted = true;
+        if now.accepted_at.is_none() {
+            now.accepted_at.clone_from(&earlier.accepted_at);
+        }
+        if let Some(login) = &earlier.last_login
+            && now.last_login.as_deref().is_none_or(|l| later(login, l))
+        {
+            now.last_login = Some(login.clone());
+        }
+    }
 }
 
 /// The counts as the journal keeps them with a check.

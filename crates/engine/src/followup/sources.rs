@@ -91,6 +91,9 @@ pub fn from_log_events(
             });
         let Some(email) = email else { continue };
         let entry = out.entry(email.clone()).or_default();
+        if entry.user_id.is_none() {
+            entry.user_id.clone_from(&event.user_id);
+        }
         let recent = at_or_after(&event.date, since);
         if event.kind == accept && recent {
             if entry
@@ -163,6 +166,7 @@ pub fn from_user(mode: InviteMode, person: &Invited, user: &User, since: &str) -
             .last_login
             .clone()
             .filter(|_| user.logins_count.unwrap_or(0) > 0),
+        user_id: Some(user.user_id.clone()),
     }
 }
 
@@ -259,11 +263,13 @@ async fn from_logs(
         .filter(|p| p.user_id.is_none())
         .map(|p| p.email.to_lowercase())
         .collect();
+    // Events from the batch's day on (the exact cut is `since`, applied below).
+    let day = since.get(..10);
     if !ids.is_empty() {
-        events.extend(client.search_logs(&types, "user_id", &ids).await?);
+        events.extend(client.search_logs(&types, "user_id", &ids, day).await?);
     }
     if !names.is_empty() {
-        events.extend(client.search_logs(&types, "user_name", &names).await?);
+        events.extend(client.search_logs(&types, "user_name", &names, day).await?);
     }
     Ok(from_log_events(mode, people, &events, since))
 }

@@ -100,6 +100,14 @@ fn the_journal_folds_into_one_entry_a_person_with_reminders_and_the_newest_link(
             PersonState::Unconfirmed,
             "2026-12-15T10:00:00Z",
         ),
+        // Cat got a fresh link from support: it is her newest link, not a reminder.
+        row(
+            "r-1",
+            Some("resend"),
+            "cat@x.com",
+            PersonState::Delivered,
+            "2026-12-20T10:00:00Z",
+        ),
     ];
     let people = invited_people("b-1", &rows);
     let by: HashMap<&str, &Invited> = people.iter().map(|p| (p.email.as_str(), p)).collect();
@@ -113,7 +121,11 @@ fn the_journal_folds_into_one_entry_a_person_with_reminders_and_the_newest_link(
         by["cat@x.com"].invited,
         "may have been sent: they may have the link"
     );
-    assert_eq!(by["cat@x.com"].reminders, 0);
+    assert_eq!(by["cat@x.com"].reminders, 0, "a resend is not a reminder");
+    assert_eq!(
+        by["cat@x.com"].link_expires_at.as_deref(),
+        Some("2026-12-20T10:00:00Z")
+    );
     assert!(!by["dan@x.com"].invited, "skipped: nothing was sent");
     assert_eq!(by["bob@x.com"].invited_at, None);
 }
@@ -159,6 +171,7 @@ fn one_rule_decides_every_status() {
                 accepted: true,
                 accepted_at: Some("2026-12-02T08:00:00Z".into()),
                 last_login: Some("2026-12-02T08:01:00Z".into()),
+                user_id: None,
             },
         )]),
         before_expiry,
@@ -230,6 +243,9 @@ fn logs_and_profiles_say_the_same_of_the_same_people() {
         let read = sources::from_user(InviteMode::PasswordChange, person, user, SINCE);
         assert_eq!(logs.accepted, read.accepted, "{}", person.email);
         assert_eq!(logs.last_login, read.last_login, "{}", person.email);
+        if logs.accepted {
+            assert_eq!(logs.user_id, read.user_id, "{}", person.email);
+        }
     }
     assert_eq!(
         from_logs["ann@x.com"].accepted_at.as_deref(),
@@ -425,4 +441,38 @@ fn the_built_in_reminder_and_reissue_carry_the_link_and_say_what_they_must() {
             assert!(part.contains("expires"), "says when the new link expires");
         }
     }
+}
+
+#[test]
+fn acceptance_seen_once_is_kept_whatever_a_later_source_shows() {
+    let before = vec![crate::journal::Seen {
+        email: "Ann@x.com".into(),
+        status: "accepted".into(),
+        accepted_at: Some("2026-12-02T08:00:00.000Z".into()),
+        last_login: Some("2026-12-02T08:01:00.000Z".into()),
+        marked: false,
+        checked_at: "2026-12-02T09:00:00Z".into(),
+    }];
+    // The later source (user reads after the logs aged out) sees nothing for her.
+    let mut seen = HashMap::new();
+    keep_accepted(&mut seen, &before);
+    let ann = &seen["ann@x.com"];
+    assert!(ann.accepted);
+    assert_eq!(ann.accepted_at.as_deref(), Some("2026-12-02T08:00:00.000Z"));
+    // A newer sign-in the later source does see is kept.
+    let mut seen = HashMap::from([(
+        "ann@x.com".to_owned(),
+        Acceptance {
+            accepted: false,
+            accepted_at: None,
+            last_login: Some("2026-12-05T10:00:00.000Z".into()),
+            user_id: None,
+        },
+    )]);
+    keep_accepted(&mut seen, &before);
+    assert_eq!(
+        seen["ann@x.com"].last_login.as_deref(),
+        Some("2026-12-05T10:00:00.000Z")
+    );
+    assert!(seen["ann@x.com"].accepted);
 }

@@ -33,6 +33,8 @@ pub enum Deliverer {
     Outbox {
         dir: PathBuf,
         message: Message,
+        /// Names each file with the person: a later batch's message goes beside, never over it.
+        batch_id: String,
     },
     /// Links are collected and written in one file at the end of the run (or when it stops).
     ExportLinks {
@@ -72,11 +74,18 @@ impl Deliverer {
                     Err(e) => Err(e.into()),
                 }
             }
-            Deliverer::Outbox { dir, message } => {
+            Deliverer::Outbox {
+                dir,
+                message,
+                batch_id,
+            } => {
                 let mail = message.invitation(person, link)?;
                 let path = invite_desk_mail::outbox::write_eml(
                     dir,
-                    &format!("{:05}-{}", person.line, person.email),
+                    &invite_desk_mail::outbox::message_file_name(
+                        &format!("{:05}-{}", person.line, person.email),
+                        batch_id,
+                    ),
                     &mail,
                 )?;
                 Ok(Delivered::Now(format!("written to {}", path.display())))
@@ -207,6 +216,7 @@ pub fn for_batch(
             Deliverer::Outbox {
                 dir: dir.into(),
                 message: message()?,
+                batch_id: batch.id.clone(),
             }
         }
         Delivery::ExportLinks { file } => Deliverer::ExportLinks {

@@ -260,6 +260,8 @@ struct FollowUpCheck {
     /// When the followed batch was recorded: acceptance is what happened after it.
     since: String,
     people: HashMap<String, crate::followup::Invited>,
+    /// Addresses (lowercase) an earlier check saw accept: acceptance does not go back.
+    accepted_before: std::collections::HashSet<String>,
 }
 
 /// A person as a worker holds them: the state the journal says, and what the run learned.
@@ -270,6 +272,8 @@ struct Current {
     /// Already in the tenant before this batch (decides the grant/re-invite policy).
     existing: bool,
     link: Option<Link>,
+    /// A follow-up wave looked them up in this run (right before their new link).
+    rechecked: bool,
 }
 
 impl Current {
@@ -280,6 +284,7 @@ impl Current {
             user_id: None,
             existing: false,
             link: None,
+            rechecked: false,
         }
     }
 }
@@ -483,6 +488,12 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
                 people: crate::followup::journal_people(&journal, parent)?
                     .into_iter()
                     .map(|p| (p.email.to_lowercase(), p))
+                    .collect(),
+                accepted_before: journal
+                    .seen(parent)?
+                    .into_iter()
+                    .filter(|s| s.status == crate::followup::FollowUpStatus::Accepted.as_str())
+                    .map(|s| s.email.to_lowercase())
                     .collect(),
             })
         }
@@ -712,6 +723,7 @@ async fn reconcile(ctx: &Ctx, records: Vec<PersonRecord>) -> Result<Vec<PersonRe
             user_id: record.user_id.clone(),
             existing: false,
             link: None,
+            rechecked: false,
         };
         let settled = match step {
             // Looked for by its planned id (and email) when the pipeline reaches it.
@@ -853,6 +865,7 @@ async fn advance_person(ctx: &Ctx, record: PersonRecord) {
         user_id: record.user_id.clone(),
         existing,
         link: None,
+        rechecked: false,
     };
     // A create that began in this batch (interrupted, or failed and now retried) may have made the
     // user: that exact user is looked for before anything else, so it is never mistaken for
@@ -945,9 +958,20 @@ async fn walk(
                     None => create_user(ctx, person, current, None).await?,
                 }
             }
-            // A follow-up wave only sends a new link: roles and metadata were the invitation's.
-            PersonState::Existing if ctx.follow_up.is_some() => {
+            // A follow-up wave only sends a new link: roles and metadata were the invitation's. A
+            // person a resumed wave takes up again is looked up again first.
+            PersonState::Existing | PersonState::RolesGranted if ctx.follow_up.is_some() => {
+                if !current.rechecked && accepted_meanwhile(ctx, person, current).await? {
+                    return Ok(());
+                }
                 issue_ticket(ctx, person, current).await?;
+            }
+            PersonState::Ticketed
+                if ctx.follow_up.is_some() && current.link.is_none() && !current.rechecked =>
+            {
+                if accepted_meanwhile(ctx, person, current).await? {
+                    return Ok(());
+                }
             }
             PersonState::Existing | PersonState::Created => {
                 let roles = ctx.role_ids(person)?;
@@ -1034,7 +1058,9 @@ async fn recheck(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<bo
         &user,
         &check.since,
     );
-    if seen.accepted {
+    current.rechecked = true;
+    let accepted_before = check.accepted_before.contains(&person.email.to_lowercase());
+    if seen.accepted || accepted_before {
         ctx.note(
             &person.email,
             "accepted since the invitation (re-checked right before sending): nothing was sent",
@@ -1064,6 +1090,50 @@ async fn recheck(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<bo
         },
     )?;
     Ok(false)
+}
+
+/// `recheck` for someone a resumed wave takes up past the look-up: `true` (and skipped, journaled)
+/// when they accepted meanwhile.
+async fn accepted_meanwhile(
+    ctx: &Ctx,
+    person: &Person,
+    current: &mut Current,
+) -> Result<bool, Stop> {
+    let Some(check) = &ctx.follow_up else {
+        return Ok(false);
+    };
+    current.rechecked = true;
+    let email = person.email.to_lowercase();
+    let mut accepted = check.accepted_before.contains(&email);
+    if !accepted {
+        let found = ctx.client.users_by_email(&person.email).await?;
+        let ours = current.user_id.clone();
+        let user = found
+            .iter()
+            .find(|u| Some(&u.user_id) == ours.as_ref())
+            .or_else(|| {
+                found
+                    .iter()
+                    .find(|u| u.in_connection(&ctx.batch.invitation.connection))
+            });
+        if let (Some(user), Some(invited)) = (user, check.people.get(&email)) {
+            accepted = crate::followup::sources::from_user(
+                ctx.batch.invitation.mode,
+                invited,
+                user,
+                &check.since,
+            )
+            .accepted;
+        }
+    }
+    if accepted {
+        ctx.note(
+            &person.email,
+            "accepted since the invitation (re-checked when the wave went on): nothing was sent",
+        )?;
+        ctx.set(person, current, PersonState::Skipped, &Outcome::default())?;
+    }
+    Ok(accepted)
 }
 
 fn existing_user(

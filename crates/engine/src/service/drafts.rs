@@ -118,6 +118,7 @@ impl Service {
         };
         let mut batch = BatchFile::new(Vec::new(), invitation, delivery);
         batch.message = settings.message;
+        with_follow_up_wording(&mut batch);
         Ok(Draft {
             id: format!("d-{}", batch.id.trim_start_matches("b-")),
             saved_at: String::new(),
@@ -182,9 +183,11 @@ impl Service {
         valid_id(id)?;
         let path = self.drafts_dir()?.join(format!("{id}.json"));
         let text = std::fs::read_to_string(&path).map_err(|e| AppError::io("read", &path, &e))?;
-        serde_json::from_str(&text).map_err(|e| {
+        let mut draft: Draft = serde_json::from_str(&text).map_err(|e| {
             AppError::invalid_input(format!("the draft {} is damaged: {e}", path.display()))
-        })
+        })?;
+        with_follow_up_wording(&mut draft.batch);
+        Ok(draft)
     }
 
     pub fn delete_draft(&self, id: &str) -> Result<(), AppError> {
@@ -207,7 +210,8 @@ impl Service {
             crate::files::read_regular_file(path, crate::roster::MAX_LIST_BYTES, "batch file")?;
         let text = String::from_utf8(bytes)
             .map_err(|_| AppError::invalid_input("the batch file is not UTF-8 text"))?;
-        let batch = batch_from_file(&text)?;
+        let mut batch = batch_from_file(&text)?;
+        with_follow_up_wording(&mut batch);
         Ok(Draft {
             id: crate::ids::new_batch_id(),
             saved_at: String::new(),
@@ -311,6 +315,19 @@ impl Service {
 /// A batch file someone else may have written: its settings checked as always, and its people read
 /// again as a fresh list would be (addresses, names, roles, metadata), since nothing but the file
 /// vouches for them.
+/// The reminder's and the new link's wording, as the wizard edits them: the built-in ones where the
+/// batch has none of its own (the same words a wave would use), so the Email step can show and change
+/// them like the invitation's.
+fn with_follow_up_wording(batch: &mut BatchFile) {
+    let follow_up = &mut batch.follow_up;
+    follow_up
+        .reminder_template
+        .get_or_insert_with(crate::template::TemplateSet::builtin_reminder);
+    follow_up
+        .reissue_template
+        .get_or_insert_with(crate::template::TemplateSet::builtin_reissue);
+}
+
 pub fn batch_from_file(text: &str) -> Result<BatchFile, AppError> {
     let batch = BatchFile::from_json(text)?;
     let report = crate::roster::read_text(

@@ -16,7 +16,7 @@ use crate::followup::{
     self, FollowUpAction, FollowUpKind, FollowUpReport, FollowUpSource, FollowUpStatus, Invited,
     PersonFollowUp,
 };
-use crate::journal::{Check, PersonState, Seen};
+use crate::journal::{BatchStatus, Check, PersonState, Seen};
 use crate::run::{self, EventSink, RunTarget};
 use crate::template::TemplateSet;
 
@@ -111,8 +111,17 @@ pub struct DueBatch {
     pub due: Due,
 }
 
+/// A user search that finds nobody: its answer's headers name the tenant's plan.
+const PLAN_PROBE: &str = "user_id:\"invite-desk-plan-probe\"";
+
+/// Now, to the millisecond like Auth0's own times (two checks within a second stay apart).
 fn now_iso() -> String {
-    crate::ids::iso(time::OffsetDateTime::now_utc())
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::now_utc()
+        .format(&format)
+        .unwrap_or_default()
 }
 
 fn age(created_at: &str) -> std::time::Duration {
@@ -170,14 +179,16 @@ impl Service {
 
     /// Asks the tenant where everyone in `batch_id` stands (the cheapest source for its size and
     /// age), journals what it saw and, when the batch asks for it, writes acceptance back to
-    /// `app_metadata.invitation` (never in a dry run).
+    /// `app_metadata.invitation`: never in a dry run, and on a production profile only with the
+    /// person's go-ahead (`confirmed_production`; without it the check only reads).
     pub async fn check_follow_up(
         &self,
         batch_id: &str,
         profile: Option<&str>,
         dry_run: bool,
+        confirmed_production: bool,
     ) -> Result<FollowUpReport, AppError> {
-        self.check_follow_up_from(batch_id, profile, dry_run, None)
+        self.check_follow_up_from(batch_id, profile, dry_run, None, confirmed_production)
             .await
     }
 
@@ -189,20 +200,32 @@ impl Service {
         profile: Option<&str>,
         dry_run: bool,
         source: Option<FollowUpSource>,
+        confirmed_production: bool,
     ) -> Result<FollowUpReport, AppError> {
         let (batch, target, created_at) = self.followed(batch_id)?;
         let target = self.follow_up_target(target, profile)?;
+        let write_back = batch.follow_up.mark_accepted
+            && !dry_run
+            && (confirmed_production || !self.is_production(&target)?);
         let people = followup::journal_people(&self.lock_journal(), batch_id)?;
         let invited: Vec<&Invited> = people.iter().filter(|p| p.invited).collect();
         let (_, client) = self.client(&target, run::batch_client_options()).await?;
-        let plan = client
-            .detected_plan()
-            .unwrap_or(crate::run::strategy::ASSUMED_PLAN);
+        let plan = match client.detected_plan() {
+            Some(plan) => plan,
+            None => {
+                // A new client has seen no rate-limit header yet: one small read shows the plan,
+                // whose log retention decides the source. Unknown still: the shortest retention.
+                let _ = client.search_users(PLAN_PROBE, 0, 1).await;
+                client
+                    .detected_plan()
+                    .unwrap_or(invite_desk_auth0::plans::TenantPlan::Free)
+            }
+        };
         let source = source
             .filter(|s| *s != FollowUpSource::Journal)
             .unwrap_or_else(|| sources::choose(plan, age(&created_at), invited.len()));
         let inv = &batch.invitation;
-        let (used, seen) = sources::read(
+        let (used, mut seen) = sources::read(
             &client,
             source,
             inv.mode,
@@ -211,6 +234,7 @@ impl Service {
             &created_at,
         )
         .await?;
+        followup::keep_accepted(&mut seen, &self.lock_journal().seen(batch_id)?);
         let now = now_iso();
         let (report_people, counts) = followup::statuses(&people, &seen, &now);
         let mut marked: HashMap<String, bool> = self
@@ -219,9 +243,16 @@ impl Service {
             .into_iter()
             .map(|s| (s.email.to_lowercase(), s.marked))
             .collect();
-        if batch.follow_up.mark_accepted && !dry_run {
-            self.mark_accepted(&client, batch_id, &people, &report_people, &mut marked)
-                .await;
+        if write_back {
+            self.mark_accepted(
+                &client,
+                batch_id,
+                &people,
+                &seen,
+                &report_people,
+                &mut marked,
+            )
+            .await;
         }
         let journaled: Vec<Seen> = report_people
             .iter()
@@ -286,12 +317,21 @@ impl Service {
         client: &invite_desk_auth0::ManagementClient,
         batch_id: &str,
         people: &[Invited],
+        seen: &HashMap<String, followup::Acceptance>,
         report: &[PersonFollowUp],
         marked: &mut HashMap<String, bool>,
     ) {
+        // The journal's user id, else the one the tenant showed (organization members).
         let ids: HashMap<String, &str> = people
             .iter()
-            .filter_map(|p| p.user_id.as_deref().map(|id| (p.email.to_lowercase(), id)))
+            .filter_map(|p| {
+                let email = p.email.to_lowercase();
+                let id = p
+                    .user_id
+                    .as_deref()
+                    .or_else(|| seen.get(&email).and_then(|a| a.user_id.as_deref()))?;
+                Some((email, id))
+            })
             .collect();
         for person in report
             .iter()
@@ -339,6 +379,14 @@ impl Service {
     ) -> Result<FollowUpAction, AppError> {
         let (batch, recorded, _) = self.followed(batch_id)?;
         let target = self.follow_up_target(recorded, profile)?;
+        // One follow-up of a batch at a time, across processes (the app's Remind and a scheduled
+        // `followup --due`): from choosing whom to send to until the wave is done, so two never
+        // pick the same people.
+        crate::files::check_file_id("batch id", batch_id)?;
+        let _held = crate::files::try_lock_owner(
+            &self.batch_lock_path(&format!("followup-{batch_id}")),
+            &format!("the follow-up of batch {batch_id}"),
+        )?;
         if let Some(wave_id) = self.unfinished_wave(batch_id, kind)? {
             tracing::info!(batch = %batch_id, wave = %wave_id, "finishing the follow-up wave an earlier run left");
             let summary = self
@@ -346,7 +394,9 @@ impl Service {
                 .await?;
             return self.wave_action(kind, &summary.batch_id, summary.not_finished, true);
         }
-        let report = self.check_follow_up(batch_id, profile, false).await?;
+        let report = self
+            .check_follow_up(batch_id, profile, false, request.confirmed_production)
+            .await?;
         let emails = chosen(&batch.follow_up, &report, kind, selection)?;
         if emails.is_empty() {
             return Ok(FollowUpAction::nothing(kind));
@@ -366,8 +416,12 @@ impl Service {
             .lock_journal()
             .follow_ups(batch_id)?
             .into_iter()
+            // A wave the admin cancelled stays cancelled: its people not reached are still pending
+            // and the next wave takes them.
             .find(|(_, purpose, status)| {
-                purpose.as_deref() == Some(kind.purpose_str()) && status.is_resumable()
+                purpose.as_deref() == Some(kind.purpose_str())
+                    && status.is_resumable()
+                    && *status != BatchStatus::Cancelled
             })
             .map(|(id, _, _)| id))
     }

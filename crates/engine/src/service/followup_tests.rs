@@ -186,19 +186,50 @@ async fn logs_user_reads_and_an_export_agree_on_who_accepted_and_signed_in() {
     w.accept(&links["p1@example.com"]).await;
     w.sign_in("p1@example.com").await;
 
+    // Each source read on its own (the journal's earlier checks would otherwise carry acceptance
+    // over from one to the next), then put through the one rule.
+    let (_, client) = w
+        .service
+        .client(&w.target(), crate::run::batch_client_options())
+        .await
+        .unwrap();
+    let people = crate::followup::journal_people(&w.service.lock_journal(), &batch_id).unwrap();
+    let invited: Vec<&crate::followup::Invited> = people.iter().filter(|p| p.invited).collect();
+    let since = w
+        .service
+        .lock_journal()
+        .batch(&batch_id)
+        .unwrap()
+        .created_at;
+    let now = crate::ids::iso(time::OffsetDateTime::now_utc());
     let mut reports = Vec::new();
     for source in [
         FollowUpSource::Logs,
         FollowUpSource::Users,
         FollowUpSource::Export,
     ] {
-        let report = w
-            .service
-            .check_follow_up_from(&batch_id, None, false, Some(source))
-            .await
-            .unwrap();
-        assert_eq!(report.source, source, "read from {source:?}");
-        reports.push(report);
+        let (used, seen) = crate::followup::sources::read(
+            &client,
+            source,
+            InviteMode::PasswordChange,
+            invite_desk_sandbox::tenant::DATABASE_CONNECTION,
+            &invited,
+            &since,
+        )
+        .await
+        .unwrap();
+        assert_eq!(used, source, "read from {source:?}");
+        let (people, counts) = crate::followup::statuses(&people, &seen, &now);
+        reports.push(crate::followup::FollowUpReport {
+            batch_id: batch_id.clone(),
+            batch_name: None,
+            checked_at: Some(now.clone()),
+            source,
+            counts,
+            people,
+            actions: Vec::new(),
+            due: Default::default(),
+        });
     }
     let logs = &reports[0];
     let people = by_email(logs);
@@ -243,7 +274,15 @@ async fn logs_user_reads_and_an_export_agree_on_who_accepted_and_signed_in() {
             );
         }
     }
-    // The check is journaled: History's view needs no tenant.
+    // The service's check reads the cheapest source (the logs, for a batch this young) and
+    // journals it: History's view needs no tenant.
+    let checked = w
+        .service
+        .check_follow_up(&batch_id, None, false, false)
+        .await
+        .unwrap();
+    assert_eq!(checked.source, FollowUpSource::Logs);
+    assert_eq!(checked.counts, logs.counts);
     let listed = w.service.history().unwrap();
     let counted = listed[0]
         .follow_up
@@ -298,7 +337,7 @@ async fn reminders_go_to_exactly_the_pending_their_links_work_and_the_limit_hold
     w.accept(&links["p2@example.com"]).await;
     let report = w
         .service
-        .check_follow_up(&batch_id, None, false)
+        .check_follow_up(&batch_id, None, false, false)
         .await
         .unwrap();
     let people = by_email(&report);
@@ -425,7 +464,7 @@ async fn someone_who_accepts_between_the_check_and_the_send_gets_no_reminder() {
     assert_eq!(tickets_after, tickets_before, "not even a new ticket");
     let report = w
         .service
-        .check_follow_up(&batch_id, None, false)
+        .check_follow_up(&batch_id, None, false, false)
         .await
         .unwrap();
     assert_eq!(by_email(&report)["p1@example.com"].reminders, 0);
@@ -444,7 +483,7 @@ async fn expired_links_get_new_ones_that_work_and_reminders_skip_them() {
     tokio::time::sleep(std::time::Duration::from_millis(2300)).await;
     let report = w
         .service
-        .check_follow_up(&batch_id, None, false)
+        .check_follow_up(&batch_id, None, false, false)
         .await
         .unwrap();
     let people = by_email(&report);
@@ -487,7 +526,7 @@ async fn expired_links_get_new_ones_that_work_and_reminders_skip_them() {
     w.accept(&fresh["p1@example.com"]).await;
     let report = w
         .service
-        .check_follow_up(&batch_id, None, false)
+        .check_follow_up(&batch_id, None, false, false)
         .await
         .unwrap();
     let people = by_email(&report);
@@ -505,7 +544,7 @@ async fn email_verification_batches_follow_up_from_logs_and_reads_alike() {
     for source in [FollowUpSource::Logs, FollowUpSource::Users] {
         let report = w
             .service
-            .check_follow_up_from(&batch_id, None, false, Some(source))
+            .check_follow_up_from(&batch_id, None, false, Some(source), false)
             .await
             .unwrap();
         let people = by_email(&report);
@@ -532,7 +571,7 @@ async fn acceptance_is_written_back_to_app_metadata_when_the_batch_asks() {
     w.accept(&links["p0@example.com"]).await;
     // A dry run writes nothing.
     w.service
-        .check_follow_up(&batch_id, None, true)
+        .check_follow_up(&batch_id, None, true, false)
         .await
         .unwrap();
     let status = |users: Vec<serde_json::Value>, email: &str| {
@@ -547,7 +586,7 @@ async fn acceptance_is_written_back_to_app_metadata_when_the_batch_asks() {
         "invited"
     );
     w.service
-        .check_follow_up(&batch_id, None, false)
+        .check_follow_up(&batch_id, None, false, false)
         .await
         .unwrap();
     let users = w.sandbox(|sb| sb.users()).await;
@@ -573,7 +612,7 @@ async fn organization_invitations_are_accepted_when_the_member_joins_by_logs_and
     for source in [FollowUpSource::Logs, FollowUpSource::Users] {
         let report = w
             .service
-            .check_follow_up_from(&batch_id, None, false, Some(source))
+            .check_follow_up_from(&batch_id, None, false, Some(source), false)
             .await
             .unwrap();
         let people = by_email(&report);
@@ -612,11 +651,92 @@ async fn organization_invitations_are_accepted_when_the_member_joins_by_logs_and
         .await;
     let report = w
         .service
-        .check_follow_up(&batch_id, None, false)
+        .check_follow_up(&batch_id, None, false, false)
         .await
         .unwrap();
     assert_eq!(
         by_email(&report)["p1@example.com"].status,
         FollowUpStatus::Accepted
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wave_stopped_midway_and_resumed_later_looks_again_before_each_new_link() {
+    let w = world();
+    let batch_id = w.run(w.batch(3, InviteMode::PasswordChange, 3600)).await;
+    let links = w.links(&w.links_file());
+    let request = RunRequest::app(false);
+    let control = request.control.clone();
+    // The wave stops (cancelled) right after p1 was looked up, before their new link.
+    let sink: crate::run::EventSink = Arc::new(move |event| {
+        if let RunEvent::Person { email, state, .. } = &event
+            && email == "p1@example.com"
+            && *state == crate::journal::PersonState::Existing
+        {
+            control.cancel();
+        }
+    });
+    let stopped = w
+        .service
+        .follow_up(
+            &batch_id,
+            FollowUpKind::Reminder,
+            &Selection::Everyone,
+            None,
+            request,
+            sink,
+        )
+        .await
+        .unwrap();
+    assert!(stopped.not_started > 0, "{stopped:?}");
+    let wave = stopped.batch_id.clone();
+    let p1 = |w: &World| {
+        w.service
+            .lock_journal()
+            .person(&wave, "p1@example.com")
+            .unwrap()
+            .unwrap()
+            .state
+    };
+    assert_eq!(p1(&w), crate::journal::PersonState::Existing);
+    assert_eq!(
+        w.service
+            .unfinished_wave(&batch_id, FollowUpKind::Reminder)
+            .unwrap(),
+        None,
+        "a wave the admin cancelled is not taken up again by the next Remind on its own"
+    );
+    let tickets = w
+        .sandbox(|sb| {
+            sb.tickets()
+                .iter()
+                .filter(|t| t.email.as_deref() == Some("p1@example.com"))
+                .count()
+        })
+        .await;
+    // Days later p1 uses the first link; the wave is then resumed (History, `invite-desk resume`).
+    w.accept(&links["p1@example.com"]).await;
+    w.service
+        .resume_run(
+            &wave,
+            RetryChoice::default(),
+            RunRequest::app(false),
+            Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        p1(&w),
+        crate::journal::PersonState::Skipped,
+        "accepted meanwhile: no new link"
+    );
+    let after = w
+        .sandbox(|sb| {
+            sb.tickets()
+                .iter()
+                .filter(|t| t.email.as_deref() == Some("p1@example.com"))
+                .count()
+        })
+        .await;
+    assert_eq!(after, tickets, "no ticket made for p1");
 }

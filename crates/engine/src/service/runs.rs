@@ -458,7 +458,7 @@ impl Service {
     }
 
     /// The file whoever runs a batch holds locked (the run, and History's check that nobody does).
-    fn batch_lock_path(&self, batch_id: &str) -> std::path::PathBuf {
+    pub(super) fn batch_lock_path(&self, batch_id: &str) -> std::path::PathBuf {
         self.paths
             .data_dir
             .join("locks")

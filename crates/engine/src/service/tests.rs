@@ -273,7 +273,7 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
             .map(|e| e.unwrap().path())
             .filter(|p| p.to_string_lossy().contains(who))
             .collect();
-        paths.sort_by_key(|p| (p.to_string_lossy().len(), p.clone()));
+        paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
         paths
             .into_iter()
             .map(|p| std::fs::read(p).unwrap())

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import type { AppError, BatchFile, Delivery, PreviewMessage } from '../../generated/bindings';
+import type { AppError, BatchFile, Delivery, PreviewMessage, TemplateSet } from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
 
@@ -10,7 +10,24 @@ interface EmailStepProps {
   onChange: (batch: BatchFile) => void;
 }
 
+/** Which of the batch's messages the step edits and previews. */
+type Wording = 'invitation' | 'reminder' | 'reissue';
+
+const WORDINGS: [Wording, string][] = [
+  ['invitation', 'Invitation'],
+  ['reminder', 'Reminder (follow-up)'],
+  ['reissue', 'New link after an expiry (follow-up)'],
+];
+
+/** The wording being edited: the invitation's, or a follow-up message's (built-in when the batch has none). */
+function wordingOf(batch: BatchFile, which: Wording): TemplateSet | null {
+  if (which === 'reminder') return batch.follow_up.reminder_template;
+  if (which === 'reissue') return batch.follow_up.reissue_template;
+  return batch.template;
+}
+
 export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
+  const [which, setWhich] = useState<Wording>('invitation');
   const [line, setLine] = useState<number | null>(batch.people[0]?.line ?? null);
   const [preview, setPreview] = useState<PreviewMessage | null>(null);
   const [previewError, setPreviewError] = useState<AppError | null>(null);
@@ -18,12 +35,15 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
   const [testResult, setTestResult] = useState<string | null>(null);
   const sendTest = useAction(commands.sendTest);
 
-  // The preview follows every edit: the engine renders exactly what will be sent.
+  const wording = wordingOf(batch, which) ?? batch.template;
+  // The preview follows every edit: the engine renders exactly what will be sent (a follow-up
+  // message is previewed as the batch would send it with that wording).
   useEffect(() => {
     if (batch.people.length === 0) return;
     let live = true;
+    const shown = which === 'invitation' ? batch : { ...batch, template: wordingOf(batch, which) ?? batch.template };
     const timer = setTimeout(() => {
-      commands.preview(batch, line).then(
+      commands.preview(shown, line).then(
         (p) => {
           if (!live) return;
           setPreview(p);
@@ -36,10 +56,14 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
       live = false;
       clearTimeout(timer);
     };
-  }, [batch, line]);
+  }, [batch, line, which]);
 
-  const setTemplate = (part: 'subject' | 'html' | 'text', value: string) =>
-    onChange({ ...batch, template: { ...batch.template, [part]: value } });
+  const setTemplate = (part: 'subject' | 'html' | 'text', value: string) => {
+    const changed = { ...wording, [part]: value };
+    if (which === 'reminder') onChange({ ...batch, follow_up: { ...batch.follow_up, reminder_template: changed } });
+    else if (which === 'reissue') onChange({ ...batch, follow_up: { ...batch.follow_up, reissue_template: changed } });
+    else onChange({ ...batch, template: changed });
+  };
   const setMessage = (key: 'app_name' | 'organization' | 'support_contact', value: string) =>
     onChange({ ...batch, message: { ...batch.message, [key]: value } });
   const setDelivery = (delivery: Delivery) => onChange({ ...batch, delivery });
@@ -63,9 +87,25 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
             onChange={(e) => setMessage('support_contact', e.target.value)}
           />
         </label>
+        <fieldset>
+          <legend>Message</legend>
+          {WORDINGS.map(([id, label]) => (
+            <label key={id} className="inline">
+              <input type="radio" name="wording" checked={which === id} onChange={() => setWhich(id)} />
+              {label}
+            </label>
+          ))}
+          {which !== 'invitation' && (
+            <p className="muted" data-testid="wording-note">
+              {which === 'reminder'
+                ? 'Sent with a new link to people who have not accepted (Follow-up, or the cadence on the Invitation step).'
+                : 'Sent with a new link to people whose link expired unused.'}
+            </p>
+          )}
+        </fieldset>
         <label>
           Subject
-          <input name="subject" value={batch.template.subject} onChange={(e) => setTemplate('subject', e.target.value)} />
+          <input name="subject" value={wording.subject} onChange={(e) => setTemplate('subject', e.target.value)} />
         </label>
         <label>
           HTML body
@@ -73,7 +113,7 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
             name="html"
             rows={8}
             spellCheck={false}
-            value={batch.template.html}
+            value={wording.html}
             onChange={(e) => setTemplate('html', e.target.value)}
           />
         </label>
@@ -83,7 +123,7 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
             name="text"
             rows={6}
             spellCheck={false}
-            value={batch.template.text}
+            value={wording.text}
             onChange={(e) => setTemplate('text', e.target.value)}
           />
         </label>
