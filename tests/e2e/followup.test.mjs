@@ -4,7 +4,7 @@
 // reminds the rest (new .eml files beside the first ones, never over them), and still knows it all
 // after the app is closed and opened again on the same data folder (the Sandbox's tenant is kept).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -45,6 +45,15 @@ async function setPassword(link) {
   const done = await answer.text();
   assert.equal(answer.status, 200, done);
   assert.match(done, /Your password is set/);
+}
+
+/** Waits until the Sandbox's kept tenant has been saved since `since` (ms): it is saved a moment after each change. */
+async function keptSince(browser, since) {
+  const file = path.join(dataDir, 'sandbox-tenant.json');
+  await browser.waitUntil(async () => existsSync(file) && statSync(file).mtimeMs > since, {
+    timeout: 10000,
+    timeoutMsg: 'the Sandbox tenant was not kept in the data folder',
+  });
 }
 
 async function statusOf(panel, email) {
@@ -119,6 +128,7 @@ test('who accepted, reminders for the rest, and the same after a restart', async
 
   // Bob uses the reminder's link.
   await setPassword(linkIn(bobReminder));
+  const lastChange = Date.now();
   await checkNow(browser, panel);
   assert.equal(await statusOf(panel, 'bob@example.com'), 'accepted');
   assert.equal(await statusOf(panel, 'cy@example.com'), 'pending');
@@ -126,6 +136,7 @@ test('who accepted, reminders for the rest, and the same after a restart', async
   assert.match(await cyRow.getText(), /1 \+ 0 new link/);
 
   // Closed and opened again: History, the follow-up and the Sandbox's tenant still agree.
+  await keptSince(browser, lastChange);
   await app.close();
   app = await launchApp({ INVITE_DESK_DATA_DIR: dataDir });
   const again = app.browser;

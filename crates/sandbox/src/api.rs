@@ -620,6 +620,35 @@ const MAX_SEARCH_RESULTS: usize = 1000;
 /// Longer request targets are refused with 414 before anything else (Auth0's front end does).
 pub(crate) const MAX_URI_BYTES: usize = 8192;
 
+/// A search's `page` and `per_page` (at most 100, 50 by default), within the first 1,000 results
+/// Auth0 lets a search page through (users and logs alike).
+fn search_page(query: &HashMap<String, String>) -> Result<(usize, usize), Response> {
+    let per_page: usize = match query.get("per_page").map(|v| v.parse::<usize>()) {
+        None => 50,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            return Err(api_error(
+                StatusCode::BAD_REQUEST,
+                "Query validation error: 'Invalid value' on property per_page (Number of results per page. Defaults to 50.).",
+                Some("invalid_query_string"),
+            ));
+        }
+    };
+    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(0);
+    if page
+        .checked_add(1)
+        .and_then(|p| p.checked_mul(per_page))
+        .is_none_or(|seen| seen > MAX_SEARCH_RESULTS)
+    {
+        return Err(api_error(
+            StatusCode::BAD_REQUEST,
+            "You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation",
+            Some("invalid_paging"),
+        ));
+    }
+    Ok((page, per_page))
+}
+
 async fn search_users(State(shared): S, Query(query): Query_) -> Response {
     let q = query.get("q").cloned().unwrap_or_default();
     let parsed = match crate::search::parse(&q) {
@@ -632,28 +661,9 @@ async fn search_users(State(shared): S, Query(query): Query_) -> Response {
             );
         }
     };
-    let per_page: usize = match query.get("per_page").map(|v| v.parse::<usize>()) {
-        None => 50,
-        Some(Ok(n)) if (1..=100).contains(&n) => n,
-        Some(_) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "Query validation error: 'Invalid value' on property per_page (Number of results per page. Defaults to 50.).",
-                Some("invalid_query_string"),
-            );
-        }
-    };
-    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(0);
-    if page
-        .checked_add(1)
-        .and_then(|p| p.checked_mul(per_page))
-        .is_none_or(|seen| seen > MAX_SEARCH_RESULTS)
-    {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation",
-            Some("invalid_paging"),
-        );
+    // Checked here; `paged` reads the same parameters for the answer.
+    if let Err(refused) = search_page(&query) {
+        return refused;
     }
     let fields: Option<Vec<String>> = query
         .get("fields")
@@ -1522,29 +1532,10 @@ async fn list_logs(State(shared): S, Query(query): Query_) -> Response {
             );
         }
     };
-    let per_page: usize = match query.get("per_page").map(|v| v.parse::<usize>()) {
-        None => 50,
-        Some(Ok(n)) if (1..=100).contains(&n) => n,
-        Some(_) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "Query validation error: 'Invalid value' on property per_page.",
-                Some("invalid_query_string"),
-            );
-        }
+    let (page, per_page) = match search_page(&query) {
+        Ok(paging) => paging,
+        Err(refused) => return refused,
     };
-    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(0);
-    if page
-        .checked_add(1)
-        .and_then(|p| p.checked_mul(per_page))
-        .is_none_or(|seen| seen > MAX_SEARCH_RESULTS)
-    {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "You can only page through the first 1000 records.",
-            Some("invalid_paging"),
-        );
-    }
     let mut events: Vec<&Map<String, Value>> = tenant
         .logs
         .iter()

@@ -271,6 +271,7 @@ impl Sandbox {
             .next()
             .unwrap_or_default()
             .to_owned();
+        self.shared.touch();
         let mut tenant = self.shared.tenant();
         if url.contains("/u/email-verification") {
             pages::verify_email(&mut tenant, &code)
@@ -293,11 +294,13 @@ impl Sandbox {
             .next()
             .unwrap_or_default()
             .to_owned();
+        self.shared.touch();
         pages::accept(&mut self.shared.tenant(), &ticket, password)
     }
 
     /// Signs in as the application's login would.
     pub fn sign_in(&self, email: &str, password: &str) -> Result<String, &'static str> {
+        self.shared.touch();
         pages::sign_in_with_password(&mut self.shared.tenant(), email, password)
     }
 

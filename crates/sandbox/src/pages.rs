@@ -197,6 +197,28 @@ impl std::fmt::Display for Refused {
     }
 }
 
+/// The ticket's index, or why it cannot be used, with Auth0's failure event (`failure`) in the log
+/// when the link is one the tenant issued.
+fn usable_or_logged(
+    tenant: &mut Tenant,
+    code: &str,
+    kind: &str,
+    failure: &str,
+) -> Result<usize, Refused> {
+    usable_ticket(tenant, code, kind).map_err(|(status, why)| {
+        let ticket = tenant
+            .tickets
+            .iter()
+            .find(|t| !code.is_empty() && t.code() == code);
+        if let Some((id, email)) =
+            ticket.map(|t| (t.user_id.clone(), t.email.clone().unwrap_or_default()))
+        {
+            tenant.log(failure, why, Some(&id), &email);
+        }
+        Refused::Unusable { status, why }
+    })
+}
+
 /// Uses a password-change ticket as its page's form does: the password set (hashed),
 /// `last_password_reset`, the address verified when the ticket says so, the ticket spent, `scp`
 /// in the log (`fcp` for a link that cannot be used).
@@ -206,21 +228,7 @@ pub fn set_password(
     password: &str,
     confirm: &str,
 ) -> Result<Used, Refused> {
-    let index = match usable_ticket(tenant, code, "password-change") {
-        Ok(index) => index,
-        Err((status, why)) => {
-            let ticket = tenant
-                .tickets
-                .iter()
-                .find(|t| !code.is_empty() && t.code() == code);
-            if let Some((id, email)) =
-                ticket.map(|t| (t.user_id.clone(), t.email.clone().unwrap_or_default()))
-            {
-                tenant.log("fcp", why, Some(&id), &email);
-            }
-            return Err(Refused::Unusable { status, why });
-        }
-    };
+    let index = usable_or_logged(tenant, code, "password-change", "fcp")?;
     let email = tenant.tickets[index].email.clone().unwrap_or_default();
     if password.chars().count() < MIN_PASSWORD {
         return Err(Refused::Retry {
@@ -269,21 +277,7 @@ pub fn set_password(
 /// Uses an email-verification ticket as opening its link does: the address verified, the ticket
 /// spent, `sv` in the log (`fv` for a link that cannot be used).
 pub fn verify_email(tenant: &mut Tenant, code: &str) -> Result<Used, Refused> {
-    let index = match usable_ticket(tenant, code, "email-verification") {
-        Ok(index) => index,
-        Err((status, why)) => {
-            let ticket = tenant
-                .tickets
-                .iter()
-                .find(|t| !code.is_empty() && t.code() == code);
-            if let Some((id, email)) =
-                ticket.map(|t| (t.user_id.clone(), t.email.clone().unwrap_or_default()))
-            {
-                tenant.log("fv", why, Some(&id), &email);
-            }
-            return Err(Refused::Unusable { status, why });
-        }
-    };
+    let index = usable_or_logged(tenant, code, "email-verification", "fv")?;
     let now = now_iso();
     let (user_id, email, result_url) = {
         let ticket = &mut tenant.tickets[index];

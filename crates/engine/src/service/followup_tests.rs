@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::testing::MemorySecrets;
+use super::testing::{InProcessSandbox, MemorySecrets, SANDBOX};
 use super::*;
 use crate::batch::{BatchFile, Delivery, FollowUpSettings, InvitationSettings, InviteMode};
 use crate::followup::{FollowUpKind, FollowUpSource, FollowUpStatus};
@@ -15,36 +15,7 @@ use crate::roster::{ReadOptions, read_text};
 use crate::run::{RunEvent, RunTarget};
 use crate::service::Selection;
 
-const SANDBOX: &str = "Sandbox";
 const PASSWORD: &str = "correct-horse-battery";
-
-#[derive(Clone)]
-struct InProcessSandbox(Arc<invite_desk_sandbox::OnDemand>);
-
-impl BuiltinTenant for InProcessSandbox {
-    fn profile(&self) -> Profile {
-        Profile {
-            name: SANDBOX.into(),
-            domain: "sandbox (a simulated tenant inside this test)".into(),
-            client_id: self.0.config().client_id.clone(),
-            connection: Some(invite_desk_sandbox::tenant::DATABASE_CONNECTION.into()),
-            smtp_url: None,
-            from: Some("Invite Desk Sandbox <invites@sandbox.invalid>".into()),
-            production: false,
-            smtp_connections: None,
-        }
-    }
-    fn reach(&self) -> Reached<'_> {
-        Box::pin(async move {
-            let url = self
-                .0
-                .base_url()
-                .await
-                .map_err(|e| AppError::internal(e.to_string()))?;
-            Ok((url, self.0.config().client_secret.clone().into()))
-        })
-    }
-}
 
 struct World {
     dir: tempfile::TempDir,
@@ -56,12 +27,10 @@ fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     // Search that keeps up with writes, so the user-read source sees the batch at once (its lag
     // is the run's concern, tested there).
-    let sandbox = InProcessSandbox(Arc::new(invite_desk_sandbox::OnDemand::new(
-        invite_desk_sandbox::SandboxConfig {
-            search_lag: std::time::Duration::ZERO,
-            ..invite_desk_sandbox::SandboxConfig::default()
-        },
-    )));
+    let sandbox = InProcessSandbox::with(invite_desk_sandbox::SandboxConfig {
+        search_lag: std::time::Duration::ZERO,
+        ..invite_desk_sandbox::SandboxConfig::default()
+    });
     let service = Service::open(
         AppPaths::under(dir.path()),
         Arc::new(MemorySecrets::default()),
@@ -76,6 +45,25 @@ fn world() -> World {
 }
 
 impl World {
+    /// A wave of `kind` to `selection`, as the app's buttons send it.
+    async fn wave(
+        &self,
+        batch_id: &str,
+        kind: FollowUpKind,
+        selection: Selection,
+    ) -> Result<crate::followup::FollowUpAction, AppError> {
+        self.service
+            .follow_up(
+                batch_id,
+                kind,
+                &selection,
+                None,
+                RunRequest::app(false),
+                Arc::new(|_| {}),
+            )
+            .await
+    }
+
     fn target(&self) -> RunTarget {
         self.service.profile_target(SANDBOX).unwrap()
     }
@@ -306,15 +294,7 @@ async fn reminders_go_to_exactly_the_pending_their_links_work_and_the_limit_hold
     w.accept(&links["p0@example.com"]).await;
 
     let action = w
-        .service
-        .follow_up(
-            &batch_id,
-            FollowUpKind::Reminder,
-            &Selection::Everyone,
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
-        )
+        .wave(&batch_id, FollowUpKind::Reminder, Selection::Everyone)
         .await
         .unwrap();
     assert_eq!(
@@ -351,26 +331,14 @@ async fn reminders_go_to_exactly_the_pending_their_links_work_and_the_limit_hold
     assert_eq!(history.len(), 1, "{history:?}");
 
     // A second reminder, then the limit (2) holds whoever asks.
-    w.service
-        .follow_up(
-            &batch_id,
-            FollowUpKind::Reminder,
-            &Selection::Everyone,
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
-        )
+    w.wave(&batch_id, FollowUpKind::Reminder, Selection::Everyone)
         .await
         .unwrap();
     let refused = w
-        .service
-        .follow_up(
+        .wave(
             &batch_id,
             FollowUpKind::Reminder,
-            &Selection::Only(vec!["p3@example.com".into()]),
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
+            Selection::Only(vec!["p3@example.com".into()]),
         )
         .await
         .unwrap_err();
@@ -380,28 +348,16 @@ async fn reminders_go_to_exactly_the_pending_their_links_work_and_the_limit_hold
         refused.message
     );
     let nobody = w
-        .service
-        .follow_up(
-            &batch_id,
-            FollowUpKind::Reminder,
-            &Selection::Everyone,
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
-        )
+        .wave(&batch_id, FollowUpKind::Reminder, Selection::Everyone)
         .await
         .unwrap();
     assert_eq!(nobody.delivered, 0);
     assert!(nobody.batch_id.is_empty(), "no wave for nobody");
     let refused = w
-        .service
-        .follow_up(
+        .wave(
             &batch_id,
             FollowUpKind::Reminder,
-            &Selection::Only(vec!["p0@example.com".into()]),
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
+            Selection::Only(vec!["p0@example.com".into()]),
         )
         .await
         .unwrap_err();
@@ -496,28 +452,12 @@ async fn expired_links_get_new_ones_that_work_and_reminders_skip_them() {
     assert!(refused.is_err(), "the sandbox refuses an expired link");
 
     let reminders = w
-        .service
-        .follow_up(
-            &batch_id,
-            FollowUpKind::Reminder,
-            &Selection::Everyone,
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
-        )
+        .wave(&batch_id, FollowUpKind::Reminder, Selection::Everyone)
         .await
         .unwrap();
     assert_eq!(reminders.delivered, 0, "the expired are not pending");
     let reissued = w
-        .service
-        .follow_up(
-            &batch_id,
-            FollowUpKind::Reissue,
-            &Selection::Everyone,
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
-        )
+        .wave(&batch_id, FollowUpKind::Reissue, Selection::Everyone)
         .await
         .unwrap();
     assert_eq!(reissued.delivered, 2);
@@ -633,15 +573,7 @@ async fn organization_invitations_are_accepted_when_the_member_joins_by_logs_and
     }
     // A reminder is a new invitation to the pending only.
     let action = w
-        .service
-        .follow_up(
-            &batch_id,
-            FollowUpKind::Reminder,
-            &Selection::Everyone,
-            None,
-            RunRequest::app(false),
-            Arc::new(|_| {}),
-        )
+        .wave(&batch_id, FollowUpKind::Reminder, Selection::Everyone)
         .await
         .unwrap();
     assert_eq!((action.delivered, action.accepted_meanwhile), (2, 0));

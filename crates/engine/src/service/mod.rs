@@ -561,13 +561,51 @@ impl Service {
 #[cfg(test)]
 pub(crate) mod testing {
     use std::collections::HashMap;
-    use std::sync::Mutex;
+    use std::sync::{Arc, Mutex};
 
     use secrecy::{ExposeSecret, SecretString};
 
-    use super::SecretStore;
+    use super::{BuiltinTenant, Reached, SecretStore};
     use crate::AppError;
+    use crate::profiles::Profile;
     use crate::secrets::SecretKind;
+
+    pub const SANDBOX: &str = "Sandbox";
+
+    /// The simulated tenant as the app's shell brings it: a built-in profile started on first use.
+    #[derive(Default, Clone)]
+    pub struct InProcessSandbox(pub Arc<invite_desk_sandbox::OnDemand>);
+
+    impl InProcessSandbox {
+        pub fn with(config: invite_desk_sandbox::SandboxConfig) -> InProcessSandbox {
+            InProcessSandbox(Arc::new(invite_desk_sandbox::OnDemand::new(config)))
+        }
+    }
+
+    impl BuiltinTenant for InProcessSandbox {
+        fn profile(&self) -> Profile {
+            Profile {
+                name: SANDBOX.into(),
+                domain: "sandbox (a simulated tenant inside this test)".into(),
+                client_id: self.0.config().client_id.clone(),
+                connection: Some(invite_desk_sandbox::tenant::DATABASE_CONNECTION.into()),
+                smtp_url: None,
+                from: Some("Invite Desk Sandbox <invites@sandbox.invalid>".into()),
+                production: false,
+                smtp_connections: None,
+            }
+        }
+        fn reach(&self) -> Reached<'_> {
+            Box::pin(async move {
+                let url = self
+                    .0
+                    .base_url()
+                    .await
+                    .map_err(|e| AppError::internal(e.to_string()))?;
+                Ok((url, self.0.config().client_secret.clone().into()))
+            })
+        }
+    }
 
     /// Secrets in memory, for tests of the logic around the keychain (the keychain itself is tested
     /// against a real Secret Service).

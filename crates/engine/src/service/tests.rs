@@ -2,44 +2,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::testing::MemorySecrets;
+use super::testing::{InProcessSandbox, MemorySecrets, SANDBOX};
 use super::*;
 use crate::batch::{BatchFile, Delivery, InvitationSettings};
 use crate::roster::{ReadOptions, read_text};
 use crate::run::stream::Coalescer;
 use crate::run::{RunEvent, RunStatus};
-
-const SANDBOX: &str = "Sandbox";
-
-/// The simulated tenant as the app's shell brings it: a built-in profile started on first use.
-#[derive(Default, Clone)]
-struct InProcessSandbox(Arc<invite_desk_sandbox::OnDemand>);
-
-impl BuiltinTenant for InProcessSandbox {
-    fn profile(&self) -> Profile {
-        Profile {
-            name: SANDBOX.into(),
-            domain: "sandbox (a simulated tenant inside this test)".into(),
-            client_id: self.0.config().client_id.clone(),
-            connection: Some(invite_desk_sandbox::tenant::DATABASE_CONNECTION.into()),
-            smtp_url: None,
-            from: Some("Invite Desk Sandbox <invites@sandbox.invalid>".into()),
-            production: false,
-            smtp_connections: None,
-        }
-    }
-
-    fn reach(&self) -> Reached<'_> {
-        Box::pin(async move {
-            let url = self
-                .0
-                .base_url()
-                .await
-                .map_err(|e| AppError::internal(e.to_string()))?;
-            Ok((url, self.0.config().client_secret.clone().into()))
-        })
-    }
-}
 
 fn service() -> (tempfile::TempDir, Service) {
     let (dir, service, _) = service_and_sandbox();
