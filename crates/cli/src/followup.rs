@@ -119,9 +119,22 @@ fn follow_up_one(
     let mut actions: Vec<FollowUpAction> = Vec::new();
     for kind in kinds {
         let request = run_request(RunOptions::default(), None, confirmed)?;
-        let action = drive_with(&request, |request, sink| {
+        let sent = drive_with(&request, |request, sink| {
             service.follow_up(batch_id, *kind, selection, profile, request, sink)
-        })?;
+        });
+        let action = match sent {
+            Ok(action) => action,
+            // What an earlier wave of this call sent stays reported.
+            Err(e) if !actions.is_empty() => {
+                eprintln!(
+                    "invite-desk: batch {batch_id}: the next wave did not start: {} ({})",
+                    e.message,
+                    e.code.as_str()
+                );
+                break;
+            }
+            Err(e) => return Err(e),
+        };
         if !args.json {
             print_action(&action);
         }

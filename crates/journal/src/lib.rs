@@ -667,7 +667,7 @@ impl Journal {
                 "WITH counts AS (SELECT batch_id, state, COUNT(*) AS n FROM people GROUP BY batch_id, state)
                  SELECT b.id, b.created_at, b.status, b.name, c.state, c.n
                  FROM batches b LEFT JOIN counts c ON c.batch_id = b.id
-                 WHERE b.follows IS NULL
+                 WHERE b.follows IS NULL OR COALESCE(b.purpose, '') NOT IN ('reminder', 'reissue')
                  ORDER BY b.created_at DESC, b.rowid DESC, b.id",
             )
             .map_err(|e| db_error("prepare", e))?;

@@ -63,6 +63,17 @@ pub fn router(shared: Arc<Shared>) -> Router {
         // no token, no rate limit; each link works for 60 s.
         .route("/__sandbox/exports/{id}", get(download_export))
         // What a person opens: ticket links, organization invitations, the application's sign-in.
+        .merge(pages(shared.clone()))
+        .route("/__sandbox/stats", get(inspect_stats))
+        .route("/__sandbox/users", get(inspect_users))
+        .route("/__sandbox/tickets", get(inspect_tickets))
+        .with_state(shared)
+}
+
+/// The pages a person opens. Each may change the tenant (a password set, an address verified, a
+/// sign-in): the state file's change count moves once the page is done.
+fn pages(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    Router::new()
         .route(
             "/u/reset-password",
             get(crate::pages::reset_password_page).post(crate::pages::reset_password),
@@ -77,10 +88,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
             "/__sandbox/sign-in",
             get(crate::pages::sign_in_page).post(crate::pages::sign_in),
         )
-        .route("/__sandbox/stats", get(inspect_stats))
-        .route("/__sandbox/users", get(inspect_users))
-        .route("/__sandbox/tickets", get(inspect_tickets))
-        .with_state(shared)
+        .layer(middleware::from_fn_with_state(shared, touch_after))
+}
+
+async fn touch_after(State(shared): S, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    shared.touch();
+    response
 }
 
 // ---- answers ----
@@ -257,10 +271,7 @@ async fn gate(State(shared): S, request: Request, next: Next) -> Response {
         // The round trip to a real tenant, for benchmarks that compare strategies fairly.
         tokio::time::sleep(shared.config.latency).await;
     }
-    if request.method() != Method::GET {
-        // A write may change the tenant: the state file (if any) is saved soon after.
-        shared.touch();
-    }
+    let writes = request.method() != Method::GET;
     let group = crate::ratelimit::endpoint_group(request.method(), request.uri().path());
     let drawn = crate::lock(&shared.limits).take(group);
     let verdict = drawn.verdict;
@@ -300,6 +311,10 @@ async fn gate(State(shared): S, request: Request, next: Next) -> Response {
         return with_limits(refusal, verdict);
     }
     let response = with_limits(next.run(request).await, verdict);
+    if writes {
+        // A write may have changed the tenant (it is done now): the state file, if any, follows.
+        shared.touch();
+    }
     if fault == Some(Fault::Drop) {
         // The work is done; the answer never arrives whole.
         shared.counters().faults_dropped += 1;

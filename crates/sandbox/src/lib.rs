@@ -271,13 +271,16 @@ impl Sandbox {
             .next()
             .unwrap_or_default()
             .to_owned();
+        let used = {
+            let mut tenant = self.shared.tenant();
+            if url.contains("/u/email-verification") {
+                pages::verify_email(&mut tenant, &code)
+            } else {
+                pages::set_password(&mut tenant, &code, password, password)
+            }
+        };
         self.shared.touch();
-        let mut tenant = self.shared.tenant();
-        if url.contains("/u/email-verification") {
-            pages::verify_email(&mut tenant, &code)
-        } else {
-            pages::set_password(&mut tenant, &code, password, password)
-        }
+        used
     }
 
     /// Accepts an organization invitation (its `invitation_url`) with `password`.
@@ -294,14 +297,16 @@ impl Sandbox {
             .next()
             .unwrap_or_default()
             .to_owned();
+        let accepted = pages::accept(&mut self.shared.tenant(), &ticket, password);
         self.shared.touch();
-        pages::accept(&mut self.shared.tenant(), &ticket, password)
+        accepted
     }
 
     /// Signs in as the application's login would.
     pub fn sign_in(&self, email: &str, password: &str) -> Result<String, &'static str> {
+        let signed = pages::sign_in_with_password(&mut self.shared.tenant(), email, password);
         self.shared.touch();
-        pages::sign_in_with_password(&mut self.shared.tenant(), email, password)
+        signed
     }
 
     /// The tenant's log, oldest first.
@@ -345,13 +350,10 @@ impl Sandbox {
     /// Stops serving; the state file (if any) gets the last changes first.
     fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            if let Some(path) = &self.shared.config.state_file {
-                state::save(&self.shared, path, self.addr.port());
-            }
-            self.shared
-                .stopped
-                .store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = tx.send(());
+            if let Some(path) = &self.shared.config.state_file {
+                state::save_last(&self.shared, path, self.addr.port());
+            }
         }
     }
 }

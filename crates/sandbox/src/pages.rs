@@ -145,7 +145,6 @@ pub(crate) async fn reset_password_page(State(shared): S, Query(query): Query<Fi
 }
 
 pub(crate) async fn reset_password(State(shared): S, Form(form): Form<Fields>) -> Response {
-    shared.touch();
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     let code = field("ticket");
     let mut tenant = shared.tenant();
@@ -307,7 +306,6 @@ pub fn verify_email(tenant: &mut Tenant, code: &str) -> Result<Used, Refused> {
 }
 
 pub(crate) async fn verify_email_page(State(shared): S, Query(query): Query<Fields>) -> Response {
-    shared.touch();
     let code = query.get("ticket").map(String::as_str).unwrap_or_default();
     let mut tenant = shared.tenant();
     match verify_email(&mut tenant, code) {
@@ -390,7 +388,6 @@ pub(crate) async fn invitation_page(State(shared): S, Query(query): Query<Fields
 }
 
 pub(crate) async fn accept_invitation(State(shared): S, Form(form): Form<Fields>) -> Response {
-    shared.touch();
     let ticket_id = form
         .get("invitation")
         .map(String::as_str)
@@ -507,7 +504,6 @@ pub(crate) async fn sign_in_page() -> Response {
 }
 
 pub(crate) async fn sign_in(State(shared): S, Form(form): Form<Fields>) -> Response {
-    shared.touch();
     let email = form.get("email").map(String::as_str).unwrap_or_default();
     let password = form.get("password").map(String::as_str).unwrap_or_default();
     let mut tenant = shared.tenant();

@@ -59,6 +59,18 @@ pub(crate) fn save(shared: &Shared, path: &Path, port: u16) {
         // The last save is done (and the file may have been moved aside since): nothing more.
         return;
     }
+    write(shared, path, port);
+}
+
+/// The save when the sandbox stops: after it, nothing writes the file again.
+pub(crate) fn save_last(shared: &Shared, path: &Path, port: u16) {
+    let _one_at_a_time = shared.saving.lock();
+    if !shared.stopped.swap(true, Ordering::SeqCst) {
+        write(shared, path, port);
+    }
+}
+
+fn write(shared: &Shared, path: &Path, port: u16) {
     let persisted = shared.tenant().persisted(port);
     let text = match serde_json::to_vec(&persisted) {
         Ok(text) => text,
@@ -72,11 +84,27 @@ pub(crate) fn save(shared: &Shared, path: &Path, port: u16) {
     let written = path
         .parent()
         .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::write(&temporary, &text))
+        .and_then(|()| write_private(Path::new(&temporary), &text))
         .and_then(|()| std::fs::rename(&temporary, path));
     if let Err(e) = written {
         tracing::warn!(file = %path.display(), error = %e, "could not keep the sandbox's tenant");
     }
+}
+
+/// Writes `text` to a file only its owner can read (the tenant holds the sandbox's own links and
+/// password hashes, and the people of every batch tried).
+fn write_private(path: &Path, text: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text)?;
+    file.sync_all()
 }
 
 /// Saves the tenant as it changes, for as long as the sandbox serves. A process killed outright

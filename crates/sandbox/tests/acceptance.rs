@@ -418,6 +418,19 @@ async fn a_kept_tenant_outlives_its_process_on_the_same_port_and_its_links_still
     first.shutdown();
     tokio::time::sleep(Duration::from_millis(100)).await;
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("sandbox-tenant.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "only its owner reads the kept tenant: {mode:o}"
+        );
+    }
     let second = sandbox(config.clone()).await;
     assert_eq!(
         second.base_url(),

@@ -231,8 +231,15 @@ pub fn invited_people(batch_id: &str, rows: &[Invitation]) -> Vec<Invited> {
         match row.purpose.as_deref() {
             Some("reminder") => person.reminders += 1,
             Some("reissue") => person.reissues += 1,
-            // Support's resend or copied link: a newer link they have, not a reminder.
-            Some("resend" | "link_copy") => {}
+            // Support's resend: an invitation that reached them (perhaps the first one did not).
+            Some("resend") => {
+                person.invited = true;
+                if person.invited_at.is_none() {
+                    person.invited_at.clone_from(&row.delivered_at);
+                }
+            }
+            // A copied link: a newer link they may have, not a delivery.
+            Some("link_copy") => {}
             _ => continue,
         }
         if person.user_id.is_none() {

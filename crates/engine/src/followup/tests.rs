@@ -108,6 +108,14 @@ fn the_journal_folds_into_one_entry_a_person_with_reminders_and_the_newest_link(
             PersonState::Delivered,
             "2026-12-20T10:00:00Z",
         ),
+        // Bob's invitation failed; support's resend reached him: he is invited after all.
+        row(
+            "r-2",
+            Some("resend"),
+            "bob@x.com",
+            PersonState::Delivered,
+            "2026-12-20T10:00:00Z",
+        ),
     ];
     let people = invited_people("b-1", &rows);
     let by: HashMap<&str, &Invited> = people.iter().map(|p| (p.email.as_str(), p)).collect();
@@ -116,7 +124,10 @@ fn the_journal_folds_into_one_entry_a_person_with_reminders_and_the_newest_link(
     assert!(ann.invited);
     assert_eq!((ann.reminders, ann.reissues), (1, 1));
     assert_eq!(ann.link_expires_at.as_deref(), Some("2026-12-15T10:00:00Z"));
-    assert!(!by["bob@x.com"].invited, "failed: never invited");
+    assert!(
+        by["bob@x.com"].invited,
+        "failed, then resent by support: invited"
+    );
     assert!(
         by["cat@x.com"].invited,
         "may have been sent: they may have the link"
@@ -127,7 +138,11 @@ fn the_journal_folds_into_one_entry_a_person_with_reminders_and_the_newest_link(
         Some("2026-12-20T10:00:00Z")
     );
     assert!(!by["dan@x.com"].invited, "skipped: nothing was sent");
-    assert_eq!(by["bob@x.com"].invited_at, None);
+    assert_eq!(
+        by["bob@x.com"].invited_at.as_deref(),
+        Some("2026-12-01T10:00:05.000Z"),
+        "when the resend reached him"
+    );
 }
 
 #[test]

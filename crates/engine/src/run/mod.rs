@@ -480,7 +480,13 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     for r in &records {
         *counts.entry(r.state).or_default() += 1;
     }
-    let follow_up = match &batch.follows {
+    // Only reminders and new links are follow-up waves; a resend or a copied link (which also
+    // name the batch they come from) is an invitation like any other.
+    let wave = matches!(
+        batch.purpose,
+        crate::batch::BatchPurpose::Reminder | crate::batch::BatchPurpose::Reissue
+    );
+    let follow_up = match batch.follows.as_ref().filter(|_| wave) {
         Some(parent) => {
             let journal = lock(&journal);
             Some(FollowUpCheck {

@@ -315,19 +315,6 @@ impl Service {
 /// A batch file someone else may have written: its settings checked as always, and its people read
 /// again as a fresh list would be (addresses, names, roles, metadata), since nothing but the file
 /// vouches for them.
-/// The reminder's and the new link's wording, as the wizard edits them: the built-in ones where the
-/// batch has none of its own (the same words a wave would use), so the Email step can show and change
-/// them like the invitation's.
-fn with_follow_up_wording(batch: &mut BatchFile) {
-    let follow_up = &mut batch.follow_up;
-    follow_up
-        .reminder_template
-        .get_or_insert_with(crate::template::TemplateSet::builtin_reminder);
-    follow_up
-        .reissue_template
-        .get_or_insert_with(crate::template::TemplateSet::builtin_reissue);
-}
-
 pub fn batch_from_file(text: &str) -> Result<BatchFile, AppError> {
     let batch = BatchFile::from_json(text)?;
     let report = crate::roster::read_text(
@@ -445,4 +432,17 @@ fn people_as_text(people: &[Person]) -> String {
         out.push_str(&line(columns.iter().map(|c| cell(p, c))));
     }
     out
+}
+
+/// The reminder's and the new link's wording, as the wizard edits them: the built-in ones where the
+/// batch has none of its own (the same words a wave would use), so the Email step can show and change
+/// them like the invitation's.
+fn with_follow_up_wording(batch: &mut BatchFile) {
+    let follow_up = &mut batch.follow_up;
+    follow_up
+        .reminder_template
+        .get_or_insert_with(crate::template::TemplateSet::builtin_reminder);
+    follow_up
+        .reissue_template
+        .get_or_insert_with(crate::template::TemplateSet::builtin_reissue);
 }

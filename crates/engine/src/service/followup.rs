@@ -481,8 +481,14 @@ impl Service {
         Ok(out.pop().map(|p| (batch_id, p)))
     }
 
+    /// How many reminder and new-link waves followed `batch_id` (resends do not count).
     fn follow_ups_of(&self, batch_id: &str) -> Result<usize, AppError> {
-        Ok(self.lock_journal().follow_ups(batch_id)?.len())
+        Ok(self
+            .lock_journal()
+            .follow_ups(batch_id)?
+            .iter()
+            .filter(|(_, purpose, _)| matches!(purpose.as_deref(), Some("reminder" | "reissue")))
+            .count())
     }
 
     /// What a wave did, from its journal.
