@@ -293,7 +293,6 @@ pub struct Invitation {
     pub batch_id: String,
     /// The batch's `purpose` (`None`: an invitation written before purposes were kept).
     pub purpose: Option<String>,
-    pub batch_status: BatchStatus,
     pub email: String,
     pub state: PersonState,
     pub user_id: Option<String>,
@@ -746,7 +745,7 @@ impl Journal {
         let mut query = self
             .db
             .prepare(
-                "SELECT p.batch_id, b.purpose, b.status, p.email, p.state, p.user_id, p.link_expires_at,
+                "SELECT p.batch_id, b.purpose, p.email, p.state, p.user_id, p.link_expires_at,
                    (SELECT MIN(e.at) FROM events e WHERE e.batch_id = p.batch_id AND e.email = p.email
                       AND e.kind = 'transition'
                       AND (e.detail LIKE '% -> delivered' OR e.detail LIKE '% -> unconfirmed')),
@@ -764,11 +763,10 @@ impl Journal {
                     r.get::<_, Option<String>>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, bool>(8)?,
+                    r.get::<_, bool>(7)?,
                 ))
             })
             .map_err(|e| db_error("read invitations", e))?;
@@ -777,7 +775,6 @@ impl Journal {
             let (
                 batch_id,
                 purpose,
-                status,
                 email,
                 state,
                 user_id,
@@ -788,7 +785,6 @@ impl Journal {
             out.push(Invitation {
                 batch_id,
                 purpose,
-                batch_status: BatchStatus::parse(&status)?,
                 email,
                 state: PersonState::parse(&state)?,
                 user_id,

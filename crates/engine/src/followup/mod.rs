@@ -10,7 +10,7 @@
 pub mod cadence;
 pub mod sources;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -186,7 +186,6 @@ pub struct Acceptance {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invited {
     pub email: String,
-    pub line: usize,
     pub user_id: Option<String>,
     /// Whether the batch delivered them an invitation (or may have: "may have been sent").
     pub invited: bool,
@@ -210,7 +209,6 @@ pub fn invited_people(batch_id: &str, rows: &[Invitation]) -> Vec<Invited> {
         index.insert(row.email.to_lowercase(), people.len());
         people.push(Invited {
             email: row.email.clone(),
-            line: people.len(),
             user_id: row.user_id.clone(),
             invited: reached(row.state),
             invited_at: row.delivered_at.clone().filter(|_| reached(row.state)),
@@ -376,17 +374,6 @@ pub fn counts_json(counts: &FollowUpCounts) -> String {
 /// A batch's people as the journal knows them (its rows and its waves').
 pub fn journal_people(journal: &Journal, batch_id: &str) -> Result<Vec<Invited>, AppError> {
     Ok(invited_people(batch_id, &journal.invitations(batch_id)?))
-}
-
-/// Counts of statuses by name, for History's funnel from the journal alone.
-pub fn counts_by_name(counts: &FollowUpCounts) -> BTreeMap<String, u64> {
-    BTreeMap::from([
-        ("accepted".to_owned(), counts.accepted),
-        ("pending".to_owned(), counts.pending),
-        ("expired".to_owned(), counts.expired),
-        ("not_invited".to_owned(), counts.not_invited),
-        ("signed_in".to_owned(), counts.signed_in),
-    ])
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use super::cadence;
 use super::sources;
 use super::*;
 use crate::batch::{FollowUpSettings, InviteMode};
-use crate::journal::BatchStatus;
 
 const SINCE: &str = "2026-12-01T10:00:00.000Z";
 
@@ -23,7 +22,6 @@ fn row(
     Invitation {
         batch_id: batch.into(),
         purpose: purpose.map(str::to_owned),
-        batch_status: BatchStatus::Finished,
         email: email.into(),
         state,
         user_id: Some(format!("auth0|{}", email.split('@').next().unwrap())),
@@ -36,7 +34,6 @@ fn row(
 fn invited(email: &str) -> Invited {
     Invited {
         email: email.into(),
-        line: 0,
         user_id: Some(format!("auth0|{}", email.split('@').next().unwrap())),
         invited: true,
         invited_at: Some("2026-12-01T10:00:05.000Z".into()),

@@ -1019,6 +1019,37 @@ async fn walk(
     }
 }
 
+/// What the tenant shows of a wave's person now (`users-by-email`, immediate): their account (the
+/// one `ours` names, else the one in the batch's connection) and whether they accepted since the
+/// followed batch, by the follow-up's own rule (or an earlier check saw them accept).
+async fn seen_now(
+    ctx: &Ctx,
+    check: &FollowUpCheck,
+    person: &Person,
+    ours: Option<&str>,
+) -> Result<(Option<User>, bool), Stop> {
+    let email = person.email.to_lowercase();
+    let found = ctx.client.users_by_email(&person.email).await?;
+    let user = match found.iter().position(|u| Some(u.user_id.as_str()) == ours) {
+        Some(at) => found.into_iter().nth(at),
+        None => pick_existing(found, &ctx.batch.invitation.connection),
+    };
+    let accepted = check.accepted_before.contains(&email)
+        || match (&user, check.people.get(&email)) {
+            (Some(user), Some(invited)) => {
+                crate::followup::sources::from_user(
+                    ctx.batch.invitation.mode,
+                    invited,
+                    user,
+                    &check.since,
+                )
+                .accepted
+            }
+            _ => false,
+        };
+    Ok((user, accepted))
+}
+
 /// A follow-up wave's look-up of one person right before their new link: someone who accepted
 /// since the batch is skipped (journaled, nothing sent); someone whose account is gone fails
 /// (a reminder never creates anyone). `true`: go on with an organization invitation (whose
@@ -1028,13 +1059,12 @@ async fn recheck(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<bo
         return Ok(true);
     };
     let inv = &ctx.batch.invitation;
-    let invited = check.people.get(&person.email.to_lowercase());
-    let found = ctx.client.users_by_email(&person.email).await?;
-    let ours = invited.and_then(|p| p.user_id.clone());
-    let user = match found.iter().position(|u| Some(&u.user_id) == ours.as_ref()) {
-        Some(at) => found.into_iter().nth(at),
-        None => pick_existing(found, &inv.connection),
-    };
+    let ours = check
+        .people
+        .get(&person.email.to_lowercase())
+        .and_then(|p| p.user_id.clone());
+    let (user, accepted) = seen_now(ctx, check, person, ours.as_deref()).await?;
+    current.rechecked = true;
     let Some(user) = user else {
         if inv.mode == InviteMode::Organization {
             return Ok(true);
@@ -1047,54 +1077,23 @@ async fn recheck(ctx: &Ctx, person: &Person, current: &mut Current) -> Result<bo
             ),
         )));
     };
-    let blank = crate::followup::Invited {
-        email: person.email.clone(),
-        line: 0,
-        user_id: None,
-        invited: true,
-        invited_at: None,
-        link_expires_at: None,
-        created_here: false,
-        reminders: 0,
-        reissues: 0,
+    let outcome = Outcome {
+        user_id: Some(&user.user_id),
+        ..Outcome::default()
     };
-    let seen = crate::followup::sources::from_user(
-        inv.mode,
-        invited.unwrap_or(&blank),
-        &user,
-        &check.since,
-    );
-    current.rechecked = true;
-    let accepted_before = check.accepted_before.contains(&person.email.to_lowercase());
-    if seen.accepted || accepted_before {
+    if accepted {
         ctx.note(
             &person.email,
             "accepted since the invitation (re-checked right before sending): nothing was sent",
         )?;
-        ctx.set(
-            person,
-            current,
-            PersonState::Skipped,
-            &Outcome {
-                user_id: Some(&user.user_id),
-                ..Outcome::default()
-            },
-        )?;
+        ctx.set(person, current, PersonState::Skipped, &outcome)?;
         return Ok(false);
     }
     if inv.mode == InviteMode::Organization {
         return Ok(true);
     }
     current.existing = true;
-    ctx.set(
-        person,
-        current,
-        PersonState::Existing,
-        &Outcome {
-            user_id: Some(&user.user_id),
-            ..Outcome::default()
-        },
-    )?;
+    ctx.set(person, current, PersonState::Existing, &outcome)?;
     Ok(false)
 }
 
@@ -1108,30 +1107,9 @@ async fn accepted_meanwhile(
     let Some(check) = &ctx.follow_up else {
         return Ok(false);
     };
+    let ours = current.user_id.clone();
+    let (_, accepted) = seen_now(ctx, check, person, ours.as_deref()).await?;
     current.rechecked = true;
-    let email = person.email.to_lowercase();
-    let mut accepted = check.accepted_before.contains(&email);
-    if !accepted {
-        let found = ctx.client.users_by_email(&person.email).await?;
-        let ours = current.user_id.clone();
-        let user = found
-            .iter()
-            .find(|u| Some(&u.user_id) == ours.as_ref())
-            .or_else(|| {
-                found
-                    .iter()
-                    .find(|u| u.in_connection(&ctx.batch.invitation.connection))
-            });
-        if let (Some(user), Some(invited)) = (user, check.people.get(&email)) {
-            accepted = crate::followup::sources::from_user(
-                ctx.batch.invitation.mode,
-                invited,
-                user,
-                &check.since,
-            )
-            .accepted;
-        }
-    }
     if accepted {
         ctx.note(
             &person.email,

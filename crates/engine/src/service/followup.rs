@@ -234,12 +234,11 @@ impl Service {
             &created_at,
         )
         .await?;
-        followup::keep_accepted(&mut seen, &self.lock_journal().seen(batch_id)?);
+        let seen_before = self.lock_journal().seen(batch_id)?;
+        followup::keep_accepted(&mut seen, &seen_before);
         let now = now_iso();
         let (report_people, counts) = followup::statuses(&people, &seen, &now);
-        let mut marked: HashMap<String, bool> = self
-            .lock_journal()
-            .seen(batch_id)?
+        let mut marked: HashMap<String, bool> = seen_before
             .into_iter()
             .map(|s| (s.email.to_lowercase(), s.marked))
             .collect();
@@ -451,14 +450,15 @@ impl Service {
             .map(|h| h.batch_id)
             .collect();
         // A resend is an action on the person, not the invitation they are followed up by.
-        let newest = batches.into_iter().find(|id| {
-            self.followed(id)
-                .is_ok_and(|(batch, _, _)| batch.purpose == crate::batch::BatchPurpose::Invitation)
+        let newest = batches.into_iter().find_map(|id| {
+            self.followed(&id)
+                .ok()
+                .filter(|(batch, _, _)| batch.purpose == crate::batch::BatchPurpose::Invitation)
+                .map(|(batch, _, created_at)| (id, batch, created_at))
         });
-        let Some(batch_id) = newest else {
+        let Some((batch_id, batch, created_at)) = newest else {
             return Ok(None);
         };
-        let (batch, _, created_at) = self.followed(&batch_id)?;
         let journal = self.lock_journal();
         let people = followup::journal_people(&journal, &batch_id)?;
         let Some(person) = people.iter().find(|p| p.email.eq_ignore_ascii_case(email)) else {
