@@ -239,8 +239,9 @@ fn print_action(action: &FollowUpAction) {
         ""
     };
     println!(
-        "{what}{resumed}: {} delivered, {} accepted meanwhile (nothing sent), {} may have been sent, {} failed, {} not started (wave {})",
+        "{what}{resumed}: {} {}, {} accepted meanwhile (nothing sent), {} may have been sent, {} failed, {} not started (wave {})",
         action.delivered,
+        action.delivered_as.words(),
         action.accepted_meanwhile,
         action.unconfirmed,
         action.failed,

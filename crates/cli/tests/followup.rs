@@ -191,6 +191,10 @@ fn followup_keeps_its_contract_and_reminds_exactly_the_pending_with_links_that_w
     assert_eq!(code, Some(0), "{after}");
     assert_eq!(after["actions"][0]["kind"], "reminder");
     assert_eq!(after["actions"][0]["delivered"], 3);
+    assert_eq!(
+        after["actions"][0]["delivered_as"], "sent",
+        "SMTP: the server took them"
+    );
     let all = mails(&world);
     let reminders: Vec<&(String, String, String)> = all[5..].iter().collect();
     let mut to: Vec<&str> = reminders.iter().map(|(to, _, _)| to.as_str()).collect();

@@ -101,6 +101,7 @@ pub fn typescript() -> String {
         declare::<PersonFollowUp>(&cfg, &mut out);
         declare::<FollowUpCounts>(&cfg, &mut out);
         declare::<FollowUpKind>(&cfg, &mut out);
+        declare::<DeliveredAs>(&cfg, &mut out);
         declare::<FollowUpAction>(&cfg, &mut out);
         declare::<cadence::Due>(&cfg, &mut out);
         declare::<FollowUpReport>(&cfg, &mut out);

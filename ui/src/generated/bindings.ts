@@ -492,6 +492,11 @@ signed_in: number, };
 export type FollowUpKind = "reminder" | "reissue";
 
 /**
+ * How a batch delivers, in the words the screens use for it.
+ */
+export type DeliveredAs = "sent" | "written_to_outbox" | "link_exported" | "sent_by_auth0";
+
+/**
  * What a reminder or re-issue wave did.
  */
 export type FollowUpAction = { 
@@ -504,9 +509,14 @@ kind: FollowUpKind,
  */
 batch_id: string, 
 /**
- * People the wave delivered a new link to.
+ * People the wave delivered a new link to, the way `delivered_as` says.
  */
 delivered: number, 
+/**
+ * What "delivered" was for this batch: sent through the mail server, written to the outbox,
+ * or put in the link export (nothing left the machine for the last two).
+ */
+delivered_as: DeliveredAs, 
 /**
  * People found to have accepted right before their send: nothing sent.
  */

@@ -90,7 +90,7 @@ describe('FollowUpScreen', () => {
         checked_at: '2026-12-03T09:00:00Z',
         source: 'logs',
         actions: [
-          { kind: 'reminder', batch_id: 'b-2', delivered: 1, accepted_meanwhile: 1, unconfirmed: 0, failed: 0, not_started: 0, resumed: false },
+          { kind: 'reminder', batch_id: 'b-2', delivered: 1, delivered_as: 'written_to_outbox', accepted_meanwhile: 1, unconfirmed: 0, failed: 0, not_started: 0, resumed: false },
         ],
       }),
     );
@@ -101,7 +101,7 @@ describe('FollowUpScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Remind 1 selected' }));
     expect(ipc.followUpSend).toHaveBeenCalledWith('b-1', 'reminder', ['bob@x.com'], expect.any(Function));
     expect(await screen.findByTestId('followup-done')).toHaveTextContent(
-      '1 reminder delivered, 1 had accepted meanwhile (nothing sent).',
+      '1 reminder written to the outbox, 1 had accepted meanwhile (nothing sent).',
     );
     await user.click(screen.getByRole('button', { name: 'Send new links to all expired (1)' }));
     expect(ipc.followUpSend).toHaveBeenLastCalledWith('b-1', 'reissue', null, expect.any(Function));

@@ -32,6 +32,14 @@ const SOURCE_WORDS: Record<FollowUpReport['source'], string> = {
 
 type Filter = FollowUpStatus | 'all';
 
+/** What "delivered" was, in the words the CLI uses too: only "sent" left the machine. */
+const DELIVERED_WORDS: Record<FollowUpAction['delivered_as'], string> = {
+  sent: 'sent',
+  written_to_outbox: 'written to the outbox',
+  link_exported: 'put in the link export',
+  sent_by_auth0: 'sent by Auth0',
+};
+
 /** The funnel: invited → accepted → signed in, and where the rest stand. */
 function Funnel({ counts }: { counts: FollowUpCounts }) {
   const invited = counts.accepted + counts.pending + counts.expired;
@@ -82,7 +90,7 @@ function Funnel({ counts }: { counts: FollowUpCounts }) {
 function actionWords(action: FollowUpAction): string {
   const what = action.kind === 'reminder' ? 'reminder' : 'new link';
   if (!action.batch_id) return `Nobody to send a ${what} to.`;
-  const parts = [`${action.delivered} ${what}${action.delivered === 1 ? '' : 's'} delivered`];
+  const parts = [`${action.delivered} ${what}${action.delivered === 1 ? '' : 's'} ${DELIVERED_WORDS[action.delivered_as]}`];
   if (action.accepted_meanwhile > 0) parts.push(`${action.accepted_meanwhile} had accepted meanwhile (nothing sent)`);
   if (action.unconfirmed > 0) parts.push(`${action.unconfirmed} may have been sent`);
   if (action.failed > 0) parts.push(`${action.failed} failed`);

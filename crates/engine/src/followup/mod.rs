@@ -104,8 +104,11 @@ pub struct FollowUpAction {
     pub kind: FollowUpKind,
     /// The wave's own batch id (its journal entry; not listed in History).
     pub batch_id: String,
-    /// People the wave delivered a new link to.
+    /// People the wave delivered a new link to, the way `delivered_as` says.
     pub delivered: u64,
+    /// What "delivered" was for this batch: sent through the mail server, written to the outbox,
+    /// or put in the link export (nothing left the machine for the last two).
+    pub delivered_as: DeliveredAs,
     /// People found to have accepted right before their send: nothing sent.
     pub accepted_meanwhile: u64,
     /// People whose mail may have been sent (the run stopped while sending).
@@ -117,13 +120,46 @@ pub struct FollowUpAction {
     pub resumed: bool,
 }
 
+/// How a batch delivers, in the words the screens use for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveredAs {
+    Sent,
+    WrittenToOutbox,
+    LinkExported,
+    SentByAuth0,
+}
+
+impl DeliveredAs {
+    pub fn of(delivery: &crate::batch::Delivery) -> DeliveredAs {
+        use crate::batch::Delivery;
+        match delivery {
+            Delivery::Smtp { .. } => DeliveredAs::Sent,
+            Delivery::Outbox { .. } => DeliveredAs::WrittenToOutbox,
+            Delivery::ExportLinks { .. } => DeliveredAs::LinkExported,
+            Delivery::Auth0 => DeliveredAs::SentByAuth0,
+        }
+    }
+
+    /// "sent", "written to the outbox", …
+    pub fn words(self) -> &'static str {
+        match self {
+            DeliveredAs::Sent => "sent",
+            DeliveredAs::WrittenToOutbox => "written to the outbox",
+            DeliveredAs::LinkExported => "put in the link export",
+            DeliveredAs::SentByAuth0 => "sent by Auth0",
+        }
+    }
+}
+
 impl FollowUpAction {
     /// A wave that had nobody to go to.
-    pub fn nothing(kind: FollowUpKind) -> FollowUpAction {
+    pub fn nothing(kind: FollowUpKind, delivered_as: DeliveredAs) -> FollowUpAction {
         FollowUpAction {
             kind,
             batch_id: String::new(),
             delivered: 0,
+            delivered_as,
             accepted_meanwhile: 0,
             unconfirmed: 0,
             failed: 0,

@@ -391,18 +391,33 @@ impl Service {
             let summary = self
                 .resume_run(&wave_id, RetryChoice::default(), request, sink)
                 .await?;
-            return self.wave_action(kind, &summary.batch_id, summary.not_finished, true);
+            return self.wave_action(
+                kind,
+                &batch.delivery,
+                &summary.batch_id,
+                summary.not_finished,
+                true,
+            );
         }
         let report = self
             .check_follow_up(batch_id, profile, false, request.confirmed_production)
             .await?;
         let emails = chosen(&batch.follow_up, &report, kind, selection)?;
         if emails.is_empty() {
-            return Ok(FollowUpAction::nothing(kind));
+            return Ok(FollowUpAction::nothing(
+                kind,
+                followup::DeliveredAs::of(&batch.delivery),
+            ));
         }
         let wave = wave_batch(&batch, kind, &emails, self.follow_ups_of(batch_id)? + 1);
         let summary = self.start_run(&target, wave, request, sink).await?;
-        self.wave_action(kind, &summary.batch_id, summary.not_finished, false)
+        self.wave_action(
+            kind,
+            &batch.delivery,
+            &summary.batch_id,
+            summary.not_finished,
+            false,
+        )
     }
 
     /// A wave of `kind` for `batch_id` that a run left unfinished (interrupted, cancelled, killed).
@@ -495,6 +510,7 @@ impl Service {
     fn wave_action(
         &self,
         kind: FollowUpKind,
+        delivery: &Delivery,
         wave_id: &str,
         not_started: u64,
         resumed: bool,
@@ -505,6 +521,7 @@ impl Service {
             kind,
             batch_id: wave_id.to_owned(),
             delivered: count(PersonState::Delivered),
+            delivered_as: followup::DeliveredAs::of(delivery),
             accepted_meanwhile: count(PersonState::Skipped),
             unconfirmed: count(PersonState::Unconfirmed),
             failed: count(PersonState::Failed),
