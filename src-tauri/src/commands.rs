@@ -21,10 +21,11 @@ use invite_desk_engine::run::{EventSink, RunEvent};
 use invite_desk_engine::secrets::SecretKind;
 use invite_desk_engine::service::{
     Destinations, Draft, DraftSummary, DroppedList, DueBatch, Folder, LinkCopy, NewSecrets,
-    PreviewMessage, ProfileView, RetryChoice, RunAction, RunRequest, RunSummary, Selection,
-    Settings, TenantReport,
+    PreviewMessage, ProfileView, RetryChoice, RunAction, RunRequest, RunSummary, SavedTemplate,
+    Selection, Settings, TenantReport,
 };
 use invite_desk_engine::support::Lookup;
+use invite_desk_engine::template::{MessageKind, Template, TemplateFile};
 use invite_desk_engine::{AppError, about};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -138,9 +139,14 @@ webview_commands! {
         off_main_thread(move || edit::set_row(&text, format, line, &cells)).await
     }
 
-    fn preview[shell: State<'_, Shell>](batch: BatchFile, line: Option<u64>) -> PreviewMessage {
+    fn preview[shell: State<'_, Shell>](
+        batch: BatchFile,
+        line: Option<u64>,
+        kind: Option<MessageKind>,
+        language: Option<String>,
+    ) -> PreviewMessage {
         shell
-            .blocking(move |service| service.preview(&batch, line))
+            .blocking(move |service| service.preview(&batch, line, kind, language.as_deref()))
             .await
     }
 
@@ -148,11 +154,72 @@ webview_commands! {
         profile: Option<String>,
         batch: BatchFile,
         to: String,
+        kind: Option<MessageKind>,
+        language: Option<String>,
     ) -> String {
         shell
             .service
-            .send_test(profile.as_deref(), &batch, &to)
+            .send_test(profile.as_deref(), &batch, &to, kind, language.as_deref())
             .await
+    }
+
+    /// The wording `batch` uses for `kind`: its own, or the built-in one for its mode and names.
+    fn template_of[](batch: BatchFile, kind: MessageKind) -> Template {
+        Ok(batch.template_of(kind))
+    }
+
+    fn templates_list[shell: State<'_, Shell>]() -> Vec<SavedTemplate> {
+        shell.blocking(move |service| service.saved_templates()).await
+    }
+
+    fn template_load[shell: State<'_, Shell>](name: String) -> TemplateFile {
+        shell.blocking(move |service| service.saved_template(&name)).await
+    }
+
+    fn template_save[shell: State<'_, Shell>](
+        name: String,
+        message: MessageKind,
+        template: Template,
+    ) -> SavedTemplate {
+        shell
+            .blocking(move |service| service.save_template(&name, message, &template))
+            .await
+    }
+
+    fn template_delete[shell: State<'_, Shell>](name: String) -> () {
+        shell.blocking(move |service| service.delete_template(&name)).await
+    }
+
+    fn template_set_default[shell: State<'_, Shell>](profile: String, name: Option<String>) -> () {
+        shell
+            .blocking(move |service| service.set_default_template(&profile, name.as_deref()))
+            .await
+    }
+
+    /// Saves a template file the user picks; `None` when they close the dialog.
+    fn template_import[app: AppHandle, shell: State<'_, Shell>]() -> Option<SavedTemplate> {
+        match dialogs::pick_file(&app, "Import a template", ("Templates", &["toml"][..])).await? {
+            Some(path) => shell
+                .blocking(move |service| service.import_template(&path))
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes a saved template where the user chooses; the path, or `None` when they close the dialog.
+    fn template_export[app: AppHandle, shell: State<'_, Shell>](name: String) -> Option<String> {
+        let suggested = format!("{}.toml", name.replace(['/', '\\', ':'], "-"));
+        match dialogs::save_file(&app, "Export the template", &suggested, ("Templates", &["toml"][..])).await? {
+            Some(path) => {
+                let shown = path.to_string_lossy().into_owned();
+                shell
+                    .blocking(move |service| service.export_template(&name, &path))
+                    .await
+                    .map(|()| Some(shown))
+            }
+            None => Ok(None),
+        }
     }
 
     fn plan[shell: State<'_, Shell>](profile: Option<String>, batch: BatchFile) -> Plan {

@@ -37,7 +37,7 @@ pub const EXIT_INTERRUPTED: u8 = 3;
 const EXIT_SETUP_ERROR: u8 = 2;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ModeArg {
+pub(crate) enum ModeArg {
     PasswordChange,
     EmailVerification,
     Organization,
@@ -281,8 +281,9 @@ fn build_batch(
     args: &RunArgs,
     bytes: &[u8],
     profile: Option<&invite_desk_engine::profiles::Profile>,
+    paths: &AppPaths,
 ) -> Result<(BatchFile, Vec<Problem>, Vec<PersonResult>), AppError> {
-    let report = roster::read_bytes(
+    let mut report = roster::read_bytes(
         bytes,
         &ReadOptions {
             sheet: args.sheet.clone(),
@@ -373,7 +374,7 @@ fn build_batch(
     let mut batch = BatchFile::new(report.people, invitation, delivery);
     batch.name = args.name.clone();
     batch.message = args.message.settings();
-    batch.template = args.message.template_set()?;
+    batch.template = args.message.template(paths)?;
     batch.follow_up = FollowUpSettings {
         remind_after_days: args.remind_after.clone(),
         reissue_expired: args.reissue_when_expired,
@@ -393,6 +394,10 @@ fn build_batch(
             .transpose()?,
     };
     batch.validate()?;
+    let languages =
+        invite_desk_engine::languages::row_warnings(&batch.people, &batch.compiled_templates()?);
+    report.problems.extend(languages);
+    report.problems.sort_by_key(|p| p.line);
     Ok((batch, report.problems, rejected))
 }
 
@@ -473,7 +478,7 @@ pub fn run(args: RunArgs, paths: &AppPaths) -> Result<u8, AppError> {
             Vec::new(),
         )
     } else {
-        build_batch(&args, &bytes, profile.as_ref())?
+        build_batch(&args, &bytes, profile.as_ref(), paths)?
     };
     let reporter = Reporter::new(args.json);
     // A batch file chose its own mail server, result page, folders and template: shown before it

@@ -6,7 +6,9 @@ use clap::{Args, ValueEnum};
 use invite_desk_engine::delivery::{self, Sender};
 use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::roster::{self, Person, ReadOptions};
-use invite_desk_engine::template::{CompiledTemplates, DateFormat, MessageSettings, TemplateSet};
+use invite_desk_engine::template::{
+    CompiledTemplates, DateFormat, LinkKind, MessageKind, MessageSettings, Template,
+};
 use invite_desk_engine::{AppError, ErrorCode, duration};
 use invite_desk_mail::Mailbox;
 use invite_desk_mail::smtp::SmtpSettings;
@@ -14,20 +16,30 @@ use invite_desk_mail::smtp::SmtpSettings;
 /// Message settings shared by the commands that render invitations.
 #[derive(Args, Debug)]
 pub struct MessageArgs {
-    /// Template file (TOML with subject, html and text); the built-in invitation by default.
-    #[arg(long, value_name = "FILE")]
+    /// Template file (docs/templates.md: every language's wording; a version 1 file with subject,
+    /// html and text still reads). Default: the built-in wording in seven languages, right for the
+    /// mode.
+    #[arg(long, value_name = "FILE", conflicts_with = "template_name")]
     pub(crate) template: Option<PathBuf>,
-    /// The application people are invited to.
-    #[arg(long, default_value = "our application", value_name = "NAME")]
+    /// A template saved in the app (or the data folder's templates/), by its name.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) template_name: Option<String>,
+    /// The batch's language (BCP 47 tag): for everyone whose list gives none, or one the template
+    /// is not written in.
+    #[arg(long, default_value = "en", value_name = "TAG")]
+    pub(crate) language: String,
+    /// The application people are invited to (none named by default).
+    #[arg(long, default_value = "", value_name = "NAME")]
     pub(crate) app_name: String,
-    /// Who invites them (shown in the message).
-    #[arg(long, default_value = "Your administrator", value_name = "NAME")]
+    /// Who invites them (shown in the message; none named by default).
+    #[arg(long, default_value = "", value_name = "NAME")]
     pub(crate) organization: String,
-    /// Where to ask for a new invitation when the link has expired.
-    #[arg(long, default_value = "your administrator", value_name = "CONTACT")]
+    /// Where to ask for a new invitation when the link has expired (default: "the person who
+    /// invited you").
+    #[arg(long, default_value = "", value_name = "CONTACT")]
     pub(crate) support: String,
-    /// How the link's expiry date is written.
-    #[arg(long, value_enum, default_value_t = DateFormatArg::Iso)]
+    /// How the link's expiry date is written (default: in the reader's language).
+    #[arg(long, value_enum, default_value_t = DateFormatArg::Written)]
     pub(crate) date_format: DateFormatArg,
     /// How long the link stays valid (7d, 48h, …).
     #[arg(long, default_value = "7d", value_name = "DURATION")]
@@ -43,6 +55,7 @@ pub struct MessageArgs {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub(crate) enum DateFormatArg {
+    Written,
     Iso,
     DayMonthYear,
     MonthDayYear,
@@ -53,6 +66,7 @@ pub(crate) enum DateFormatArg {
 impl From<DateFormatArg> for DateFormat {
     fn from(f: DateFormatArg) -> Self {
         match f {
+            DateFormatArg::Written => DateFormat::Written,
             DateFormatArg::Iso => DateFormat::Iso,
             DateFormatArg::DayMonthYear => DateFormat::DayMonthYear,
             DateFormatArg::MonthDayYear => DateFormat::MonthDayYear,
@@ -73,37 +87,47 @@ fn mailbox(text: &str) -> Result<Mailbox, AppError> {
     Ok(Mailbox::parse(text)?)
 }
 
-/// A template file (TOML: `subject`, `html`, `text`), compiled now so a bad one stops the command
-/// before anything happens.
-pub(crate) fn template_file(path: &std::path::Path) -> Result<TemplateSet, AppError> {
-    let text = std::fs::read_to_string(path).map_err(|e| AppError::io("read", path, &e))?;
-    let set = TemplateSet::from_toml(&text)?;
-    CompiledTemplates::compile(&set)?;
-    Ok(set)
+/// A template file (docs/templates.md), read now so a bad one stops the command before anything
+/// happens (it is compiled with the batch's language when the batch is made).
+pub(crate) fn template_file(path: &std::path::Path) -> Result<Template, AppError> {
+    Ok(invite_desk_engine::service::read_template_file(path)?.template())
 }
 
 impl MessageArgs {
-    pub(crate) fn template_set(&self) -> Result<TemplateSet, AppError> {
-        match &self.template {
-            Some(path) => template_file(path),
-            None => Ok(TemplateSet::builtin()),
+    /// The template asked for: a file, a saved one, or `None` for the built-in wording.
+    pub(crate) fn template(&self, paths: &AppPaths) -> Result<Option<Template>, AppError> {
+        match (&self.template, &self.template_name) {
+            (Some(path), _) => Ok(Some(template_file(path)?)),
+            (None, Some(name)) => Ok(Some(
+                invite_desk_engine::service::saved_template_in(&paths.data_dir, name)?.template(),
+            )),
+            (None, None) => Ok(None),
         }
     }
 
     pub(crate) fn settings(&self) -> MessageSettings {
         MessageSettings {
-            app_name: self.app_name.clone(),
-            organization: self.organization.clone(),
-            support_contact: self.support.clone(),
+            app_name: self.app_name.trim().to_owned(),
+            organization: self.organization.trim().to_owned(),
+            support_contact: self.support.trim().to_owned(),
             date_format: self.date_format.into(),
+            language: self.language.clone(),
         }
     }
 
-    fn prepare(&self) -> Result<Prepared, AppError> {
-        let set = self.template_set()?;
+    fn prepare(
+        &self,
+        paths: &AppPaths,
+        kind: MessageKind,
+        link: LinkKind,
+    ) -> Result<Prepared, AppError> {
+        let settings = self.settings();
+        let template = self
+            .template(paths)?
+            .unwrap_or_else(|| Template::builtin(kind, link, settings.known()));
         Ok(Prepared {
-            templates: CompiledTemplates::compile(&set)?,
-            settings: self.settings(),
+            templates: CompiledTemplates::compile(&template, &settings.language)?,
+            settings,
             sender: Sender {
                 from: mailbox(
                     self.from
@@ -137,8 +161,13 @@ pub struct PreviewArgs {
     /// Preview for the person on this line.
     #[arg(long, value_name = "N")]
     line: Option<u64>,
+    /// Write it in this language (BCP 47 tag), whatever the person's is.
+    #[arg(long, value_name = "TAG")]
+    locale: Option<String>,
     #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
     format: PreviewFormat,
+    #[command(flatten)]
+    wording: WordingArgs,
     /// The workbook sheet to read.
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
@@ -171,8 +200,50 @@ fn choose<'a>(
     })
 }
 
-pub fn preview(args: PreviewArgs) -> Result<(), AppError> {
-    let prepared = args.message.prepare()?;
+/// Which built-in wording a preview or test starts from.
+#[derive(Args, Debug)]
+pub struct WordingArgs {
+    /// What the link does (the built-in wording asks for it).
+    #[arg(long, value_enum, default_value_t = crate::batch::ModeArg::PasswordChange)]
+    mode: crate::batch::ModeArg,
+    /// Which message: the invitation, the reminder or the new link after an expiry.
+    #[arg(long, value_enum, default_value_t = MessageArg::Invitation)]
+    message: MessageArg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum MessageArg {
+    Invitation,
+    Reminder,
+    Reissue,
+}
+
+impl WordingArgs {
+    fn kinds(&self) -> (MessageKind, LinkKind) {
+        let kind = match self.message {
+            MessageArg::Invitation => MessageKind::Invitation,
+            MessageArg::Reminder => MessageKind::Reminder,
+            MessageArg::Reissue => MessageKind::Reissue,
+        };
+        let link = match self.mode {
+            crate::batch::ModeArg::PasswordChange => LinkKind::PasswordChange,
+            crate::batch::ModeArg::EmailVerification => LinkKind::EmailVerification,
+            crate::batch::ModeArg::Organization => LinkKind::Organization,
+        };
+        (kind, link)
+    }
+}
+
+/// A language given on the command line, as a tag.
+fn language_arg(text: &str) -> Result<String, AppError> {
+    roster::language::normalize(text)
+        .map_err(AppError::invalid_input)?
+        .ok_or_else(|| AppError::invalid_input("--locale needs a language (en, de, fr-CA…)"))
+}
+
+pub fn preview(args: PreviewArgs, paths: &AppPaths) -> Result<(), AppError> {
+    let (kind, link) = args.wording.kinds();
+    let prepared = args.message.prepare(paths, kind, link)?;
     let bytes = crate::roster_check::read_input(&args.people)?;
     let report = roster::read_bytes(
         &bytes,
@@ -181,10 +252,16 @@ pub fn preview(args: PreviewArgs) -> Result<(), AppError> {
             mapping: None,
         },
     )?;
-    let person = choose(&report.people, args.person.as_deref(), args.line)?;
+    let mut person = choose(&report.people, args.person.as_deref(), args.line)?.clone();
+    if let Some(locale) = &args.locale {
+        person.locale = Some(language_arg(locale)?);
+    }
+    for warning in prepared.templates.warnings() {
+        eprintln!("warning: {warning}");
+    }
     // The same engine function as the app's preview pane.
     let preview = delivery::preview(
-        person,
+        &person,
         &prepared.templates,
         &prepared.settings,
         &prepared.sender,
@@ -205,6 +282,10 @@ pub fn preview(args: PreviewArgs) -> Result<(), AppError> {
             }
             println!("To: {}", preview.to);
             println!("Subject: {}", preview.content.subject);
+            println!(
+                "Language: {}",
+                invite_desk_engine::template::localized_describe(&preview.content.language)
+            );
             println!();
             print!("{}", preview.content.text);
         }
@@ -227,12 +308,19 @@ pub struct SendTestArgs {
     /// Take the SMTP password from this profile's keychain entry when SMTP_PASSWORD is not set.
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
+    /// Write it in this language (BCP 47 tag; default: the batch's language).
+    #[arg(long, value_name = "TAG")]
+    locale: Option<String>,
+    #[command(flatten)]
+    wording: WordingArgs,
     #[command(flatten)]
     message: MessageArgs,
 }
 
 pub fn send_test(args: SendTestArgs, paths: &AppPaths) -> Result<(), AppError> {
-    let prepared = args.message.prepare()?;
+    let (kind, link) = args.wording.kinds();
+    let prepared = args.message.prepare(paths, kind, link)?;
+    let locale = args.locale.as_deref().map(language_arg).transpose()?;
     let mut smtp = SmtpSettings::new(&args.smtp_url);
     // The same source as a run's: SMTP_PASSWORD, else the profile's keychain entry, which goes
     // only to the server it was kept for.
@@ -249,6 +337,7 @@ pub fn send_test(args: SendTestArgs, paths: &AppPaths) -> Result<(), AppError> {
     let accepted = runtime.block_on(delivery::send_test(
         &smtp,
         &to,
+        locale.as_deref(),
         &prepared.templates,
         &prepared.settings,
         &prepared.sender,

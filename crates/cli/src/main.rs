@@ -105,6 +105,15 @@ enum RosterCommand {
         /// Print the stable JSON report instead of text.
         #[arg(long)]
         json: bool,
+        /// The template people's languages are checked against (default: the built-in wording).
+        #[arg(long, value_name = "FILE", conflicts_with = "template_name")]
+        template: Option<PathBuf>,
+        /// A saved template, by name, to check people's languages against.
+        #[arg(long, value_name = "NAME")]
+        template_name: Option<String>,
+        /// The batch's language: what people whose language has no wording get.
+        #[arg(long, default_value = "en", value_name = "TAG")]
+        language: String,
     },
 }
 
@@ -135,7 +144,7 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview(args) => {
-            mail::preview(args)?;
+            mail::preview(args, &paths)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::SendTest(args) => {
@@ -175,8 +184,20 @@ fn run(cli: Cli) -> Result<ExitCode, AppError> {
             profile::run(command, &paths)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Roster(RosterCommand::Check { file, sheet, json }) => {
-            roster_check::run(&file, sheet, json)?;
+        Command::Roster(RosterCommand::Check {
+            file,
+            sheet,
+            json,
+            template,
+            template_name,
+            language,
+        }) => {
+            let wording = roster_check::Wording {
+                template,
+                template_name,
+                language,
+            };
+            roster_check::run(&file, sheet, json, &wording, &paths)?;
             Ok(ExitCode::SUCCESS)
         }
     }

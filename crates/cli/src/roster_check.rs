@@ -3,9 +3,11 @@
 use std::path::Path;
 
 use invite_desk_engine::AppError;
+use invite_desk_engine::paths::AppPaths;
 use invite_desk_engine::roster::{
     self, Person, Problem, ReadOptions, RosterReport, Severity, Summary,
 };
+use invite_desk_engine::template::{CompiledTemplates, Known, LinkKind, MessageKind, Template};
 use serde::Serialize;
 
 /// The `--json` contract (README, "roster check"): exactly these three keys.
@@ -16,18 +18,66 @@ struct CheckJson<'a> {
     problems: &'a [Problem],
 }
 
-pub fn run(file: &Path, sheet: Option<String>, json: bool) -> Result<(), AppError> {
+/// What people's languages are checked against.
+pub struct Wording {
+    pub template: Option<std::path::PathBuf>,
+    pub template_name: Option<String>,
+    pub language: String,
+}
+
+impl Wording {
+    fn compiled(&self, paths: &AppPaths) -> Result<CompiledTemplates, AppError> {
+        let template = match (&self.template, &self.template_name) {
+            (Some(path), _) => crate::mail::template_file(path)?,
+            (None, Some(name)) => {
+                invite_desk_engine::service::saved_template_in(&paths.data_dir, name)?.template()
+            }
+            (None, None) => Template::builtin(
+                MessageKind::Invitation,
+                LinkKind::PasswordChange,
+                Known::default(),
+            ),
+        };
+        CompiledTemplates::compile(&template, &self.language)
+    }
+}
+
+pub fn run(
+    file: &Path,
+    sheet: Option<String>,
+    json: bool,
+    wording: &Wording,
+    paths: &AppPaths,
+) -> Result<(), AppError> {
     let bytes = read_input(file)?;
     let options = ReadOptions {
         sheet,
         mapping: None,
     };
-    // Text only reports: the valid people are counted, not kept.
-    let report = if json {
+    let templates = wording.compiled(paths)?;
+    // Text only reports: the valid people are counted, not kept, unless their languages are to be
+    // checked (a list with a language column).
+    let mut report = if json {
         roster::read_bytes(&bytes, &options)?
     } else {
-        roster::check_bytes(&bytes, &options)?
+        let counted = roster::check_bytes(&bytes, &options)?;
+        if counted
+            .source
+            .columns
+            .iter()
+            .any(|c| c.role == roster::ColumnRole::Locale)
+        {
+            roster::read_bytes(&bytes, &options)?
+        } else {
+            counted
+        }
     };
+    let languages = invite_desk_engine::languages::row_warnings(&report.people, &templates);
+    if !languages.is_empty() {
+        report.summary.warnings += languages.len() as u64;
+        report.problems.extend(languages);
+        report.problems.sort_by_key(|p| p.line);
+    }
     tracing::info!(
         rows = report.summary.rows,
         valid = report.summary.valid,

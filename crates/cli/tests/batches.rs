@@ -1242,9 +1242,15 @@ fn a_batch_file_that_sends_elsewhere_is_shown_and_needs_a_go_ahead() {
     assert_eq!(batch["delivery"]["url"], ours.as_str());
     batch["delivery"]["url"] = format!("smtp://localhost:{}?tls=opportunistic", theirs.port).into();
     batch["invitation"]["result_url"] = "https://landing.attacker.example/welcome".into();
-    let html = batch["template"]["html"].as_str().unwrap().to_owned();
-    batch["template"]["html"] =
-        format!("<img src=\"https://track.attacker.example/p.gif\">{html}").into();
+    assert!(
+        batch["template"].is_null(),
+        "the built-in wording is named, not copied"
+    );
+    batch["template"] = serde_json::json!({"languages": {"en": {
+        "subject": "Your account",
+        "html": "<img src=\"https://track.attacker.example/p.gif\"><a href=\"{{ link }}\">Set your password</a>",
+        "text": "{{ link }}\n",
+    }}});
     std::fs::write(&file, serde_json::to_string(&batch).unwrap()).unwrap();
 
     let run = |extra: &[&str]| {

@@ -113,11 +113,13 @@ fn roster_check_json_contract_and_exit_zero_with_row_errors() {
             "family_name",
             "given_name",
             "line",
+            "locale",
             "name",
             "roles",
             "user_metadata"
         ]
     );
+    assert_eq!(person["locale"], Value::Null, "no language column: null");
     assert_eq!(person["line"], 2);
     assert_eq!(person["email"], "jane@example.com");
     assert_eq!(person["name"], Value::Null);

@@ -26,7 +26,9 @@ use invite_desk_engine::journal::Journal;
 use invite_desk_engine::roster::Person;
 use invite_desk_engine::run::{self, RunControl, RunOptions, RunSetup, RunTarget};
 use invite_desk_engine::run::{Creation, RunEvent};
-use invite_desk_engine::template::{CompiledTemplates, Link, MessageSettings, TemplateSet};
+use invite_desk_engine::template::{
+    CompiledTemplates, Link, LinkKind, MessageKind, MessageSettings, Template,
+};
 use invite_desk_mail::Mailbox;
 use invite_desk_mail::smtp::{SmtpMailer, SmtpSettings};
 use invite_desk_sandbox::{FaultSpec, Sandbox, SandboxConfig, TenantPlan};
@@ -83,6 +85,7 @@ fn people(prefix: &str, n: usize) -> Vec<Person> {
             roles: Vec::new(),
             app_metadata: serde_json::Map::new(),
             user_metadata: serde_json::Map::new(),
+            locale: None,
         })
         .collect()
 }
@@ -200,7 +203,15 @@ async fn engine_run(a: &Args, faults: &str, smtp: &SmtpServer) -> (f64, u64, u64
 async fn naive_per_person(a: &Args, smtp: &SmtpServer) -> f64 {
     let sb = sandbox(a, "").await;
     let client = client(&sb);
-    let templates = CompiledTemplates::compile(&TemplateSet::builtin()).unwrap();
+    let templates = CompiledTemplates::compile(
+        &Template::builtin(
+            MessageKind::Invitation,
+            LinkKind::PasswordChange,
+            MessageSettings::default().known(),
+        ),
+        "en",
+    )
+    .unwrap();
     let settings = MessageSettings::default();
     let started = Instant::now();
     for person in people("n", a.naive_sample) {

@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use invite_desk_engine::delivery::{self, Sender};
 use invite_desk_engine::roster::Person;
-use invite_desk_engine::template::{CompiledTemplates, MessageSettings, TemplateSet};
+use invite_desk_engine::template::{
+    CompiledTemplates, LinkKind, MessageKind, MessageSettings, Template,
+};
 use invite_desk_mail::Mailbox;
 use invite_desk_mail::smtp::{SmtpMailer, SmtpSettings};
 use invite_desk_testkit::{SmtpOptions, SmtpServer};
@@ -22,12 +24,20 @@ fn person(i: usize) -> Person {
         roles: vec!["viewer".into()],
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
+        locale: None,
     }
 }
 
 fn main() {
-    let templates =
-        CompiledTemplates::compile(&TemplateSet::builtin()).expect("built-in templates compile");
+    let templates = CompiledTemplates::compile(
+        &Template::builtin(
+            MessageKind::Invitation,
+            LinkKind::PasswordChange,
+            MessageSettings::default().known(),
+        ),
+        "en",
+    )
+    .expect("built-in templates compile");
     let settings = MessageSettings::default();
     let link = delivery::sample_link(7 * 86_400);
     let people: Vec<Person> = (0..100_000).map(person).collect();

@@ -13,13 +13,15 @@ use crate::AppError;
 use crate::roster::Person;
 use crate::run::RunOptions;
 use crate::run::strategy::{self, RateEstimate, Workload};
-use crate::template::{MessageSettings, TemplateSet};
+use crate::template::{CompiledTemplates, LinkKind, MessageKind, MessageSettings, Template};
 use invite_desk_auth0::plans::TenantPlan;
 
 /// The `format` every batch file carries.
 pub const BATCH_FORMAT: &str = "invite-desk-batch";
-/// The newest version this build writes and reads.
-pub const BATCH_VERSION: u32 = 1;
+/// The newest version this build writes and reads. Version 2 gave templates languages (version 1
+/// files still read: their template is English markup, or the built-in wording if it was the
+/// built-in one).
+pub const BATCH_VERSION: u32 = 2;
 /// Organization invitations may live 30 days at most (Auth0's limit).
 const MAX_ORGANIZATION_TTL: u64 = 30 * 86_400;
 /// The longest ticket link Invite Desk makes (`duration::MAX_LINK_LIFETIME_SECS`).
@@ -65,10 +67,10 @@ pub struct FollowUpSettings {
     pub max_reminders: u32,
     /// Sets `app_metadata.invitation.status` to `accepted` when a check sees acceptance.
     pub mark_accepted: bool,
-    /// The reminder's wording (the built-in one when absent).
-    pub reminder_template: Option<TemplateSet>,
+    /// The reminder's wording (the built-in one, right for the batch's mode, when absent).
+    pub reminder_template: Option<Template>,
     /// The new link's wording (the built-in one when absent).
-    pub reissue_template: Option<TemplateSet>,
+    pub reissue_template: Option<Template>,
 }
 
 /// Two reminders at most, unless the batch says otherwise.
@@ -111,12 +113,6 @@ impl FollowUpSettings {
                 ));
             }
             last = day;
-        }
-        for template in [&self.reminder_template, &self.reissue_template]
-            .into_iter()
-            .flatten()
-        {
-            crate::template::CompiledTemplates::compile(template)?;
         }
         Ok(())
     }
@@ -208,7 +204,10 @@ pub struct BatchFile {
     pub people: Vec<Person>,
     pub invitation: InvitationSettings,
     pub message: MessageSettings,
-    pub template: TemplateSet,
+    /// The invitation's wording in every language; absent: the built-in wording, right for the
+    /// mode (and for the purpose: a reminder wave's is the reminder's).
+    #[serde(default)]
+    pub template: Option<Template>,
     pub delivery: Delivery,
     /// Absent in files written before resends and copied links were told apart: an invitation.
     #[serde(default)]
@@ -257,7 +256,7 @@ impl BatchFile {
             people,
             invitation,
             message: MessageSettings::default(),
-            template: TemplateSet::builtin(),
+            template: None,
             delivery,
             purpose: BatchPurpose::Invitation,
             follow_up: FollowUpSettings::default(),
@@ -297,6 +296,27 @@ impl BatchFile {
                 "this batch file is version {}; this Invite Desk reads up to version {BATCH_VERSION}: update Invite Desk",
                 self.version
             )));
+        }
+        if crate::roster::language::normalize(&self.message.language)
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            return Err(invalid(format!(
+                "the batch's language \"{}\" is not a language tag (en, de, fr-CA…)",
+                self.message.language
+            )));
+        }
+        self.compiled_templates()?;
+        if self.message_kind() == MessageKind::Invitation {
+            for (kind, own) in [
+                (MessageKind::Reminder, &self.follow_up.reminder_template),
+                (MessageKind::Reissue, &self.follow_up.reissue_template),
+            ] {
+                if own.is_some() {
+                    CompiledTemplates::compile(&self.template_of(kind), &self.message.language)?;
+                }
+            }
         }
         // The id names the batch's lock and link files.
         crate::files::check_file_id("the batch id", &self.id)?;
@@ -379,10 +399,68 @@ impl BatchFile {
     }
 
     pub fn from_json(text: &str) -> Result<Self, AppError> {
-        let batch: BatchFile = serde_json::from_str(text)
+        let mut batch: BatchFile = serde_json::from_str(text)
             .map_err(|e| invalid(format!("the batch file is not valid: {e}")))?;
+        batch.upgrade();
         batch.validate()?;
         Ok(batch)
+    }
+
+    /// What an older file meant, said the way this version says it: the built-in English wording it
+    /// carried as its own is the built-in wording again (every language, right for the mode), and
+    /// the placeholders it filled names with are nothing said. Written as version 2 from then on.
+    pub fn upgrade(&mut self) {
+        for template in [
+            &mut self.template,
+            &mut self.follow_up.reminder_template,
+            &mut self.follow_up.reissue_template,
+        ] {
+            if template.as_ref().is_some_and(Template::is_former_builtin) {
+                *template = None;
+            }
+        }
+        self.message.forget_placeholders();
+        self.version = self.version.max(BATCH_VERSION);
+    }
+
+    /// Which message the batch sends.
+    pub fn message_kind(&self) -> MessageKind {
+        match self.purpose {
+            BatchPurpose::Reminder => MessageKind::Reminder,
+            BatchPurpose::Reissue => MessageKind::Reissue,
+            BatchPurpose::Invitation | BatchPurpose::Resend | BatchPurpose::LinkCopy => {
+                MessageKind::Invitation
+            }
+        }
+    }
+
+    /// What the link asks the person to do.
+    pub fn link_kind(&self) -> LinkKind {
+        match self.invitation.mode {
+            InviteMode::PasswordChange => LinkKind::PasswordChange,
+            InviteMode::EmailVerification => LinkKind::EmailVerification,
+            InviteMode::Organization => LinkKind::Organization,
+        }
+    }
+
+    /// The wording of `kind` this batch uses: its own, else the built-in one for its mode.
+    pub fn template_of(&self, kind: MessageKind) -> Template {
+        let own = match (kind, self.message_kind()) {
+            (MessageKind::Reminder, MessageKind::Invitation) => &self.follow_up.reminder_template,
+            (MessageKind::Reissue, MessageKind::Invitation) => &self.follow_up.reissue_template,
+            (asked, sent) if asked == sent => &self.template,
+            _ => &None,
+        };
+        own.clone()
+            .unwrap_or_else(|| Template::builtin(kind, self.link_kind(), self.message.known()))
+    }
+
+    /// The message this batch sends, compiled in every language.
+    pub fn compiled_templates(&self) -> Result<CompiledTemplates, AppError> {
+        CompiledTemplates::compile(
+            &self.template_of(self.message_kind()),
+            &self.message.language,
+        )
     }
 
     /// Writes the file atomically (temporary file, then rename): never half a batch on disk.
@@ -626,6 +704,7 @@ mod tests {
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
             app_metadata: Map::new(),
             user_metadata: Map::new(),
+            locale: None,
         }
     }
 
@@ -659,7 +738,7 @@ mod tests {
                 sign_result_url: false,
             },
             message: MessageSettings::default(),
-            template: TemplateSet::builtin(),
+            template: None,
             delivery: Delivery::Smtp {
                 url: "smtp://mail.example.com:587?tls=required".into(),
                 from: "it@example.com".into(),
@@ -680,13 +759,87 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_file_reads_as_it_meant() {
+        // The built-in English wording it carried is the built-in wording again; the placeholders
+        // are nothing said; a template of its own is English markup.
+        let mut old = serde_json::to_value(batch()).unwrap();
+        old["version"] = 1.into();
+        old["message"] = serde_json::json!({"app_name": "our application", "organization": "Your administrator", "support_contact": "your administrator", "date_format": "iso"});
+        old["template"] = serde_json::json!({
+            "subject": crate::template::builtin::legacy::SUBJECT,
+            "html": crate::template::builtin::legacy::HTML,
+            "text": crate::template::builtin::legacy::TEXT,
+        });
+        old["follow_up"] = serde_json::json!({"reminder_template": {
+            "subject": crate::template::builtin::legacy::reminder::SUBJECT,
+            "html": crate::template::builtin::legacy::reminder::HTML,
+            "text": crate::template::builtin::legacy::reminder::TEXT,
+        }});
+        let read = BatchFile::from_json(&old.to_string()).unwrap();
+        assert_eq!(read.template, None);
+        assert_eq!(read.follow_up.reminder_template, None);
+        assert_eq!(read.message.app_name, "");
+        assert_eq!(read.message.organization, "");
+        assert_eq!(read.message.language, "en");
+        assert_eq!(read.version, BATCH_VERSION);
+        assert_eq!(
+            read.people[0].locale, None,
+            "people written before languages have none"
+        );
+
+        old["template"] = serde_json::json!({"subject": "Willkommen", "html": "<a href=\"{{ link }}\">Los</a>", "text": "{{ link }}\n"});
+        let read = BatchFile::from_json(&old.to_string()).unwrap();
+        let own = read.template.expect("its own template is kept");
+        assert!(matches!(
+            own.languages.get("en"),
+            Some(crate::template::Variant::Markup(set)) if set.subject == "Willkommen"
+        ));
+    }
+
+    #[test]
+    fn a_template_without_the_batch_language_or_the_link_is_refused() {
+        let mut b = batch();
+        b.message.language = "de".into();
+        assert!(b.validate().is_ok(), "the built-in wording has German");
+        b.message.language = "sv".into();
+        assert!(
+            b.validate()
+                .unwrap_err()
+                .message
+                .contains("no wording in the batch's language, Swedish (sv)")
+        );
+        b.message.language = "Klingon!".into();
+        assert!(
+            b.validate()
+                .unwrap_err()
+                .message
+                .contains("not a language tag")
+        );
+        let mut b = batch();
+        b.template = Some(Template::markup(
+            crate::template::TemplateSet {
+                subject: "Hi".into(),
+                html: "<p>Hello</p>".into(),
+                text: "{{ link }}\n".into(),
+            },
+            "en",
+        ));
+        assert!(
+            b.validate()
+                .unwrap_err()
+                .message
+                .contains("has no {{ link }}")
+        );
+    }
+
+    #[test]
     fn the_file_round_trips_atomically_and_holds_no_secret_field() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q3.invite-desk.json");
         batch().save(&path).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
-            text.contains("\"format\": \"invite-desk-batch\"") && text.contains("\"version\": 1")
+            text.contains("\"format\": \"invite-desk-batch\"") && text.contains("\"version\": 2")
         );
         fn keys(value: &Value, out: &mut Vec<String>) {
             match value {
@@ -725,7 +878,7 @@ mod tests {
         b.invitation.hash_params = Some("#type=invite".into());
         assert!(b.validate().is_err());
         let mut b = batch();
-        b.version = 2;
+        b.version = 3;
         assert!(
             b.validate()
                 .unwrap_err()

@@ -41,6 +41,14 @@ pub fn typescript() -> String {
         declare::<DateFormat>(&cfg, &mut out);
         declare::<MessageSettings>(&cfg, &mut out);
         declare::<TemplateSet>(&cfg, &mut out);
+        declare::<MessageKind>(&cfg, &mut out);
+        declare::<LinkKind>(&cfg, &mut out);
+        declare::<Wording>(&cfg, &mut out);
+        declare::<Logo>(&cfg, &mut out);
+        declare::<Style>(&cfg, &mut out);
+        declare::<Variant>(&cfg, &mut out);
+        declare::<Template>(&cfg, &mut out);
+        declare::<TemplateFile>(&cfg, &mut out);
     }
     {
         use crate::roster::*;
@@ -127,6 +135,7 @@ pub fn typescript() -> String {
         declare::<Draft>(&cfg, &mut out);
         declare::<DraftSummary>(&cfg, &mut out);
         declare::<PreviewMessage>(&cfg, &mut out);
+        declare::<SavedTemplate>(&cfg, &mut out);
         declare::<DroppedList>(&cfg, &mut out);
         declare::<Settings>(&cfg, &mut out);
         declare::<DestinationKind>(&cfg, &mut out);

@@ -91,6 +91,7 @@ pub fn sample_link(ttl_seconds: u64) -> Link {
 pub async fn send_test(
     smtp: &SmtpSettings,
     to: &Mailbox,
+    language: Option<&str>,
     templates: &CompiledTemplates,
     settings: &MessageSettings,
     sender: &Sender,
@@ -105,6 +106,7 @@ pub async fn send_test(
         roles: Vec::new(),
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
+        locale: language.map(str::to_owned),
     };
     let message = invitation(
         &person,

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod bindings;
 pub mod delivery;
 pub mod followup;
+pub mod languages;
 pub mod logging;
 pub mod paths;
 pub mod profiles;

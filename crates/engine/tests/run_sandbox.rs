@@ -61,6 +61,7 @@ fn person(line: u64, email: &str) -> Person {
         roles: Vec::new(),
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
+        locale: None,
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod addresses;
 pub mod decode;
 pub mod edit;
+pub mod language;
 pub mod mapping;
 pub mod table;
 pub mod validate;
@@ -656,6 +657,7 @@ fn row_fields<'r, 'a>(
             ColumnRole::FamilyName => fields.family_name = Some(cell),
             ColumnRole::Name => fields.name = Some(cell),
             ColumnRole::Roles => fields.roles = Some(cell),
+            ColumnRole::Locale => fields.locale = Some(cell),
             ColumnRole::AppMetadata(_) | ColumnRole::UserMetadata(_) => {
                 fields.metadata.push((role, label.as_str(), cell))
             }

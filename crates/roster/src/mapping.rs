@@ -23,6 +23,8 @@ pub enum ColumnRole {
     AppMetadata(String),
     /// `user_metadata.<key>`
     UserMetadata(String),
+    /// The person's language (a BCP 47 tag or a language's name): picks their wording.
+    Locale,
     Ignore,
 }
 
@@ -129,6 +131,23 @@ const NAME_HEADERS: &[&str] = &[
     "nombrecompleto",
 ];
 const ROLE_HEADERS: &[&str] = &["roles", "role", "rollen", "rolle", "rôles", "rôle"];
+const LOCALE_HEADERS: &[&str] = &[
+    "locale",
+    "language",
+    "lang",
+    "preferredlanguage",
+    "languagecode",
+    "sprache",
+    "bevorzugtesprache",
+    "langue",
+    "languepréférée",
+    "languepreferee",
+    "idioma",
+    "idiomapreferido",
+    "lingua",
+    "taal",
+    "língua",
+];
 
 fn normalized_header(header: &str) -> String {
     header
@@ -170,6 +189,8 @@ pub fn role_for_header(header: &str) -> Option<ColumnRole> {
         ColumnRole::Name
     } else if ROLE_HEADERS.contains(&n.as_str()) {
         ColumnRole::Roles
+    } else if LOCALE_HEADERS.contains(&n.as_str()) {
+        ColumnRole::Locale
     } else {
         return None;
     };
@@ -323,6 +344,7 @@ pub fn role_label(role: &ColumnRole) -> String {
         ColumnRole::Roles => "roles".into(),
         ColumnRole::AppMetadata(key) => format!("app_metadata.{key}"),
         ColumnRole::UserMetadata(key) => format!("user_metadata.{key}"),
+        ColumnRole::Locale => "locale".into(),
         ColumnRole::Ignore => "ignored".into(),
     }
 }

@@ -26,6 +26,10 @@ pub struct Person {
     pub app_metadata: Map<String, Value>,
     #[ts(type = "Record<string, unknown>")]
     pub user_metadata: Map<String, Value>,
+    /// Their language, a canonical BCP 47 tag (`de-AT`); `None`: the batch's language. Absent in
+    /// batch files written before languages.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -59,6 +63,7 @@ pub struct RowFields<'r, 'a> {
     pub family_name: Option<&'a str>,
     pub name: Option<&'a str>,
     pub roles: Option<&'a str>,
+    pub locale: Option<&'a str>,
     /// (role, its label such as `app_metadata.dept`, cell)
     pub metadata: Vec<(&'r ColumnRole, &'r str, &'a str)>,
 }
@@ -114,6 +119,18 @@ pub fn check_row(
         MAX_GIVEN_FAMILY,
     );
     let name = limited(&mut row, "name", fields.name, MAX_NAME);
+    let locale = fields
+        .locale
+        .and_then(|cell| match crate::language::normalize(clean(cell)) {
+            Ok(tag) => tag,
+            Err(why) => {
+                row.warning(
+                    "locale",
+                    format!("{why}: this person gets the batch's language"),
+                );
+                None
+            }
+        });
     let mut metadata: Vec<(&ColumnRole, MetadataValue<'_>)> = Vec::new();
     for (role, label, cell) in fields.metadata {
         if let Some(value) = metadata_value(&mut row, label, cell) {
@@ -152,6 +169,7 @@ pub fn check_row(
                 roles: fields.roles.map(split_roles).unwrap_or_default(),
                 app_metadata,
                 user_metadata,
+                locale,
             }))
         }
         address => RowOutcome::Invalid(address),

@@ -2,8 +2,12 @@
 //! person's data brings. Templates are checked before anything is sent: syntax errors with line and
 //! column, unknown variables, and a subject that renders to nothing or to more than one line.
 
-mod builtin;
+pub mod builtin;
+pub mod dates;
+mod detect;
+mod localized;
 pub mod placement;
+pub mod wording;
 
 use std::collections::BTreeSet;
 
@@ -16,8 +20,18 @@ use ts_rs::TS;
 pub(crate) use invite_desk_core::AppError;
 use invite_desk_roster::Person;
 
-/// The three parts of an invitation, as the admin wrote them (saved with the batch).
+pub use builtin::{Known, LinkKind, MessageKind};
+pub use dates::Dates;
+pub use localized::{
+    CompiledTemplates, TEMPLATE_FORMAT, TEMPLATE_VERSION, Template, TemplateFile, Variant,
+    describe_language as localized_describe,
+};
+pub use wording::{Logo, Style, Wording};
+
+/// The three parts of a message as markup: the advanced way to write one language's message, and
+/// what wording is laid out into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
 pub struct TemplateSet {
     pub subject: String,
     pub html: String,
@@ -25,45 +39,43 @@ pub struct TemplateSet {
 }
 
 impl TemplateSet {
-    pub fn builtin() -> Self {
-        TemplateSet {
-            subject: builtin::SUBJECT.to_owned(),
-            html: builtin::HTML.to_owned(),
-            text: builtin::TEXT.to_owned(),
-        }
-    }
-
-    /// The built-in reminder (a new link; the first one still works until it expires).
-    pub fn builtin_reminder() -> Self {
-        TemplateSet {
-            subject: builtin::reminder::SUBJECT.to_owned(),
-            html: builtin::reminder::HTML.to_owned(),
-            text: builtin::reminder::TEXT.to_owned(),
-        }
-    }
-
-    /// The built-in re-issue (the first link expired; here is a new one).
-    pub fn builtin_reissue() -> Self {
-        TemplateSet {
-            subject: builtin::reissue::SUBJECT.to_owned(),
-            html: builtin::reissue::HTML.to_owned(),
-            text: builtin::reissue::TEXT.to_owned(),
-        }
-    }
-
-    /// A template file: TOML with `subject`, `html` and `text`.
-    pub fn from_toml(text: &str) -> Result<Self, AppError> {
-        toml::from_str(text)
-            .map_err(|e| AppError::invalid_input(format!("the template file is not valid: {e}")))
+    /// The English invitation Invite Desk had built in before languages, which batch files of then
+    /// carry as their own: such a batch now follows the built-in wording (every language, right for
+    /// its mode) instead.
+    pub fn is_former_builtin(&self) -> bool {
+        [
+            (
+                builtin::legacy::SUBJECT,
+                builtin::legacy::HTML,
+                builtin::legacy::TEXT,
+            ),
+            (
+                builtin::legacy::reminder::SUBJECT,
+                builtin::legacy::reminder::HTML,
+                builtin::legacy::reminder::TEXT,
+            ),
+            (
+                builtin::legacy::reissue::SUBJECT,
+                builtin::legacy::reissue::HTML,
+                builtin::legacy::reissue::TEXT,
+            ),
+        ]
+        .iter()
+        .any(|(subject, html, text)| {
+            self.subject == *subject && self.html == *html && self.text == *text
+        })
     }
 }
 
-/// How an expiry date is written: the same for every recipient, chosen by the admin.
+/// How an expiry date is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum DateFormat {
-    /// 2026-11-28 14:05 UTC
+    /// In the reader's language, as it writes dates: "8. Dezember 2026 um 14:05 UTC",
+    /// "8 décembre 2026 à 14:05 UTC", "December 8, 2026 at 2:05 PM UTC".
     #[default]
+    Written,
+    /// 2026-11-28 14:05 UTC
     Iso,
     /// 28 November 2026, 14:05 UTC
     DayMonthYear,
@@ -76,13 +88,28 @@ pub enum DateFormat {
 }
 
 impl DateFormat {
+    /// The expiry for a reader of `language`: the formats with English month names are written
+    /// in the reader's own language for anyone else.
+    pub fn format_in(self, dates: &Dates, language: &str, at: OffsetDateTime) -> String {
+        let english = invite_desk_roster::language::primary(language) == "en";
+        match self {
+            DateFormat::Written => dates.date_time(language, at),
+            DateFormat::DayMonthYear | DateFormat::MonthDayYear if !english => {
+                dates.date_time(language, at)
+            }
+            other => other.format(at),
+        }
+    }
+
     pub fn format(self, at: OffsetDateTime) -> String {
         let at = at.to_offset(time::UtcOffset::UTC);
         let (y, m, d, hh, mm) = (at.year(), at.month(), at.day(), at.hour(), at.minute());
         let month = format!("{m}");
         let n = u8::from(m);
         match self {
-            DateFormat::Iso => format!("{y}-{n:02}-{d:02} {hh:02}:{mm:02} UTC"),
+            DateFormat::Iso | DateFormat::Written => {
+                format!("{y}-{n:02}-{d:02} {hh:02}:{mm:02} UTC")
+            }
             DateFormat::DayMonthYear => format!("{d} {month} {y}, {hh:02}:{mm:02} UTC"),
             DateFormat::MonthDayYear => format!("{month} {d}, {y}, {hh:02}:{mm:02} UTC"),
             DateFormat::DayMonthNumeric => format!("{d:02}/{n:02}/{y} {hh:02}:{mm:02} UTC"),
@@ -91,37 +118,71 @@ impl DateFormat {
     }
 }
 
-/// "in 7 days", "in 1 day", "in 12 hours", "in 45 minutes".
-pub fn expires_in(seconds: u64) -> String {
-    let plural = |n: u64, unit: &str| format!("in {n} {unit}{}", if n == 1 { "" } else { "s" });
-    match seconds {
-        s if s >= 86_400 && s % 86_400 == 0 => plural(s / 86_400, "day"),
-        s if s >= 2 * 86_400 => plural(s / 86_400, "day"),
-        s if s >= 3_600 => plural(s / 3_600, "hour"),
-        s => plural((s / 60).max(1), "minute"),
+/// What every message of a batch shares. Empty names are fine: the built-in wording then says
+/// what it needs to without them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MessageSettings {
+    /// The application people are invited to ("Portal"); empty: none is named.
+    #[serde(default)]
+    pub app_name: String,
+    /// Who invites: the customer's organization or the sender's name; empty: none is named.
+    #[serde(default)]
+    pub organization: String,
+    /// Where to ask for a new invitation: an address or a URL; empty: "the person who invited you".
+    #[serde(default)]
+    pub support_contact: String,
+    #[serde(default)]
+    pub date_format: DateFormat,
+    /// The batch's language (a BCP 47 tag): the wording of everyone whose list gives none, or one
+    /// the template has no wording in. Absent in files written before languages: English.
+    #[serde(default = "default_language")]
+    pub language: String,
+}
+
+impl MessageSettings {
+    /// The placeholders earlier versions filled these fields with ("our application", "Your
+    /// administrator"), read as what they meant: nothing said. A subject reading "Your our
+    /// application account" is how the placeholder showed. Called on whatever was read from a file.
+    pub fn forget_placeholders(&mut self) {
+        for field in [
+            &mut self.app_name,
+            &mut self.organization,
+            &mut self.support_contact,
+        ] {
+            if matches!(
+                field.as_str(),
+                "our application" | "Your administrator" | "your administrator"
+            ) {
+                field.clear();
+            }
+        }
+    }
+
+    /// What the built-in wording may name.
+    pub fn known(&self) -> Known {
+        Known {
+            app_name: !self.app_name.trim().is_empty(),
+            organization: !self.organization.trim().is_empty(),
+            support_contact: !self.support_contact.trim().is_empty(),
+        }
     }
 }
 
-/// What every message of a batch shares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MessageSettings {
-    pub app_name: String,
-    /// Who invites: the customer's organization or the sender's name.
-    pub organization: String,
-    /// Where to ask for a new invitation: an address or a URL.
-    pub support_contact: String,
-    pub date_format: DateFormat,
-}
-
+/// Nothing named, dates written in the reader's language, English for whoever has no language.
 impl Default for MessageSettings {
     fn default() -> Self {
         MessageSettings {
-            app_name: "our application".into(),
-            organization: "Your administrator".into(),
-            support_contact: "your administrator".into(),
-            date_format: DateFormat::Iso,
+            app_name: String::new(),
+            organization: String::new(),
+            support_contact: String::new(),
+            date_format: DateFormat::Written,
+            language: default_language(),
         }
     }
+}
+
+fn default_language() -> String {
+    "en".into()
 }
 
 /// The invitation link of one person.
@@ -172,19 +233,29 @@ pub struct Content {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// The language it is written in (a BCP 47 tag).
+    pub language: String,
 }
 
 const PARTS: [&str; 3] = ["subject", "html", "text"];
 
-/// Templates compiled and checked, ready to render for many people.
-pub struct CompiledTemplates {
+/// One language's templates compiled and checked, ready to render for many people.
+pub struct CompiledSet {
     env: Environment<'static>,
 }
 
-impl std::fmt::Debug for CompiledTemplates {
+impl std::fmt::Debug for CompiledSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CompiledTemplates")
+        f.write_str("CompiledSet")
     }
+}
+
+/// Whose language dates and durations are written in, and the formatters that write them.
+#[derive(Debug, Clone, Copy)]
+pub struct Writing<'a> {
+    pub dates: &'a Dates,
+    /// A BCP 47 tag.
+    pub language: &'a str,
 }
 
 /// Line and column (in characters) of a byte offset. An offset inside a character (an error range
@@ -205,6 +276,10 @@ fn position(source: &str, offset: usize) -> (usize, usize) {
 /// Steps one part's render may take. The built-in invitation takes a few hundred; a loop within a
 /// loop over a long list takes millions, and would run on every keystroke of the preview.
 pub const RENDER_FUEL: u64 = 200_000;
+
+/// The longest subject accepted, and about how much of one a mail program's list shows.
+pub const MAX_SUBJECT_CHARS: usize = 150;
+pub const SHOWN_SUBJECT_CHARS: usize = 78;
 
 /// The most one part of a message may render to. A real invitation is a few kilobytes.
 pub const MAX_RENDERED_BYTES: usize = 1024 * 1024;
@@ -261,6 +336,16 @@ fn template_error(
     ))
 }
 
+/// The link templates are checked with.
+fn sample_link() -> Link {
+    Link {
+        url: "https://tenant.example/u/reset-password?ticket=SAMPLEvCXrmOFD88EqTjKp#type=invite"
+            .into(),
+        expires_at: OffsetDateTime::now_utc() + time::Duration::days(7),
+        ttl_seconds: 7 * 86_400,
+    }
+}
+
 /// The sample person templates are checked with before anything is sent.
 fn sample_person() -> Person {
     Person {
@@ -272,66 +357,111 @@ fn sample_person() -> Person {
         roles: vec!["viewer".into()],
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
+        locale: None,
     }
 }
 
-impl CompiledTemplates {
-    pub fn compile(set: &TemplateSet) -> Result<Self, AppError> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Chainable);
-        env.set_fuel(Some(RENDER_FUEL));
-        // Text templates end with a newline like any text file; block tags on their own line leave
-        // no blank line behind.
-        let mut syntax = minijinja::syntax::SyntaxConfig::builder();
-        syntax.keep_trailing_newline(true).trim_blocks(true);
-        env.set_syntax(
-            syntax
-                .build()
-                .map_err(|e| AppError::internal(format!("template syntax settings: {e}")))?,
-        );
-        env.set_auto_escape_callback(|name| {
-            if name == "html" {
-                AutoEscape::Html
-            } else {
-                AutoEscape::None
-            }
-        });
+/// The environment every template and wording field is compiled in.
+fn environment() -> Result<Environment<'static>, AppError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
+    env.set_fuel(Some(RENDER_FUEL));
+    // Text templates end with a newline like any text file; block tags on their own line leave
+    // no blank line behind.
+    let mut syntax = minijinja::syntax::SyntaxConfig::builder();
+    syntax.keep_trailing_newline(true).trim_blocks(true);
+    env.set_syntax(
+        syntax
+            .build()
+            .map_err(|e| AppError::internal(format!("template syntax settings: {e}")))?,
+    );
+    env.set_auto_escape_callback(|name| {
+        if name == "html" {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    Ok(env)
+}
+
+/// The first variable `source` uses that no message has, as an error at its place.
+fn unknown_variable(
+    env: &Environment<'_>,
+    name: &str,
+    source: &str,
+    describe: &dyn Fn(usize, usize) -> String,
+) -> Result<(), AppError> {
+    let template = env
+        .get_template(name)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let unknown: BTreeSet<String> = template
+        .undeclared_variables(true)
+        .into_iter()
+        .filter(|v| !known(v))
+        .collect();
+    if let Some(variable) = unknown.iter().next() {
+        let last = variable.rsplit('.').next().unwrap_or(variable);
+        let (line, column) = source
+            .find(last)
+            .map_or((1, 1), |offset| position(source, offset));
+        return Err(AppError::invalid_input(format!(
+            "{}: unknown variable `{variable}`; known: {}",
+            describe(line, column),
+            VARIABLES.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// One wording field on its own: its syntax and its variables, reported at the field (the layout
+/// it goes into would report them at a line the admin never wrote).
+pub fn check_field(field: &str, source: &str) -> Result<(), AppError> {
+    let mut env = environment()?;
+    let describe = |line: usize, column: usize| {
+        if source.contains('\n') {
+            format!("{field}, line {line}, column {column}")
+        } else {
+            format!("{field}, column {column}")
+        }
+    };
+    check_link_uses(field, source)?;
+    if let Err(e) = env.add_template_owned("field", source.to_owned()) {
+        let (line, column) = e
+            .range()
+            .map_or((e.line().unwrap_or(1), 1), |r| position(source, r.start));
+        let what = e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), str::to_owned);
+        return Err(AppError::invalid_input(format!(
+            "{}: {what}",
+            describe(line, column)
+        )));
+    }
+    unknown_variable(&env, "field", source, &describe)
+}
+
+impl CompiledSet {
+    pub fn compile(set: &TemplateSet, writing: Writing<'_>) -> Result<Self, AppError> {
+        let mut env = environment()?;
         for (part, source) in PARTS.into_iter().zip([&set.subject, &set.html, &set.text]) {
             check_link_uses(part, source)?;
             env.add_template_owned(part, source.clone())
                 .map_err(|e| template_error(part, source, &e, &Environment::new()))?;
-            let template = env
-                .get_template(part)
+            env.get_template(part)
                 .map_err(|e| template_error(part, source, &e, &env))?;
-            let unknown: BTreeSet<String> = template
-                .undeclared_variables(true)
-                .into_iter()
-                .filter(|v| !known(v))
-                .collect();
-            if let Some(variable) = unknown.iter().next() {
-                let last = variable.rsplit('.').next().unwrap_or(variable);
-                let (line, column) = source
-                    .find(last)
-                    .map_or((1, 1), |offset| position(source, offset));
-                return Err(AppError::invalid_input(format!(
-                    "{part} template, line {line}, column {column}: unknown variable `{variable}`; known: {}",
-                    VARIABLES.join(", ")
-                )));
-            }
+            unknown_variable(&env, part, source, &|line, column| {
+                format!("{part} template, line {line}, column {column}")
+            })?;
         }
-        let compiled = CompiledTemplates { env };
-        let sample = Link {
-            url:
-                "https://tenant.example/u/reset-password?ticket=SAMPLEvCXrmOFD88EqTjKp#type=invite"
-                    .into(),
-            expires_at: OffsetDateTime::now_utc() + time::Duration::days(7),
-            ttl_seconds: 7 * 86_400,
-        };
+        let compiled = CompiledSet { env };
+        let sample = sample_link();
         let subject = compiled.render_part(
             "subject",
             &sample_person(),
             &sample,
             &MessageSettings::default(),
+            writing,
         )?;
         let subject = subject.trim();
         if subject.is_empty() {
@@ -344,7 +474,18 @@ impl CompiledTemplates {
                 "subject template: it renders to more than one line",
             ));
         }
-        let content = compiled.render(&sample_person(), &sample, &MessageSettings::default())?;
+        let length = subject.chars().count();
+        if length > MAX_SUBJECT_CHARS {
+            return Err(AppError::invalid_input(format!(
+                "subject template: it renders to {length} characters; a subject is short (at most {MAX_SUBJECT_CHARS}, and mail programs show about {SHOWN_SUBJECT_CHARS})"
+            )));
+        }
+        let content = compiled.render(
+            &sample_person(),
+            &sample,
+            &MessageSettings::default(),
+            writing,
+        )?;
         // An invitation without its link cannot be used: both parts carry it (a mail client shows
         // one or the other).
         let secret = link_secret(&sample.url);
@@ -358,7 +499,13 @@ impl CompiledTemplates {
         Ok(compiled)
     }
 
-    fn context(person: &Person, link: &Link, settings: &MessageSettings, html: bool) -> Value {
+    fn context(
+        person: &Person,
+        link: &Link,
+        settings: &MessageSettings,
+        writing: Writing<'_>,
+        html: bool,
+    ) -> Value {
         let greeting = person
             .given_name
             .clone()
@@ -382,8 +529,8 @@ impl CompiledTemplates {
             person => Value::from(Serde(person)),
             greeting_name => greeting,
             link => link_value,
-            expires_at => settings.date_format.format(link.expires_at),
-            expires_in => expires_in(link.ttl_seconds),
+            expires_at => settings.date_format.format_in(writing.dates, writing.language, link.expires_at),
+            expires_in => writing.dates.expires_in(writing.language, link.ttl_seconds),
             app_name => settings.app_name.clone(),
             organization => settings.organization.clone(),
             support_contact => settings.support_contact.clone(),
@@ -396,6 +543,7 @@ impl CompiledTemplates {
         person: &Person,
         link: &Link,
         settings: &MessageSettings,
+        writing: Writing<'_>,
     ) -> Result<String, AppError> {
         let template = self
             .env
@@ -404,7 +552,7 @@ impl CompiledTemplates {
         let source = template.source().to_owned();
         let mut output = BoundedOutput::default();
         let rendered = template.render_captured_to(
-            Self::context(person, link, settings, part == "html"),
+            Self::context(person, link, settings, writing, part == "html"),
             &mut output,
         );
         if output.overflowed {
@@ -425,9 +573,10 @@ impl CompiledTemplates {
         person: &Person,
         link: &Link,
         settings: &MessageSettings,
+        writing: Writing<'_>,
     ) -> Result<Content, AppError> {
-        let subject = self.render_part("subject", person, link, settings)?;
-        let html = self.render_part("html", person, link, settings)?;
+        let subject = self.render_part("subject", person, link, settings, writing)?;
+        let html = self.render_part("html", person, link, settings, writing)?;
         let secret = link_secret(&link.url);
         if subject.contains(&secret) {
             return Err(AppError::invalid_input(
@@ -448,7 +597,8 @@ impl CompiledTemplates {
             // Person data may hold line breaks; a subject is one line.
             subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
             html,
-            text: self.render_part("text", person, link, settings)?,
+            text: self.render_part("text", person, link, settings, writing)?,
+            language: writing.language.to_owned(),
         })
     }
 }
@@ -525,6 +675,27 @@ fn escape_attribute(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The English password-change invitation, as markup: what the checks below start from.
+    fn builtin() -> TemplateSet {
+        let known = Known {
+            app_name: true,
+            organization: true,
+            support_contact: true,
+        };
+        let words = builtin::wording(
+            "en",
+            MessageKind::Invitation,
+            LinkKind::PasswordChange,
+            known,
+        )
+        .unwrap();
+        wording::layout(&words, "en", &Style::default())
+    }
+
+    fn compile(set: &TemplateSet) -> Result<CompiledTemplates, AppError> {
+        CompiledTemplates::compile(&Template::markup(set.clone(), "en"), "en")
+    }
+
     fn link() -> Link {
         Link {
             url: "https://acme.eu.auth0.com/u/reset-password?ticket=vCXrmOFD88EqTjKpvxBEwG7KmlQ0QFmS#type=invite&app=Portal".into(),
@@ -553,9 +724,9 @@ mod tests {
         ] {
             let set = TemplateSet {
                 html: html.into(),
-                ..TemplateSet::builtin()
+                ..builtin()
             };
-            let error = CompiledTemplates::compile(&set).unwrap_err();
+            let error = compile(&set).unwrap_err();
             assert!(
                 error.message.contains("html template: it puts the link in")
                     || error.message.contains("use the link only as {{ link }}"),
@@ -565,15 +736,15 @@ mod tests {
         }
         let subject = TemplateSet {
             subject: "Your link {{ link }}".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        assert!(CompiledTemplates::compile(&subject).is_err());
+        assert!(compile(&subject).is_err());
         // Where it belongs: allowed, and checked again for each person's own data.
         let fine = TemplateSet {
             html: r#"<a href="{{ link }}">Set your password</a><p>{{ link }}</p>{% if person.given_name == "Zed" %}<img src="{{ link }}">{% endif %}"#.into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        let compiled = CompiledTemplates::compile(&fine).unwrap();
+        let compiled = compile(&fine).unwrap();
         assert!(
             compiled
                 .render(&person("Ann"), &link(), &MessageSettings::default())
@@ -600,9 +771,9 @@ mod tests {
             let set = TemplateSet {
                 html: html.into(),
                 text: text.into(),
-                ..TemplateSet::builtin()
+                ..builtin()
             };
-            let error = CompiledTemplates::compile(&set).unwrap_err();
+            let error = compile(&set).unwrap_err();
             assert!(
                 error.message.starts_with(part) && error.message.contains("has no {{ link }}"),
                 "{html} / {text}: {}",
@@ -615,26 +786,27 @@ mod tests {
     fn a_template_that_works_too_hard_or_writes_too_much_is_refused() {
         let nested = TemplateSet {
             text: "{% for a in 'x' * 100000 %}{% for b in 'x' * 100000 %}x{% endfor %}{% endfor %}{{ link }}\n".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        let error = CompiledTemplates::compile(&nested).unwrap_err();
+        let error = compile(&nested).unwrap_err();
         assert!(error.message.contains("too much work"), "{}", error.message);
         let huge = TemplateSet {
             text: "{% for a in 'x' * 50 %}{{ 'x' * 50000 }}{% endfor %}{{ link }}\n".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        let error = CompiledTemplates::compile(&huge).unwrap_err();
+        let error = compile(&huge).unwrap_err();
         assert!(error.message.contains("over 1024 KB"), "{}", error.message);
     }
 
     #[test]
     fn the_builtin_invitation_follows_the_guidance() {
-        let compiled = CompiledTemplates::compile(&TemplateSet::builtin()).unwrap();
+        let compiled = compile(&builtin()).unwrap();
         let settings = MessageSettings {
             app_name: "Portal".into(),
             organization: "Acme".into(),
             support_contact: "help@acme.example".into(),
             date_format: DateFormat::DayMonthYear,
+            language: "en".into(),
         };
         let content = compiled
             .render(&person("Jane"), &link(), &settings)
@@ -669,7 +841,7 @@ mod tests {
 
     #[test]
     fn person_data_is_escaped_in_html_only() {
-        let compiled = CompiledTemplates::compile(&TemplateSet::builtin()).unwrap();
+        let compiled = compile(&builtin()).unwrap();
         let content = compiled
             .render(
                 &person("<script>alert(1)</script>"),
@@ -692,9 +864,9 @@ mod tests {
     fn syntax_errors_name_the_part_line_and_column() {
         let set = TemplateSet {
             text: "Hello\n{{ person.email }\n".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        let err = CompiledTemplates::compile(&set).unwrap_err();
+        let err = compile(&set).unwrap_err();
         assert!(
             err.message.starts_with("text template, line 2, column"),
             "{}",
@@ -709,9 +881,9 @@ mod tests {
         let set = TemplateSet {
             html: "<p>Hallo {{ link }}</p>\n<p>{{ 1 // 0 }}</p>\n".into(),
             text: "Grüße, éèêë àâä öü {% include \"html\" %} {{ link }}\n".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        let err = CompiledTemplates::compile(&set).unwrap_err();
+        let err = compile(&set).unwrap_err();
         assert!(
             err.message.starts_with("html template, line 2"),
             "{}",
@@ -726,9 +898,9 @@ mod tests {
     fn unknown_variables_are_refused_before_sending() {
         let set = TemplateSet {
             subject: "Hi {{ person.frist_name }}".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        let err = CompiledTemplates::compile(&set).unwrap_err();
+        let err = compile(&set).unwrap_err();
         assert!(
             err.message.contains("unknown variable `person.frist_name`"),
             "{}",
@@ -742,42 +914,34 @@ mod tests {
         );
         let set = TemplateSet {
             html: "<p>{{ lnk }}</p>".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        assert!(
-            CompiledTemplates::compile(&set)
-                .unwrap_err()
-                .message
-                .contains("`lnk`")
-        );
+        assert!(compile(&set).unwrap_err().message.contains("`lnk`"));
         let metadata = TemplateSet {
             text: "{{ person.app_metadata.plan }} {{ link }}".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        assert!(
-            CompiledTemplates::compile(&metadata).is_ok(),
-            "metadata keys are open"
-        );
+        assert!(compile(&metadata).is_ok(), "metadata keys are open");
     }
 
     #[test]
     fn subjects_must_be_one_nonempty_line() {
         let empty = TemplateSet {
             subject: "{% if false %}x{% endif %}  ".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
         assert!(
-            CompiledTemplates::compile(&empty)
+            compile(&empty)
                 .unwrap_err()
                 .message
                 .contains("renders to nothing")
         );
         let two = TemplateSet {
-            subject: "Hello\n{{ app_name }}".into(),
-            ..TemplateSet::builtin()
+            subject: "Hello\n{{ person.email }}".into(),
+            ..builtin()
         };
         assert!(
-            CompiledTemplates::compile(&two)
+            compile(&two)
                 .unwrap_err()
                 .message
                 .contains("more than one line")
@@ -785,9 +949,9 @@ mod tests {
         // A person's name with a line break cannot break the subject.
         let set = TemplateSet {
             subject: "Welcome {{ person.given_name }}".into(),
-            ..TemplateSet::builtin()
+            ..builtin()
         };
-        let content = CompiledTemplates::compile(&set)
+        let content = compile(&set)
             .unwrap()
             .render(
                 &person("Eve\r\nBcc: x@y"),
@@ -814,21 +978,46 @@ mod tests {
             DateFormat::MonthDayNumeric.format(at),
             "11/18/2026 11:06 UTC"
         );
-        assert_eq!(expires_in(7 * 86_400), "in 7 days");
-        assert_eq!(expires_in(86_400), "in 1 day");
-        assert_eq!(expires_in(36 * 3600), "in 36 hours");
-        assert_eq!(expires_in(45 * 60), "in 45 minutes");
-        assert_eq!(expires_in(5), "in 1 minute");
     }
 
     #[test]
-    fn template_files_are_toml() {
-        let set = TemplateSet::from_toml(
+    fn template_files_are_toml_and_version_1_files_still_read() {
+        let old = TemplateFile::from_toml(
             "subject = \"Hi\"\nhtml = \"<p>{{ link }}</p>\"\ntext = \"\"\"\n{{ link }}\n\"\"\"\n",
         )
         .unwrap();
+        let Some(Variant::Markup(set)) = old.languages.get("en") else {
+            panic!("{old:?}")
+        };
         assert_eq!(set.subject, "Hi");
-        let err = TemplateSet::from_toml("subject = \"Hi\"\n").unwrap_err();
+        let err = TemplateFile::from_toml("subject = \"Hi\"\n").unwrap_err();
         assert!(err.message.contains("missing field"), "{}", err.message);
+
+        let known = MessageSettings::default().known();
+        let file = TemplateFile::new(
+            Some("Acme onboarding".into()),
+            MessageKind::Reminder,
+            Template::builtin(MessageKind::Reminder, LinkKind::EmailVerification, known),
+        );
+        let again = TemplateFile::from_toml(&file.to_toml().unwrap()).unwrap();
+        assert_eq!(again, file);
+        assert_eq!(again.languages.len(), builtin::LANGUAGES.len());
+        let newer = file
+            .to_toml()
+            .unwrap()
+            .replace("version = 2", "version = 9");
+        assert!(
+            TemplateFile::from_toml(&newer)
+                .unwrap_err()
+                .message
+                .contains("update Invite Desk")
+        );
+        let twice = "format = \"invite-desk-template\"\nversion = 2\n[languages.de_de]\nsubject = \"a\"\nhtml = \"{{ link }}\"\ntext = \"{{ link }}\"\n[languages.de-DE]\nsubject = \"a\"\nhtml = \"{{ link }}\"\ntext = \"{{ link }}\"\n";
+        assert!(
+            TemplateFile::from_toml(twice)
+                .unwrap_err()
+                .message
+                .contains("two wordings for de-DE")
+        );
     }
 }

@@ -28,32 +28,145 @@ export type AppInfo = { name: string, version: string, data_dir: string, log_dir
 export type SecretKind = "client-secret" | "smtp-password" | "signing-key";
 
 /**
- * How an expiry date is written: the same for every recipient, chosen by the admin.
+ * How an expiry date is written.
  */
-export type DateFormat = "iso" | "day_month_year" | "month_day_year" | "day_month_numeric" | "month_day_numeric";
+export type DateFormat = "written" | "iso" | "day_month_year" | "month_day_year" | "day_month_numeric" | "month_day_numeric";
 
 /**
- * What every message of a batch shares.
+ * What every message of a batch shares. Empty names are fine: the built-in wording then says
+ * what it needs to without them.
  */
-export type MessageSettings = { app_name: string, 
+export type MessageSettings = { 
 /**
- * Who invites: the customer's organization or the sender's name.
+ * The application people are invited to ("Portal"); empty: none is named.
+ */
+app_name: string, 
+/**
+ * Who invites: the customer's organization or the sender's name; empty: none is named.
  */
 organization: string, 
 /**
- * Where to ask for a new invitation: an address or a URL.
+ * Where to ask for a new invitation: an address or a URL; empty: "the person who invited you".
  */
-support_contact: string, date_format: DateFormat, };
+support_contact: string, date_format: DateFormat, 
+/**
+ * The batch's language (a BCP 47 tag): the wording of everyone whose list gives none, or one
+ * the template has no wording in. Absent in files written before languages: English.
+ */
+language: string, };
 
 /**
- * The three parts of an invitation, as the admin wrote them (saved with the batch).
+ * The three parts of a message as markup: the advanced way to write one language's message, and
+ * what wording is laid out into.
  */
 export type TemplateSet = { subject: string, html: string, text: string, };
 
 /**
+ * Which message of a batch.
+ */
+export type MessageKind = "invitation" | "reminder" | "reissue";
+
+/**
+ * What the link does, which decides what the person is asked to do.
+ */
+export type LinkKind = "password-change" | "email-verification" | "organization";
+
+/**
+ * One language's wording of one message.
+ */
+export type Wording = { 
+/**
+ * One line.
+ */
+subject: string, 
+/**
+ * "Hello {{ greeting_name }},"
+ */
+greeting: string, 
+/**
+ * Before the button: who invites, what to do.
+ */
+paragraphs: Array<string>, 
+/**
+ * The button that opens the link (the text part writes the label, then the link).
+ */
+button: string, 
+/**
+ * After the button: when the link expires, how to get a new one.
+ */
+notes: Array<string>, 
+/**
+ * Its lines are kept ("Best regards,\n{{ organization }}").
+ */
+sign_off: string, 
+/**
+ * Under the button in the HTML part, before the link written out: "If the button does not
+ * work, copy this address into your browser:".
+ */
+link_hint: string, };
+
+/**
+ * An image carried inside the message as a `data:` URL: no mail client fetches anything to show it.
+ */
+export type Logo = { 
+/**
+ * `image/png`, `image/jpeg` or `image/gif`.
+ */
+media_type: string, 
+/**
+ * The image, base64.
+ */
+data: string, 
+/**
+ * Said instead when images are off (often the organization's name).
+ */
+alt: string, };
+
+/**
+ * How the layout looks: the same in every language.
+ */
+export type Style = { 
+/**
+ * The button's colour, `#rrggbb`.
+ */
+accent: string, 
+/**
+ * A logo shown above the greeting, embedded in the message (never fetched from elsewhere).
+ */
+logo: Logo | null, };
+
+/**
+ * One language's message.
+ */
+export type Variant = Wording | TemplateSet;
+
+/**
+ * A message in every language it is written in. Read also from the shape batch files had before
+ * languages (a bare `subject`, `html` and `text`), as English markup.
+ */
+export type Template = { 
+/**
+ * By language: canonical BCP 47 tags (`de`, `de-AT`, `pt-BR`).
+ */
+languages: { [key in string]: Variant }, style: Style, };
+
+/**
+ * A template as a file: saved in the data folder, exported, imported, given to `--template`.
+ */
+export type TemplateFile = { format: string, version: number, 
+/**
+ * What the admin calls it ("Acme onboarding").
+ */
+name: string | null, 
+/**
+ * Which message it is for.
+ */
+message: MessageKind, style: Style, languages: { [key in string]: Variant }, };
+
+/**
  * What a column holds.
  */
-export type ColumnRole = { "role": "email" } | { "role": "given_name" } | { "role": "family_name" } | { "role": "name" } | { "role": "roles" } | { "role": "app_metadata", "key": string } | { "role": "user_metadata", "key": string } | { "role": "ignore" };
+export type ColumnRole = { "role": "email" } | { "role": "given_name" } | { "role": "family_name" } | { "role": "name" } | { "role": "roles" } | { "role": "app_metadata", "key": string } | { "role": "user_metadata", "key": string } | { "role": "locale" } | { "role": "ignore" };
 
 /**
  * The admin's corrections to what was detected.
@@ -141,7 +254,12 @@ export type Person = {
 /**
  * 1-based physical line where the person's record starts.
  */
-line: number, email: string, given_name: string | null, family_name: string | null, name: string | null, roles: Array<string>, app_metadata: Record<string, unknown>, user_metadata: Record<string, unknown>, };
+line: number, email: string, given_name: string | null, family_name: string | null, name: string | null, roles: Array<string>, app_metadata: Record<string, unknown>, user_metadata: Record<string, unknown>, 
+/**
+ * Their language, a canonical BCP 47 tag (`de-AT`); `None`: the batch's language. Absent in
+ * batch files written before languages.
+ */
+locale: string | null, };
 
 export type RosterReport = { summary: Summary, 
 /**
@@ -251,15 +369,20 @@ max_reminders: number,
  */
 mark_accepted: boolean, 
 /**
- * The reminder's wording (the built-in one when absent).
+ * The reminder's wording (the built-in one, right for the batch's mode, when absent).
  */
-reminder_template: TemplateSet | null, 
+reminder_template: Template | null, 
 /**
  * The new link's wording (the built-in one when absent).
  */
-reissue_template: TemplateSet | null, };
+reissue_template: Template | null, };
 
-export type BatchFile = { format: string, version: number, id: string, created_at: string, name: string | null, people: Array<Person>, invitation: InvitationSettings, message: MessageSettings, template: TemplateSet, delivery: Delivery, 
+export type BatchFile = { format: string, version: number, id: string, created_at: string, name: string | null, people: Array<Person>, invitation: InvitationSettings, message: MessageSettings, 
+/**
+ * The invitation's wording in every language; absent: the built-in wording, right for the
+ * mode (and for the purpose: a reminder wave's is the reminder's).
+ */
+template: Template | null, delivery: Delivery, 
 /**
  * Absent in files written before resends and copied links were told apart: an invitation.
  */
@@ -746,7 +869,20 @@ export type DraftSummary = { id: string, saved_at: string, name: string | null, 
 /**
  * One person's invitation exactly as it will be sent, with a sample link.
  */
-export type PreviewMessage = { line: number, to: string, from: string, subject: string, 
+export type PreviewMessage = { line: number, 
+/**
+ * The language it is written in (a BCP 47 tag) and that language's name ("German").
+ */
+language: string, language_name: string, 
+/**
+ * The person's own language, when the list gives one.
+ */
+person_language: string | null, 
+/**
+ * Not wrong enough to refuse, worth fixing: a language whose words read as another, parts
+ * that say different things, a subject too long to be read whole.
+ */
+warnings: Array<string>, to: string, from: string, subject: string, 
 /**
  * The id the HTML body is kept under for the preview frame (`Service::preview_page`).
  */
@@ -756,6 +892,19 @@ page: string, text: string,
  * preview blocks them, a mail client may not. Embedded `data:`/`cid:` images are not listed.
  */
 remote_resources: Array<string>, };
+
+/**
+ * A saved template as lists show it.
+ */
+export type SavedTemplate = { name: string, message: MessageKind, 
+/**
+ * Its languages' tags.
+ */
+languages: Array<string>, 
+/**
+ * The profiles whose new batches start with it.
+ */
+default_for: Array<string>, };
 
 /**
  * What the window hears of a file dragged from the desktop onto it: the pointer coming over and
@@ -780,7 +929,11 @@ message: MessageSettings,
 /**
  * Where results and batch files are exported (default: the Downloads folder).
  */
-export_dir: string | null, };
+export_dir: string | null, 
+/**
+ * By profile: the saved template its new batches start with.
+ */
+default_template: { [key in string]: string }, };
 
 /**
  * One thing a batch sends somewhere, or decides.

@@ -1,7 +1,7 @@
 // Generated from src-tauri/src/commands.rs by src-tauri/src/webview_commands.rs. Do not edit by
 // hand: run `UPDATE_BINDINGS=1 cargo test -p invite-desk-app bindings` after changing a command.
 import type { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, BatchFile, BatchSummary, Destinations, Draft, DraftSummary, DroppedList, DueBatch, EditableRow, Folder, FollowUpKind, FollowUpReport, LinkCopy, ListText, Lookup, MappingOverride, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SecretKind, Settings, SourceFormat, TenantReport } from './bindings';
+import type { AppInfo, BatchFile, BatchSummary, Destinations, Draft, DraftSummary, DroppedList, DueBatch, EditableRow, Folder, FollowUpKind, FollowUpReport, LinkCopy, ListText, Lookup, MappingOverride, MessageKind, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SavedTemplate, SecretKind, Settings, SourceFormat, Template, TemplateFile, TenantReport } from './bindings';
 
 /** How the functions reach Rust: `invoke`, or a wrapper of it that maps rejections. */
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
@@ -24,8 +24,25 @@ export function webviewCommands(invoke: Invoke) {
     listDrops: (onDrop: Channel<DroppedList>): Promise<null> => invoke('list_drops', { onDrop }),
     listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => invoke('list_row', { text, format, line }),
     listSetRow: (text: string, format: SourceFormat, line: number, cells: Array<string>): Promise<string> => invoke('list_set_row', { text, format, line, cells }),
-    preview: (batch: BatchFile, line: number | null): Promise<PreviewMessage> => invoke('preview', { batch, line }),
-    sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> => invoke('send_test', { profile, batch, to }),
+    preview: (batch: BatchFile, line: number | null, kind: MessageKind | null, language: string | null): Promise<PreviewMessage> => invoke('preview', { batch, line, kind, language }),
+    sendTest: (profile: string | null, batch: BatchFile, to: string, kind: MessageKind | null, language: string | null): Promise<string> => invoke('send_test', { profile, batch, to, kind, language }),
+    /**
+     * The wording `batch` uses for `kind`: its own, or the built-in one for its mode and names.
+     */
+    templateOf: (batch: BatchFile, kind: MessageKind): Promise<Template> => invoke('template_of', { batch, kind }),
+    templatesList: (): Promise<Array<SavedTemplate>> => invoke('templates_list'),
+    templateLoad: (name: string): Promise<TemplateFile> => invoke('template_load', { name }),
+    templateSave: (name: string, message: MessageKind, template: Template): Promise<SavedTemplate> => invoke('template_save', { name, message, template }),
+    templateDelete: (name: string): Promise<null> => invoke('template_delete', { name }),
+    templateSetDefault: (profile: string, name: string | null): Promise<null> => invoke('template_set_default', { profile, name }),
+    /**
+     * Saves a template file the user picks; `None` when they close the dialog.
+     */
+    templateImport: (): Promise<SavedTemplate | null> => invoke('template_import'),
+    /**
+     * Writes a saved template where the user chooses; the path, or `None` when they close the dialog.
+     */
+    templateExport: (name: string): Promise<string | null> => invoke('template_export', { name }),
     plan: (profile: string | null, batch: BatchFile): Promise<Plan> => invoke('plan', { profile, batch }),
     /**
      * The Review step's checklist: what a run would check before its first write.

@@ -409,21 +409,31 @@ fn a_cadence_that_makes_no_sense_is_refused() {
         })
         .contains("at most")
     );
-    let mut no_link = crate::template::TemplateSet::builtin_reminder();
-    no_link.text = "Hello {{ greeting_name }}".into();
-    no_link.html = "<p>Hello</p>".into();
-    let err = FollowUpSettings {
-        reminder_template: Some(no_link),
-        ..FollowUpSettings::default()
-    }
-    .validate();
+    let no_link = crate::template::TemplateSet {
+        subject: "Reminder".into(),
+        text: "Hello {{ greeting_name }}".into(),
+        html: "<p>Hello</p>".into(),
+    };
+    let mut batch = crate::batch::BatchFile::new(
+        Vec::new(),
+        crate::batch::InvitationSettings::new("Username-Password-Authentication"),
+        crate::batch::Delivery::Outbox {
+            dir: "outbox".into(),
+            from: None,
+        },
+    );
+    assert!(batch.validate().is_ok(), "{:?}", batch.validate());
+    batch.follow_up.reminder_template = Some(crate::template::Template::markup(no_link, "en"));
+    let err = batch.validate();
     assert!(err.is_err(), "a reminder without the link is refused");
 }
 
 #[test]
 fn the_built_in_reminder_and_reissue_carry_the_link_and_say_what_they_must() {
     use crate::roster::Person;
-    use crate::template::{CompiledTemplates, Link, MessageSettings, TemplateSet};
+    use crate::template::{
+        CompiledTemplates, Link, LinkKind, MessageKind, MessageSettings, Template,
+    };
     let person = Person {
         line: 2,
         email: "ann@x.com".into(),
@@ -433,17 +443,23 @@ fn the_built_in_reminder_and_reissue_carry_the_link_and_say_what_they_must() {
         roles: Vec::new(),
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
+        locale: None,
     };
     let link = Link {
         url: "https://t.example/u/reset-password?ticket=SECRETCODE#".into(),
         expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(5),
         ttl_seconds: 5 * 86_400,
     };
-    for (set, must) in [
-        (TemplateSet::builtin_reminder(), "also still works"),
-        (TemplateSet::builtin_reissue(), "has expired"),
+    for (kind, must) in [
+        (MessageKind::Reminder, "also still works"),
+        (MessageKind::Reissue, "expired before it was used"),
     ] {
-        let compiled = CompiledTemplates::compile(&set).unwrap();
+        let set = Template::builtin(
+            kind,
+            LinkKind::PasswordChange,
+            MessageSettings::default().known(),
+        );
+        let compiled = CompiledTemplates::compile(&set, "en").unwrap();
         let content = compiled
             .render(&person, &link, &MessageSettings::default())
             .unwrap();

@@ -195,7 +195,7 @@ pub fn for_batch(
     use crate::batch::Delivery;
     let message = || -> Result<Message, AppError> {
         Ok(Message {
-            templates: CompiledTemplates::compile(&batch.template)?,
+            templates: batch.compiled_templates()?,
             settings: batch.message.clone(),
             sender: sender(&batch.delivery)?,
         })

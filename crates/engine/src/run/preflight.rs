@@ -13,7 +13,6 @@ use ts_rs::TS;
 
 use super::deliver::Deliverer;
 use crate::batch::{BatchFile, Delivery, ExistingPolicy, InviteMode};
-use crate::template::CompiledTemplates;
 use crate::{AppError, ErrorCode};
 
 pub use crate::secrets::MIN_SIGNING_KEY_BYTES;
@@ -557,7 +556,7 @@ fn template_check(batch: &BatchFile, out: &mut Preflight) {
         );
         return;
     }
-    let templates = match CompiledTemplates::compile(&batch.template) {
+    let templates = match batch.compiled_templates() {
         Ok(t) => t,
         Err(e) => {
             out.fail(CheckItem::Template, e);
@@ -566,16 +565,44 @@ fn template_check(batch: &BatchFile, out: &mut Preflight) {
     };
     let link = crate::delivery::sample_link(batch.invitation.ttl_secs);
     let mut failures = Vec::new();
+    let mut languages: std::collections::BTreeMap<String, usize> = Default::default();
     for person in &batch.people {
-        if let Err(e) = templates.render(person, &link, &batch.message) {
-            failures.push(format!("line {}: {}", person.line, e.message));
+        match templates.render(person, &link, &batch.message) {
+            Ok(content) => *languages.entry(content.language).or_default() += 1,
+            Err(e) => failures.push(format!("line {}: {}", person.line, e.message)),
         }
     }
+    if let Some(warning) = crate::languages::without_wording(&batch.people, &templates) {
+        out.push(CheckItem::Template, CheckStatus::Warning, warning);
+    }
+    for warning in templates.warnings() {
+        out.push(CheckItem::Template, CheckStatus::Warning, warning.clone());
+    }
     if failures.is_empty() {
+        let mut read: Vec<(String, usize)> = languages.into_iter().collect();
+        read.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let in_languages = match read.as_slice() {
+            [] => String::new(),
+            [(tag, _)] => format!(", in {}", crate::template::dates::language_name(tag)),
+            several => format!(
+                ": {}",
+                several
+                    .iter()
+                    .map(|(tag, n)| format!(
+                        "{n} in {}",
+                        crate::template::dates::language_name(tag)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         out.push(
             CheckItem::Template,
             CheckStatus::Passed,
-            format!("the message renders for all {} people", batch.people.len()),
+            format!(
+                "the message renders for all {} people{in_languages}",
+                batch.people.len()
+            ),
         );
     } else {
         let shown: Vec<&str> = failures.iter().take(5).map(String::as_str).collect();

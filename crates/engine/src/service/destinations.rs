@@ -104,8 +104,17 @@ fn inside(path: &str, roots: &[PathBuf]) -> bool {
 /// its messages for the first people name once rendered (a URL made from their data).
 fn remote_resources(batch: &BatchFile) -> Vec<String> {
     use crate::template::placement;
-    let mut found = placement::remote_resources(&batch.template.html);
-    if let Ok(compiled) = crate::template::CompiledTemplates::compile(&batch.template) {
+    let mut found = Vec::new();
+    for variant in batch.template_of(batch.message_kind()).languages.values() {
+        if let crate::template::Variant::Markup(set) = variant {
+            for url in placement::remote_resources(&set.html) {
+                if !found.contains(&url) {
+                    found.push(url);
+                }
+            }
+        }
+    }
+    if let Ok(compiled) = batch.compiled_templates() {
         let link = crate::delivery::sample_link(batch.invitation.ttl_secs);
         for person in batch.people.iter().take(50) {
             if let Ok(content) = compiled.render(person, &link, &batch.message) {

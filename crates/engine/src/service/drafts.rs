@@ -14,7 +14,7 @@ use crate::roster::mapping::role_label;
 use crate::roster::{ColumnRole, ListText, MappingOverride, Person};
 use crate::run::deliver;
 use crate::secrets::SecretKind;
-use crate::template::CompiledTemplates;
+use crate::template::{CompiledTemplates, MessageKind};
 use crate::{AppError, ErrorCode, delivery};
 
 /// The wizard as the admin left it: the list as typed (with its fixes), the mapping chosen, the
@@ -60,6 +60,14 @@ pub enum DroppedList {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PreviewMessage {
     pub line: u64,
+    /// The language it is written in (a BCP 47 tag) and that language's name ("German").
+    pub language: String,
+    pub language_name: String,
+    /// The person's own language, when the list gives one.
+    pub person_language: Option<String>,
+    /// Not wrong enough to refuse, worth fixing: a language whose words read as another, parts
+    /// that say different things, a subject too long to be read whole.
+    pub warnings: Vec<String>,
     pub to: String,
     pub from: String,
     pub subject: String,
@@ -118,7 +126,9 @@ impl Service {
         };
         let mut batch = BatchFile::new(Vec::new(), invitation, delivery);
         batch.message = settings.message;
-        with_follow_up_wording(&mut batch);
+        if let Some(file) = self.default_template(&profile_name)? {
+            batch.template = Some(file.template());
+        }
         Ok(Draft {
             id: format!("d-{}", batch.id.trim_start_matches("b-")),
             saved_at: String::new(),
@@ -186,7 +196,7 @@ impl Service {
         let mut draft: Draft = serde_json::from_str(&text).map_err(|e| {
             AppError::invalid_input(format!("the draft {} is damaged: {e}", path.display()))
         })?;
-        with_follow_up_wording(&mut draft.batch);
+        draft.batch.upgrade();
         Ok(draft)
     }
 
@@ -210,8 +220,7 @@ impl Service {
             crate::files::read_regular_file(path, crate::roster::MAX_LIST_BYTES, "batch file")?;
         let text = String::from_utf8(bytes)
             .map_err(|_| AppError::invalid_input("the batch file is not UTF-8 text"))?;
-        let mut batch = batch_from_file(&text)?;
-        with_follow_up_wording(&mut batch);
+        let batch = batch_from_file(&text)?;
         Ok(Draft {
             id: crate::ids::new_batch_id(),
             saved_at: String::new(),
@@ -235,11 +244,14 @@ impl Service {
         list_from_bytes(&bytes, name.as_deref())
     }
 
-    /// What `person` (by line; the first person when `None`) will receive.
+    /// What `person` (by line; the first person when `None`) will receive: the batch's message, or
+    /// its reminder or new link (`kind`), in the person's language or in `language`.
     pub fn preview(
         &self,
         batch: &BatchFile,
         line: Option<u64>,
+        kind: Option<MessageKind>,
+        language: Option<&str>,
     ) -> Result<PreviewMessage, AppError> {
         let person = match line {
             Some(line) => batch
@@ -253,15 +265,28 @@ impl Service {
                 AppError::invalid_input("the batch has nobody in it yet: add people first")
             })?,
         };
+        let mut person = person.clone();
+        let person_language = person.locale.clone();
+        if let Some(language) = language {
+            person.locale = Some(forced_language(language)?);
+        }
+        let templates = CompiledTemplates::compile(
+            &batch.template_of(kind.unwrap_or(batch.message_kind())),
+            &batch.message.language,
+        )?;
         let preview = delivery::preview(
-            person,
-            &CompiledTemplates::compile(&batch.template)?,
+            &person,
+            &templates,
             &batch.message,
             &deliver::sender(&batch.delivery)?,
             batch.invitation.ttl_secs,
         )?;
         Ok(PreviewMessage {
             line: person.line,
+            language_name: crate::template::dates::language_name(&preview.content.language),
+            language: preview.content.language.clone(),
+            person_language,
+            warnings: templates.warnings().to_vec(),
             to: preview.to.to_string(),
             from: preview.sender.from.to_string(),
             subject: preview.content.subject,
@@ -283,6 +308,8 @@ impl Service {
         profile: Option<&str>,
         batch: &BatchFile,
         to: &str,
+        kind: Option<MessageKind>,
+        language: Option<&str>,
     ) -> Result<String, AppError> {
         let Delivery::Smtp { url, .. } = &batch.delivery else {
             return Err(AppError::invalid_input(
@@ -296,20 +323,38 @@ impl Service {
             SecretKind::SmtpPassword,
             &crate::secrets::Purpose::mail_server(url)?,
         )?;
+        let templates = CompiledTemplates::compile(
+            &batch.template_of(kind.unwrap_or(batch.message_kind())),
+            &batch.message.language,
+        )?;
+        let language = language.map(forced_language).transpose()?;
         let accepted = delivery::send_test(
             &settings,
             &to,
-            &CompiledTemplates::compile(&batch.template)?,
+            language.as_deref(),
+            &templates,
             &batch.message,
             &deliver::sender(&batch.delivery)?,
             batch.invitation.ttl_secs,
         )
         .await?;
+        let written_in =
+            templates.language_for(language.as_deref().or(Some(&batch.message.language)));
         Ok(format!(
-            "sent to {}: the server answered {} {}",
-            to.address, accepted.code, accepted.reply
+            "sent to {} in {}: the server answered {} {}",
+            to.address,
+            crate::template::dates::language_name(written_in),
+            accepted.code,
+            accepted.reply
         ))
     }
+}
+
+/// A language asked for by name (`--locale`, the preview's language menu), as a tag.
+fn forced_language(text: &str) -> Result<String, AppError> {
+    crate::roster::language::normalize(text)
+        .map_err(AppError::invalid_input)?
+        .ok_or_else(|| AppError::invalid_input("name a language (en, de, fr-CA…)"))
 }
 
 /// A batch file someone else may have written: its settings checked as always, and its people read
@@ -399,6 +444,7 @@ fn people_as_text(people: &[Person]) -> String {
             ColumnRole::Roles => p.roles.join(", "),
             ColumnRole::AppMetadata(key) => metadata(p.app_metadata.get(key)),
             ColumnRole::UserMetadata(key) => metadata(p.user_metadata.get(key)),
+            ColumnRole::Locale => p.locale.clone().unwrap_or_default(),
             ColumnRole::Ignore => String::new(),
         }
     }
@@ -416,6 +462,9 @@ fn people_as_text(people: &[Person]) -> String {
     if people.iter().any(|p| !p.roles.is_empty()) {
         columns.push(ColumnRole::Roles);
     }
+    if people.iter().any(|p| p.locale.is_some()) {
+        columns.push(ColumnRole::Locale);
+    }
     columns.extend(
         keys(people.iter().map(|p| &p.app_metadata))
             .into_iter()
@@ -432,17 +481,4 @@ fn people_as_text(people: &[Person]) -> String {
         out.push_str(&line(columns.iter().map(|c| cell(p, c))));
     }
     out
-}
-
-/// The reminder's and the new link's wording, as the wizard edits them: the built-in ones where the
-/// batch has none of its own (the same words a wave would use), so the Email step can show and change
-/// them like the invitation's.
-fn with_follow_up_wording(batch: &mut BatchFile) {
-    let follow_up = &mut batch.follow_up;
-    follow_up
-        .reminder_template
-        .get_or_insert_with(crate::template::TemplateSet::builtin_reminder);
-    follow_up
-        .reissue_template
-        .get_or_insert_with(crate::template::TemplateSet::builtin_reissue);
 }

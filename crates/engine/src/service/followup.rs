@@ -18,7 +18,7 @@ use crate::followup::{
 };
 use crate::journal::{BatchStatus, Check, PersonState, Seen};
 use crate::run::{self, EventSink, RunTarget};
-use crate::template::TemplateSet;
+use crate::template::MessageKind;
 
 /// Whom a reminder or re-issue goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -577,18 +577,10 @@ pub fn wave_batch(
         .cloned()
         .collect();
     wave.invitation.existing = crate::batch::ExistingPolicy::Reinvite;
-    wave.template = match kind {
-        FollowUpKind::Reminder => batch
-            .follow_up
-            .reminder_template
-            .clone()
-            .unwrap_or_else(TemplateSet::builtin_reminder),
-        FollowUpKind::Reissue => batch
-            .follow_up
-            .reissue_template
-            .clone()
-            .unwrap_or_else(TemplateSet::builtin_reissue),
-    };
+    wave.template = Some(batch.template_of(match kind {
+        FollowUpKind::Reminder => MessageKind::Reminder,
+        FollowUpKind::Reissue => MessageKind::Reissue,
+    }));
     wave.follow_up = FollowUpSettings::default();
     if let Delivery::ExportLinks { file } = &batch.delivery {
         let path = std::path::Path::new(file);

@@ -15,6 +15,7 @@ mod followup;
 mod preview_pages;
 mod runs;
 mod settings;
+mod templates;
 mod tenant;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ pub use followup::{DueBatch, Selection, chosen, wave_batch};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
 pub use runs::{Delivered, LinkCopy, RetryChoice, RunAction, RunRequest, RunSummary};
 pub use settings::{Folder, Settings};
+pub use templates::{SavedTemplate, read_template_file, saved_template_in};
 pub use tenant::{
     ConnectionSummary, NamedItem, OPTIONAL_SCOPES, OptionalScope, REQUIRED_SCOPES, Readiness,
     TenantReport,

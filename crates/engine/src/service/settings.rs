@@ -20,6 +20,8 @@ pub struct Settings {
     pub message: MessageSettings,
     /// Where results and batch files are exported (default: the Downloads folder).
     pub export_dir: Option<String>,
+    /// By profile: the saved template its new batches start with.
+    pub default_template: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -30,6 +32,7 @@ impl Default for Settings {
             existing: ExistingPolicy::Skip,
             message: MessageSettings::default(),
             export_dir: None,
+            default_template: Default::default(),
         }
     }
 }
@@ -42,12 +45,16 @@ impl Service {
     pub fn settings(&self) -> Result<Settings, AppError> {
         let path = self.settings_file();
         match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                AppError::invalid_input(format!(
-                    "{} is not valid settings ({e}); fix or delete it",
-                    path.display()
-                ))
-            }),
+            Ok(text) => {
+                let mut settings: Settings = serde_json::from_str(&text).map_err(|e| {
+                    AppError::invalid_input(format!(
+                        "{} is not valid settings ({e}); fix or delete it",
+                        path.display()
+                    ))
+                })?;
+                settings.message.forget_placeholders();
+                Ok(settings)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
             Err(e) => Err(AppError::io("read", &path, &e)),
         }

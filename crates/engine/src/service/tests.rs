@@ -176,14 +176,14 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
         &outbox,
     );
     batch.invitation.roles = vec![report.roles[0].name.clone()];
-    let preview = service.preview(&batch, Some(3)).unwrap();
+    let preview = service.preview(&batch, Some(3), None, None).unwrap();
     assert_eq!(preview.to, "Bob Stone <bob@example.com>");
     assert!(preview.text.contains("PREVIEW-NOT-A-REAL-LINK"));
     let page = service
         .preview_page(&preview.page)
         .expect("the preview's page is kept");
     assert!(page.contains("Hello Bob,"), "{page}");
-    assert!(service.preview(&batch, Some(9)).is_err());
+    assert!(service.preview(&batch, Some(9), None, None).is_err());
 
     let plan = service
         .plan(Some(&sandbox(&service)), &batch, &Default::default())
@@ -704,7 +704,7 @@ async fn a_saved_smtp_password_goes_only_to_the_server_it_was_kept_for() {
         reply_to: None,
     };
     let error = service
-        .send_test(Some("acme"), &batch, "me@acme.example")
+        .send_test(Some("acme"), &batch, "me@acme.example", None, None)
         .await
         .unwrap_err();
     assert!(
