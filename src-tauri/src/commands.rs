@@ -25,7 +25,9 @@ use invite_desk_engine::service::{
     Selection, Settings, TenantReport,
 };
 use invite_desk_engine::support::Lookup;
-use invite_desk_engine::template::{MessageKind, Template, TemplateFile};
+use invite_desk_engine::template::{
+    MessageKind, Style, Template, TemplateFile, TemplateSet, Wording,
+};
 use invite_desk_engine::{AppError, about};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -166,6 +168,11 @@ webview_commands! {
     /// The wording `batch` uses for `kind`: its own, or the built-in one for its mode and names.
     fn template_of[](batch: BatchFile, kind: MessageKind) -> Template {
         Ok(batch.template_of(kind))
+    }
+
+    /// A language's wording as the markup it is laid out into, for the advanced editor to start from.
+    fn wording_as_markup[](wording: Wording, language: String, style: Style) -> TemplateSet {
+        Ok(invite_desk_engine::template::wording::layout(&wording, &language, &style))
     }
 
     fn templates_list[shell: State<'_, Shell>]() -> Vec<SavedTemplate> {

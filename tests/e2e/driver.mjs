@@ -150,3 +150,22 @@ export async function typeInto(browser, element, text) {
   await browser.keys('Backspace');
   await element.addValue(text);
 }
+
+/**
+ * Pastes `text` into a code editor (CodeMirror) as the clipboard would, replacing its content.
+ * Typed into a contenteditable through WebKitWebDriver, spaces arrive as no-break spaces and
+ * repeated characters as one; a paste is how templates get there anyway.
+ */
+export async function pasteInto(browser, element, text) {
+  await browser.execute(
+    (el, value) => {
+      el.focus();
+      document.execCommand('selectAll');
+      const data = new DataTransfer();
+      data.setData('text/plain', value);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    element,
+    text,
+  );
+}

@@ -9,7 +9,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, launchApp, repoRoot, saveScreenshot, typeInto as typeIn } from './driver.mjs';
+import { freePort, launchApp, pasteInto, repoRoot, saveScreenshot, typeInto as typeIn } from './driver.mjs';
 
 
 /** Starts a child and resolves once its stdout has printed `ready` (or a line matching it). */
@@ -255,9 +255,13 @@ test('the preview shows the email with its own styles and loads nothing from the
       assert.equal((await (await button()).getCSSProperty('color')).parsed.hex, '#ffffff');
     });
 
-    await typeIn(
-      app.browser,
-      await wizard.$('textarea[name="html"]'),
+    // The advanced editor: the English wording as HTML and text, the HTML part replaced.
+    await wizard.$('button=Edit as HTML and text (advanced)').click();
+    const code = await wizard.$('[data-testid="code-en html"] .cm-content');
+    await code.waitForExist({ timeout: 10000 });
+    await pasteInto(
+      browser,
+      code,
       `<p id="styled" style="color:rgb(200,10,20)">Hello {{ greeting_name }}</p><img src="${imageUrl}" alt="logo"><a href="{{ link }}">Set my password</a>`,
     );
     const styled = () => browser.$('#styled');

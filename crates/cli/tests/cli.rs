@@ -644,3 +644,236 @@ fn hostile_workbooks_and_special_files_exit_two_with_a_reason_in_bounded_time_an
         assert!(stderr.contains("not a regular file"), "{special}: {stderr}");
     }
 }
+
+fn languages_file(cli: &Cli) -> std::path::PathBuf {
+    let file = cli.data_dir.path().join("languages.csv");
+    std::fs::write(
+        &file,
+        "Email,Name,Sprache\nanna@example.de,Anna Schmidt,de-DE\nluc@example.fr,Luc Martin,fr\nkai@example.at,Kai Huber,de_AT\nzoe@example.com,Zoe Lane,\nsven@example.se,Sven Berg,sv\nbad@example.com,Bad Tag,Deutschh\n",
+    )
+    .unwrap();
+    file
+}
+
+#[test]
+fn preview_writes_in_the_persons_language_or_the_one_asked_for() {
+    let cli = Cli::new();
+    let file = languages_file(&cli);
+    let path = file.to_str().unwrap();
+    let preview = |extra: &[&str]| {
+        let mut args = vec!["preview", path, "--app-name", "Portal"];
+        args.extend_from_slice(extra);
+        let out = cli.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let anna = preview(&["--person", "anna@example.de"]);
+    assert!(
+        anna.contains("Subject: Ihr Portal-Konto ist bereit: Legen Sie Ihr Passwort fest"),
+        "{anna}"
+    );
+    assert!(anna.contains("Language: German (de)"), "{anna}");
+    assert!(anna.contains("läuft in 7 Tagen ab"), "{anna}");
+    let kai = preview(&["--person", "kai@example.at"]);
+    assert!(
+        kai.contains("Language: German (de)"),
+        "de-AT falls back to de: {kai}"
+    );
+    let sven = preview(&["--person", "sven@example.se"]);
+    assert!(
+        sven.contains("Language: English (en)"),
+        "no Swedish: the batch's language: {sven}"
+    );
+    let forced = preview(&["--person", "anna@example.de", "--locale", "fr"]);
+    assert!(
+        forced.contains("Subject: Votre compte Portal est prêt"),
+        "{forced}"
+    );
+    let batch_language = preview(&["--person", "zoe@example.com", "--language", "es"]);
+    assert!(
+        batch_language.contains("Subject: Su cuenta de Portal está lista"),
+        "{batch_language}"
+    );
+    let verification = preview(&[
+        "--person",
+        "zoe@example.com",
+        "--mode",
+        "email-verification",
+    ]);
+    assert!(
+        verification.contains("confirm your email address"),
+        "{verification}"
+    );
+    assert!(
+        !verification.contains("choose a password"),
+        "{verification}"
+    );
+    let reminder = preview(&["--person", "anna@example.de", "--message", "reminder"]);
+    assert!(reminder.contains("Subject: Erinnerung"), "{reminder}");
+    let nothing_named = stdout(&cli.run(&["preview", path, "--person", "zoe@example.com"]));
+    assert!(
+        nothing_named.contains("Subject: Your account is ready: set your password"),
+        "{nothing_named}"
+    );
+    assert!(!nothing_named.contains("our application"));
+
+    let bad = cli.run(&["preview", path, "--locale", "Klingon!"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("is not a language"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn roster_check_reports_each_persons_language_and_the_ones_without_wording() {
+    let cli = Cli::new();
+    let file = languages_file(&cli);
+    let out = cli.run(&["roster", "check", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let locales: Vec<Value> = json["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["locale"].clone())
+        .collect();
+    assert_eq!(
+        locales,
+        [
+            serde_json::json!("de-DE"),
+            serde_json::json!("fr"),
+            serde_json::json!("de-AT"),
+            Value::Null,
+            serde_json::json!("sv"),
+            Value::Null
+        ]
+    );
+    let problems = json["problems"].as_array().unwrap();
+    let on = |line: u64| problems.iter().find(|p| p["line"] == line).unwrap();
+    assert!(
+        on(6)["message"]
+            .as_str()
+            .unwrap()
+            .contains("Swedish (sv) has no wording"),
+        "{problems:?}"
+    );
+    assert_eq!(on(6)["severity"], "warning");
+    assert!(
+        on(7)["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"Deutschh\" is not a language"),
+        "{problems:?}"
+    );
+
+    let text = stdout(&cli.run(&["roster", "check", file.to_str().unwrap()]));
+    assert!(text.contains("Swedish (sv) has no wording"), "{text}");
+}
+
+#[test]
+fn templates_are_files_and_saved_ones_are_used_by_name() {
+    let cli = Cli::new();
+    let file = languages_file(&cli);
+    let template = cli.data_dir.path().join("acme.toml");
+    std::fs::write(
+        &template,
+        r#"format = "invite-desk-template"
+version = 2
+name = "Acme onboarding"
+
+[languages.en]
+subject = "Welcome to Acme"
+greeting = "Hi {{ greeting_name }},"
+paragraphs = ["Acme has an account for you."]
+button = "Start"
+notes = ["It expires {{ expires_in }}."]
+sign_off = "Acme IT"
+link_hint = "Or copy this:"
+
+[languages.de]
+subject = "Willkommen bei Acme"
+greeting = "Hallo {{ greeting_name }},"
+paragraphs = ["Acme hat ein Konto für Sie."]
+button = "Los geht's"
+notes = ["Er läuft {{ expires_in }} ab."]
+sign_off = "Acme IT"
+link_hint = "Oder kopieren Sie:"
+"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = cli.run(&[
+        "preview",
+        path,
+        "--person",
+        "kai@example.at",
+        "--template",
+        template.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Subject: Willkommen bei Acme"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("Los geht's: https://"),
+        "the button line carries the link"
+    );
+    let out = cli.run(&[
+        "preview",
+        path,
+        "--person",
+        "luc@example.fr",
+        "--template",
+        template.to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&out).contains("Subject: Welcome to Acme"),
+        "no French: the batch's English"
+    );
+
+    // Saved in the data folder (as the app saves them), used by name.
+    let saved = cli.data_dir.path().join("templates");
+    std::fs::create_dir_all(&saved).unwrap();
+    std::fs::copy(&template, saved.join("acme-onboarding.toml")).unwrap();
+    let out = cli.run(&[
+        "preview",
+        path,
+        "--person",
+        "anna@example.de",
+        "--template-name",
+        "Acme onboarding",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Subject: Willkommen bei Acme"),
+        "{}",
+        stdout(&out)
+    );
+    let missing = cli.run(&["preview", path, "--template-name", "Nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no saved template is called \"Nope\""),
+        "{}",
+        stderr(&missing)
+    );
+
+    // The batch's language must have wording.
+    let out = cli.run(&[
+        "preview",
+        path,
+        "--template",
+        template.to_str().unwrap(),
+        "--language",
+        "fr",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no wording in the batch's language, French (fr)"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1068,3 +1068,122 @@ async fn an_export_job_looks_a_large_batch_up_and_imports_catch_what_it_missed()
     // person (that alone would be 60 more).
     assert!(made < 150, "{made} requests");
 }
+
+/// Subject, text part and visible HTML of a received message, decoded.
+fn mail_parts(raw: &[u8]) -> (String, String, String) {
+    let parsed = mailparse::parse_mail(raw).unwrap();
+    let subject = parsed
+        .headers
+        .iter()
+        .find(|h| h.get_key().eq_ignore_ascii_case("subject"))
+        .map(|h| h.get_value())
+        .unwrap_or_default();
+    let part = |mime: &str| {
+        parsed
+            .subparts
+            .iter()
+            .find(|p| p.ctype.mimetype == mime)
+            .map(|p| p.get_body().unwrap())
+            .unwrap()
+    };
+    (subject, part("text/plain"), part("text/html"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn everyone_gets_their_invitation_in_their_language() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let server = SmtpServer::start(SmtpOptions::default());
+    let list = invite_desk_engine::roster::read_text(
+        "email,name,language\n\
+         anna@example.de,Anna Schmidt,de-DE\n\
+         luc@example.fr,Luc Martin,fr\n\
+         sofia@example.es,Sofia Ruiz,es\n\
+         zoe@example.com,Zoe Lane,\n\
+         kai@example.at,Kai Huber,de-AT\n\
+         sven@example.se,Sven Berg,sv\n",
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(list.people.len(), 6);
+    let mut b = batch("b-languages", list.people, smtp_delivery(&server));
+    b.message.app_name = "Portal".into();
+    b.message.organization = "Acme".into();
+    let templates = b.compiled_templates().unwrap();
+    let warnings = invite_desk_engine::languages::row_warnings(&b.people, &templates);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].message.contains("Swedish (sv) has no wording"),
+        "{}",
+        warnings[0].message
+    );
+    assert_eq!(warnings[0].line, 7);
+
+    let harness = Harness::new();
+    harness.record(&b, &sb);
+    let outcome = harness.run(&b, client_for(&sb)).await;
+    assert_eq!(outcome.status, RunStatus::Finished, "{outcome:?}");
+
+    let mut seen = HashMap::new();
+    for raw in server.messages() {
+        seen.insert(recipient(&raw), mail_parts(&raw));
+    }
+    assert_eq!(seen.len(), 6);
+    for (address, subject, words) in [
+        (
+            "anna@example.de",
+            "Ihr Portal-Konto ist bereit",
+            [
+                "Guten Tag Anna",
+                "läuft in 7 Tagen ab",
+                "Passwort festlegen",
+            ],
+        ),
+        (
+            "kai@example.at",
+            "Ihr Portal-Konto ist bereit",
+            ["Guten Tag Kai", "läuft in 7 Tagen ab", "Passwort festlegen"],
+        ),
+        (
+            "luc@example.fr",
+            "Votre compte Portal est prêt",
+            [
+                "Bonjour Luc",
+                "expire dans 7 jours",
+                "Choisir mon mot de passe",
+            ],
+        ),
+        (
+            "sofia@example.es",
+            "Su cuenta de Portal está lista",
+            [
+                "Hola, Sofia:",
+                "caduca dentro de 7 días",
+                "Crear mi contraseña",
+            ],
+        ),
+        (
+            "zoe@example.com",
+            "Your Portal account is ready",
+            ["Hello Zoe", "expires in 7 days", "Set my password"],
+        ),
+        (
+            "sven@example.se",
+            "Your Portal account is ready",
+            ["Hello Sven", "expires in 7 days", "Set my password"],
+        ),
+    ] {
+        let (got_subject, text, html) = &seen[address];
+        assert!(got_subject.starts_with(subject), "{address}: {got_subject}");
+        for word in words {
+            assert!(text.contains(word), "{address} text part: {word}\n{text}");
+            assert!(html.contains(word), "{address} HTML part: {word}\n{html}");
+        }
+    }
+    // Auth0 is told each person's language, for what it sends them itself.
+    let anna = sb
+        .users()
+        .into_iter()
+        .find(|u| u["email"] == "anna@example.de")
+        .unwrap();
+    assert_eq!(anna["user_metadata"]["locale"], "de-DE");
+}

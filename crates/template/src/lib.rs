@@ -414,9 +414,45 @@ fn unknown_variable(
     Ok(())
 }
 
+/// The template with no-break spaces inside its tags made plain spaces: pasted from a word
+/// processor, `{{\u{a0}link }}` reads as a syntax error to the engine and as nothing wrong to the
+/// eye. One character for one, so lines and columns stay where the admin sees them.
+pub fn plain_spaces_in_tags(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains(['\u{a0}', '\u{202f}']) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut inside: Option<&str> = None;
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = source[at + c.len_utf8()..].chars().next();
+        match (inside, c, next) {
+            (None, '{', Some('{' | '%' | '#')) => {
+                inside = Some(match next {
+                    Some('{') => "}}",
+                    Some('%') => "%}",
+                    _ => "#}",
+                });
+                out.push(c);
+            }
+            (Some(close), _, _) if source[at..].starts_with(close) => {
+                inside = None;
+                out.push(c);
+                if let Some((_, second)) = chars.next() {
+                    out.push(second);
+                }
+            }
+            (Some(_), '\u{a0}' | '\u{202f}', _) => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One wording field on its own: its syntax and its variables, reported at the field (the layout
 /// it goes into would report them at a line the admin never wrote).
 pub fn check_field(field: &str, source: &str) -> Result<(), AppError> {
+    let source = &*plain_spaces_in_tags(source);
     let mut env = environment()?;
     let describe = |line: usize, column: usize| {
         if source.contains('\n') {
@@ -445,6 +481,7 @@ impl CompiledSet {
     pub fn compile(set: &TemplateSet, writing: Writing<'_>) -> Result<Self, AppError> {
         let mut env = environment()?;
         for (part, source) in PARTS.into_iter().zip([&set.subject, &set.html, &set.text]) {
+            let source = &plain_spaces_in_tags(source).into_owned();
             check_link_uses(part, source)?;
             env.add_template_owned(part, source.clone())
                 .map_err(|e| template_error(part, source, &e, &Environment::new()))?;
@@ -858,6 +895,21 @@ mod tests {
         );
         assert!(!content.html.contains("<script>"));
         assert!(content.text.contains("Hello <script>alert(1)</script>,"));
+    }
+
+    #[test]
+    fn no_break_spaces_inside_tags_are_spaces_and_nowhere_else() {
+        assert_eq!(
+            plain_spaces_in_tags(
+                "a\u{a0}b {{\u{a0}link\u{a0}}} c\u{a0}d {%\u{a0}if x %}y{% endif %}"
+            ),
+            "a\u{a0}b {{ link }} c\u{a0}d {% if x %}y{% endif %}"
+        );
+        let pasted = TemplateSet {
+            html: "<a href=\"{{\u{a0}link }}\">Go</a>".into(),
+            ..builtin()
+        };
+        assert!(compile(&pasted).is_ok());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // Generated from src-tauri/src/commands.rs by src-tauri/src/webview_commands.rs. Do not edit by
 // hand: run `UPDATE_BINDINGS=1 cargo test -p invite-desk-app bindings` after changing a command.
 import type { Channel } from '@tauri-apps/api/core';
-import type { AppInfo, BatchFile, BatchSummary, Destinations, Draft, DraftSummary, DroppedList, DueBatch, EditableRow, Folder, FollowUpKind, FollowUpReport, LinkCopy, ListText, Lookup, MappingOverride, MessageKind, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SavedTemplate, SecretKind, Settings, SourceFormat, Template, TemplateFile, TenantReport } from './bindings';
+import type { AppInfo, BatchFile, BatchSummary, Destinations, Draft, DraftSummary, DroppedList, DueBatch, EditableRow, Folder, FollowUpKind, FollowUpReport, LinkCopy, ListText, Lookup, MappingOverride, MessageKind, NewSecrets, PersonResult, Plan, Preflight, PreviewMessage, Profile, ProfileView, RetryChoice, RosterReport, RunAction, RunEvent, RunSummary, SavedTemplate, SecretKind, Settings, SourceFormat, Style, Template, TemplateFile, TemplateSet, TenantReport, Wording } from './bindings';
 
 /** How the functions reach Rust: `invoke`, or a wrapper of it that maps rejections. */
 export type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
@@ -30,6 +30,10 @@ export function webviewCommands(invoke: Invoke) {
      * The wording `batch` uses for `kind`: its own, or the built-in one for its mode and names.
      */
     templateOf: (batch: BatchFile, kind: MessageKind): Promise<Template> => invoke('template_of', { batch, kind }),
+    /**
+     * A language's wording as the markup it is laid out into, for the advanced editor to start from.
+     */
+    wordingAsMarkup: (wording: Wording, language: string, style: Style): Promise<TemplateSet> => invoke('wording_as_markup', { wording, language, style }),
     templatesList: (): Promise<Array<SavedTemplate>> => invoke('templates_list'),
     templateLoad: (name: string): Promise<TemplateFile> => invoke('template_load', { name }),
     templateSave: (name: string, message: MessageKind, template: Template): Promise<SavedTemplate> => invoke('template_save', { name, message, template }),

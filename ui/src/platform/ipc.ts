@@ -17,6 +17,7 @@ import type {
   FollowUpReport,
   LinkCopy,
   ListText,
+  MessageKind,
   Lookup,
   MappingOverride,
   NewSecrets,
@@ -31,10 +32,16 @@ import type {
   RunAction,
   RunEvent,
   RunSummary,
+  SavedTemplate,
   SecretKind,
   Settings,
   SourceFormat,
+  Style,
+  Template,
+  TemplateFile,
+  TemplateSet,
   TenantReport,
+  Wording,
 } from '../generated/bindings';
 import { ERROR_CODES, PREVIEW_SCHEME } from '../generated/bindings';
 import { webviewCommands } from '../generated/commands';
@@ -113,10 +120,34 @@ export const commands = {
   listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => rust.listRow(text, format, line),
   setListRow: (text: string, format: SourceFormat, line: number, cells: string[]): Promise<string> =>
     rust.listSetRow(text, format, line, cells),
-  preview: (batch: BatchFile, line: number | null): Promise<PreviewMessage> => rust.preview(batch, line),
+  /** What one person gets: the batch's message (or its reminder / new link), in their language or in `language`. */
+  preview: (
+    batch: BatchFile,
+    line: number | null,
+    kind: MessageKind | null = null,
+    language: string | null = null,
+  ): Promise<PreviewMessage> => rust.preview(batch, line, kind, language),
   /** Where the preview frame loads a preview's HTML from: its own page, under its own content policy. */
   previewPageUrl: (page: string): string => convertFileSrc(page, PREVIEW_SCHEME),
-  sendTest: (profile: string | null, batch: BatchFile, to: string): Promise<string> => rust.sendTest(profile, batch, to),
+  sendTest: (
+    profile: string | null,
+    batch: BatchFile,
+    to: string,
+    kind: MessageKind | null = null,
+    language: string | null = null,
+  ): Promise<string> => rust.sendTest(profile, batch, to, kind, language),
+  /** The wording the batch uses for a message: its own, or the built-in one for its mode. */
+  templateOf: (batch: BatchFile, kind: MessageKind): Promise<Template> => rust.templateOf(batch, kind),
+  wordingAsMarkup: (wording: Wording, language: string, style: Style): Promise<TemplateSet> =>
+    rust.wordingAsMarkup(wording, language, style),
+  templates: (): Promise<SavedTemplate[]> => rust.templatesList(),
+  loadTemplate: (name: string): Promise<TemplateFile> => rust.templateLoad(name),
+  saveTemplate: (name: string, message: MessageKind, template: Template): Promise<SavedTemplate> =>
+    rust.templateSave(name, message, template),
+  deleteTemplate: (name: string): Promise<null> => rust.templateDelete(name),
+  setDefaultTemplate: (profile: string, name: string | null): Promise<null> => rust.templateSetDefault(profile, name),
+  importTemplate: (): Promise<SavedTemplate | null> => rust.templateImport(),
+  exportTemplate: (name: string): Promise<string | null> => rust.templateExport(name),
   plan: (profile: string | null, batch: BatchFile): Promise<Plan> => rust.plan(profile, batch),
   /** What a run checks before its first write; with no profile only what can be checked offline. */
   preflight: (profile: string | null, batch: BatchFile): Promise<Preflight> => rust.preflight(profile, batch),

@@ -30,8 +30,8 @@ const batch: BatchFile = {
     existing: 'skip',
     sign_result_url: false,
   },
-  message: { app_name: 'Portal', organization: 'Acme', support_contact: 'it@acme.example', date_format: 'iso' },
-  template: { subject: 'Welcome', html: '<p>Hi</p>', text: 'Hi' },
+  message: { app_name: 'Portal', organization: 'Acme', support_contact: 'it@acme.example', date_format: 'iso', language: 'en' },
+  template: null,
   delivery: { kind: 'outbox', dir: '/tmp/outbox', from: null },
   purpose: 'invitation',
   follow_up: {
@@ -65,6 +65,7 @@ const person = (line: number, email: string) => ({
   roles: [],
   app_metadata: {},
   user_metadata: {},
+  locale: null,
 });
 
 function report(bad: boolean): RosterReport {
@@ -180,7 +181,7 @@ describe('NewBatchScreen', () => {
 
   it('shows a live preview in a sandboxed frame', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft(), step: 'email', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
-    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann', remote_resources: [] });
+    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann', remote_resources: [], language: 'en', language_name: 'English', person_language: null, warnings: [] });
     const user = userEvent.setup();
     render(<NewBatchScreen />);
     await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
@@ -194,8 +195,12 @@ describe('NewBatchScreen', () => {
     await user.type(screen.getByLabelText('Subject'), 'Hello there');
     await act(() => new Promise((r) => setTimeout(r, 300)));
     expect(ipc.preview).toHaveBeenLastCalledWith(
-      expect.objectContaining({ template: expect.objectContaining({ subject: 'Hello there' }) }),
+      expect.objectContaining({
+        template: expect.objectContaining({ languages: { en: expect.objectContaining({ subject: 'Hello there' }) } }),
+      }),
       2,
+      'invitation',
+      null,
     );
   });
 
@@ -204,6 +209,10 @@ describe('NewBatchScreen', () => {
     ipc.preview.mockResolvedValue({
       line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann',
       remote_resources: ['https://track.example/pixel.gif'],
+      language: 'en',
+      language_name: 'English',
+      person_language: null,
+      warnings: [],
     });
     const user = userEvent.setup();
     render(<NewBatchScreen />);

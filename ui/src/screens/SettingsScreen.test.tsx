@@ -13,8 +13,9 @@ const defaults: Settings = {
   default_profile: null,
   ttl: '7d',
   existing: 'skip',
-  message: { app_name: 'our application', organization: 'Your administrator', support_contact: 'your administrator', date_format: 'iso' },
+  message: { app_name: 'our application', organization: 'Your administrator', support_contact: 'your administrator', date_format: 'iso', language: 'en' },
   export_dir: null,
+  default_template: {},
 };
 
 describe('SettingsScreen', () => {

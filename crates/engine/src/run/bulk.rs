@@ -108,11 +108,8 @@ async fn import_people(ctx: &Arc<Ctx>, to_create: Vec<Person>) -> Result<(), App
             "app_metadata".into(),
             Value::Object(ctx.metadata(&person, "invited")),
         );
-        if !person.user_metadata.is_empty() {
-            user.insert(
-                "user_metadata".into(),
-                Value::Object(person.user_metadata.clone()),
-            );
+        if let Some(metadata) = super::user_metadata(&person) {
+            user.insert("user_metadata".into(), Value::Object(metadata));
         }
         let encoded = serde_json::to_vec(&Value::Object(user))
             .map_err(|e| AppError::internal(format!("could not encode an import row: {e}")))?;

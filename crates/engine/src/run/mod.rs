@@ -1177,7 +1177,7 @@ async fn create_user(
         name: display_name(person),
         user_id: Some(planned.clone()),
         app_metadata: Some(ctx.metadata(person, "invited")),
-        user_metadata: (!person.user_metadata.is_empty()).then(|| person.user_metadata.clone()),
+        user_metadata: user_metadata(person),
         ..CreateUser::default()
     };
     match ctx.client.create_user(&request).await {
@@ -1374,7 +1374,7 @@ async fn invite_to_organization(
             organization,
             &CreateOrganizationInvitation {
                 inviter: Inviter {
-                    name: ctx.batch.message.organization.clone(),
+                    name: inviter_name(&ctx.batch.message),
                 },
                 invitee: Invitee {
                     email: person.email.clone(),
@@ -1382,8 +1382,7 @@ async fn invite_to_organization(
                 client_id: client_id.clone(),
                 connection_id: ctx.connection_id.clone(),
                 app_metadata: Some(ctx.metadata(person, "invited")),
-                user_metadata: (!person.user_metadata.is_empty())
-                    .then(|| person.user_metadata.clone()),
+                user_metadata: user_metadata(person),
                 ttl_sec: Some(inv.ttl_secs),
                 roles: (!roles.is_empty()).then_some(roles),
                 send_invitation_email: Some(auth0_sends),
@@ -1475,6 +1474,29 @@ fn finish_links(ctx: &Ctx) -> Result<Option<PathBuf>, AppError> {
             })?;
     }
     Ok(Some(path))
+}
+
+/// A person's `user_metadata` as Auth0 gets it: the list's, with their language as `locale` (how
+/// Auth0's own mail templates and Universal Login pick a language), unless the list set one.
+pub(crate) fn user_metadata(person: &Person) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut metadata = person.user_metadata.clone();
+    if let Some(locale) = &person.locale {
+        metadata
+            .entry("locale")
+            .or_insert_with(|| serde_json::Value::String(locale.clone()));
+    }
+    (!metadata.is_empty()).then_some(metadata)
+}
+
+/// Who an organization invitation names as inviting (Auth0 requires a name): the organization the
+/// batch names, else its application, else the administrator.
+fn inviter_name(message: &crate::template::MessageSettings) -> String {
+    [&message.organization, &message.app_name]
+        .into_iter()
+        .map(|name| name.trim())
+        .find(|name| !name.is_empty())
+        .unwrap_or("Your administrator")
+        .to_owned()
 }
 
 #[cfg(test)]

@@ -962,3 +962,130 @@ async fn the_sandbox_does_not_change_plan_under_a_running_batch() {
         unplanned.message
     );
 }
+
+#[test]
+fn saved_templates_last_and_a_profile_can_start_its_batches_with_one() {
+    use crate::template::{LinkKind, MessageKind, Template, Variant};
+    let (dir, service) = service();
+    assert!(service.saved_templates().unwrap().is_empty());
+    let mut ours = Template::builtin(
+        MessageKind::Invitation,
+        LinkKind::PasswordChange,
+        crate::template::MessageSettings::default().known(),
+    );
+    let Some(Variant::Wording(german)) = ours.languages.get_mut("de") else {
+        panic!()
+    };
+    german.subject = "Willkommen bei Acme".into();
+    let kept = service
+        .save_template("Acme onboarding", MessageKind::Invitation, &ours)
+        .unwrap();
+    assert_eq!(kept.name, "Acme onboarding");
+    assert_eq!(kept.languages.len(), 7);
+    assert!(dir.path().join("templates/acme-onboarding.toml").exists());
+    assert_eq!(
+        service
+            .saved_template("Acme onboarding")
+            .unwrap()
+            .template(),
+        ours
+    );
+
+    // A broken one is refused before it is kept.
+    let Some(Variant::Wording(german)) = ours.languages.get_mut("de") else {
+        panic!()
+    };
+    german.subject = "{{ nope".into();
+    let error = service
+        .save_template("Broken", MessageKind::Invitation, &ours)
+        .unwrap_err();
+    assert!(
+        error.message.starts_with("German (de): subject"),
+        "{}",
+        error.message
+    );
+    assert!(!dir.path().join("templates/broken.toml").exists());
+
+    // The default of a profile: its new batches start with it; deleting it goes back to the built-in.
+    service
+        .set_default_template(SANDBOX, Some("Acme onboarding"))
+        .unwrap();
+    assert_eq!(
+        service.saved_templates().unwrap()[0].default_for,
+        [SANDBOX.to_owned()]
+    );
+    let draft = service.new_draft(Some(SANDBOX)).unwrap();
+    let Some(Variant::Wording(german)) = draft.batch.template.as_ref().unwrap().languages.get("de")
+    else {
+        panic!()
+    };
+    assert_eq!(german.subject, "Willkommen bei Acme");
+
+    // Shared as a file and brought back under its own name.
+    let shared = dir.path().join("shared.toml");
+    service.export_template("Acme onboarding", &shared).unwrap();
+    service.delete_template("Acme onboarding").unwrap();
+    assert!(
+        service
+            .new_draft(Some(SANDBOX))
+            .unwrap()
+            .batch
+            .template
+            .is_none()
+    );
+    assert!(service.settings().unwrap().default_template.is_empty());
+    let back = service.import_template(&shared).unwrap();
+    assert_eq!(back.name, "Acme onboarding");
+    let garbage = dir.path().join("garbage.toml");
+    std::fs::write(&garbage, "subject = 3").unwrap();
+    let error = service.import_template(&garbage).unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("garbage.toml: the template file is not valid"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn the_preview_is_in_the_persons_language_or_the_one_chosen() {
+    let (dir, service) = service();
+    let batch = batch_for(
+        "email,name,language\nanna@example.de,Anna Schmidt,de\nsven@example.se,Sven Berg,sv\n",
+        &dir.path().join("outbox"),
+    );
+    let anna = service.preview(&batch, Some(2), None, None).unwrap();
+    assert_eq!(anna.language, "de");
+    assert_eq!(anna.language_name, "German");
+    assert!(
+        anna.subject.starts_with("Ihr Konto ist bereit"),
+        "{}",
+        anna.subject
+    );
+    let sven = service.preview(&batch, Some(3), None, None).unwrap();
+    assert_eq!(
+        (sven.language.as_str(), sven.person_language.as_deref()),
+        ("en", Some("sv"))
+    );
+    let forced = service.preview(&batch, Some(3), None, Some("it")).unwrap();
+    assert!(
+        forced.subject.starts_with("Il Suo account è pronto"),
+        "{}",
+        forced.subject
+    );
+    let reminder = service
+        .preview(
+            &batch,
+            Some(2),
+            Some(crate::template::MessageKind::Reminder),
+            None,
+        )
+        .unwrap();
+    assert!(
+        reminder.subject.starts_with("Erinnerung"),
+        "{}",
+        reminder.subject
+    );
+    assert!(service.preview(&batch, Some(2), None, Some("??")).is_err());
+}

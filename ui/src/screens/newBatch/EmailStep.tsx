@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import type { AppError, BatchFile, Delivery, PreviewMessage, TemplateSet } from '../../generated/bindings';
+import type { AppError, BatchFile, Delivery, MessageKind, PreviewMessage } from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
+import { MessageEditor } from './MessageEditor';
+import { BUILTIN_LANGUAGES, languageName, ownTemplate } from './messageTemplate';
 
 interface EmailStepProps {
   profile: string | null;
@@ -10,40 +12,59 @@ interface EmailStepProps {
   onChange: (batch: BatchFile) => void;
 }
 
-/** Which of the batch's messages the step edits and previews. */
-type Wording = 'invitation' | 'reminder' | 'reissue';
-
-const WORDINGS: [Wording, string][] = [
+const WORDINGS: [MessageKind, string][] = [
   ['invitation', 'Invitation'],
   ['reminder', 'Reminder (follow-up)'],
   ['reissue', 'New link after an expiry (follow-up)'],
 ];
 
-/** The wording being edited: the invitation's, or a follow-up message's (built-in when the batch has none). */
-function wordingOf(batch: BatchFile, which: Wording): TemplateSet | null {
-  if (which === 'reminder') return batch.follow_up.reminder_template;
-  if (which === 'reissue') return batch.follow_up.reissue_template;
-  return batch.template;
+/** The width a mail program gives a message on a computer, and on a phone. */
+const DESKTOP_WIDTH = 640;
+const PHONE_WIDTH = 375;
+const PREVIEW_HEIGHT = 520;
+
+/** The preview frame's scale: the message at its real width, shrunk to the pane, never cut off. */
+function useFit(width: number) {
+  // The pane appears with the first preview: measured from when it is there, and on every resize.
+  const [pane, setPane] = useState<HTMLDivElement | null>(null);
+  const [available, setAvailable] = useState(width);
+  useEffect(() => {
+    if (!pane) return;
+    const measure = () => setAvailable(pane.clientWidth || width);
+    const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(measure) : null;
+    observer?.observe(pane);
+    const first = requestAnimationFrame(measure);
+    return () => {
+      cancelAnimationFrame(first);
+      observer?.disconnect();
+    };
+  }, [pane, width]);
+  return { pane: setPane, scale: Math.min(1, available / width) };
 }
 
 export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
-  const [which, setWhich] = useState<Wording>('invitation');
+  const [which, setWhich] = useState<MessageKind>('invitation');
   const [line, setLine] = useState<number | null>(batch.people[0]?.line ?? null);
+  const [language, setLanguage] = useState<string>('');
+  const [phone, setPhone] = useState(false);
   const [preview, setPreview] = useState<PreviewMessage | null>(null);
   const [previewError, setPreviewError] = useState<AppError | null>(null);
   const [testTo, setTestTo] = useState('');
+  const [testLanguage, setTestLanguage] = useState('');
   const [testResult, setTestResult] = useState<string | null>(null);
   const sendTest = useAction(commands.sendTest);
+  const frameWidth = phone ? PHONE_WIDTH : DESKTOP_WIDTH;
+  const { pane, scale } = useFit(frameWidth);
+  const languages = Object.keys(ownTemplate(batch, which)?.languages ?? {});
+  const offered = languages.length ? languages : BUILTIN_LANGUAGES;
 
-  const wording = wordingOf(batch, which) ?? batch.template;
-  // The preview follows every edit: the engine renders exactly what will be sent (a follow-up
-  // message is previewed as the batch would send it with that wording).
+  // The preview follows every edit: the engine renders exactly what will be sent, for the chosen
+  // person in their language (or the language chosen here).
   useEffect(() => {
     if (batch.people.length === 0) return;
     let live = true;
-    const shown = which === 'invitation' ? batch : { ...batch, template: wordingOf(batch, which) ?? batch.template };
     const timer = setTimeout(() => {
-      commands.preview(shown, line).then(
+      commands.preview(batch, line, which, language || null).then(
         (p) => {
           if (!live) return;
           setPreview(p);
@@ -56,14 +77,8 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
       live = false;
       clearTimeout(timer);
     };
-  }, [batch, line, which]);
+  }, [batch, line, which, language]);
 
-  const setTemplate = (part: 'subject' | 'html' | 'text', value: string) => {
-    const changed = { ...wording, [part]: value };
-    if (which === 'reminder') onChange({ ...batch, follow_up: { ...batch.follow_up, reminder_template: changed } });
-    else if (which === 'reissue') onChange({ ...batch, follow_up: { ...batch.follow_up, reissue_template: changed } });
-    else onChange({ ...batch, template: changed });
-  };
   const setMessage = (key: 'app_name' | 'organization' | 'support_contact', value: string) =>
     onChange({ ...batch, message: { ...batch.message, [key]: value } });
   const setDelivery = (delivery: Delivery) => onChange({ ...batch, delivery });
@@ -84,8 +99,23 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
           Who to ask for a new link
           <input
             value={batch.message.support_contact}
+            placeholder="it@example.com or https://help.example.com"
             onChange={(e) => setMessage('support_contact', e.target.value)}
           />
+        </label>
+        <label>
+          The batch’s language (for people whose list gives none)
+          <select
+            name="batch_language"
+            value={batch.message.language}
+            onChange={(e) => onChange({ ...batch, message: { ...batch.message, language: e.target.value } })}
+          >
+            {Array.from(new Set([...offered, batch.message.language])).map((tag) => (
+              <option key={tag} value={tag}>
+                {languageName(tag)} ({tag})
+              </option>
+            ))}
+          </select>
         </label>
         <fieldset>
           <legend>Message</legend>
@@ -95,6 +125,12 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
               {label}
             </label>
           ))}
+          {batch.delivery.kind === 'auth0' && which === 'invitation' && (
+            <p className="muted">
+              Auth0 sends this invitation with its own template, in the language set on each person
+              (user_metadata.locale, from the list’s language column).
+            </p>
+          )}
           {which !== 'invitation' && (
             <p className="muted" data-testid="wording-note">
               {which === 'reminder'
@@ -103,30 +139,7 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
             </p>
           )}
         </fieldset>
-        <label>
-          Subject
-          <input name="subject" value={wording.subject} onChange={(e) => setTemplate('subject', e.target.value)} />
-        </label>
-        <label>
-          HTML body
-          <textarea
-            name="html"
-            rows={8}
-            spellCheck={false}
-            value={wording.html}
-            onChange={(e) => setTemplate('html', e.target.value)}
-          />
-        </label>
-        <label>
-          Text body
-          <textarea
-            name="text"
-            rows={6}
-            spellCheck={false}
-            value={wording.text}
-            onChange={(e) => setTemplate('text', e.target.value)}
-          />
-        </label>
+        <MessageEditor profile={profile} batch={batch} kind={which} onChange={onChange} error={previewError} />
         <fieldset>
           <legend>Delivery</legend>
           <label className="inline">
@@ -193,10 +206,23 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
               Send a test to
               <input type="email" name="test_to" value={testTo} onChange={(e) => setTestTo(e.target.value)} />
             </label>
+            <label>
+              in
+              <select name="test_language" value={testLanguage} onChange={(e) => setTestLanguage(e.target.value)}>
+                <option value="">the batch’s language</option>
+                {offered.map((tag) => (
+                  <option key={tag} value={tag}>
+                    {languageName(tag)}
+                  </option>
+                ))}
+              </select>
+            </label>
             <button
               type="button"
               disabled={sendTest.busy || !testTo}
-              onClick={async () => setTestResult((await sendTest.run(profile, batch, testTo)) ?? null)}
+              onClick={async () =>
+                setTestResult((await sendTest.run(profile, batch, testTo, which, testLanguage || null)) ?? null)
+              }
             >
               Send test
             </button>
@@ -216,10 +242,28 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
             {batch.people.slice(0, 500).map((p) => (
               <option key={p.line} value={p.line}>
                 {p.email}
+                {p.locale ? ` (${p.locale})` : ''}
               </option>
             ))}
           </select>
         </label>
+        <div className="actions">
+          <label>
+            In
+            <select name="preview_language" value={language} onChange={(e) => setLanguage(e.target.value)}>
+              <option value="">their language</option>
+              {offered.map((tag) => (
+                <option key={tag} value={tag}>
+                  {languageName(tag)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            <input type="checkbox" name="phone_width" checked={phone} onChange={(e) => setPhone(e.target.checked)} />
+            Phone width
+          </label>
+        </div>
         {batch.people.length === 0 && <p className="muted">Add people to see the preview.</p>}
         {previewError && <ErrorNotice error={previewError} />}
         {preview && (
@@ -231,14 +275,39 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
               <dd>{preview.from}</dd>
               <dt>Subject</dt>
               <dd data-testid="preview-subject">{preview.subject}</dd>
+              <dt>Language</dt>
+              <dd data-testid="preview-language">
+                {preview.language_name} ({preview.language})
+                {preview.person_language && preview.person_language !== preview.language && !language && (
+                  <span className="muted">
+                    {' '}
+                    · their language, {languageName(preview.person_language)}, has no wording here
+                  </span>
+                )}
+              </dd>
             </dl>
-            {/* No scripts, no same origin: the message is shown, never run. */}
-            <iframe
-              title="HTML preview"
-              sandbox=""
-              src={commands.previewPageUrl(preview.page)}
-              className="preview__html"
-            />
+            {preview.warnings.length > 0 && (
+              <div className="notice notice--warning" role="status" data-testid="preview-warnings">
+                <ul>
+                  {preview.warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {/* The message at a mail program's width, scaled down to the pane: never cut off. */}
+            <div className="preview__pane" ref={pane} style={{ height: PREVIEW_HEIGHT * scale }}>
+              {/* No scripts, no same origin: the message is shown, never run. */}
+              <iframe
+                title="HTML preview"
+                sandbox=""
+                src={commands.previewPageUrl(preview.page)}
+                className="preview__html"
+                data-width={frameWidth}
+                data-scale={scale.toFixed(3)}
+                style={{ width: frameWidth, height: PREVIEW_HEIGHT, transform: `scale(${scale})` }}
+              />
+            </div>
             {preview.remote_resources.length > 0 ? (
               <div className="notice notice--warning" role="status" data-testid="preview-remote">
                 <p>
