@@ -26,7 +26,16 @@ before(async () => {
     { env: { ...process.env, INVITE_DESK_DATA_DIR: path.join(work, 'colleague') }, stdio: 'pipe' },
   );
   const batch = JSON.parse(readFileSync(file, 'utf8'));
-  batch.template.html = `<img src="https://track.attacker.example/p.gif">${batch.template.html}`;
+  // Someone edits its message: an English variant with a tracking pixel.
+  batch.template = {
+    languages: {
+      en: {
+        subject: 'Your account',
+        html: '<img src="https://track.attacker.example/p.gif"><a href="{{ link }}">Set my password</a>',
+        text: '{{ link }}\n',
+      },
+    },
+  };
   writeFileSync(file, JSON.stringify(batch));
   app = await launchApp({}, process.env.INVITE_DESK_APP, [file]);
 });

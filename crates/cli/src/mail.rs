@@ -111,7 +111,12 @@ impl MessageArgs {
             organization: self.organization.trim().to_owned(),
             support_contact: self.support.trim().to_owned(),
             date_format: self.date_format.into(),
-            language: self.language.clone(),
+            // Written canonically (`DE` is `de`); one that is no language is refused when the
+            // message is compiled, with the reason.
+            language: roster::language::normalize(&self.language)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| self.language.clone()),
         }
     }
 
@@ -126,7 +131,7 @@ impl MessageArgs {
             .template(paths)?
             .unwrap_or_else(|| Template::builtin(kind, link, settings.known()));
         Ok(Prepared {
-            templates: CompiledTemplates::compile(&template, &settings.language)?,
+            templates: CompiledTemplates::compile_with(&template, &settings)?,
             settings,
             sender: Sender {
                 from: mailbox(

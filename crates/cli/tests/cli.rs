@@ -877,3 +877,45 @@ link_hint = "Oder kopieren Sie:"
         stderr(&out)
     );
 }
+
+#[test]
+fn send_test_writes_in_the_language_asked_for() {
+    let cli = Cli::new();
+    let server =
+        invite_desk_testkit::SmtpServer::start(invite_desk_testkit::SmtpOptions::default());
+    let out = cli.run(&[
+        "send-test",
+        "--smtp-url",
+        &server.url(),
+        "--to",
+        "me@example.com",
+        "--app-name",
+        "Portal",
+        "--locale",
+        "nl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let received = server.messages();
+    assert_eq!(received.len(), 1);
+    let parsed = mailparse::parse_mail(&received[0]).unwrap();
+    let subject = parsed
+        .headers
+        .iter()
+        .find(|h| h.get_key() == "Subject")
+        .map(|h| h.get_value())
+        .unwrap();
+    assert_eq!(
+        subject,
+        "Uw Portal-account staat klaar: stel uw wachtwoord in"
+    );
+    let text = parsed.subparts[0].get_body().unwrap();
+    let html = parsed.subparts[1].get_body().unwrap();
+    for part in [&text, &html] {
+        assert!(part.contains("verloopt over 7 dagen"), "{part}");
+        assert!(
+            part.contains(PREVIEW_LINK) || part.contains("PREVIEW-NOT-A-REAL-LINK"),
+            "{part}"
+        );
+    }
+    assert!(html.contains("<html lang=\"nl\">"), "{html}");
+}

@@ -308,13 +308,28 @@ impl BatchFile {
             )));
         }
         self.compiled_templates()?;
+        // A follow-up message is checked now, its own or the built-in one, whenever it may be
+        // sent: a reminder that cannot be written in the batch's language would otherwise fail on
+        // the day it is due.
         if self.message_kind() == MessageKind::Invitation {
-            for (kind, own) in [
-                (MessageKind::Reminder, &self.follow_up.reminder_template),
-                (MessageKind::Reissue, &self.follow_up.reissue_template),
+            let scheduled = self.follow_up.has_cadence();
+            for (kind, own, name) in [
+                (
+                    MessageKind::Reminder,
+                    &self.follow_up.reminder_template,
+                    "reminder",
+                ),
+                (
+                    MessageKind::Reissue,
+                    &self.follow_up.reissue_template,
+                    "new link",
+                ),
             ] {
-                if own.is_some() {
-                    CompiledTemplates::compile(&self.template_of(kind), &self.message.language)?;
+                if own.is_some() || scheduled {
+                    CompiledTemplates::compile_with(&self.template_of(kind), &self.message)
+                        .map_err(|e| {
+                            AppError::new(e.code, format!("the {name} message: {}", e.message))
+                        })?;
                 }
             }
         }
@@ -419,7 +434,18 @@ impl BatchFile {
                 *template = None;
             }
         }
-        self.message.forget_placeholders();
+        // A template of the admin's own may say "{{ organization }} has invited you" counting on
+        // the placeholder: only the built-in wording, which needs no name, lets them go.
+        if self.template.is_none() {
+            self.message.forget_placeholders();
+        }
+        // A hand-edited file's `de_DE` is the `de-DE` the list reader would have made; anything
+        // else is no language (the batch's is used), as a list's cell would be.
+        for person in &mut self.people {
+            if let Some(locale) = &person.locale {
+                person.locale = crate::roster::language::normalize(locale).ok().flatten();
+            }
+        }
         self.version = self.version.max(BATCH_VERSION);
     }
 
@@ -457,10 +483,7 @@ impl BatchFile {
 
     /// The message this batch sends, compiled in every language.
     pub fn compiled_templates(&self) -> Result<CompiledTemplates, AppError> {
-        CompiledTemplates::compile(
-            &self.template_of(self.message_kind()),
-            &self.message.language,
-        )
+        CompiledTemplates::compile_with(&self.template_of(self.message_kind()), &self.message)
     }
 
     /// Writes the file atomically (temporary file, then rename): never half a batch on disk.

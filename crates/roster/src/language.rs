@@ -75,17 +75,26 @@ pub fn normalize(text: &str) -> Result<Option<String>, String> {
     if let Some((_, tag)) = NAMES.iter().find(|(name, _)| *name == lower) {
         return Ok(Some((*tag).to_owned()));
     }
-    // `und` (undetermined) parses but names no language; a tag is short, a sentence is not.
+    // `und` (undetermined) parses but names no language; a tag is short, a sentence is not; and
+    // any two or three letters parse, so the language must be one CLDR knows ("yes" and "tbd"
+    // are not).
     let parsed = (text.len() <= 35)
         .then(|| LanguageIdentifier::try_from_str(&text.replace('_', "-")).ok())
         .flatten()
-        .filter(|id| !id.language.is_unknown());
+        .filter(|id| !id.language.is_unknown() && known_language(id));
     match parsed {
         Some(id) => Ok(Some(id.to_string())),
         None => Err(format!(
-            "\"{text}\" is not a language (a tag such as de, de-AT, fr-CA or pt-BR, or a name such as Deutsch)"
+            "\"{text}\" is not a language tag Invite Desk knows (such as de, de-AT, fr-CA or pt-BR) or the name of one of its languages (such as Deutsch or French)"
         )),
     }
+}
+
+/// Whether CLDR knows the tag's language: its likely script and region can be filled in.
+fn known_language(id: &LanguageIdentifier) -> bool {
+    let mut bare = LanguageIdentifier::from(id.language);
+    icu_locale::LocaleExpander::new_common().maximize(&mut bare)
+        == icu_locale::TransformResult::Modified
 }
 
 /// The tags a person's language falls back through, most specific first: `de-CH-1996` →
@@ -127,9 +136,22 @@ mod tests {
             assert_eq!(normalize(cell).unwrap().as_deref(), Some(tag), "{cell}");
         }
         assert_eq!(normalize("  ").unwrap(), None);
-        for bad in ["Deutschh", "und", "x", "12", "de--AT", "en-US please"] {
+        for bad in [
+            "Deutschh",
+            "und",
+            "x",
+            "12",
+            "de--AT",
+            "en-US please",
+            "yes",
+            "tbd",
+            "sql",
+        ] {
             let error = normalize(bad).unwrap_err();
-            assert!(error.contains("is not a language"), "{bad}: {error}");
+            assert!(
+                error.contains("is not a language tag Invite Desk knows"),
+                "{bad}: {error}"
+            );
         }
     }
 

@@ -31,7 +31,6 @@ pub use wording::{Logo, Style, Wording};
 /// The three parts of a message as markup: the advanced way to write one language's message, and
 /// what wording is laid out into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
 pub struct TemplateSet {
     pub subject: String,
     pub html: String,
@@ -402,8 +401,13 @@ fn unknown_variable(
         .collect();
     if let Some(variable) = unknown.iter().next() {
         let last = variable.rsplit('.').next().unwrap_or(variable);
-        let (line, column) = source
-            .find(last)
+        // Where the variable is used: inside a tag, not the same letters in the words around it.
+        let (line, column) = tag_words(source)
+            .find(|(_, word)| {
+                *word == variable.as_str() || word.ends_with(&format!(".{last}")) || *word == last
+            })
+            .map(|(at, word)| at + word.rfind(last).unwrap_or(0))
+            .or_else(|| source.find(last))
             .map_or((1, 1), |offset| position(source, offset));
         return Err(AppError::invalid_input(format!(
             "{}: unknown variable `{variable}`; known: {}",
@@ -412,6 +416,86 @@ fn unknown_variable(
         )));
     }
     Ok(())
+}
+
+/// The words inside a template's tags (`{{ person.email | upper }}` gives `person.email`, `upper`),
+/// with their byte offsets.
+fn tag_words(source: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut regions = Vec::new();
+    let mut from = 0;
+    while let Some(open) = source[from..].find('{').map(|at| from + at) {
+        let close = match source[open + 1..].chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                from = open + 1;
+                continue;
+            }
+        };
+        let start = open + 2;
+        let end = source[start..]
+            .find(close)
+            .map_or(source.len(), |at| start + at);
+        regions.push((start, end));
+        from = end;
+    }
+    regions.into_iter().flat_map(move |(start, end)| {
+        let inner = &source[start..end];
+        inner
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .filter(|w| !w.is_empty())
+            .map(move |w| (start + (w.as_ptr() as usize - inner.as_ptr() as usize), w))
+    })
+}
+
+/// A wording field rendered on its own for the sample person: what fails only when it runs (a
+/// division by zero, a loop without end) is reported at the field, not at the layout's HTML line.
+pub fn render_field(
+    field: &str,
+    source: &str,
+    settings: &MessageSettings,
+    language: &str,
+    dates: &Dates,
+) -> Result<(), AppError> {
+    let source = plain_spaces_in_tags(source).into_owned();
+    let mut env = environment()?;
+    env.add_template_owned("field", source.clone())
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let template = env
+        .get_template("field")
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let context = CompiledSet::context(
+        &sample_person(),
+        &sample_link(),
+        settings,
+        Writing { dates, language },
+        false,
+    );
+    let mut output = BoundedOutput::default();
+    let rendered = template.render_captured_to(context, &mut output);
+    if output.overflowed {
+        return Err(AppError::invalid_input(format!(
+            "{field}: it makes over {} KB of text",
+            MAX_RENDERED_BYTES / 1024
+        )));
+    }
+    rendered.map(|_| ()).map_err(|e| {
+        let (line, column) = e
+            .range()
+            .map_or((e.line().unwrap_or(1), 1), |r| position(&source, r.start));
+        let what = match e.kind() {
+            minijinja::ErrorKind::OutOfFuel => format!(
+                "it does too much work (over {RENDER_FUEL} steps for one message): look for a loop inside a loop"
+            ),
+            _ => e.detail().map_or_else(|| e.kind().to_string(), str::to_owned),
+        };
+        let place = if source.contains('\n') {
+            format!("{field}, line {line}, column {column}")
+        } else {
+            format!("{field}, column {column}")
+        };
+        AppError::invalid_input(format!("{place}: {what}"))
+    })
 }
 
 /// The template with no-break spaces inside its tags made plain spaces: pasted from a word
@@ -461,7 +545,15 @@ pub fn check_field(field: &str, source: &str) -> Result<(), AppError> {
             format!("{field}, column {column}")
         }
     };
-    check_link_uses(field, source)?;
+    check_link_uses(source, &describe)?;
+    if let Some(at) = tag_words(source).find(|(_, word)| *word == "safe" || *word == "autoescape") {
+        let (line, column) = position(source, at.0);
+        return Err(AppError::invalid_input(format!(
+            "{}: `{}` is not for wording (its words are always escaped); write the message as HTML and text to mark up",
+            describe(line, column),
+            at.1
+        )));
+    }
     if let Err(e) = env.add_template_owned("field", source.to_owned()) {
         let (line, column) = e
             .range()
@@ -478,11 +570,17 @@ pub fn check_field(field: &str, source: &str) -> Result<(), AppError> {
 }
 
 impl CompiledSet {
-    pub fn compile(set: &TemplateSet, writing: Writing<'_>) -> Result<Self, AppError> {
+    pub fn compile(
+        set: &TemplateSet,
+        writing: Writing<'_>,
+        settings: &MessageSettings,
+    ) -> Result<Self, AppError> {
         let mut env = environment()?;
         for (part, source) in PARTS.into_iter().zip([&set.subject, &set.html, &set.text]) {
             let source = &plain_spaces_in_tags(source).into_owned();
-            check_link_uses(part, source)?;
+            check_link_uses(source, &|line, column| {
+                format!("{part} template, line {line}, column {column}")
+            })?;
             env.add_template_owned(part, source.clone())
                 .map_err(|e| template_error(part, source, &e, &Environment::new()))?;
             env.get_template(part)
@@ -493,13 +591,8 @@ impl CompiledSet {
         }
         let compiled = CompiledSet { env };
         let sample = sample_link();
-        let subject = compiled.render_part(
-            "subject",
-            &sample_person(),
-            &sample,
-            &MessageSettings::default(),
-            writing,
-        )?;
+        let subject =
+            compiled.render_part("subject", &sample_person(), &sample, settings, writing)?;
         let subject = subject.trim();
         if subject.is_empty() {
             return Err(AppError::invalid_input(
@@ -511,18 +604,8 @@ impl CompiledSet {
                 "subject template: it renders to more than one line",
             ));
         }
-        let length = subject.chars().count();
-        if length > MAX_SUBJECT_CHARS {
-            return Err(AppError::invalid_input(format!(
-                "subject template: it renders to {length} characters; a subject is short (at most {MAX_SUBJECT_CHARS}, and mail programs show about {SHOWN_SUBJECT_CHARS})"
-            )));
-        }
-        let content = compiled.render(
-            &sample_person(),
-            &sample,
-            &MessageSettings::default(),
-            writing,
-        )?;
+
+        let content = compiled.render(&sample_person(), &sample, settings, writing)?;
         // An invitation without its link cannot be used: both parts carry it (a mail client shows
         // one or the other).
         let secret = link_secret(&sample.url);
@@ -642,7 +725,10 @@ impl CompiledSet {
 
 /// The link is used only as `{{ link }}`: a filter, a slice, a join or a `set` makes something from
 /// it that the placement check (which looks for the link) would not recognise.
-fn check_link_uses(part: &str, source: &str) -> Result<(), AppError> {
+fn check_link_uses(
+    source: &str,
+    describe: &dyn Fn(usize, usize) -> String,
+) -> Result<(), AppError> {
     let mut from = 0;
     while let Some(open) = source[from..].find(['{']).map(|at| from + at) {
         let kind = source[open + 1..].chars().next();
@@ -670,7 +756,8 @@ fn check_link_uses(part: &str, source: &str) -> Result<(), AppError> {
             if kind != Some('{') || bare != "link" {
                 let (line, column) = position(source, open);
                 return Err(AppError::invalid_input(format!(
-                    "{part} template, line {line}, column {column}: use the link only as {{{{ link }}}} (no filter, slice, join or set): anything made from the link escapes the check that keeps it where it belongs"
+                    "{}: use the link only as {{{{ link }}}} (no filter, slice, join or set): anything made from the link escapes the check that keeps it where it belongs",
+                    describe(line, column)
                 )));
             }
         }
@@ -895,6 +982,49 @@ mod tests {
         );
         assert!(!content.html.contains("<script>"));
         assert!(content.text.contains("Hello <script>alert(1)</script>,"));
+    }
+
+    #[test]
+    fn a_logo_is_embedded_and_the_button_takes_the_accent() {
+        let words = builtin::wording(
+            "en",
+            MessageKind::Invitation,
+            LinkKind::PasswordChange,
+            Known::default(),
+        )
+        .unwrap();
+        let style = Style {
+            accent: "#ffd43b".into(),
+            logo: Some(Logo {
+                media_type: "image/png".into(),
+                data: "iVBORw0KGgo=".into(),
+                alt: "Acme <Co>".into(),
+            }),
+        };
+        let template = Template {
+            languages: [("en".to_owned(), Variant::Wording(words))].into(),
+            style,
+        };
+        let compiled = CompiledTemplates::compile(&template, "en").unwrap();
+        let content = compiled
+            .render(&person("Ann"), &link(), &MessageSettings::default())
+            .unwrap();
+        assert!(
+            content.html.contains(
+                "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"Acme &lt;Co&gt;\""
+            )
+        );
+        assert!(
+            placement::remote_resources(&content.html).is_empty(),
+            "an embedded logo loads nothing"
+        );
+        assert!(
+            content.html.contains("background:#ffd43b;color:#000000"),
+            "dark text on a light button"
+        );
+        let mut broken = template.clone();
+        broken.style.accent = "red; background:url(https://x)".into();
+        assert!(CompiledTemplates::compile(&broken, "en").is_err());
     }
 
     #[test]

@@ -14,13 +14,34 @@ use crate::wording::{self, Style, Wording};
 use crate::{AppError, CompiledSet, Content, Dates, Link, MessageSettings, TemplateSet, Writing};
 
 /// One language's message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(untagged)]
 pub enum Variant {
     /// Written as words; both parts are laid out from them.
     Wording(Wording),
     /// Written as subject, HTML and text templates (the advanced editor).
     Markup(TemplateSet),
+}
+
+/// Told apart by their keys (markup has `html` or `text`), so a mistake in either is reported by
+/// the field it is in rather than as "matches no variant".
+impl<'de> Deserialize<'de> for Variant {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        let markup = value
+            .as_object()
+            .is_some_and(|o| o.contains_key("html") || o.contains_key("text"));
+        if markup {
+            serde_json::from_value(value)
+                .map(Variant::Markup)
+                .map_err(D::Error::custom)
+        } else {
+            serde_json::from_value(value)
+                .map(Variant::Wording)
+                .map_err(D::Error::custom)
+        }
+    }
 }
 
 /// A message in every language it is written in. Read also from the shape batch files had before
@@ -40,21 +61,21 @@ struct StoredTemplate {
     style: Style,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum AnyTemplate {
-    Current(StoredTemplate),
-    Former(TemplateSet),
-}
-
 impl<'de> Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match AnyTemplate::deserialize(d)? {
-            AnyTemplate::Current(t) => Template {
-                languages: t.languages,
-                style: t.style,
-            },
-            AnyTemplate::Former(set) => Template::markup(set, "en"),
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        let former = value
+            .as_object()
+            .is_some_and(|o| !o.contains_key("languages") && o.contains_key("subject"));
+        if former {
+            let set: TemplateSet = serde_json::from_value(value).map_err(D::Error::custom)?;
+            return Ok(Template::markup(set, "en"));
+        }
+        let t: StoredTemplate = serde_json::from_value(value).map_err(D::Error::custom)?;
+        Ok(Template {
+            languages: t.languages,
+            style: t.style,
         })
     }
 }
@@ -115,19 +136,26 @@ impl TemplateFile {
                 Template::markup(set, "en"),
             ));
         }
+        // The format and version first: a newer file's new fields are no reason to say less.
+        let format = value
+            .get("format")
+            .and_then(toml::Value::as_str)
+            .unwrap_or_default();
+        if format != TEMPLATE_FORMAT {
+            return Err(AppError::invalid_input(format!(
+                "this is not an Invite Desk template (format \"{format}\")"
+            )));
+        }
+        let version = value
+            .get("version")
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(0);
+        if version > i64::from(TEMPLATE_VERSION) {
+            return Err(AppError::invalid_input(format!(
+                "this template is version {version}; this Invite Desk reads up to version {TEMPLATE_VERSION}: update Invite Desk"
+            )));
+        }
         let file: TemplateFile = toml::from_str(text).map_err(invalid)?;
-        if file.format != TEMPLATE_FORMAT {
-            return Err(AppError::invalid_input(format!(
-                "this is not an Invite Desk template (format \"{}\")",
-                file.format
-            )));
-        }
-        if file.version > TEMPLATE_VERSION {
-            return Err(AppError::invalid_input(format!(
-                "this template is version {}; this Invite Desk reads up to version {TEMPLATE_VERSION}: update Invite Desk",
-                file.version
-            )));
-        }
         file.template().normalized()?;
         Ok(file)
     }
@@ -226,6 +254,8 @@ pub struct CompiledTemplates {
     default: usize,
     dates: Dates,
     warnings: Vec<String>,
+    /// Subjects too long to send (what the preflight refuses before a run).
+    too_long: Vec<String>,
 }
 
 impl std::fmt::Debug for CompiledTemplates {
@@ -249,6 +279,17 @@ impl CompiledTemplates {
     /// Compiles every language of `template`; `default_language` (the batch's) must be one of them
     /// (or fall back to one), since it is what everyone without a language of their own reads.
     pub fn compile(template: &Template, default_language: &str) -> Result<Self, AppError> {
+        let settings = MessageSettings {
+            language: default_language.to_owned(),
+            ..MessageSettings::default()
+        };
+        Self::compile_with(template, &settings)
+    }
+
+    /// Compiles for a batch: checked against the batch's own names (a template that says
+    /// `{{ app_name }}` alone must have one to say) and its language.
+    pub fn compile_with(template: &Template, settings: &MessageSettings) -> Result<Self, AppError> {
+        let default_language = settings.language.as_str();
         let template = template.normalized()?;
         template.style.check()?;
         let dates = Dates::default();
@@ -267,6 +308,8 @@ impl CompiledTemplates {
                 Variant::Wording(words) => {
                     for (field, source) in wording::fields(words) {
                         crate::check_field(&field, source).map_err(named)?;
+                        crate::render_field(&field, source, settings, tag, &dates)
+                            .map_err(named)?;
                     }
                     wording::layout(words, tag, &template.style)
                 }
@@ -275,17 +318,22 @@ impl CompiledTemplates {
                 dates: &dates,
                 language: tag,
             };
-            let compiled = CompiledSet::compile(&set, writing).map_err(named)?;
+            let compiled = CompiledSet::compile(&set, writing, settings).map_err(named)?;
             variants.push(CompiledVariant {
                 tag: tag.clone(),
                 set: compiled,
             });
         }
         let tags: Vec<&str> = variants.iter().map(|v| v.tag.as_str()).collect();
-        let default_language = invite_desk_roster::language::normalize(default_language)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| "en".into());
+        let default_language = match invite_desk_roster::language::normalize(default_language) {
+            Ok(Some(tag)) => tag,
+            Ok(None) => "en".into(),
+            Err(why) => {
+                return Err(AppError::invalid_input(format!(
+                    "the batch's language {why}"
+                )));
+            }
+        };
         let default = pick(&tags, &default_language).ok_or_else(|| {
             AppError::invalid_input(format!(
                 "the template has no wording in the batch's language, {}: it has {}. Add it, or choose one of those as the batch's language",
@@ -298,8 +346,9 @@ impl CompiledTemplates {
             default,
             dates,
             warnings: Vec::new(),
+            too_long: Vec::new(),
         };
-        compiled.warnings = compiled.check_languages(&template);
+        (compiled.warnings, compiled.too_long) = compiled.check_languages(&template, settings);
         Ok(compiled)
     }
 
@@ -356,21 +405,36 @@ impl CompiledTemplates {
         Ok(content)
     }
 
-    fn check_languages(&self, template: &Template) -> Vec<String> {
+    /// Subjects over `MAX_SUBJECT_CHARS`: a new run refuses them (its preflight); a batch already
+    /// under way is not stopped by a rule it was written before.
+    pub fn too_long(&self) -> &[String] {
+        &self.too_long
+    }
+
+    fn check_languages(
+        &self,
+        template: &Template,
+        settings: &MessageSettings,
+    ) -> (Vec<String>, Vec<String>) {
         let sample_link = crate::sample_link();
         let mut warnings = Vec::new();
+        let mut too_long = Vec::new();
         for variant in &self.variants {
             let person = Person {
                 locale: Some(variant.tag.clone()),
                 ..crate::sample_person()
             };
-            let Ok(content) = self.render(&person, &sample_link, &MessageSettings::default())
-            else {
+            let Ok(content) = self.render(&person, &sample_link, settings) else {
                 continue;
             };
             let label = describe_language(&variant.tag);
             let subject_length = content.subject.chars().count();
-            if subject_length > crate::SHOWN_SUBJECT_CHARS {
+            if subject_length > crate::MAX_SUBJECT_CHARS {
+                too_long.push(format!(
+                    "{label}: the subject is {subject_length} characters; a subject is at most {}: shorten it",
+                    crate::MAX_SUBJECT_CHARS
+                ));
+            } else if subject_length > crate::SHOWN_SUBJECT_CHARS {
                 warnings.push(format!(
                     "{label}: the subject is {subject_length} characters; mail programs show about {}, so the end may not be read",
                     crate::SHOWN_SUBJECT_CHARS
@@ -409,6 +473,6 @@ impl CompiledTemplates {
                 ));
             }
         }
-        warnings
+        (warnings, too_long)
     }
 }

@@ -70,6 +70,20 @@ pub struct Logo {
 /// The largest logo: a mail is a few kilobytes, a logo a few more.
 pub const MAX_LOGO_BYTES: usize = 100 * 1024;
 
+impl Logo {
+    fn embeddable_type(&self) -> bool {
+        ["image/png", "image/jpeg", "image/gif"].contains(&self.media_type.as_str())
+    }
+
+    fn base64(&self) -> bool {
+        !self.data.is_empty()
+            && self
+                .data
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    }
+}
+
 impl Style {
     pub fn check(&self) -> Result<(), AppError> {
         if !is_colour(&self.accent) {
@@ -79,18 +93,13 @@ impl Style {
             )));
         }
         if let Some(logo) = &self.logo {
-            if !["image/png", "image/jpeg", "image/gif"].contains(&logo.media_type.as_str()) {
+            if !logo.embeddable_type() {
                 return Err(AppError::invalid_input(format!(
                     "the logo is {}; a mail shows a PNG, JPEG or GIF",
                     logo.media_type
                 )));
             }
-            let valid_base64 = !logo.data.is_empty()
-                && logo
-                    .data
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
-            if !valid_base64 {
+            if !logo.base64() {
                 return Err(AppError::invalid_input("the logo's data is not base64"));
             }
             if logo.data.len() / 4 * 3 > MAX_LOGO_BYTES {
@@ -249,7 +258,12 @@ pub fn layout(wording: &Wording, language: &str, style: &Style) -> TemplateSet {
         html_field(&wording.subject)
     ));
     html.push_str("<body style=\"margin:0;padding:0;background:#f4f5f8;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1c2030;\">\n<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#f4f5f8;padding:24px 0;\">\n<tr><td align=\"center\">\n<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;max-width:560px;background:#ffffff;border-radius:10px;\">\n<tr><td style=\"padding:32px;\">\n");
-    if let Some(logo) = &style.logo {
+    // Only what `Style::check` lets through reaches the markup, whoever calls.
+    if let Some(logo) = style
+        .logo
+        .as_ref()
+        .filter(|l| l.embeddable_type() && l.base64())
+    {
         html.push_str(&format!(
             "<p style=\"margin:0 0 24px;\"><img src=\"data:{};base64,{}\" alt=\"{}\" height=\"40\" style=\"height:40px;border:0;\"></p>\n",
             logo.media_type,

@@ -404,3 +404,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn runtime_errors_escapes_and_missing_fields_are_named_where_they_are() {
+    let mut template = Template::builtin(
+        MessageKind::Invitation,
+        LinkKind::PasswordChange,
+        MessageSettings::default().known(),
+    );
+    // What fails only when it runs is placed at its field too, not at a line of the layout.
+    let Some(Variant::Wording(german)) = template.languages.get_mut("de") else {
+        panic!()
+    };
+    german.paragraphs[1] = "Teilen: {{ 1 // 0 }}".into();
+    let error = CompiledTemplates::compile(&template, "en").unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("German (de): paragraph 2, column"),
+        "{}",
+        error.message
+    );
+
+    // Words are always escaped: no way around it in wording.
+    let Some(Variant::Wording(german)) = template.languages.get_mut("de") else {
+        panic!()
+    };
+    german.paragraphs[1] = "{{ person.user_metadata.bio | safe }}".into();
+    let error = CompiledTemplates::compile(&template, "en").unwrap_err();
+    assert!(
+        error.message.contains("`safe` is not for wording"),
+        "{}",
+        error.message
+    );
+
+    // A field left out of a file is named; a newer file says to update, whatever it holds.
+    let file = "format = \"invite-desk-template\"\nversion = 2\n[languages.en]\nsubject = \"a\"\ngreeting = \"b\"\nparagraphs = []\nbutton = \"c\"\nnotes = []\nsign_off = \"d\"\n";
+    let error = invite_desk_template::TemplateFile::from_toml(file).unwrap_err();
+    assert!(
+        error.message.contains("missing field `link_hint`"),
+        "{}",
+        error.message
+    );
+    let newer = "format = \"invite-desk-template\"\nversion = 3\nsomething_new = 1\n[languages.en]\nsubject = \"a\"\n";
+    let error = invite_desk_template::TemplateFile::from_toml(newer).unwrap_err();
+    assert!(
+        error.message.contains("update Invite Desk"),
+        "{}",
+        error.message
+    );
+    // A version 1 file with a key of its own still reads.
+    let old = "subject = \"Hi\"\nhtml = \"<a href='{{ link }}'>x</a>\"\ntext = \"{{ link }}\"\nauthor = \"IT\"\n";
+    assert!(invite_desk_template::TemplateFile::from_toml(old).is_ok());
+}

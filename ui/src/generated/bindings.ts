@@ -879,6 +879,11 @@ language: string, language_name: string,
  */
 person_language: string | null, 
 /**
+ * Whether the message is written in the person's language (or the nearest form of it:
+ * `de` for `de-AT`); false: they read the batch's language instead.
+ */
+person_language_has_wording: boolean, 
+/**
  * Not wrong enough to refuse, worth fixing: a language whose words read as another, parts
  * that say different things, a subject too long to be read whole.
  */

@@ -181,7 +181,7 @@ describe('NewBatchScreen', () => {
 
   it('shows a live preview in a sandboxed frame', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft(), step: 'email', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
-    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann', remote_resources: [], language: 'en', language_name: 'English', person_language: null, warnings: [] });
+    ipc.preview.mockResolvedValue({ line: 2, to: 'ann@example.com', from: 'Acme <it@acme.example>', subject: 'Welcome', page: 'p7', text: 'Hi Ann', remote_resources: [], language: 'en', language_name: 'English', person_language: null, person_language_has_wording: true, warnings: [] });
     const user = userEvent.setup();
     render(<NewBatchScreen />);
     await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
@@ -212,6 +212,7 @@ describe('NewBatchScreen', () => {
       language: 'en',
       language_name: 'English',
       person_language: null,
+      person_language_has_wording: true,
       warnings: [],
     });
     const user = userEvent.setup();

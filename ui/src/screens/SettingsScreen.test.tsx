@@ -13,7 +13,7 @@ const defaults: Settings = {
   default_profile: null,
   ttl: '7d',
   existing: 'skip',
-  message: { app_name: 'our application', organization: 'Your administrator', support_contact: 'your administrator', date_format: 'iso', language: 'en' },
+  message: { app_name: '', organization: '', support_contact: '', date_format: 'written', language: 'en' },
   export_dir: null,
   default_template: {},
 };
@@ -58,6 +58,18 @@ describe('SettingsScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(ipc.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ ttl: '48h' }));
     expect(await screen.findByText('Saved.')).toBeInTheDocument();
+  });
+
+  it('keeps the language and support contact new batches start with', async () => {
+    ipc.saveSettings.mockImplementation(async (s: Settings) => s);
+    const user = userEvent.setup();
+    render(<SettingsScreen />);
+    await user.selectOptions(await screen.findByRole('combobox', { name: /Language of new batches/ }), 'de');
+    await user.type(screen.getByRole('textbox', { name: 'Who to ask for a new link' }), 'it@acme.example');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(ipc.saveSettings).toHaveBeenLastCalledWith(
+      expect.objectContaining({ message: expect.objectContaining({ language: 'de', support_contact: 'it@acme.example' }) }),
+    );
   });
 
   it('shows the error message with its code when the engine fails', async () => {

@@ -6,6 +6,7 @@ import type { Folder } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
+import { BUILTIN_LANGUAGES, languageName } from './newBatch/messageTemplate';
 
 type Load = { state: 'loading' } | { state: 'ready'; info: AppInfo } | { state: 'failed'; error: AppError };
 
@@ -89,6 +90,31 @@ export function SettingsScreen() {
                 setSettings({ ...settings, message: { ...settings.message, organization: e.target.value } })
               }
             />
+          </label>
+          <label>
+            Who to ask for a new link
+            <input
+              name="support_contact"
+              placeholder="it@example.com or https://help.example.com"
+              value={settings.message.support_contact}
+              onChange={(e) =>
+                setSettings({ ...settings, message: { ...settings.message, support_contact: e.target.value } })
+              }
+            />
+          </label>
+          <label>
+            Language of new batches (for people whose list gives none)
+            <select
+              name="language"
+              value={settings.message.language}
+              onChange={(e) => setSettings({ ...settings, message: { ...settings.message, language: e.target.value } })}
+            >
+              {Array.from(new Set([...BUILTIN_LANGUAGES, settings.message.language])).map((tag) => (
+                <option key={tag} value={tag}>
+                  {languageName(tag)} ({tag})
+                </option>
+              ))}
+            </select>
           </label>
           <label>
             Export folder (empty: Downloads)

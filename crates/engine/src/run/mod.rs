@@ -1476,8 +1476,9 @@ fn finish_links(ctx: &Ctx) -> Result<Option<PathBuf>, AppError> {
     Ok(Some(path))
 }
 
-/// A person's `user_metadata` as Auth0 gets it: the list's, with their language as `locale` (how
-/// Auth0's own mail templates and Universal Login pick a language), unless the list set one.
+/// A person's `user_metadata` as Auth0 gets it: the list's, with their language as `locale` unless
+/// the list set one, so mail Auth0 sends itself can be written in it (Auth0's email templates read
+/// `user.user_metadata.locale` in their Liquid).
 pub(crate) fn user_metadata(person: &Person) -> Option<serde_json::Map<String, serde_json::Value>> {
     let mut metadata = person.user_metadata.clone();
     if let Some(locale) = &person.locale {

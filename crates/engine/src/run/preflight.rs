@@ -578,6 +578,13 @@ fn template_check(batch: &BatchFile, out: &mut Preflight) {
     for warning in templates.warnings() {
         out.push(CheckItem::Template, CheckStatus::Warning, warning.clone());
     }
+    if !templates.too_long().is_empty() {
+        out.fail(
+            CheckItem::Template,
+            AppError::invalid_input(templates.too_long().join("; ")),
+        );
+        return;
+    }
     if failures.is_empty() {
         let mut read: Vec<(String, usize)> = languages.into_iter().collect();
         read.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -65,6 +65,9 @@ pub struct PreviewMessage {
     pub language_name: String,
     /// The person's own language, when the list gives one.
     pub person_language: Option<String>,
+    /// Whether the message is written in the person's language (or the nearest form of it:
+    /// `de` for `de-AT`); false: they read the batch's language instead.
+    pub person_language_has_wording: bool,
     /// Not wrong enough to refuse, worth fixing: a language whose words read as another, parts
     /// that say different things, a subject too long to be read whole.
     pub warnings: Vec<String>,
@@ -270,9 +273,9 @@ impl Service {
         if let Some(language) = language {
             person.locale = Some(forced_language(language)?);
         }
-        let templates = CompiledTemplates::compile(
+        let templates = CompiledTemplates::compile_with(
             &batch.template_of(kind.unwrap_or(batch.message_kind())),
-            &batch.message.language,
+            &batch.message,
         )?;
         let preview = delivery::preview(
             &person,
@@ -285,8 +288,16 @@ impl Service {
             line: person.line,
             language_name: crate::template::dates::language_name(&preview.content.language),
             language: preview.content.language.clone(),
+            person_language_has_wording: person_language
+                .as_deref()
+                .is_none_or(|l| templates.has_language(l)),
             person_language,
-            warnings: templates.warnings().to_vec(),
+            warnings: templates
+                .warnings()
+                .iter()
+                .chain(templates.too_long())
+                .cloned()
+                .collect(),
             to: preview.to.to_string(),
             from: preview.sender.from.to_string(),
             subject: preview.content.subject,
@@ -323,9 +334,9 @@ impl Service {
             SecretKind::SmtpPassword,
             &crate::secrets::Purpose::mail_server(url)?,
         )?;
-        let templates = CompiledTemplates::compile(
+        let templates = CompiledTemplates::compile_with(
             &batch.template_of(kind.unwrap_or(batch.message_kind())),
-            &batch.message.language,
+            &batch.message,
         )?;
         let language = language.map(forced_language).transpose()?;
         let accepted = delivery::send_test(

@@ -72,10 +72,26 @@ impl Service {
         if let Some(name) = &settings.default_profile {
             self.profile(name)?;
         }
+        if crate::roster::language::normalize(&settings.message.language)
+            .map_err(AppError::invalid_input)?
+            .is_none()
+        {
+            return Err(AppError::invalid_input(
+                "choose the language of new batches",
+            ));
+        }
+        // The profiles' default templates are set from the Email step (`set_default_template`):
+        // a Settings screen opened before keeps what it did not show.
+        let mut kept = settings.clone();
+        kept.default_template = self.settings()?.default_template;
+        self.write_settings(&kept)?;
+        Ok(kept)
+    }
+
+    pub(super) fn write_settings(&self, settings: &Settings) -> Result<(), AppError> {
         let text = serde_json::to_string_pretty(settings)
             .map_err(|e| AppError::internal(e.to_string()))?;
-        crate::files::write_atomically(&self.settings_file(), text.as_bytes())?;
-        Ok(settings.clone())
+        crate::files::write_atomically(&self.settings_file(), text.as_bytes())
     }
 
     /// Where exports go: the chosen folder, else Downloads, else `exports` in the data folder.

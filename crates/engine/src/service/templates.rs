@@ -51,6 +51,21 @@ fn file_stem(name: &str) -> Result<String, AppError> {
             "\"{name}\" has no letter or digit to name a file by"
         )));
     }
+    // Names Windows keeps for devices, whatever the extension; and a length every file system takes.
+    let device = ["con", "prn", "aux", "nul"].contains(&stem.as_str())
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
+    if device {
+        return Err(AppError::invalid_input(format!(
+            "\"{name}\" is a name Windows keeps for a device: choose another"
+        )));
+    }
+    if stem.len() > 120 {
+        return Err(AppError::invalid_input(
+            "a template's name is too long for a file name: shorten it",
+        ));
+    }
     Ok(stem)
 }
 
@@ -81,7 +96,7 @@ impl Service {
             }
             match read_template_file(&path) {
                 Ok(file) => {
-                    let name = file.name.clone().unwrap_or_default();
+                    let name = listed_name(&file, &path);
                     out.push(SavedTemplate {
                         default_for: defaults
                             .iter()
@@ -107,13 +122,23 @@ impl Service {
     }
 
     /// Saves `template` under `name` (replacing one of that name), after checking it compiles in
-    /// every language.
+    /// every language. A name whose file another template has ("Acme DE" and "acme-de") is refused.
     pub fn save_template(
         &self,
         name: &str,
         message: MessageKind,
         template: &Template,
     ) -> Result<SavedTemplate, AppError> {
+        let name = name.trim();
+        let path = self.template_path(name)?;
+        if let Ok(other) = read_template_file(&path)
+            && listed_name(&other, &path) != name
+        {
+            return Err(AppError::invalid_input(format!(
+                "\"{}\" is saved in the file \"{name}\" would take: choose another name, or delete it first",
+                listed_name(&other, &path)
+            )));
+        }
         let template = template.normalized()?;
         let first = template
             .languages
@@ -122,14 +147,14 @@ impl Service {
             .cloned()
             .unwrap_or_default();
         CompiledTemplates::compile(&template, &first)?;
-        let file = TemplateFile::new(Some(name.trim().to_owned()), message, template);
-        crate::files::write_atomically(&self.template_path(name)?, file.to_toml()?.as_bytes())?;
+        let file = TemplateFile::new(Some(name.to_owned()), message, template);
+        crate::files::write_atomically(&path, file.to_toml()?.as_bytes())?;
         Ok(self
             .saved_templates()?
             .into_iter()
-            .find(|t| t.name == name.trim())
+            .find(|t| t.name == name)
             .unwrap_or(SavedTemplate {
-                name: name.trim().to_owned(),
+                name: name.to_owned(),
                 message,
                 languages: file.languages.keys().cloned().collect(),
                 default_for: Vec::new(),
@@ -137,20 +162,31 @@ impl Service {
     }
 
     pub fn delete_template(&self, name: &str) -> Result<(), AppError> {
-        let path = self.template_path(name)?;
+        let path = find_saved(&self.paths.data_dir, name)?;
         std::fs::remove_file(&path).map_err(|e| AppError::io("delete", &path, &e))?;
         let mut settings = self.settings()?;
         settings.default_template.retain(|_, chosen| chosen != name);
-        self.save_settings(&settings)?;
+        self.write_settings(&settings)?;
         Ok(())
     }
 
     /// Makes `name` the template `profile`'s new batches start with (`None`: the built-in wording).
+    /// Only an invitation: a reminder's wording is no way to start a batch.
     pub fn set_default_template(&self, profile: &str, name: Option<&str>) -> Result<(), AppError> {
         let mut settings = self.settings()?;
         match name {
             Some(name) => {
-                self.saved_template(name)?;
+                let file = self.saved_template(name)?;
+                if file.message != MessageKind::Invitation {
+                    return Err(AppError::invalid_input(format!(
+                        "\"{name}\" is a {} template: a profile's new batches start with an invitation",
+                        if file.message == MessageKind::Reminder {
+                            "reminder"
+                        } else {
+                            "new-link"
+                        }
+                    )));
+                }
                 settings
                     .default_template
                     .insert(profile.to_owned(), name.to_owned());
@@ -159,7 +195,7 @@ impl Service {
                 settings.default_template.remove(profile);
             }
         }
-        self.save_settings(&settings)?;
+        self.write_settings(&settings)?;
         Ok(())
     }
 
@@ -184,27 +220,50 @@ impl Service {
     /// Saves the template in `path` under its own name (else the file's), and says under which.
     pub fn import_template(&self, path: &Path) -> Result<SavedTemplate, AppError> {
         let file = read_template_file(path)?;
-        let name = file.name.clone().unwrap_or_else(|| {
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "Imported".into())
-        });
+        let name = listed_name(&file, path);
         self.save_template(&name, file.message, &file.template())
     }
 }
 
+/// The name a saved file is listed under: its own, else its file's.
+fn listed_name(file: &TemplateFile, path: &Path) -> String {
+    file.name
+        .clone()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "Imported".into())
+        })
+}
+
+/// The file of the template listed as `name`: its own file, or (a file copied in under another
+/// name) whichever file says it is `name`.
+fn find_saved(data_dir: &Path, name: &str) -> Result<PathBuf, AppError> {
+    let dir = data_dir.join("templates");
+    let own = dir.join(format!("{}.toml", file_stem(name)?));
+    if own.exists() {
+        return Ok(own);
+    }
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.extension().is_some_and(|e| e == "toml")
+                && read_template_file(&path).is_ok_and(|f| listed_name(&f, &path) == name)
+            {
+                return Ok(path);
+            }
+        }
+    }
+    Err(AppError::new(
+        crate::ErrorCode::NotFound,
+        format!("no saved template is called \"{name}\""),
+    ))
+}
+
 /// The template saved as `name` in the data folder `data_dir` (what `--template-name` reads).
 pub fn saved_template_in(data_dir: &Path, name: &str) -> Result<TemplateFile, AppError> {
-    let path = data_dir
-        .join("templates")
-        .join(format!("{}.toml", file_stem(name)?));
-    if !path.exists() {
-        return Err(AppError::new(
-            crate::ErrorCode::NotFound,
-            format!("no saved template is called \"{name}\""),
-        ));
-    }
-    read_template_file(&path)
+    read_template_file(&find_saved(data_dir, name)?)
 }
 
 /// The largest template file read: a template with seven languages and a logo is well under it.
@@ -234,5 +293,8 @@ mod tests {
         assert!(file_stem("  ").is_err());
         assert!(file_stem("///").is_err());
         assert!(file_stem(&"x".repeat(81)).is_err());
+        assert!(file_stem("CON").is_err());
+        assert!(file_stem("com1").is_err());
+        assert!(file_stem(&"ü".repeat(70)).is_err(), "140 bytes");
     }
 }

@@ -417,7 +417,8 @@ async fn a_paused_run_can_be_cancelled_and_resumed_later() {
                 .await
         })
     };
-    while service.active_run().is_none() {
+    // Running, and recorded (the person is in the journal for the copy-link below to find).
+    while service.active_run().is_none() || service.history().unwrap().is_empty() {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     service.control_run(&id, RunAction::Pause).unwrap();

@@ -95,6 +95,7 @@ const previewed = {
   language: 'de',
   language_name: 'German',
   person_language: 'de-AT',
+  person_language_has_wording: true,
   warnings: [],
 };
 
@@ -121,7 +122,7 @@ describe('EmailStep', () => {
     expect(last.template?.languages.de).toEqual(builtinInvitation.languages.de);
     expect(screen.getByTestId('wording-origin')).toHaveTextContent('This batch’s own wording');
 
-    await user.click(screen.getByRole('tab', { name: 'German' }));
+    await user.click(screen.getByRole('button', { name: 'German', pressed: false }));
     expect(screen.getByRole('textbox', { name: 'Subject' })).toHaveValue('Ihr Portal-Konto ist bereit');
     await user.click(screen.getByRole('button', { name: 'Back to the built-in wording' }));
     expect((seen.mock.calls.at(-1)?.[0] as BatchFile).template).toBeNull();
@@ -154,6 +155,7 @@ describe('EmailStep', () => {
       language: 'en',
       language_name: 'English',
       person_language: 'sv',
+      person_language_has_wording: false,
       warnings: ['French (fr): its words read as English: people whose language is fr would get them'],
     });
     render(<Harness seen={vi.fn()} />);
@@ -170,7 +172,7 @@ describe('EmailStep', () => {
     const user = userEvent.setup();
     render(<Harness seen={vi.fn()} />);
     await screen.findByRole('textbox', { name: 'Subject' });
-    await user.click(screen.getByRole('tab', { name: 'German' }));
+    await user.click(screen.getByRole('button', { name: 'German', pressed: false }));
     const paragraph = await screen.findByRole('textbox', { name: /Paragraph 2/ });
     await waitFor(() => expect(paragraph).toHaveAttribute('aria-invalid', 'true'));
     expect(document.getElementById('de-paragraphs.1-error')).toHaveTextContent('unknown variable `person.frist_name`');
@@ -182,7 +184,8 @@ describe('EmailStep', () => {
     render(<Harness seen={seen} />);
     const greeting = await screen.findByRole('textbox', { name: 'Greeting' });
     await user.click(greeting);
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Insert a variable (en)' }), 'person.email');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Variable (en)' }), 'person.email');
+    await user.click(screen.getByRole('button', { name: 'Insert where the cursor is' }));
     const last = seen.mock.calls.at(-1)?.[0] as BatchFile;
     expect((last.template?.languages.en as { greeting: string }).greeting).toContain('{{ person.email }}');
   });

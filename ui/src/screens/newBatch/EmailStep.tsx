@@ -57,6 +57,9 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
   const { pane, scale } = useFit(frameWidth);
   const languages = Object.keys(ownTemplate(batch, which)?.languages ?? {});
   const offered = languages.length ? languages : BUILTIN_LANGUAGES;
+  // The batch's language must be one every message has: the invitation's languages are offered.
+  const invitationLanguages = Object.keys(ownTemplate(batch, 'invitation')?.languages ?? {});
+  const batchLanguages = invitationLanguages.length ? invitationLanguages : BUILTIN_LANGUAGES;
 
   // The preview follows every edit: the engine renders exactly what will be sent, for the chosen
   // person in their language (or the language chosen here).
@@ -110,7 +113,7 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
             value={batch.message.language}
             onChange={(e) => onChange({ ...batch, message: { ...batch.message, language: e.target.value } })}
           >
-            {Array.from(new Set([...offered, batch.message.language])).map((tag) => (
+            {Array.from(new Set([...batchLanguages, batch.message.language])).map((tag) => (
               <option key={tag} value={tag}>
                 {languageName(tag)} ({tag})
               </option>
@@ -127,8 +130,8 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
           ))}
           {batch.delivery.kind === 'auth0' && which === 'invitation' && (
             <p className="muted">
-              Auth0 sends this invitation with its own template, in the language set on each person
-              (user_metadata.locale, from the list’s language column).
+              Auth0 sends this invitation with its own email template. Each person’s language (from the
+              list’s language column) is stored as user_metadata.locale, which that template can use.
             </p>
           )}
           {which !== 'invitation' && (
@@ -267,7 +270,12 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
         {batch.people.length === 0 && <p className="muted">Add people to see the preview.</p>}
         {previewError && <ErrorNotice error={previewError} />}
         {preview && (
-          <>
+          <div className={previewError ? 'preview--stale' : undefined} data-testid="preview-body">
+            {previewError && (
+              <p className="muted" role="status">
+                Not up to date: this is the last message that could be made. Fix the error above to see the new one.
+              </p>
+            )}
             <dl className="facts">
               <dt>To</dt>
               <dd data-testid="preview-to">{preview.to}</dd>
@@ -278,7 +286,7 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
               <dt>Language</dt>
               <dd data-testid="preview-language">
                 {preview.language_name} ({preview.language})
-                {preview.person_language && preview.person_language !== preview.language && !language && (
+                {preview.person_language && !preview.person_language_has_wording && !language && (
                   <span className="muted">
                     {' '}
                     · their language, {languageName(preview.person_language)}, has no wording here
@@ -329,7 +337,7 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
             <pre className="preview__text" data-testid="preview-text">
               {preview.text}
             </pre>
-          </>
+          </div>
         )}
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CodeEditor } from '../../components/CodeEditor';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type { AppError, BatchFile, MessageKind, SavedTemplate, Template, TemplateSet, Variant } from '../../generated/bindings';
@@ -26,6 +26,21 @@ interface MessageEditorProps {
 }
 
 const MAX_LOGO_BYTES = 100 * 1024;
+
+const KIND_NAMES: Record<MessageKind, string> = {
+  invitation: 'invitation',
+  reminder: 'reminder',
+  reissue: 'new link',
+};
+
+/** A typed language as its canonical tag (`de_de` → `de-DE`), or `null` when it is none. */
+function canonicalTag(typed: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(typed.trim().replaceAll('_', '-'))[0] ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /** The built-in wording of `kind` for the batch as it is (mode, names), every language. */
 function useBuiltin(batch: BatchFile, kind: MessageKind): Template | null {
@@ -67,19 +82,42 @@ export function MessageEditor({ profile, batch, kind, onChange, error }: Message
   const problemIn = (tag: string) =>
     problem && (problem.language === tag || (problem.language === null && languages.length === 1)) ? problem : null;
 
+  // What an answer that arrives later (a conversion, a file read, a saved template) builds on:
+  // the batch as it is then, not as it was when it was asked for.
+  const latest = useRef({ batch, template });
+  useEffect(() => {
+    latest.current = { batch, template };
+  }, [batch, template]);
   const change = (next: Template | null) => onChange(withTemplate(batch, kind, next));
   const setVariant = (tag: string, variant: Variant) => {
     if (!template) return;
     change({ ...template, languages: { ...template.languages, [tag]: variant } });
+  };
+  /** After a wait: the change made to the wording as it is by then. */
+  const later = (update: (current: Template) => Template) => {
+    const { batch: now, template: current } = latest.current;
+    if (current) onChange(withTemplate(now, kind, update(current)));
   };
   const removeLanguage = (tag: string) => {
     if (!template) return;
     const rest = Object.fromEntries(Object.entries(template.languages).filter(([t]) => t !== tag));
     change({ ...template, languages: rest });
   };
-  const addLanguage = (tag: string) => {
-    if (!template || !tag || template.languages[tag]) return;
-    const start = builtin?.languages[tag] ?? template.languages[primary];
+  const [addError, setAddError] = useState<string | null>(null);
+  const addLanguage = (typed: string) => {
+    setAddError(null);
+    const tag = canonicalTag(typed);
+    if (!template || !tag) {
+      setAddError(`“${typed}” is not a language tag (such as sv, fr-CA or pt-BR).`);
+      return;
+    }
+    if (template.languages[tag]) {
+      setChosen(tag);
+      setAdding('');
+      return;
+    }
+    // From the built-in words of the language (fr-CA starts from French), else the batch's.
+    const start = builtin?.languages[tag] ?? builtin?.languages[tag.split('-')[0] ?? tag] ?? template.languages[primary];
     if (!start) return;
     change({ ...template, languages: { ...template.languages, [tag]: start } });
     setChosen(tag);
@@ -88,7 +126,8 @@ export function MessageEditor({ profile, batch, kind, onChange, error }: Message
   const toMarkup = async (tag: string) => {
     const variant = template?.languages[tag];
     if (!template || !variant || !isWording(variant)) return;
-    setVariant(tag, await commands.wordingAsMarkup(variant, tag, template.style));
+    const markup = await commands.wordingAsMarkup(variant, tag, template.style);
+    later((current) => ({ ...current, languages: { ...current.languages, [tag]: markup } }));
   };
   const toWording = (tag: string) => {
     const start = builtin?.languages[tag] ?? builtin?.languages[batch.message.language];
@@ -111,10 +150,8 @@ export function MessageEditor({ profile, batch, kind, onChange, error }: Message
     const reader = new FileReader();
     reader.onload = () => {
       const data = String(reader.result).split(',')[1] ?? '';
-      change({
-        ...template,
-        style: { ...template.style, logo: { media_type: file.type, data, alt: batch.message.organization } },
-      });
+      const alt = batch.message.organization;
+      later((current) => ({ ...current, style: { ...current.style, logo: { media_type: file.type, data, alt } } }));
     };
     reader.readAsDataURL(file);
   };
@@ -197,13 +234,12 @@ export function MessageEditor({ profile, batch, kind, onChange, error }: Message
           </button>
         )}
       </div>
-      <div className="message-editor__languages" role="tablist" aria-label="Languages">
+      <div className="message-editor__languages" role="group" aria-label="Languages">
         {languages.map((tag) => (
           <button
             key={tag}
             type="button"
-            role="tab"
-            aria-selected={tag === primary}
+            aria-pressed={tag === primary}
             className={tag === primary ? 'chip chip--on' : 'chip'}
             onClick={() => setChosen(tag)}
           >
@@ -240,10 +276,15 @@ export function MessageEditor({ profile, batch, kind, onChange, error }: Message
               </option>
             ))}
           </datalist>
-          <button type="button" disabled={!adding || languages.includes(adding)} onClick={() => addLanguage(adding)}>
+          <button type="button" disabled={!adding} onClick={() => addLanguage(adding)}>
             Add
           </button>
         </label>
+        {addError && (
+          <span className="field__error" role="alert">
+            {addError}
+          </span>
+        )}
       </div>
       {!template && <p className="muted">Loading the wording…</p>}
       <div className={beside && languages.includes(beside) ? 'message-editor__pair' : undefined}>
@@ -279,7 +320,7 @@ export function MessageEditor({ profile, batch, kind, onChange, error }: Message
           )}
         </fieldset>
       )}
-      {template && <SavedTemplates profile={profile} kind={kind} template={template} onUse={(t) => change(t)} />}
+      {template && <SavedTemplates profile={profile} kind={kind} template={template} onUse={(t) => later(() => t)} />}
     </div>
   );
 }
@@ -326,7 +367,7 @@ function SavedTemplates({ profile, kind, template, onUse }: SavedTemplatesProps)
             <option value="">{saved.length ? 'Choose a saved template…' : 'None saved yet'}</option>
             {saved.map((t) => (
               <option key={t.name} value={t.name}>
-                {t.name} ({t.languages.join(', ')})
+                {t.name} ({KIND_NAMES[t.message]}; {t.languages.join(', ')})
               </option>
             ))}
           </select>

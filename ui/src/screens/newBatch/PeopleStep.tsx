@@ -9,6 +9,7 @@ const ROLE_CHOICES: { label: string; role: ColumnRole }[] = [
   { label: 'Family name', role: { role: 'family_name' } },
   { label: 'Full name', role: { role: 'name' } },
   { label: 'Roles', role: { role: 'roles' } },
+  { label: 'Language', role: { role: 'locale' } },
   { label: 'Ignore', role: { role: 'ignore' } },
 ];
 

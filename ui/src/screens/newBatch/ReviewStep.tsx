@@ -39,8 +39,9 @@ const CHECK_MARKS: Record<CheckStatus, string> = { passed: '✓', warning: '!', 
 function PreflightList({ preflight }: { preflight: Preflight }) {
   return (
     <ul className="checklist" data-testid="preflight" aria-label="Checks before the first write">
-      {preflight.checks.map((c) => (
-        <li key={c.item} className={`check check--${c.status}`} data-status={c.status}>
+      {preflight.checks.map((c, i) => (
+        // One item may have several rows (the message: its warnings, then whether it renders).
+        <li key={`${c.item}-${i}`} className={`check check--${c.status}`} data-status={c.status}>
           <span aria-hidden="true">{CHECK_MARKS[c.status]}</span> <strong>{CHECK_NAMES[c.item]}</strong>: {c.detail}
         </li>
       ))}

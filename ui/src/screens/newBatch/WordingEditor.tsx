@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { Wording } from '../../generated/bindings';
 import { VARIABLES, type FieldKey, type TemplateProblem } from './messageTemplate';
 
@@ -18,6 +18,7 @@ type Editable = HTMLInputElement | HTMLTextAreaElement;
  */
 export function WordingEditor({ language, wording, onChange, problem }: WordingEditorProps) {
   const focused = useRef<{ key: FieldKey; element: Editable } | null>(null);
+  const [variable, setVariable] = useState(VARIABLES[0]?.[0] ?? 'link');
 
   const valueOf = (key: FieldKey): string => {
     const [list, index] = key.split('.');
@@ -27,8 +28,11 @@ export function WordingEditor({ language, wording, onChange, problem }: WordingE
   const set = (key: FieldKey, value: string) => {
     const [list, index] = key.split('.');
     if (list === 'paragraphs' || list === 'notes') {
+      const at = Number(index);
+      // A field removed since it was focused is not written back.
+      if (!(at >= 0 && at < wording[list].length)) return;
       const items = [...wording[list]];
-      items[Number(index)] = value;
+      items[at] = value;
       onChange({ ...wording, [list]: items });
     } else {
       onChange({ ...wording, [key]: value });
@@ -69,7 +73,10 @@ export function WordingEditor({ language, wording, onChange, problem }: WordingE
         {wrong && (
           <span className="field__error" id={`${language}-${key}-error`} role="alert">
             {wrong.message}
-            <span className="muted"> (column {wrong.column})</span>
+            <span className="muted">
+              {' '}
+              ({wrong.line > 1 ? `line ${wrong.line}, ` : ''}column {wrong.column})
+            </span>
           </span>
         )}
       </label>
@@ -86,7 +93,10 @@ export function WordingEditor({ language, wording, onChange, problem }: WordingE
             type="button"
             className="link-button"
             aria-label={`Remove ${what.toLowerCase()} ${i + 1}`}
-            onClick={() => onChange({ ...wording, [name]: wording[name].filter((__, j) => j !== i) })}
+            onClick={() => {
+              focused.current = null;
+              onChange({ ...wording, [name]: wording[name].filter((__, j) => j !== i) });
+            }}
           >
             Remove
           </button>
@@ -100,17 +110,22 @@ export function WordingEditor({ language, wording, onChange, problem }: WordingE
 
   return (
     <div className="wording" data-testid={`wording-${language}`}>
-      <label className="wording__variables">
-        Insert a variable where the cursor is
-        <select value="" onChange={(e) => insertVariable(e.target.value)} aria-label={`Insert a variable (${language})`}>
-          <option value="">Choose…</option>
-          {VARIABLES.map(([name, label]) => (
-            <option key={name} value={name}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="wording__variables actions">
+        <label>
+          Variable
+          <select value={variable} onChange={(e) => setVariable(e.target.value)} aria-label={`Variable (${language})`}>
+            {VARIABLES.map(([name, label]) => (
+              <option key={name} value={name}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {/* Inserted where the cursor was in the last field used (the button takes the focus). */}
+        <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => insertVariable(variable)}>
+          Insert where the cursor is
+        </button>
+      </div>
       {field('subject', 'Subject', false)}
       {field('greeting', 'Greeting', false)}
       {list('paragraphs', 'Before the button', 'Paragraph')}
