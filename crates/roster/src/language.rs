@@ -109,6 +109,14 @@ pub fn fallbacks(tag: &str) -> Vec<String> {
     chain
 }
 
+/// The script a tag is most likely written in (CLDR's likely subtags): `Hant` for `zh-TW`, `Latn`
+/// for `sr-Latn` and for `de`.
+pub fn likely_script(tag: &str) -> Option<String> {
+    let mut id = LanguageIdentifier::try_from_str(tag).ok()?;
+    icu_locale::LocaleExpander::new_common().maximize(&mut id);
+    id.script.map(|s| s.to_string())
+}
+
 /// The language subtag: `pt` of `pt-BR`.
 pub fn primary(tag: &str) -> &str {
     tag.split('-').next().unwrap_or(tag)
@@ -160,5 +168,8 @@ mod tests {
         assert_eq!(fallbacks("de-CH-1996"), ["de-CH-1996", "de-CH", "de"]);
         assert_eq!(fallbacks("fr"), ["fr"]);
         assert_eq!(primary("pt-BR"), "pt");
+        assert_eq!(likely_script("zh-TW").as_deref(), Some("Hant"));
+        assert_eq!(likely_script("zh-CN").as_deref(), Some("Hans"));
+        assert_eq!(likely_script("sr-Latn").as_deref(), Some("Latn"));
     }
 }

@@ -267,12 +267,26 @@ impl std::fmt::Debug for CompiledTemplates {
 }
 
 /// The variant `locale` reads: its tag, then each shorter one (`de-AT` → `de`), then another
-/// variant of its language (`pt` → `pt-BR`).
+/// variant of its language (`pt` → `pt-BR`), one in its script first (`zh-TW` reads `zh-Hant`,
+/// not `zh-Hans`).
 fn pick(tags: &[&str], locale: &str) -> Option<usize> {
-    fallbacks(locale)
+    if let Some(found) = fallbacks(locale)
         .iter()
         .find_map(|candidate| tags.iter().position(|t| t == candidate))
-        .or_else(|| tags.iter().position(|t| primary(t) == primary(locale)))
+    {
+        return Some(found);
+    }
+    let same_language: Vec<usize> = (0..tags.len())
+        .filter(|&i| primary(tags[i]) == primary(locale))
+        .collect();
+    let script = invite_desk_roster::language::likely_script(locale);
+    same_language
+        .iter()
+        .copied()
+        .find(|&i| {
+            script.is_some() && invite_desk_roster::language::likely_script(tags[i]) == script
+        })
+        .or_else(|| same_language.first().copied())
 }
 
 impl CompiledTemplates {

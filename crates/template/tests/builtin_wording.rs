@@ -457,3 +457,39 @@ fn runtime_errors_escapes_and_missing_fields_are_named_where_they_are() {
     let old = "subject = \"Hi\"\nhtml = \"<a href='{{ link }}'>x</a>\"\ntext = \"{{ link }}\"\nauthor = \"IT\"\n";
     assert!(invite_desk_template::TemplateFile::from_toml(old).is_ok());
 }
+
+#[test]
+fn a_language_written_in_two_scripts_reads_its_own() {
+    let english = Template::builtin(
+        MessageKind::Invitation,
+        LinkKind::PasswordChange,
+        MessageSettings::default().known(),
+    )
+    .languages["en"]
+        .clone();
+    let mut template = Template {
+        languages: [("en".to_owned(), english.clone())].into(),
+        style: Style::default(),
+    };
+    for (tag, subject) in [("zh-Hans", "简体"), ("zh-Hant", "繁體")] {
+        let Variant::Wording(mut words) = english.clone() else {
+            panic!()
+        };
+        words.subject = subject.into();
+        template
+            .languages
+            .insert(tag.into(), Variant::Wording(words));
+    }
+    let compiled = CompiledTemplates::compile(&template, "en").unwrap();
+    let subject = |locale: &str| {
+        let mut someone = person(locale, Some("Li"), None);
+        someone.locale = Some(locale.into());
+        compiled
+            .render(&someone, &link(), &MessageSettings::default())
+            .unwrap()
+            .subject
+    };
+    assert_eq!(subject("zh-TW"), "繁體");
+    assert_eq!(subject("zh-CN"), "简体");
+    assert_eq!(subject("zh"), "简体");
+}
