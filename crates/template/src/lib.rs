@@ -780,7 +780,7 @@ pub fn link_secret(url: &str) -> String {
         .unwrap_or_else(|| url.to_owned())
 }
 
-fn escape_attribute(text: &str) -> String {
+pub(crate) fn escape_attribute(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

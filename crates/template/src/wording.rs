@@ -174,18 +174,8 @@ fn html_field(field: &str) -> String {
             out.push_str(piece);
             continue;
         }
-        for c in piece.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&#39;"),
-                '\n' => out.push_str("<br>\n"),
-                '\r' => {}
-                c => out.push(c),
-            }
-        }
+        let escaped = crate::escape_attribute(&piece.replace('\r', ""));
+        out.push_str(&escaped.replace('\n', "<br>\n"));
     }
     out
 }
