@@ -165,6 +165,17 @@ webview_commands! {
             .await
     }
 
+    /// "2 people have a language the message is not written in: …", or `None` when everyone's has
+    /// wording (or the message does not compile yet: the Email step says why).
+    fn language_notice[](batch: BatchFile) -> Option<String> {
+        off_main_thread(move || {
+            Ok(batch.compiled_templates().ok().and_then(|templates| {
+                invite_desk_engine::languages::without_wording(&batch.people, &templates)
+            }))
+        })
+        .await
+    }
+
     /// The wording `batch` uses for `kind`: its own, or the built-in one for its mode and names.
     fn template_of[](batch: BatchFile, kind: MessageKind) -> Template {
         Ok(batch.template_of(kind))

@@ -87,6 +87,10 @@ test('each person is previewed in their language, and the frame fits at 1024 × 
     timeout: 10000,
     timeoutMsg: 'the list was not read',
   });
+  // Said while the list is made: who will read the batch's language instead of their own.
+  const notice = await wizard.$('[data-testid="language-notice"]');
+  await notice.waitForDisplayed({ timeout: 10000 });
+  assert.match(await notice.getText(), /^1 person has a language the message is not written in: Swedish \(sv\) ×1; they get the batch's language, English/);
   await wizard.$('button[data-step="email"]').click();
   await wizard.$('[data-testid="preview-subject"]').waitForDisplayed({ timeout: 10000 });
 

@@ -81,6 +81,13 @@ struct Prepared {
     settings: MessageSettings,
     sender: Sender,
     ttl: u64,
+    link: LinkKind,
+}
+
+impl Prepared {
+    fn sample_link(&self) -> invite_desk_engine::template::Link {
+        delivery::sample_link_for(self.link, self.ttl)
+    }
 }
 
 fn mailbox(text: &str) -> Result<Mailbox, AppError> {
@@ -142,6 +149,7 @@ impl MessageArgs {
                 reply_to: self.reply_to.as_deref().map(mailbox).transpose()?,
             },
             ttl: duration::parse_duration_secs(&self.ttl)?,
+            link,
         })
     }
 }
@@ -270,7 +278,7 @@ pub fn preview(args: PreviewArgs, paths: &AppPaths) -> Result<(), AppError> {
         &prepared.templates,
         &prepared.settings,
         &prepared.sender,
-        prepared.ttl,
+        &prepared.sample_link(),
     )?;
     match args.format {
         PreviewFormat::Eml => {
@@ -346,7 +354,7 @@ pub fn send_test(args: SendTestArgs, paths: &AppPaths) -> Result<(), AppError> {
         &prepared.templates,
         &prepared.settings,
         &prepared.sender,
-        prepared.ttl,
+        &prepared.sample_link(),
     ))?;
     println!(
         "sent a test invitation to {}: {}",

@@ -66,15 +66,33 @@ pub fn preview(
     templates: &CompiledTemplates,
     settings: &MessageSettings,
     sender: &Sender,
-    ttl_seconds: u64,
+    link: &Link,
 ) -> Result<Preview, AppError> {
-    let link = sample_link(ttl_seconds);
     Ok(Preview {
         to: recipient(person),
         sender: sender.clone(),
-        content: templates.render(person, &link, settings)?,
-        message: invitation(person, &link, templates, settings, sender)?,
+        content: templates.render(person, link, settings)?,
+        message: invitation(person, link, templates, settings, sender)?,
     })
+}
+
+/// A sample link shaped like the real one of `kind` (a verification ticket's page, an organization
+/// invitation's login), visibly not a real one.
+pub fn sample_link_for(kind: crate::template::LinkKind, ttl_seconds: u64) -> Link {
+    use crate::template::LinkKind;
+    let url = match kind {
+        LinkKind::PasswordChange => return sample_link(ttl_seconds),
+        LinkKind::EmailVerification => {
+            "https://tenant.example/u/email-verification?ticket=PREVIEW-NOT-A-REAL-LINK"
+        }
+        LinkKind::Organization => {
+            "https://app.example/login?invitation=PREVIEW-NOT-A-REAL-LINK&organization=org_preview"
+        }
+    };
+    Link {
+        url: url.into(),
+        ..sample_link(ttl_seconds)
+    }
 }
 
 /// A link that is visibly not a real one, for previews and test messages.
@@ -95,7 +113,7 @@ pub async fn send_test(
     templates: &CompiledTemplates,
     settings: &MessageSettings,
     sender: &Sender,
-    ttl_seconds: u64,
+    link: &Link,
 ) -> Result<Accepted, AppError> {
     let person = Person {
         line: 0,
@@ -108,13 +126,7 @@ pub async fn send_test(
         user_metadata: serde_json::Map::new(),
         locale: language.map(str::to_owned),
     };
-    let message = invitation(
-        &person,
-        &sample_link(ttl_seconds),
-        templates,
-        settings,
-        sender,
-    )?;
+    let message = invitation(&person, link, templates, settings, sender)?;
     let mailer = SmtpMailer::new(smtp)?;
     Ok(mailer.send(&message).await?)
 }

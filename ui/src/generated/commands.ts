@@ -27,6 +27,11 @@ export function webviewCommands(invoke: Invoke) {
     preview: (batch: BatchFile, line: number | null, kind: MessageKind | null, language: string | null): Promise<PreviewMessage> => invoke('preview', { batch, line, kind, language }),
     sendTest: (profile: string | null, batch: BatchFile, to: string, kind: MessageKind | null, language: string | null): Promise<string> => invoke('send_test', { profile, batch, to, kind, language }),
     /**
+     * "2 people have a language the message is not written in: …", or `None` when everyone's has
+     * wording (or the message does not compile yet: the Email step says why).
+     */
+    languageNotice: (batch: BatchFile): Promise<string | null> => invoke('language_notice', { batch }),
+    /**
      * The wording `batch` uses for `kind`: its own, or the built-in one for its mode and names.
      */
     templateOf: (batch: BatchFile, kind: MessageKind): Promise<Template> => invoke('template_of', { batch, kind }),

@@ -136,6 +136,8 @@ export const commands = {
     kind: MessageKind | null = null,
     language: string | null = null,
   ): Promise<string> => rust.sendTest(profile, batch, to, kind, language),
+  /** Who has a language the batch's message is not written in, in one sentence (`null`: nobody). */
+  languageNotice: (batch: BatchFile): Promise<string | null> => rust.languageNotice(batch),
   /** The wording the batch uses for a message: its own, or the built-in one for its mode. */
   templateOf: (batch: BatchFile, kind: MessageKind): Promise<Template> => rust.templateOf(batch, kind),
   wordingAsMarkup: (wording: Wording, language: string, style: Style): Promise<TemplateSet> =>

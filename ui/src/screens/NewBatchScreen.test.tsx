@@ -125,6 +125,22 @@ describe('NewBatchScreen', () => {
     expect(screen.queryByLabelText('Problems')).toBeNull();
   });
 
+  it('says while the list is made who will read the batch language instead of their own', async () => {
+    ipc.readList.mockResolvedValue(report(false));
+    ipc.languageNotice.mockResolvedValue(
+      "1 person has a language the message is not written in: Swedish (sv) ×1; they get the batch's language, English",
+    );
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(screen.getByLabelText(/Paste the list/));
+    await user.paste('email,language\nann@example.com,sv\n');
+    expect(await screen.findByTestId('language-notice', {}, { timeout: 2000 })).toHaveTextContent('Swedish (sv) ×1');
+    await waitFor(() =>
+      expect(ipc.languageNotice).toHaveBeenLastCalledWith(expect.objectContaining({ people: report(false).people })),
+    );
+  });
+
   it('opens a file through the native dialog and shows how it was decoded', async () => {
     ipc.openList.mockResolvedValue({ file_name: 'staff.csv', text: 'email\nann@example.com\n', encoding: 'windows-1252', sheet: null, sheets: [] });
     ipc.readList.mockResolvedValue(report(false));

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
-import type { AppError, Draft, DraftSummary, RosterReport } from '../generated/bindings';
+import type { AppError, BatchFile, Draft, DraftSummary, RosterReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
 import { useProfiles } from '../state/profiles';
@@ -251,6 +251,7 @@ export function NewBatchScreen() {
               onMapping={(m) => update({ mapping: m })}
             />
             {listError && <ErrorNotice error={listError} />}
+            <LanguageNotice batch={draft.batch} />
           </>
         )}
         {step === 'invitation' && (
@@ -296,5 +297,29 @@ export function NewBatchScreen() {
         )}
       </div>
     </section>
+  );
+}
+
+/** Who reads the batch's language instead of their own, said while the list is being made. */
+function LanguageNotice({ batch }: { batch: BatchFile }) {
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      commands.languageNotice(batch).then(
+        (n) => live && setNotice(n),
+        () => live && setNotice(null),
+      );
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [batch]);
+  if (!notice || batch.people.length === 0) return null;
+  return (
+    <p className="notice notice--warning" role="status" data-testid="language-notice">
+      {notice}. Add their language on the Email step, or leave them the batch’s.
+    </p>
   );
 }

@@ -58,6 +58,7 @@ export function mockCommands() {
     setListRow: vi.fn(),
     preview: vi.fn(),
     sendTest: vi.fn(),
+    languageNotice: vi.fn().mockResolvedValue(null),
     templateOf: vi.fn().mockResolvedValue({
       languages: {
         en: {

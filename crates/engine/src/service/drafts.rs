@@ -282,7 +282,7 @@ impl Service {
             &templates,
             &batch.message,
             &deliver::sender(&batch.delivery)?,
-            batch.invitation.ttl_secs,
+            &delivery::sample_link_for(batch.link_kind(), batch.invitation.ttl_secs),
         )?;
         Ok(PreviewMessage {
             line: person.line,
@@ -346,7 +346,7 @@ impl Service {
             &templates,
             &batch.message,
             &deliver::sender(&batch.delivery)?,
-            batch.invitation.ttl_secs,
+            &delivery::sample_link_for(batch.link_kind(), batch.invitation.ttl_secs),
         )
         .await?;
         let written_in =
