@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../platform/ipc';
 import { mockCommands } from '../test/ipcMock';
 import { FindPersonScreen } from './FindPersonScreen';
+import { localTime } from '../format';
 
 vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
 const ipc = vi.mocked(commands);
@@ -62,7 +63,7 @@ describe('FindPersonScreen', () => {
     expect(screen.getByTestId('verified')).toHaveTextContent('no');
     expect(screen.getByTestId('history')).toHaveTextContent('delivered in batch b-1');
     expect(screen.getByTestId('person-follow-up')).toHaveTextContent(
-      'Follow-up: pending · link works until 2026-11-29T10:00:00Z · 1 reminder sent (batch b-1)',
+      `Follow-up: pending · link works until ${localTime('2026-11-29T10:00:00Z')} · 1 reminder sent (batch b-1)`,
     );
   });
 
@@ -77,7 +78,7 @@ describe('FindPersonScreen', () => {
     expect(screen.queryByTestId('link')).toBeNull();
     await user.click(await screen.findByRole('button', { name: 'Resend invitation' }));
     expect(await screen.findByTestId('resent')).toHaveTextContent(
-      'Resent: accepted by the mail server: 250 2.0.0 OK queued as 3 at 2026-12-01T09:12:03.120Z (batch resend-1)',
+      `Resent: accepted by the mail server: 250 2.0.0 OK queued as 3 at ${localTime('2026-12-01T09:12:03.120Z')} (batch resend-1)`,
     );
     await user.click(screen.getByRole('button', { name: 'Copy a new link' }));
     expect(await screen.findByTestId('link')).toHaveValue('https://t/u/reset?ticket=abc');

@@ -6,6 +6,8 @@ import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
 import { STATUS_WORDS } from './FollowUpScreen';
 import { useAction } from '../state/useAsync';
+import { localTime } from '../format';
+import { LocalTime } from '../components/LocalTime';
 
 export function FindPersonScreen() {
   const { profiles, error: loadError } = useProfiles();
@@ -58,12 +60,14 @@ export function FindPersonScreen() {
               <dt>Connections</dt>
               <dd>{a.connections.join(', ')}</dd>
               <dt>Created</dt>
-              <dd>{a.created_at ?? '—'}</dd>
+              <dd>
+                <LocalTime at={a.created_at} />
+              </dd>
               <dt>Email verified</dt>
               <dd data-testid="verified">{a.email_verified === null ? '—' : a.email_verified ? 'yes' : 'no'}</dd>
               <dt>Logins</dt>
               <dd>
-                {a.logins_count ?? 0} (last: {a.last_login ?? 'never'})
+                {a.logins_count ?? 0} (last: {a.last_login ? <LocalTime at={a.last_login} /> : 'never'})
               </dd>
               {a.blocked && (
                 <>
@@ -76,10 +80,23 @@ export function FindPersonScreen() {
           {found.follow_up && (
             <p data-testid="person-follow-up">
               Follow-up: <strong>{STATUS_WORDS[found.follow_up.status]}</strong>
-              {found.follow_up.accepted_at && <> on {found.follow_up.accepted_at}</>}
-              {found.follow_up.last_login && <> · last sign-in {found.follow_up.last_login}</>}
+              {found.follow_up.accepted_at && (
+                <>
+                  {' '}
+                  on <LocalTime at={found.follow_up.accepted_at} />
+                </>
+              )}
+              {found.follow_up.last_login && (
+                <>
+                  {' '}
+                  · last sign-in <LocalTime at={found.follow_up.last_login} />
+                </>
+              )}
               {found.follow_up.status === 'pending' && found.follow_up.link_expires_at && (
-                <> · link works until {found.follow_up.link_expires_at}</>
+                <>
+                  {' '}
+                  · link works until <LocalTime at={found.follow_up.link_expires_at} />
+                </>
               )}
               {' · '}
               {found.follow_up.reminders} reminder{found.follow_up.reminders === 1 ? '' : 's'} sent
@@ -96,7 +113,7 @@ export function FindPersonScreen() {
           <ul className="list" data-testid="history">
             {found.history.map((h) => (
               <li key={h.batch_id}>
-                <strong>{h.record.state}</strong> in batch <code>{h.batch_id}</code> ({h.batch_created_at})
+                <strong>{h.record.state}</strong> in batch <code>{h.batch_id}</code> (<LocalTime at={h.batch_created_at} />)
                 {h.record.link_expires_at && <> · link expires {h.record.link_expires_at}</>}
                 {h.record.error_message && <span className="warn"> · {h.record.error_message}</span>}
               </li>
@@ -131,7 +148,7 @@ export function FindPersonScreen() {
               {resent.outcomes.failed
                 ? `The resend failed: see batch ${resent.batch_id} in History.`
                 : resent.delivery
-                  ? `Resent: ${resent.delivery.detail} at ${resent.delivery.at} (batch ${resent.batch_id}).`
+                  ? `Resent: ${resent.delivery.detail} at ${localTime(resent.delivery.at)} (batch ${resent.batch_id}).`
                   : `Resent (batch ${resent.batch_id}).`}
             </p>
           )}

@@ -6,6 +6,7 @@ import { commands } from '../platform/ipc';
 import { followUpChoice } from '../state/followUp';
 import { mockCommands } from '../test/ipcMock';
 import { FollowUpScreen } from './FollowUpScreen';
+import { localTime } from '../format';
 
 vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
 const ipc = vi.mocked(commands);
@@ -70,7 +71,7 @@ describe('FollowUpScreen', () => {
       'expired',
       'not invited',
     ]);
-    expect(within(rows[0] as HTMLElement).getByText('2026-12-02 08:00:00Z')).toBeInTheDocument();
+    expect(within(rows[0] as HTMLElement).getByText(localTime('2026-12-02T08:00:00.000Z'))).toBeInTheDocument();
     // Only the pending and the expired can be chosen for a reminder or a new link.
     expect(within(rows[0] as HTMLElement).getByRole('checkbox')).toBeDisabled();
     expect(within(rows[4] as HTMLElement).getByRole('checkbox')).toBeDisabled();
@@ -79,7 +80,7 @@ describe('FollowUpScreen', () => {
     expect(screen.getAllByRole('row')).toHaveLength(3);
 
     await user.click(screen.getByRole('button', { name: 'Check now' }));
-    expect(await screen.findByText(/Checked 2026-12-03 09:00:00Z from the tenant's logs/)).toBeInTheDocument();
+    expect(await screen.findByText(`Checked ${localTime('2026-12-03T09:00:00Z')} from the tenant's logs.`)).toBeInTheDocument();
     expect(ipc.followUpCheck).toHaveBeenCalledWith('b-1');
   });
 

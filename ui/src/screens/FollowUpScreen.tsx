@@ -14,6 +14,7 @@ import type {
 import { commands } from '../platform/ipc';
 import { followUpChoice } from '../state/followUp';
 import { useAction } from '../state/useAsync';
+import { localTime } from '../format';
 
 /** The words every screen uses for a follow-up status. */
 export const STATUS_WORDS: Record<FollowUpStatus, string> = {
@@ -98,9 +99,7 @@ function actionWords(action: FollowUpAction): string {
   return `${action.resumed ? 'Finished the earlier unfinished wave: ' : ''}${parts.join(', ')}.`;
 }
 
-function when(at: string | null): string {
-  return at ? at.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
-}
+const when = localTime;
 
 export function FollowUpScreen() {
   const chosen = useSyncExternalStore(followUpChoice.subscribe, followUpChoice.getSnapshot);

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../platform/ipc';
 import { mockCommands } from '../test/ipcMock';
 import { HistoryScreen } from './HistoryScreen';
+import { localTime } from '../format';
 
 vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
 const ipc = vi.mocked(commands);
@@ -34,7 +35,7 @@ describe('HistoryScreen', () => {
     await user.click(within(interrupted).getByRole('button', { name: 'Resume' }));
     expect(ipc.resumeRun).toHaveBeenCalledWith('b-2', { failed: false, unconfirmed: false }, expect.any(Function));
     expect(within(finished).getByTestId('follow-up')).toHaveTextContent(
-      '1 accepted (0 signed in), 1 pending, 0 expired · checked 2026-11-23T08:00:00Z',
+      `1 accepted (0 signed in), 1 pending, 0 expired · checked ${localTime('2026-11-23T08:00:00Z')}`,
     );
     expect(within(interrupted).getByTestId('follow-up')).toHaveTextContent('—');
     await user.click(within(finished).getByRole('button', { name: 'Export' }));

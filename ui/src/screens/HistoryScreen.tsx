@@ -7,6 +7,8 @@ import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
 import { followUpChoice } from '../state/followUp';
 import { runStore } from '../state/runStore';
+import { localTime } from '../format';
+import { LocalTime } from '../components/LocalTime';
 
 export function HistoryScreen() {
   const navigate = useNavigate();
@@ -54,7 +56,9 @@ export function HistoryScreen() {
         <tbody>
           {batches?.map((b) => (
             <tr key={b.id} data-batch={b.id}>
-              <td>{b.created_at}</td>
+              <td>
+                <LocalTime at={b.created_at} />
+              </td>
               <td>{b.name ?? b.id}</td>
               <td>{b.status.replaceAll('_', ' ')}</td>
               <td>{b.total}</td>
@@ -65,7 +69,7 @@ export function HistoryScreen() {
               </td>
               <td data-testid="follow-up">
                 {b.follow_up
-                  ? `${b.follow_up.accepted} accepted (${b.follow_up.signed_in} signed in), ${b.follow_up.pending} pending, ${b.follow_up.expired} expired · checked ${b.follow_up.checked_at}`
+                  ? `${b.follow_up.accepted} accepted (${b.follow_up.signed_in} signed in), ${b.follow_up.pending} pending, ${b.follow_up.expired} expired · checked ${localTime(b.follow_up.checked_at)}`
                   : '—'}
               </td>
               <td className="actions">

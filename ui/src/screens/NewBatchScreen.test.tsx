@@ -5,6 +5,7 @@ import type { BatchFile, Draft, DroppedList, RosterReport } from '../generated/b
 import { commands } from '../platform/ipc';
 import { mockCommands } from '../test/ipcMock';
 import { NewBatchScreen } from './NewBatchScreen';
+import { localTime } from '../format';
 
 vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
 const ipc = vi.mocked(commands);
@@ -192,7 +193,8 @@ describe('NewBatchScreen', () => {
     expect(ipc.saveDraft).toHaveBeenCalledWith(
       expect.objectContaining({ step: 'invitation', batch: expect.objectContaining({ invitation: expect.objectContaining({ existing: 'reinvite' }) }) }),
     );
-    expect(await screen.findByTestId('draft-saved')).toHaveTextContent('2026-11-22T10:01:00Z');
+    expect(await screen.findByTestId('draft-saved')).toHaveTextContent(`Saved ${localTime('2026-11-22T10:01:00Z')}`);
+    expect(screen.getByTestId('draft-saved').querySelector('time')).toHaveAttribute('dateTime', '2026-11-22T10:01:00Z');
   });
 
   it('shows a live preview in a sandboxed frame', async () => {

@@ -11,6 +11,7 @@ import { FollowUpFields } from './newBatch/FollowUpFields';
 import { InvitationStep } from './newBatch/InvitationStep';
 import { PeopleStep } from './newBatch/PeopleStep';
 import { ReviewStep } from './newBatch/ReviewStep';
+import { LocalTime } from '../components/LocalTime';
 
 const STEPS = [
   ['people', 'People'],
@@ -123,7 +124,7 @@ export function NewBatchScreen() {
                     {d.name ?? d.id}
                   </button>{' '}
                   <span className="muted">
-                    {d.people} people · {d.step} · saved {d.saved_at}
+                    {d.people} people · {d.step} · saved <LocalTime at={d.saved_at} />
                   </span>{' '}
                   <button
                     type="button"
@@ -223,7 +224,11 @@ export function NewBatchScreen() {
         <button type="button" onClick={saveDraft}>
           Save draft
         </button>
-        {saved && <span className="muted" data-testid="draft-saved">Saved {saved}</span>}
+        {saved && (
+          <span className="muted" data-testid="draft-saved">
+            Saved <LocalTime at={saved} />
+          </span>
+        )}
       </div>
       <div role="tablist" aria-label="Steps" className="steps">
         {STEPS.map(([id, title], i) => (
