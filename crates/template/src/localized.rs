@@ -247,6 +247,13 @@ struct CompiledVariant {
     set: CompiledSet,
 }
 
+// Lets `pick` choose among compiled variants without collecting their tags for each message.
+impl AsRef<str> for CompiledVariant {
+    fn as_ref(&self) -> &str {
+        &self.tag
+    }
+}
+
 /// A template compiled and checked in every language, ready to render for many people.
 pub struct CompiledTemplates {
     variants: Vec<CompiledVariant>,
@@ -269,22 +276,23 @@ impl std::fmt::Debug for CompiledTemplates {
 /// The variant `locale` reads: its tag, then each shorter one (`de-AT` → `de`), then another
 /// variant of its language (`pt` → `pt-BR`), one in its script first (`zh-TW` reads `zh-Hant`,
 /// not `zh-Hans`).
-fn pick(tags: &[&str], locale: &str) -> Option<usize> {
+fn pick<T: AsRef<str>>(tags: &[T], locale: &str) -> Option<usize> {
     if let Some(found) = fallbacks(locale)
         .iter()
-        .find_map(|candidate| tags.iter().position(|t| t == candidate))
+        .find_map(|candidate| tags.iter().position(|t| t.as_ref() == candidate))
     {
         return Some(found);
     }
     let same_language: Vec<usize> = (0..tags.len())
-        .filter(|&i| primary(tags[i]) == primary(locale))
+        .filter(|&i| primary(tags[i].as_ref()) == primary(locale))
         .collect();
     let script = invite_desk_roster::language::likely_script(locale);
     same_language
         .iter()
         .copied()
         .find(|&i| {
-            script.is_some() && invite_desk_roster::language::likely_script(tags[i]) == script
+            script.is_some()
+                && invite_desk_roster::language::likely_script(tags[i].as_ref()) == script
         })
         .or_else(|| same_language.first().copied())
 }
@@ -378,12 +386,12 @@ impl CompiledTemplates {
 
     /// Whether `locale` has wording of its own (else the person reads the batch's language).
     pub fn has_language(&self, locale: &str) -> bool {
-        pick(&self.languages(), locale).is_some()
+        pick(&self.variants, locale).is_some()
     }
 
     fn variant_for(&self, locale: Option<&str>) -> usize {
         locale
-            .and_then(|l| pick(&self.languages(), l))
+            .and_then(|l| pick(&self.variants, l))
             .unwrap_or(self.default)
     }
 
