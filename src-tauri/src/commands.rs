@@ -141,6 +141,11 @@ webview_commands! {
         off_main_thread(move || edit::set_row(&text, format, line, &cells)).await
     }
 
+    /// The text with the row on `line` blanked out (every other line keeps its number).
+    fn list_remove_row[](text: String, format: SourceFormat, line: u64) -> String {
+        off_main_thread(move || edit::remove_row(&text, format, line)).await
+    }
+
     fn preview[shell: State<'_, Shell>](
         batch: BatchFile,
         line: Option<u64>,
@@ -380,10 +385,41 @@ webview_commands! {
             .await
     }
 
-    fn results_export[shell: State<'_, Shell>](batch_id: String) -> String {
-        shell
-            .blocking(move |service| service.export_results(&batch_id))
-            .await
+    /// Writes the batch's results where the user chooses (the export folder first); the path, or
+    /// `None` when they close the dialog.
+    fn results_export[app: AppHandle, shell: State<'_, Shell>, saved: State<'_, dialogs::SavedFiles>](
+        batch_id: String,
+    ) -> Option<String> {
+        let id = batch_id.clone();
+        let suggested = shell.blocking(move |service| service.results_export_path(&id)).await?;
+        let Some(path) =
+            dialogs::save_file_at(&app, "Export the results", &suggested, ("CSV", &["csv"][..])).await?
+        else {
+            return Ok(None);
+        };
+        let to = path.clone();
+        let written = shell
+            .blocking(move |service| service.export_results(&batch_id, Some(&to)))
+            .await?;
+        saved.remember(path);
+        Ok(Some(written))
+    }
+
+    /// Shows the folder of a file saved through a dialog in this session (never any other path).
+    fn open_saved_folder[app: AppHandle, saved: State<'_, dialogs::SavedFiles>](path: String) -> () {
+        let path = std::path::PathBuf::from(path);
+        let folder = saved.folder_of(&path).ok_or_else(|| {
+            AppError::invalid_input(format!("{} was not saved from this window", path.display()))
+        })?;
+        open_in_file_manager(&app, &folder)
+    }
+
+    /// Shows where a batch delivered: its outbox folder, or the folder of its link export.
+    fn open_delivery_folder[app: AppHandle, shell: State<'_, Shell>](batch_id: String) -> () {
+        let folder = shell
+            .blocking(move |service| service.delivery_folder(&batch_id))
+            .await?;
+        open_in_file_manager(&app, &folder)
     }
 
     fn lookup[shell: State<'_, Shell>](profile: Option<String>, email: String) -> Lookup {
@@ -500,10 +536,14 @@ webview_commands! {
 
     fn open_folder[app: AppHandle, shell: State<'_, Shell>](folder: Folder) -> () {
         let path = shell.blocking(move |service| service.folder(folder)).await?;
-        app.opener()
-            .open_path(path.to_string_lossy(), None::<&str>)
-            .map_err(|e| AppError::io("open", &path, &std::io::Error::other(e.to_string())))
+        open_in_file_manager(&app, &path)
     }
+}
+
+fn open_in_file_manager(app: &AppHandle, folder: &std::path::Path) -> Answer<()> {
+    app.opener()
+        .open_path(folder.to_string_lossy(), None::<&str>)
+        .map_err(|e| AppError::io("open", folder, &std::io::Error::other(e.to_string())))
 }
 
 #[cfg(test)]

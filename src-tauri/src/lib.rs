@@ -119,6 +119,7 @@ pub fn run() {
         })
         .manage(window_state::PendingSave::default())
         .manage(drops::DropListener::default())
+        .manage(dialogs::SavedFiles::default())
         .manage(opened_file::OpenedAtStart::from_args(std::env::args()))
         .on_window_event(|window, event| {
             window_state::on_window_event(window, event);

@@ -117,7 +117,7 @@ test('who accepted, reminders for the rest, and the same after a restart', async
   await panel.$('button=Remind all pending (2)').click();
   const done = await panel.$('[data-testid="followup-done"]');
   await done.waitForDisplayed({ timeout: 60000 }).catch(async () => assert.fail(`no reminder result; the screen shows:\n${await panel.getText()}`));
-  assert.match(await done.getText(), /^2 reminders written to the outbox\./);
+  assert.match(await done.getText(), /^2 reminders written to outbox\./);
   const files = emls();
   assert.equal(files.length, 5, `the first messages are kept beside the reminders: ${files}`);
   assert.ok(invitations.every((f) => files.includes(f)), 'no earlier message was replaced');

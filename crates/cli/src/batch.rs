@@ -272,6 +272,12 @@ fn rejected_results(problems: &[Problem], accepted_lines: &HashSet<u64>) -> Vec<
             line: problem.line,
             state: invite_desk_engine::journal::PersonState::Failed,
             link_expires_at: None,
+            result: invite_desk_engine::journal::PersonState::Failed
+                .words(None)
+                .to_owned(),
+            external_id: None,
+            given_name: None,
+            family_name: None,
         });
     }
     out
@@ -792,10 +798,12 @@ fn print_summary(summary: &RunSummary, all: &[PersonResult]) {
     } else {
         String::new()
     };
+    // "Invited" is said as what delivering was: only `sent` left the machine.
     println!(
-        "batch {}: {} invited, {} skipped, {} granted, {} failed{not_finished} ({:.1} s)",
+        "batch {}: {} {}, {} skipped, {} granted, {} failed{not_finished} ({:.1} s)",
         summary.batch_id,
         count(ResultStatus::Invited),
+        summary.delivered_as.words(),
         count(ResultStatus::Skipped),
         count(ResultStatus::Granted),
         count(ResultStatus::Failed),
@@ -874,7 +882,14 @@ pub fn history(json: bool, paths: &AppPaths) -> Result<(), AppError> {
         return crate::print_json(&batches);
     }
     for b in batches {
-        let counts: Vec<String> = b.counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        // In the state machine's order and the app's words ("12 written to outbox, 28 not started").
+        let counts: Vec<String> = invite_desk_engine::journal::PersonState::ALL
+            .iter()
+            .filter_map(|state| {
+                let n = b.counts.get(state.as_str())?;
+                Some(format!("{n} {}", state.words(b.delivered_as)))
+            })
+            .collect();
         println!(
             "{}  {}  {:<11}  {:>6} people  {}{}",
             b.id,
@@ -991,12 +1006,17 @@ pub fn lookup(args: LookupArgs, paths: &AppPaths) -> Result<(), AppError> {
         println!("never invited from this machine");
     }
     for h in &found.history {
-        let r = results::person_result(&h.record);
+        let r = results::person_result(&h.record, None, h.delivered_as);
         println!(
-            "batch {} ({}): {}{}",
+            "batch {}{} ({}): {} ({}){}",
             h.batch_id,
+            h.batch_name
+                .as_deref()
+                .map(|n| format!(" \"{n}\""))
+                .unwrap_or_default(),
             h.batch_created_at,
             r.status.as_str(),
+            r.result,
             r.link_expires_at
                 .as_deref()
                 .map(|e| format!(", link expires {e}"))

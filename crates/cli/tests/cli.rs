@@ -110,6 +110,7 @@ fn roster_check_json_contract_and_exit_zero_with_row_errors() {
         [
             "app_metadata",
             "email",
+            "external_id",
             "family_name",
             "given_name",
             "line",

@@ -86,6 +86,7 @@ fn people(prefix: &str, n: usize) -> Vec<Person> {
             app_metadata: serde_json::Map::new(),
             user_metadata: serde_json::Map::new(),
             locale: None,
+            external_id: None,
         })
         .collect()
 }

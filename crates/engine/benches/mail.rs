@@ -25,6 +25,7 @@ fn person(i: usize) -> Person {
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
         locale: None,
+        external_id: None,
     }
 }
 

@@ -167,6 +167,19 @@ pub enum Delivery {
     Auth0,
 }
 
+impl Delivery {
+    /// What delivering is for this kind, in the words the screens use.
+    pub fn delivered_as(&self) -> crate::journal::DeliveredAs {
+        use crate::journal::DeliveredAs;
+        match self {
+            Delivery::Smtp { .. } => DeliveredAs::Sent,
+            Delivery::Outbox { .. } => DeliveredAs::WrittenToOutbox,
+            Delivery::ExportLinks { .. } => DeliveredAs::LinkExported,
+            Delivery::Auth0 => DeliveredAs::SentByAuth0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct InvitationSettings {
     pub mode: InviteMode,
@@ -728,6 +741,7 @@ mod tests {
             app_metadata: Map::new(),
             user_metadata: Map::new(),
             locale: None,
+            external_id: None,
         }
     }
 

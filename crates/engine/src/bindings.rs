@@ -185,6 +185,36 @@ pub fn typescript() -> String {
                 .collect()
         )
     ));
+    // The words a person's state reads as, the same in the CLI, History and the exports.
+    let words = |pairs: Vec<(String, &str)>| {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("  {k}: {v:?},\n"))
+            .collect::<String>()
+    };
+    out.push_str(&format!(
+        "/** What a person's state says happened (`delivered`: see DELIVERED_WORDS). */\n\
+         export const STATE_WORDS: Readonly<Record<PersonState, string>> = {{\n{}}};\n\n",
+        words(
+            crate::journal::PersonState::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), s.words(None)))
+                .collect()
+        )
+    ));
+    out.push_str(&format!(
+        "/** What \"delivered\" was, by the batch's delivery: only `sent` left the machine. */\n\
+         export const DELIVERED_WORDS: Readonly<Record<DeliveredAs, string>> = {{\n{}}};\n\n",
+        words(
+            crate::journal::DeliveredAs::ALL
+                .iter()
+                .map(|d| {
+                    let key = serde_json::to_value(d).expect("a unit variant serializes");
+                    (key.as_str().unwrap_or_default().to_owned(), d.words())
+                })
+                .collect()
+        )
+    ));
     let codes: Vec<String> = crate::ErrorCode::ALL
         .iter()
         .map(|c| format!("{:?}", c.as_str()))

@@ -125,6 +125,7 @@ pub async fn send_test(
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
         locale: language.map(str::to_owned),
+        external_id: None,
     };
     let message = invitation(&person, link, templates, settings, sender)?;
     let mailer = SmtpMailer::new(smtp)?;

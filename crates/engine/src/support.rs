@@ -2,7 +2,7 @@
 //! invitation.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use invite_desk_auth0::ManagementClient;
@@ -23,6 +23,15 @@ pub struct TenantAccount {
     pub logins_count: Option<u64>,
     pub last_login: Option<String>,
     pub blocked: Option<bool>,
+    /// "Ann Lee": given and family name, else the name the tenant has.
+    pub name: Option<String>,
+    /// The roles the user has, by name; `None` when the tenant did not say (a missing
+    /// `read:roles` scope, or too many accounts to ask about).
+    pub roles: Option<Vec<String>>,
+    #[ts(type = "Record<string, unknown>")]
+    pub app_metadata: Map<String, Value>,
+    #[ts(type = "Record<string, unknown>")]
+    pub user_metadata: Map<String, Value>,
     /// `app_metadata.invitation` as the last invitation stamped it (status, batch_id, at).
     #[ts(type = "unknown")]
     pub invitation: Option<Value>,
@@ -76,11 +85,24 @@ pub fn accounts(users: Vec<invite_desk_auth0::models::User>) -> Vec<TenantAccoun
     users
         .into_iter()
         .map(|u| TenantAccount {
+            name: match (&u.given_name, &u.family_name) {
+                (None, None) => u.name.clone(),
+                (given, family) => Some(
+                    [given.as_deref(), family.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            },
+            roles: None,
+            user_metadata: u.user_metadata.clone().unwrap_or_default(),
             connections: u.identities.iter().map(|i| i.connection.clone()).collect(),
             invitation: u
                 .app_metadata
                 .as_ref()
                 .and_then(|m| m.get("invitation").cloned()),
+            app_metadata: u.app_metadata.unwrap_or_default(),
             user_id: u.user_id,
             created_at: u.created_at,
             email_verified: u.email_verified,
@@ -89,6 +111,22 @@ pub fn accounts(users: Vec<invite_desk_auth0::models::User>) -> Vec<TenantAccoun
             blocked: u.blocked,
         })
         .collect()
+}
+
+/// The most accounts one address is asked the roles of: a look-up stays a few calls.
+const ROLE_LOOKUPS: usize = 5;
+
+/// Fills in each account's roles (one read each); an account whose roles the tenant refuses
+/// (no `read:roles`) keeps `None`, which the screen says.
+pub async fn with_roles(client: &ManagementClient, accounts: &mut [TenantAccount]) {
+    for account in accounts.iter_mut().take(ROLE_LOOKUPS) {
+        match client.user_roles(&account.user_id).await {
+            Ok(roles) => account.roles = Some(roles.into_iter().map(|r| r.name).collect()),
+            Err(e) => {
+                tracing::info!(error = %e, "the roles of an account could not be read");
+            }
+        }
+    }
 }
 
 /// What the tenant said (if asked) with the journal's history of the person.

@@ -62,6 +62,7 @@ fn person(line: u64, email: &str) -> Person {
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
         locale: None,
+        external_id: None,
     }
 }
 

@@ -104,6 +104,64 @@ impl PersonState {
     }
 }
 
+/// How a batch delivers, in the words every screen, the CLI and the exports use for it: only
+/// `sent` left the machine through a mail server.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveredAs {
+    Sent,
+    WrittenToOutbox,
+    LinkExported,
+    SentByAuth0,
+}
+
+impl DeliveredAs {
+    /// From the batch file's `delivery.kind`.
+    pub fn from_kind(kind: &str) -> Option<DeliveredAs> {
+        match kind {
+            "smtp" => Some(DeliveredAs::Sent),
+            "outbox" => Some(DeliveredAs::WrittenToOutbox),
+            "export-links" => Some(DeliveredAs::LinkExported),
+            "auth0" => Some(DeliveredAs::SentByAuth0),
+            _ => None,
+        }
+    }
+
+    /// "sent", "written to outbox", "link exported", "sent by Auth0".
+    pub fn words(self) -> &'static str {
+        match self {
+            DeliveredAs::Sent => "sent",
+            DeliveredAs::WrittenToOutbox => "written to outbox",
+            DeliveredAs::LinkExported => "link exported",
+            DeliveredAs::SentByAuth0 => "sent by Auth0",
+        }
+    }
+
+    pub const ALL: &[DeliveredAs] = <DeliveredAs as strum::VariantArray>::VARIANTS;
+}
+
+impl PersonState {
+    /// What happened to the person, in the words the app, the CLI, History and the exports share:
+    /// `delivered` says how (`None`: a batch of unknown delivery, "delivered"), and nobody the
+    /// run did not reach reads as failed.
+    pub fn words(self, delivered: Option<DeliveredAs>) -> &'static str {
+        match self {
+            PersonState::Pending => "not started",
+            PersonState::Skipped => "skipped",
+            PersonState::Existing => "account found",
+            PersonState::Created => "account created",
+            PersonState::RolesGranted => "roles granted",
+            PersonState::Ticketed => "link issued",
+            PersonState::Delivered => delivered.map_or("delivered", DeliveredAs::words),
+            PersonState::Granted => "granted, no invitation",
+            PersonState::Unconfirmed => "unconfirmed",
+            PersonState::Failed => "failed",
+        }
+    }
+}
+
 /// The external writes that are journaled as intents before they happen.
 #[derive(
     Debug,
@@ -391,6 +449,8 @@ pub struct BatchSummary {
     /// People per state (states with nobody are left out).
     #[ts(type = "Partial<Record<PersonState, number>>")]
     pub counts: std::collections::BTreeMap<String, u64>,
+    /// How it delivers (`None` for a batch file of an unknown kind).
+    pub delivered_as: Option<DeliveredAs>,
     /// What the last follow-up check saw (`None` before one): History's funnel without asking
     /// the tenant again.
     pub follow_up: Option<CheckedCounts>,
@@ -422,6 +482,13 @@ pub struct BatchRecord {
 pub struct PersonHistory {
     pub batch_id: String,
     pub batch_created_at: String,
+    /// The name the admin gave the batch (a resend's or a copied link's says so).
+    pub batch_name: Option<String>,
+    /// What the batch was: `invitation`, `resend`, `link_copy`, `reminder`, `reissue` (`None`: an
+    /// invitation recorded before purposes were kept).
+    pub purpose: Option<String>,
+    /// What "delivered" was in that batch.
+    pub delivered_as: Option<DeliveredAs>,
     pub record: PersonRecord,
     /// `(at, kind, detail)`, oldest first.
     pub events: Vec<(String, String, String)>,
@@ -658,20 +725,44 @@ impl Journal {
         self.note(batch, email, why)
     }
 
-    /// The batches, newest first.
+    /// The batches, newest first: an admin's batches, not the actions on one person that follow
+    /// one (a reminder or new-link wave, a resend, a copied link: the person's timeline lists those).
     pub fn batches(&self) -> Result<Vec<BatchSummary>, AppError> {
+        self.summaries(
+            "b.follows IS NULL
+             OR COALESCE(b.purpose, '') NOT IN ('reminder', 'reissue', 'resend', 'link_copy')",
+            "",
+        )
+    }
+
+    /// One batch as History would list it, whatever it was for.
+    pub fn batch_summary(&self, id: &str) -> Result<BatchSummary, AppError> {
+        self.summaries("b.id = ?1", id)?.pop().ok_or_else(|| {
+            AppError::new(ErrorCode::NotFound, format!("no batch {id} in the journal"))
+        })
+    }
+
+    /// The batches `condition` (an SQL condition on `b`, taking `?1` as `param` when it names it)
+    /// picks, newest first.
+    fn summaries(&self, condition: &str, param: &str) -> Result<Vec<BatchSummary>, AppError> {
         let mut query = self
             .db
-            .prepare(
+            .prepare(&format!(
                 "WITH counts AS (SELECT batch_id, state, COUNT(*) AS n FROM people GROUP BY batch_id, state)
-                 SELECT b.id, b.created_at, b.status, b.name, c.state, c.n
+                 SELECT b.id, b.created_at, b.status, b.name, c.state, c.n,
+                        json_extract(b.settings, '$.delivery.kind')
                  FROM batches b LEFT JOIN counts c ON c.batch_id = b.id
-                 WHERE b.follows IS NULL OR COALESCE(b.purpose, '') NOT IN ('reminder', 'reissue')
-                 ORDER BY b.created_at DESC, b.rowid DESC, b.id",
-            )
+                 WHERE {condition}
+                 ORDER BY b.created_at DESC, b.rowid DESC, b.id"
+            ))
             .map_err(|e| db_error("prepare", e))?;
+        let params: &[&dyn rusqlite::ToSql] = if condition.contains("?1") {
+            &[&param]
+        } else {
+            &[]
+        };
         let rows = query
-            .query_map([], |r| {
+            .query_map(params, |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -679,12 +770,13 @@ impl Journal {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
                 ))
             })
             .map_err(|e| db_error("read the batches", e))?;
         let mut out: Vec<BatchSummary> = Vec::new();
         for row in rows {
-            let (id, created_at, status, name, state, count) =
+            let (id, created_at, status, name, state, count, delivery) =
                 row.map_err(|e| db_error("read a batch", e))?;
             if out.last().is_none_or(|b| b.id != id) {
                 out.push(BatchSummary {
@@ -694,6 +786,7 @@ impl Journal {
                     name,
                     total: 0,
                     counts: Default::default(),
+                    delivered_as: delivery.as_deref().and_then(DeliveredAs::from_kind),
                     follow_up: None,
                 });
             }
@@ -970,17 +1063,28 @@ impl Journal {
         let mut query = self
             .db
             .prepare(
-                "SELECT p.batch_id, b.created_at FROM people p JOIN batches b ON b.id = p.batch_id
+                "SELECT p.batch_id, b.created_at, b.name, b.purpose,
+                        json_extract(b.settings, '$.delivery.kind')
+                 FROM people p JOIN batches b ON b.id = p.batch_id
                  WHERE p.email = ?1 COLLATE NOCASE ORDER BY b.created_at DESC, b.rowid DESC",
             )
             .map_err(|e| db_error("prepare", e))?;
-        let batches: Vec<(String, String)> = query
-            .query_map(params![email], |r| Ok((r.get(0)?, r.get(1)?)))
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let batches: Vec<Row> = query
+            .query_map(params![email], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .map_err(|e| db_error("read a person", e))?
             .collect::<Result<_, _>>()
             .map_err(|e| db_error("read a person", e))?;
         let mut out = Vec::new();
-        for (batch_id, batch_created_at) in batches {
+        for (batch_id, batch_created_at, batch_name, purpose, delivery) in batches {
             let Some(record) = self.person(&batch_id, email)? else {
                 continue;
             };
@@ -998,6 +1102,9 @@ impl Journal {
             out.push(PersonHistory {
                 batch_id,
                 batch_created_at,
+                batch_name,
+                purpose,
+                delivered_as: delivery.as_deref().and_then(DeliveredAs::from_kind),
                 record,
                 events,
             });

@@ -150,6 +150,20 @@ pub fn set_row(
     Ok(out)
 }
 
+/// The text with the row on `line` blanked out: a blank line for each line it took (blank lines
+/// are skipped when a list is read), so every other row keeps its line number and its problems
+/// still point at it.
+pub fn remove_row(text: &str, format: SourceFormat, line: u64) -> Result<String, AppError> {
+    let text = normalize_line_endings(text);
+    let found = span(&text, format, line)?;
+    let lines = text[found.start..found.end].matches('\n').count();
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..found.start]);
+    out.push_str(&"\n".repeat(lines));
+    out.push_str(&text[found.end..]);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +194,35 @@ mod tests {
         let lines: Vec<u64> = after.people.iter().map(|p| p.line).collect();
         assert_eq!(lines, [2, 4, 5]);
         assert_eq!(after.people[1].name.as_deref(), Some("Bob; Jr"));
+    }
+
+    #[test]
+    fn a_removed_row_is_gone_and_every_other_row_keeps_its_line() {
+        let text =
+            "email,note\nann@example.com,a\nann@example.com,\"two\nlines\"\ncy@example.com,c\n";
+        let before = read_text(text, &ReadOptions::default()).unwrap();
+        assert_eq!(before.summary.errors, 1, "{:?}", before.problems);
+        assert_eq!(before.problems[0].line, 3);
+        let removed = remove_row(text, SourceFormat::Delimited, 3).unwrap();
+        assert_eq!(
+            removed,
+            "email,note\nann@example.com,a\n\n\ncy@example.com,c\n"
+        );
+        let after = read_text(&removed, &ReadOptions::default()).unwrap();
+        assert_eq!(after.summary.errors, 0);
+        let lines: Vec<u64> = after.people.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 5]);
+        // An address line, and the last row without a line break after it.
+        assert_eq!(
+            remove_row("a@x.example\nb@x.example", SourceFormat::AddressLines, 2).unwrap(),
+            "a@x.example\n"
+        );
+        assert_eq!(
+            remove_row(text, SourceFormat::Delimited, 9)
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
     }
 
     #[test]

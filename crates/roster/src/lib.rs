@@ -658,6 +658,7 @@ fn row_fields<'r, 'a>(
             ColumnRole::Name => fields.name = Some(cell),
             ColumnRole::Roles => fields.roles = Some(cell),
             ColumnRole::Locale => fields.locale = Some(cell),
+            ColumnRole::ExternalId => fields.external_id = Some(cell),
             ColumnRole::AppMetadata(_) | ColumnRole::UserMetadata(_) => {
                 fields.metadata.push((role, label.as_str(), cell))
             }

@@ -25,6 +25,9 @@ pub enum ColumnRole {
     UserMetadata(String),
     /// The person's language (a BCP 47 tag or a language's name): picks their wording.
     Locale,
+    /// The list's own id for the person (an employee number): kept with them in the journal and
+    /// the results export, so HR can match results back; not sent to Auth0.
+    ExternalId,
     Ignore,
 }
 
@@ -131,6 +134,25 @@ const NAME_HEADERS: &[&str] = &[
     "nombrecompleto",
 ];
 const ROLE_HEADERS: &[&str] = &["roles", "role", "rollen", "rolle", "rôles", "rôle"];
+const EXTERNAL_ID_HEADERS: &[&str] = &[
+    "externalid",
+    "employeeid",
+    "employeenumber",
+    "employeeno",
+    "staffid",
+    "staffnumber",
+    "personnelnumber",
+    "personalnummer",
+    "personalnr",
+    "mitarbeiternummer",
+    "mitarbeiterid",
+    "matricule",
+    "numeroemploye",
+    "numérodemployé",
+    "numeroempleado",
+    "númerodeempleado",
+    "hrid",
+];
 const LOCALE_HEADERS: &[&str] = &[
     "locale",
     "language",
@@ -191,6 +213,8 @@ pub fn role_for_header(header: &str) -> Option<ColumnRole> {
         ColumnRole::Roles
     } else if LOCALE_HEADERS.contains(&n.as_str()) {
         ColumnRole::Locale
+    } else if EXTERNAL_ID_HEADERS.contains(&n.as_str()) {
+        ColumnRole::ExternalId
     } else {
         return None;
     };
@@ -345,6 +369,7 @@ pub fn role_label(role: &ColumnRole) -> String {
         ColumnRole::AppMetadata(key) => format!("app_metadata.{key}"),
         ColumnRole::UserMetadata(key) => format!("user_metadata.{key}"),
         ColumnRole::Locale => "locale".into(),
+        ColumnRole::ExternalId => "external_id".into(),
         ColumnRole::Ignore => "ignored".into(),
     }
 }

@@ -30,6 +30,10 @@ pub struct Person {
     /// batch files written before languages.
     #[serde(default)]
     pub locale: Option<String>,
+    /// The list's own id for them (an employee number), for the results; absent in batch files
+    /// written before it.
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -51,6 +55,8 @@ pub struct Problem {
 /// Auth0's length limits (Management API: given/family name 1–150, name 1–300 characters).
 const MAX_GIVEN_FAMILY: usize = 150;
 const MAX_NAME: usize = 300;
+/// An employee number is short; a longer cell is a mapped wrong column.
+const MAX_EXTERNAL_ID: usize = 100;
 
 /// Characters copy-paste brings along at the ends of a cell that `trim` does not remove.
 const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
@@ -64,6 +70,7 @@ pub struct RowFields<'r, 'a> {
     pub name: Option<&'a str>,
     pub roles: Option<&'a str>,
     pub locale: Option<&'a str>,
+    pub external_id: Option<&'a str>,
     /// (role, its label such as `app_metadata.dept`, cell)
     pub metadata: Vec<(&'r ColumnRole, &'r str, &'a str)>,
 }
@@ -119,6 +126,7 @@ pub fn check_row(
         MAX_GIVEN_FAMILY,
     );
     let name = limited(&mut row, "name", fields.name, MAX_NAME);
+    let external_id = limited(&mut row, "external_id", fields.external_id, MAX_EXTERNAL_ID);
     let locale = fields
         .locale
         .and_then(|cell| match crate::language::normalize(clean(cell)) {
@@ -170,6 +178,7 @@ pub fn check_row(
                 app_metadata,
                 user_metadata,
                 locale,
+                external_id: external_id.map(str::to_owned),
             }))
         }
         address => RowOutcome::Invalid(address),

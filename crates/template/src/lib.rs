@@ -357,6 +357,7 @@ fn sample_person() -> Person {
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
         locale: None,
+        external_id: None,
     }
 }
 

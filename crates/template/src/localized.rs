@@ -444,6 +444,7 @@ impl CompiledTemplates {
         for variant in &self.variants {
             let person = Person {
                 locale: Some(variant.tag.clone()),
+                external_id: None,
                 ..crate::sample_person()
             };
             let Ok(content) = self.render(&person, &sample_link, settings) else {

@@ -42,6 +42,7 @@ fn person(locale: &str, given: Option<&str>, name: Option<&str>) -> Person {
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
         locale: Some(locale.into()),
+        external_id: None,
     }
 }
 

@@ -73,6 +73,7 @@ proptest! {
             app_metadata: serde_json::Map::new(),
             user_metadata: serde_json::Map::new(),
             locale: None,
+            external_id: None,
         };
         let link = Link {
             url: "https://acme.example/u/reset-password?ticket=Q7xWv2LpZr9KmT3b#type=invite".into(),

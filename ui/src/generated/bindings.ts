@@ -166,7 +166,7 @@ message: MessageKind, style: Style, languages: { [key in string]: Variant }, };
 /**
  * What a column holds.
  */
-export type ColumnRole = { "role": "email" } | { "role": "given_name" } | { "role": "family_name" } | { "role": "name" } | { "role": "roles" } | { "role": "app_metadata", "key": string } | { "role": "user_metadata", "key": string } | { "role": "locale" } | { "role": "ignore" };
+export type ColumnRole = { "role": "email" } | { "role": "given_name" } | { "role": "family_name" } | { "role": "name" } | { "role": "roles" } | { "role": "app_metadata", "key": string } | { "role": "user_metadata", "key": string } | { "role": "locale" } | { "role": "external_id" } | { "role": "ignore" };
 
 /**
  * The admin's corrections to what was detected.
@@ -259,7 +259,12 @@ line: number, email: string, given_name: string | null, family_name: string | nu
  * Their language, a canonical BCP 47 tag (`de-AT`); `None`: the batch's language. Absent in
  * batch files written before languages.
  */
-locale: string | null, };
+locale: string | null, 
+/**
+ * The list's own id for them (an employee number), for the results; absent in batch files
+ * written before it.
+ */
+external_id: string | null, };
 
 export type RosterReport = { summary: Summary, 
 /**
@@ -498,6 +503,10 @@ export type BatchSummary = { id: string, created_at: string, status: BatchStatus
  */
 counts: Partial<Record<PersonState, number>>, 
 /**
+ * How it delivers (`None` for a batch file of an unknown kind).
+ */
+delivered_as: DeliveredAs | null, 
+/**
  * What the last follow-up check saw (`None` before one): History's funnel without asking
  * the tenant again.
  */
@@ -506,7 +515,20 @@ follow_up: CheckedCounts | null, };
 /**
  * One past invitation of a person, for look-ups.
  */
-export type PersonHistory = { batch_id: string, batch_created_at: string, record: PersonRecord, 
+export type PersonHistory = { batch_id: string, batch_created_at: string, 
+/**
+ * The name the admin gave the batch (a resend's or a copied link's says so).
+ */
+batch_name: string | null, 
+/**
+ * What the batch was: `invitation`, `resend`, `link_copy`, `reminder`, `reissue` (`None`: an
+ * invitation recorded before purposes were kept).
+ */
+purpose: string | null, 
+/**
+ * What "delivered" was in that batch.
+ */
+delivered_as: DeliveredAs | null, record: PersonRecord, 
 /**
  * `(at, kind, detail)`, oldest first.
  */
@@ -525,7 +547,16 @@ error: string | null, error_code: PersonErrorCode | null, line: number,
 /**
  * The journal's state (finer than `status`).
  */
-state: PersonState, link_expires_at: string | null, };
+state: PersonState, link_expires_at: string | null, 
+/**
+ * What happened, in the words the app and History use: "sent", "written to outbox",
+ * "link exported", "not started", "failed"…
+ */
+result: string, 
+/**
+ * The list's own columns, so a results file can be matched back to it.
+ */
+external_id: string | null, given_name: string | null, family_name: string | null, };
 
 export type Progress = { batch_id: string, total: number, 
 /**
@@ -561,7 +592,15 @@ export type RunStatus = "finished" | "cancelled" | "interrupted";
  */
 export type Creation = "individual" | "bulk";
 
-export type RunEvent = { "event": "started", batch_id: string, total: number, creation: Creation, resumed: boolean, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: PersonErrorCode | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, status: RunStatus, counts: { [key in string]: number }, failed: number, elapsed_secs: number, 
+export type RunEvent = { "event": "started", batch_id: string, 
+/**
+ * The name the admin gave the batch.
+ */
+name: string | null, total: number, creation: Creation, resumed: boolean, 
+/**
+ * What "delivered" means for this batch: sent, written to outbox, link exported…
+ */
+delivered_as: DeliveredAs, } | { "event": "person", batch_id: string, line: number, email: string, state: PersonState, user_id: string | null, error_code: PersonErrorCode | null, error_message: string | null, } | { "event": "progress" } & Progress | { "event": "job", batch_id: string, job_id: string, status: string, people: number, } | { "event": "finished", batch_id: string, status: RunStatus, counts: { [key in string]: number }, failed: number, elapsed_secs: number, 
 /**
  * Why the run stopped itself: the failure several people in a row met.
  */
@@ -615,7 +654,8 @@ signed_in: number, };
 export type FollowUpKind = "reminder" | "reissue";
 
 /**
- * How a batch delivers, in the words the screens use for it.
+ * How a batch delivers, in the words every screen, the CLI and the exports use for it: only
+ * `sent` left the machine through a mail server.
  */
 export type DeliveredAs = "sent" | "written_to_outbox" | "link_exported" | "sent_by_auth0";
 
@@ -719,6 +759,15 @@ smtp_connections?: number, };
  * One account with this address in the tenant.
  */
 export type TenantAccount = { user_id: string, connections: Array<string>, created_at: string | null, email_verified: boolean | null, logins_count: number | null, last_login: string | null, blocked: boolean | null, 
+/**
+ * "Ann Lee": given and family name, else the name the tenant has.
+ */
+name: string | null, 
+/**
+ * The roles the user has, by name; `None` when the tenant did not say (a missing
+ * `read:roles` scope, or too many accounts to ask about).
+ */
+roles: Array<string> | null, app_metadata: Record<string, unknown>, user_metadata: Record<string, unknown>, 
 /**
  * `app_metadata.invitation` as the last invitation stamped it (status, batch_id, at).
  */
@@ -998,6 +1047,11 @@ links_file: string | null,
  */
 stopped_by: AppError | null, 
 /**
+ * What "delivered" was for this batch (sent, written to outbox, link exported, sent by
+ * Auth0): the words its counts are told in.
+ */
+delivered_as: DeliveredAs, 
+/**
  * For a one-person resend: what the delivery was ("accepted by the mail server: 250 …") and
  * when (RFC 3339, UTC).
  */
@@ -1050,6 +1104,28 @@ export const FINAL_STATES: readonly PersonState[] = ["skipped", "delivered", "gr
 
 /** The batch statuses `resume` continues. */
 export const RESUMABLE_STATUSES: readonly BatchStatus[] = ["failed_to_start", "running", "interrupted", "cancelled"];
+
+/** What a person's state says happened (`delivered`: see DELIVERED_WORDS). */
+export const STATE_WORDS: Readonly<Record<PersonState, string>> = {
+  pending: "not started",
+  skipped: "skipped",
+  existing: "account found",
+  created: "account created",
+  roles_granted: "roles granted",
+  ticketed: "link issued",
+  delivered: "delivered",
+  granted: "granted, no invitation",
+  unconfirmed: "unconfirmed",
+  failed: "failed",
+};
+
+/** What "delivered" was, by the batch's delivery: only `sent` left the machine. */
+export const DELIVERED_WORDS: Readonly<Record<DeliveredAs, string>> = {
+  sent: "sent",
+  written_to_outbox: "written to outbox",
+  link_exported: "link exported",
+  sent_by_auth0: "sent by Auth0",
+};
 
 /** Every error code, in the order Rust declares them. */
 export const ERROR_CODES: readonly ErrorCode[] = ["invalid_input", "not_found", "io", "keychain", "auth", "network", "rate_limited", "conflict", "cancelled", "needs_confirmation", "internal"];

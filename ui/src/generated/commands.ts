@@ -24,6 +24,10 @@ export function webviewCommands(invoke: Invoke) {
     listDrops: (onDrop: Channel<DroppedList>): Promise<null> => invoke('list_drops', { onDrop }),
     listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => invoke('list_row', { text, format, line }),
     listSetRow: (text: string, format: SourceFormat, line: number, cells: Array<string>): Promise<string> => invoke('list_set_row', { text, format, line, cells }),
+    /**
+     * The text with the row on `line` blanked out (every other line keeps its number).
+     */
+    listRemoveRow: (text: string, format: SourceFormat, line: number): Promise<string> => invoke('list_remove_row', { text, format, line }),
     preview: (batch: BatchFile, line: number | null, kind: MessageKind | null, language: string | null): Promise<PreviewMessage> => invoke('preview', { batch, line, kind, language }),
     sendTest: (profile: string | null, batch: BatchFile, to: string, kind: MessageKind | null, language: string | null): Promise<string> => invoke('send_test', { profile, batch, to, kind, language }),
     /**
@@ -84,7 +88,19 @@ export function webviewCommands(invoke: Invoke) {
     runActive: (): Promise<string | null> => invoke('run_active'),
     history: (): Promise<Array<BatchSummary>> => invoke('history'),
     batchResults: (batchId: string): Promise<Array<PersonResult>> => invoke('batch_results', { batchId }),
-    resultsExport: (batchId: string): Promise<string> => invoke('results_export', { batchId }),
+    /**
+     * Writes the batch's results where the user chooses (the export folder first); the path, or
+     * `None` when they close the dialog.
+     */
+    resultsExport: (batchId: string): Promise<string | null> => invoke('results_export', { batchId }),
+    /**
+     * Shows the folder of a file saved through a dialog in this session (never any other path).
+     */
+    openSavedFolder: (path: string): Promise<null> => invoke('open_saved_folder', { path }),
+    /**
+     * Shows where a batch delivered: its outbox folder, or the folder of its link export.
+     */
+    openDeliveryFolder: (batchId: string): Promise<null> => invoke('open_delivery_folder', { batchId }),
     lookup: (profile: string | null, email: string): Promise<Lookup> => invoke('lookup', { profile, email }),
     resend: (email: string, confirmedProduction: boolean, onEvent: Channel<Array<RunEvent>>): Promise<RunSummary> => invoke('resend', { email, confirmedProduction, onEvent }),
     /**

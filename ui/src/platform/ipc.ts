@@ -118,6 +118,9 @@ export const commands = {
     return rust.listDrops(channel);
   },
   listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => rust.listRow(text, format, line),
+  /** The text with the row on `line` blanked out (every other line keeps its number). */
+  removeListRow: (text: string, format: SourceFormat, line: number): Promise<string> =>
+    rust.listRemoveRow(text, format, line),
   setListRow: (text: string, format: SourceFormat, line: number, cells: string[]): Promise<string> =>
     rust.listSetRow(text, format, line, cells),
   /** What one person gets: the batch's message (or its reminder / new link), in their language or in `language`. */
@@ -176,7 +179,8 @@ export const commands = {
   activeRun: (): Promise<string | null> => rust.runActive(),
   history: (): Promise<BatchSummary[]> => rust.history(),
   results: (batchId: string): Promise<PersonResult[]> => rust.batchResults(batchId),
-  exportResults: (batchId: string): Promise<string> => rust.resultsExport(batchId),
+  /** The results saved where the user chose (a native dialog); null when they closed it. */
+  exportResults: (batchId: string): Promise<string | null> => rust.resultsExport(batchId),
   lookup: (profile: string | null, email: string): Promise<Lookup> => rust.lookup(profile, email),
   resend: (email: string, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> =>
     withGoAhead((confirmedProduction) => rust.resend(email, confirmedProduction, eventChannel(onEvents))),
@@ -202,4 +206,8 @@ export const commands = {
   settings: (): Promise<Settings> => rust.settingsGet(),
   saveSettings: (settings: Settings): Promise<Settings> => rust.settingsSave(settings),
   openFolder: (folder: Folder): Promise<null> => rust.openFolder(folder),
+  /** The folder of a file saved from this window (an export). */
+  openSavedFolder: (path: string): Promise<null> => rust.openSavedFolder(path),
+  /** Where a batch delivered: its outbox, or its link export's folder. */
+  openDeliveryFolder: (batchId: string): Promise<null> => rust.openDeliveryFolder(batchId),
 };

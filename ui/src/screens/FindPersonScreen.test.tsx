@@ -5,6 +5,7 @@ import { commands } from '../platform/ipc';
 import { mockCommands } from '../test/ipcMock';
 import { FindPersonScreen } from './FindPersonScreen';
 import { localTime } from '../format';
+import { personChoice } from '../state/findPerson';
 
 vi.mock('../platform/ipc', async () => ({ commands: (await import('../test/ipcMock')).mockCommands() }));
 const ipc = vi.mocked(commands);
@@ -34,10 +35,33 @@ describe('FindPersonScreen', () => {
           logins_count: 0,
           last_login: null,
           blocked: null,
+          name: 'Bob Stone',
+          roles: ['viewer'],
+          app_metadata: { department: 'Vertrieb', invitation: { status: 'accepted' } },
+          user_metadata: {},
           invitation: null,
         },
       ],
-      history: [{ batch_id: 'b-1', batch_created_at: '2026-11-22T10:00:00Z', record, events: [] }],
+      history: [
+        {
+          batch_id: 'resend-1',
+          batch_created_at: '2026-11-23T10:00:00Z',
+          batch_name: 'Resend to bob@example.com (from b-1)',
+          purpose: 'resend',
+          delivered_as: 'written_to_outbox',
+          record,
+          events: [],
+        },
+        {
+          batch_id: 'b-1',
+          batch_created_at: '2026-11-22T10:00:00Z',
+          batch_name: 'Wave 1',
+          purpose: 'invitation',
+          delivered_as: 'sent',
+          record,
+          events: [],
+        },
+      ],
       follow_up: {
         email: 'bob@example.com',
         status: 'pending',
@@ -60,15 +84,22 @@ describe('FindPersonScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Look up' }));
     expect(ipc.lookup).toHaveBeenCalledWith('Sandbox', 'Bob@example.com');
     expect(await screen.findByTestId('account')).toHaveTextContent('auth0|b');
+    // What support checks: the name, the roles and the metadata the invitation applied.
+    expect(screen.getByTestId('account-name')).toHaveTextContent('Bob Stone');
+    expect(screen.getByTestId('account-roles')).toHaveTextContent('viewer');
+    expect(screen.getByTestId('account')).toHaveTextContent('department: Vertrieb');
     expect(screen.getByTestId('verified')).toHaveTextContent('no');
-    expect(screen.getByTestId('history')).toHaveTextContent('delivered in batch b-1');
+    // The timeline names batches and says what delivering was: a resend to the outbox wrote.
+    const [resend, invitation] = screen.getAllByRole('listitem');
+    expect(resend).toHaveTextContent('Resent by support, written to outbox resend-1');
+    expect(invitation).toHaveTextContent('Invitation, sent in “Wave 1” b-1');
     expect(screen.getByTestId('person-follow-up')).toHaveTextContent(
       `Follow-up: pending · link works until ${localTime('2026-11-29T10:00:00Z')} · 1 reminder sent (batch b-1)`,
     );
   });
 
   it('resends, and copies a new link only when asked', async () => {
-    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, not_finished: 0, stopped_by: null, delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
+    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, not_finished: 0, stopped_by: null, delivered_as: 'sent', delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
     ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=abc', expires_at: '2026-11-29', batch_id: 'resend-2', copied: true });
     const user = userEvent.setup();
     render(<FindPersonScreen />);
@@ -78,16 +109,40 @@ describe('FindPersonScreen', () => {
     expect(screen.queryByTestId('link')).toBeNull();
     await user.click(await screen.findByRole('button', { name: 'Resend invitation' }));
     expect(await screen.findByTestId('resent')).toHaveTextContent(
-      `Resent: accepted by the mail server: 250 2.0.0 OK queued as 3 at ${localTime('2026-12-01T09:12:03.120Z')} (batch resend-1)`,
+      `Sent again: accepted by the mail server: 250 2.0.0 OK queued as 3 at ${localTime('2026-12-01T09:12:03.120Z')}.`,
     );
     await user.click(screen.getByRole('button', { name: 'Copy a new link' }));
-    expect(await screen.findByTestId('link')).toHaveValue('https://t/u/reset?ticket=abc');
+    // Shown whole, with its expiry.
+    expect(await screen.findByTestId('link')).toHaveTextContent('https://t/u/reset?ticket=abc');
+    expect(screen.getByText(/valid until/)).toHaveTextContent(`New link for bob@example.com, valid until ${localTime('2026-11-29')}`);
     expect(screen.getByTestId('link-copied')).toHaveTextContent('Copied to the clipboard.');
     // The engine's word decides: a link the shell could not copy is not called copied.
     ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=def', expires_at: '2026-11-29', batch_id: 'resend-3', copied: false });
     await user.click(screen.getByRole('button', { name: 'Copy a new link' }));
-    expect(await screen.findByTestId('link')).toHaveValue('https://t/u/reset?ticket=def');
+    expect(await screen.findByTestId('link')).toHaveTextContent('https://t/u/reset?ticket=def');
     expect(screen.getByTestId('link-copied')).toHaveTextContent('Not copied');
+  });
+
+  it('looks up at once the person chosen in the Run table', async () => {
+    personChoice.choose('bob@example.com');
+    render(<FindPersonScreen />);
+    expect(await screen.findByTestId('account-name')).toHaveTextContent('Bob Stone');
+    expect(ipc.lookup).toHaveBeenCalledWith('Sandbox', 'bob@example.com');
+    expect(screen.getByLabelText('Email')).toHaveValue('bob@example.com');
+    expect(personChoice.getSnapshot()).toBeNull();
+  });
+
+  it('says a resend to the outbox wrote a file, not that it sent', async () => {
+    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, not_finished: 0, stopped_by: null, delivered_as: 'written_to_outbox', delivery: null });
+    const user = userEvent.setup();
+    render(<FindPersonScreen />);
+    await screen.findByRole('option', { name: 'acme-prod' });
+    await user.type(screen.getByLabelText('Email'), 'bob@example.com');
+    await user.click(screen.getByRole('button', { name: 'Look up' }));
+    await user.click(await screen.findByRole('button', { name: 'Resend invitation' }));
+    const said = await screen.findByTestId('resent');
+    expect(said).toHaveTextContent('New invitation written to outbox.');
+    expect(said).not.toHaveTextContent(/sent again|resent/i);
   });
 
   it('keeps the error code when the look-up fails', async () => {

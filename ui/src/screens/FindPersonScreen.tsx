@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
 import type { LinkCopy, Lookup, RunSummary } from '../generated/bindings';
@@ -8,12 +8,42 @@ import { STATUS_WORDS } from './FollowUpScreen';
 import { useAction } from '../state/useAsync';
 import { localTime } from '../format';
 import { LocalTime } from '../components/LocalTime';
+import { personChoice } from '../state/findPerson';
+import { stateWords } from '../words';
+
+/** What a batch in a person's timeline was, when it was not the admin's invitation batch. */
+const PURPOSE_WORDS: Record<string, string> = {
+  resend: 'Resent by support',
+  link_copy: 'New link copied by support',
+  reminder: 'Reminder',
+  reissue: 'New link after expiry',
+};
+
+/** A metadata map as `key: value` lines (objects as JSON). */
+function MetadataList({ label, values }: { label: string; values: Record<string, unknown> }) {
+  const entries = Object.entries(values).filter(([key]) => key !== 'invitation');
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        {entries.length === 0
+          ? 'none'
+          : entries.map(([key, value]) => (
+              <div key={key}>
+                <code>{key}</code>: {typeof value === 'string' ? value : JSON.stringify(value)}
+              </div>
+            ))}
+      </dd>
+    </>
+  );
+}
 
 export function FindPersonScreen() {
   const { profiles, error: loadError } = useProfiles();
   const [chosen, setProfile] = useState<string | null>(null);
   const profile = chosen ?? profiles[0]?.profile.name ?? '';
-  const [email, setEmail] = useState('');
+  // A person chosen elsewhere (a click in the Run table) is looked up as the screen opens.
+  const [email, setEmail] = useState(() => personChoice.getSnapshot() ?? '');
   const [found, setFound] = useState<Lookup | null>(null);
   const [resent, setResent] = useState<RunSummary | null>(null);
   const [link, setLink] = useState<LinkCopy | null>(null);
@@ -27,6 +57,18 @@ export function FindPersonScreen() {
     setLink(null);
     setFound((await lookup.run(profile || null, email)) ?? null);
   };
+  // Someone chosen elsewhere is looked up once the profiles are known (the first one's tenant is
+  // asked, as a typed look-up would).
+  const [opened] = useState(() => personChoice.getSnapshot());
+  const profilesKnown = profiles.length > 0 || loadError !== null;
+  const openLookup = lookup.run;
+  useEffect(() => {
+    if (!opened || !profilesKnown) return;
+    personChoice.choose(null);
+    void openLookup(profile || null, opened).then((answer) => setFound(answer ?? null));
+    // Once: a later change of profile is the admin's to look up again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opened, profilesKnown]);
 
   return (
     <section aria-label="Find person" className="stack">
@@ -41,7 +83,14 @@ export function FindPersonScreen() {
         </label>
         <label>
           Email
-          <input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            name="email"
+            type="email"
+            required
+            className="wide"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <button type="submit" className="primary" disabled={lookup.busy}>
           Look up
@@ -55,8 +104,16 @@ export function FindPersonScreen() {
           {found.tenant?.length === 0 && <p data-testid="no-account">No account in the tenant.</p>}
           {found.tenant?.map((a) => (
             <dl key={a.user_id} className="facts" data-testid="account">
+              <dt>Name</dt>
+              <dd data-testid="account-name">{a.name ?? '—'}</dd>
               <dt>User id</dt>
               <dd>{a.user_id}</dd>
+              <dt>Roles</dt>
+              <dd data-testid="account-roles">
+                {a.roles === null ? 'not known (the tenant did not say: read:roles)' : a.roles.length === 0 ? 'none' : a.roles.join(', ')}
+              </dd>
+              <MetadataList label="app_metadata" values={a.app_metadata} />
+              <MetadataList label="user_metadata" values={a.user_metadata} />
               <dt>Connections</dt>
               <dd>{a.connections.join(', ')}</dd>
               <dt>Created</dt>
@@ -113,8 +170,21 @@ export function FindPersonScreen() {
           <ul className="list" data-testid="history">
             {found.history.map((h) => (
               <li key={h.batch_id}>
-                <strong>{h.record.state}</strong> in batch <code>{h.batch_id}</code> (<LocalTime at={h.batch_created_at} />)
-                {h.record.link_expires_at && <> · link expires {h.record.link_expires_at}</>}
+                <LocalTime at={h.batch_created_at} />: {(h.purpose && PURPOSE_WORDS[h.purpose]) ?? 'Invitation'},{' '}
+                <strong>{stateWords(h.record.state, h.delivered_as)}</strong>
+                {h.purpose !== 'resend' && h.purpose !== 'link_copy' && (
+                  <>
+                    {' '}
+                    in “{h.batch_name ?? 'Unnamed batch'}”
+                  </>
+                )}{' '}
+                <code className="muted small-text">{h.batch_id}</code>
+                {h.record.link_expires_at && (
+                  <>
+                    {' '}
+                    · link works until <LocalTime at={h.record.link_expires_at} />
+                  </>
+                )}
                 {h.record.error_message && <span className="warn"> · {h.record.error_message}</span>}
               </li>
             ))}
@@ -146,19 +216,22 @@ export function FindPersonScreen() {
           {resent && (
             <p className={resent.outcomes.failed ? 'warn' : 'ok'} data-testid="resent">
               {resent.outcomes.failed
-                ? `The resend failed: see batch ${resent.batch_id} in History.`
+                ? 'The resend failed: look the person up again to see why in their timeline.'
                 : resent.delivery
-                  ? `Resent: ${resent.delivery.detail} at ${localTime(resent.delivery.at)} (batch ${resent.batch_id}).`
-                  : `Resent (batch ${resent.batch_id}).`}
+                  ? `${resent.delivered_as === 'sent' ? 'Sent again' : `New invitation ${stateWords('delivered', resent.delivered_as)}`}: ${resent.delivery.detail} at ${localTime(resent.delivery.at)}.`
+                  : `New invitation ${stateWords('delivered', resent.delivered_as)}.`}
             </p>
           )}
           {copyLink.error && <ErrorNotice error={copyLink.error} />}
           {link && (
             <div className="panel">
-              <label>
-                New link (a bearer secret: paste it only to {link.email}); valid until {link.expires_at}
-                <input readOnly value={link.url} data-testid="link" onFocus={(e) => e.target.select()} />
-              </label>
+              <p>
+                New link for {link.email}, valid until <LocalTime at={link.expires_at} />. It is a bearer secret: paste it
+                only to them. It is shown this once.
+              </p>
+              <code className="link-whole" data-testid="link">
+                {link.url}
+              </code>
               {link.copied ? (
                 <p className="ok" data-testid="link-copied">
                   Copied to the clipboard.

@@ -46,7 +46,7 @@ describe('FollowUpScreen', () => {
     Object.assign(ipc, mockCommands());
     followUpChoice.choose(null);
     ipc.history.mockResolvedValue([
-      { id: 'b-1', created_at: '2026-12-01T10:00:00Z', status: 'finished', name: 'Seats', total: 5, counts: { delivered: 4, failed: 1 }, follow_up: null },
+      { id: 'b-1', created_at: '2026-12-01T10:00:00Z', status: 'finished', name: 'Seats', total: 5, counts: { delivered: 4, failed: 1 }, delivered_as: 'sent', follow_up: null },
     ]);
   });
 
@@ -102,7 +102,7 @@ describe('FollowUpScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Remind 1 selected' }));
     expect(ipc.followUpSend).toHaveBeenCalledWith('b-1', 'reminder', ['bob@x.com'], expect.any(Function));
     expect(await screen.findByTestId('followup-done')).toHaveTextContent(
-      '1 reminder written to the outbox, 1 had accepted meanwhile (nothing sent).',
+      '1 reminder written to outbox, 1 had accepted meanwhile (nothing sent).',
     );
     await user.click(screen.getByRole('button', { name: 'Send new links to all expired (1)' }));
     expect(ipc.followUpSend).toHaveBeenLastCalledWith('b-1', 'reissue', null, expect.any(Function));

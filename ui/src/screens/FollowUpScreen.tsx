@@ -11,6 +11,7 @@ import type {
   FollowUpStatus,
   PersonFollowUp,
 } from '../generated/bindings';
+import { DELIVERED_WORDS } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { followUpChoice } from '../state/followUp';
 import { useAction } from '../state/useAsync';
@@ -32,14 +33,6 @@ const SOURCE_WORDS: Record<FollowUpReport['source'], string> = {
 };
 
 type Filter = FollowUpStatus | 'all';
-
-/** What "delivered" was, in the words the CLI uses too: only "sent" left the machine. */
-const DELIVERED_WORDS: Record<FollowUpAction['delivered_as'], string> = {
-  sent: 'sent',
-  written_to_outbox: 'written to the outbox',
-  link_exported: 'put in the link export',
-  sent_by_auth0: 'sent by Auth0',
-};
 
 /** The funnel: invited → accepted → signed in, and where the rest stand. */
 function Funnel({ counts }: { counts: FollowUpCounts }) {

@@ -9,6 +9,7 @@ import { followUpChoice } from '../state/followUp';
 import { runStore } from '../state/runStore';
 import { localTime } from '../format';
 import { LocalTime } from '../components/LocalTime';
+import { countsInWords } from '../words';
 
 export function HistoryScreen() {
   const navigate = useNavigate();
@@ -36,7 +37,14 @@ export function HistoryScreen() {
       {error && <ErrorNotice error={error} />}
       {exported && (
         <p className="ok" data-testid="exported">
-          Results saved to <code>{exported}</code>
+          Results saved to <code>{exported}</code>{' '}
+          <button
+            type="button"
+            className="small"
+            onClick={() => commands.openSavedFolder(exported).catch((reason: unknown) => setError(reason as AppError))}
+          >
+            Open folder
+          </button>
         </p>
       )}
       <table className="table" aria-label="Batches">
@@ -59,14 +67,14 @@ export function HistoryScreen() {
               <td>
                 <LocalTime at={b.created_at} />
               </td>
-              <td>{b.name ?? b.id}</td>
+              <td>
+                {b.name ?? 'Unnamed batch'}
+                <br />
+                <code className="muted small-text">{b.id}</code>
+              </td>
               <td>{b.status.replaceAll('_', ' ')}</td>
               <td>{b.total}</td>
-              <td>
-                {Object.entries(b.counts)
-                  .map(([state, n]) => `${n} ${state}`)
-                  .join(', ')}
-              </td>
+              <td data-testid="outcome">{countsInWords(b.counts, b.delivered_as)}</td>
               <td data-testid="follow-up">
                 {b.follow_up
                   ? `${b.follow_up.accepted} accepted (${b.follow_up.signed_in} signed in), ${b.follow_up.pending} pending, ${b.follow_up.expired} expired · checked ${localTime(b.follow_up.checked_at)}`
@@ -77,7 +85,7 @@ export function HistoryScreen() {
                   type="button"
                   className="small"
                   onClick={() => {
-                    void runStore.loadResults(b.id);
+                    void runStore.loadResults(b.id, true, { name: b.name, deliveredAs: b.delivered_as });
                     navigate('run');
                   }}
                 >
@@ -113,7 +121,8 @@ export function HistoryScreen() {
                   onClick={async () => {
                     setError(null);
                     try {
-                      setExported(await commands.exportResults(b.id));
+                      const saved = await commands.exportResults(b.id);
+                      if (saved) setExported(saved);
                     } catch (reason) {
                       setError(reason as AppError);
                     }

@@ -67,6 +67,7 @@ const person = (line: number, email: string) => ({
   app_metadata: {},
   user_metadata: {},
   locale: null,
+  external_id: null,
 });
 
 function report(bad: boolean): RosterReport {
@@ -117,13 +118,102 @@ describe('NewBatchScreen', () => {
 
     await user.click(within(problems).getByRole('button', { name: 'Fix' }));
     const fix = await screen.findByRole('form', { name: 'Fix line 3' });
+    // In place, under its problem, with the bad cell focused and marked.
+    expect(fix.closest('li')).toHaveTextContent('Line 3: "bob(at)example.com" is not an email address');
     const cell = within(fix).getByLabelText('email');
+    expect(document.activeElement).toBe(cell);
+    expect(cell).toHaveAttribute('aria-invalid', 'true');
     await user.clear(cell);
     await user.type(cell, 'bob@example.com');
     await user.click(within(fix).getByRole('button', { name: 'Apply fix' }));
     expect(ipc.setListRow).toHaveBeenCalledWith(bad, 'delimited', 3, ['bob@example.com']);
     await waitFor(() => expect(screen.getByTestId('roster-summary')).toHaveTextContent('2 of 2 rows ready'));
     expect(screen.queryByLabelText('Problems')).toBeNull();
+  });
+
+  it('removes a duplicate row from its problem, leaving every other line where it was', async () => {
+    const text = 'email\nann@example.com\nann@example.com\n';
+    const blanked = 'email\nann@example.com\n\n';
+    const duplicate: RosterReport = {
+      ...report(false),
+      summary: { rows: 2, valid: 1, errors: 1, warnings: 0 },
+      people: [person(2, 'ann@example.com')],
+      problems: [{ line: 3, severity: 'error', field: 'email', message: 'duplicate of line 2' }],
+    };
+    ipc.readList.mockImplementation(async (t: string) => (t === text ? duplicate : { ...report(false), people: [person(2, 'ann@example.com')], summary: { rows: 1, valid: 1, errors: 0, warnings: 0 } }));
+    ipc.listRow.mockResolvedValue({ line: 3, cells: ['ann@example.com'] });
+    ipc.removeListRow.mockResolvedValue(blanked);
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(screen.getByLabelText(/Paste the list/));
+    await user.paste(text);
+    const problems = await screen.findByLabelText('Problems');
+    await user.click(within(problems).getByRole('button', { name: 'Fix' }));
+    const fix = await screen.findByRole('form', { name: 'Fix line 3' });
+    await user.click(within(fix).getByRole('button', { name: 'Remove row' }));
+    expect(ipc.removeListRow).toHaveBeenCalledWith(text, 'delimited', 3);
+    await waitFor(() => expect(screen.getByTestId('roster-summary')).toHaveTextContent('1 of 1 rows ready'));
+    expect(screen.queryByLabelText('Problems')).toBeNull();
+  });
+
+  it('maps any column to app_metadata under its own name, renamed if wished, and shows the people as read', async () => {
+    const withDepartment: RosterReport = {
+      ...report(false),
+      people: [{ ...person(2, 'ann@example.com'), given_name: 'Ann', family_name: 'Lee', external_id: 'P-1', app_metadata: { department: 'Vertrieb' } }],
+      summary: { rows: 1, valid: 1, errors: 0, warnings: 0 },
+      source: {
+        ...report(false).source,
+        columns: [
+          { index: 0, header: 'email', role: { role: 'email' }, sample: 'ann@example.com' },
+          { index: 1, header: 'Abteilung', role: { role: 'ignore' }, sample: 'Vertrieb' },
+          { index: 2, header: 'Personalnummer', role: { role: 'external_id' }, sample: 'P-1' },
+        ],
+      },
+    };
+    // The list is read with the mapping chosen, as the engine does.
+    ipc.readList.mockImplementation(async (_text, mapping) => ({
+      ...withDepartment,
+      source: {
+        ...withDepartment.source,
+        columns: withDepartment.source.columns.map((c, i) => ({ ...c, role: mapping?.roles?.[i] ?? c.role })),
+      },
+    }));
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(screen.getByLabelText(/Paste the list/));
+    await user.paste('email,Abteilung,Personalnummer\nann@example.com,Vertrieb,P-1\n');
+    const column = await screen.findByLabelText(/Abteilung/);
+    expect(within(column).getByRole('option', { name: 'app_metadata: Abteilung' })).toBeInTheDocument();
+    expect(within(column).getByRole('option', { name: 'user_metadata: Abteilung' })).toBeInTheDocument();
+    expect(screen.getByLabelText(/Personalnummer/)).toHaveDisplayValue('External id (kept for the results)');
+    await user.selectOptions(column, 'app_metadata: Abteilung');
+    await waitFor(() =>
+      expect(ipc.readList).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.objectContaining({
+          roles: [{ role: 'email' }, { role: 'app_metadata', key: 'Abteilung' }, { role: 'external_id' }],
+        }),
+      ),
+    );
+    const key = await screen.findByLabelText('app_metadata key for Abteilung');
+    await user.clear(key);
+    await user.type(key, 'department{Enter}');
+    await waitFor(() =>
+      expect(ipc.readList).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.objectContaining({
+          roles: [{ role: 'email' }, { role: 'app_metadata', key: 'department' }, { role: 'external_id' }],
+        }),
+      ),
+    );
+    const people = screen.getByRole('table', { name: 'People as read' });
+    expect(people).toHaveTextContent('Ann');
+    expect(people).toHaveTextContent('Lee');
+    expect(people).toHaveTextContent('P-1');
+    expect(people).toHaveTextContent('app_metadata.department');
+    expect(people).toHaveTextContent('Vertrieb');
   });
 
   it('says while the list is made who will read the batch language instead of their own', async () => {

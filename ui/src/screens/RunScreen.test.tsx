@@ -1,8 +1,10 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunEvent, RunSummary } from '../generated/bindings';
+import type { DeliveredAs, PersonResult, PersonState, RunEvent, RunSummary } from '../generated/bindings';
 import { commands } from '../platform/ipc';
+import { personChoice } from '../state/findPerson';
+import { NavContext } from '../state/nav';
 import { runStore } from '../state/runStore';
 import { mockCommands } from '../test/ipcMock';
 import { RunScreen } from './RunScreen';
@@ -19,6 +21,39 @@ const person = (line: number, state: string, error: string | null = null): RunEv
   user_id: state === 'failed' ? null : `auth0|${line}`,
   error_code: error ? 'conflict' : null,
   error_message: error,
+});
+
+/** A batch to start: its people's names are what the table shows beside the addresses. */
+const batch = (id: string, name: string | null = null) =>
+  ({
+    id,
+    name,
+    people: [2, 3, 4].map((line) => ({ line, given_name: `Given${line}`, family_name: `Family${line}`, name: null })),
+  }) as never;
+
+const started = (id: string, total: number, deliveredAs: DeliveredAs = 'sent'): RunEvent => ({
+  event: 'started',
+  batch_id: id,
+  name: null,
+  total,
+  creation: 'individual',
+  resumed: false,
+  delivered_as: deliveredAs,
+});
+
+const result = (line: number, state: PersonState, error: string | null = null): PersonResult => ({
+  email: `p${line}@example.com`,
+  status: state === 'delivered' ? 'invited' : 'failed',
+  user_id: state === 'failed' ? null : `auth0|${line}`,
+  error,
+  error_code: error ? 'conflict' : null,
+  line,
+  state,
+  link_expires_at: null,
+  result: '',
+  external_id: null,
+  given_name: `Given${line}`,
+  family_name: `Family${line}`,
 });
 
 // jsdom does no layout: give elements the size the table's scroller has in the app (420 px).
@@ -57,13 +92,19 @@ describe('RunScreen', () => {
 
   it('streams progress, counts and rows; pauses, filters, finishes and exports', async () => {
     const user = userEvent.setup();
-    render(<RunScreen />);
+    const navigate = vi.fn();
+    render(
+      <NavContext.Provider value={navigate}>
+        <RunScreen />
+      </NavContext.Provider>,
+    );
     await act(async () => {
-      void runStore.start('Sandbox', { id: 'b-7' } as never, false);
+      void runStore.start('Sandbox', batch('b-7', 'Wave 1: Sales'), false);
     });
+    expect(screen.getByTestId('batch-name')).toHaveTextContent('Wave 1: Sales');
     await act(async () => {
       emit([
-        { event: 'started', batch_id: 'b-7', total: 3, creation: 'individual', resumed: false },
+        started('b-7', 3, 'written_to_outbox'),
         person(2, 'delivered'),
         person(3, 'failed', 'the user exists in another connection'),
         person(4, 'created'),
@@ -85,8 +126,22 @@ describe('RunScreen', () => {
     });
     expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '2');
     expect(screen.getByTestId('progress-text')).toHaveTextContent('2 of 3 done (67%) · 4.5 people/s · ETA 12 s');
-    expect(screen.getByLabelText('Counts by state')).toHaveTextContent('failed: 1');
+    // An outbox batch's delivered people were written, not sent.
+    const chips = screen.getByLabelText('Counts by state');
+    expect(chips).toHaveTextContent('written to outbox: 1');
+    expect(chips).toHaveTextContent('failed: 1');
+    expect(chips).toHaveTextContent('account created: 1');
+    expect(chips).not.toHaveTextContent('delivered');
     expect(within(screen.getByRole('table', { name: 'People' })).getAllByRole('row')).toHaveLength(4);
+    // Email and name first; a click opens the person's timeline in Find person.
+    const first = within(screen.getByTestId('people-table')).getAllByRole('row')[0] as HTMLElement;
+    const cells = within(first).getAllByRole('cell');
+    expect(cells[0]).toHaveTextContent('p2@example.com');
+    expect(cells[1]).toHaveTextContent('Given2 Family2');
+    expect(cells[2]).toHaveTextContent('written to outbox');
+    await user.click(first);
+    expect(personChoice.getSnapshot()).toBe('p2@example.com');
+    expect(navigate).toHaveBeenCalledWith('find-person');
 
     ipc.controlRun.mockResolvedValue(null);
     await user.click(screen.getByRole('button', { name: 'Pause' }));
@@ -110,17 +165,36 @@ describe('RunScreen', () => {
     expect(rows[0]).toHaveTextContent('the user exists in another connection (conflict)');
 
     ipc.results.mockResolvedValue([
-      { email: 'p2@example.com', status: 'invited', user_id: 'auth0|2', error: null, error_code: null, line: 2, state: 'delivered', link_expires_at: null },
-      { email: 'p3@example.com', status: 'failed', user_id: null, error: 'the user exists', error_code: 'conflict', line: 3, state: 'failed', link_expires_at: null },
-      { email: 'p4@example.com', status: 'invited', user_id: 'auth0|4', error: null, error_code: null, line: 4, state: 'delivered', link_expires_at: null },
+      result(2, 'delivered'),
+      result(3, 'failed', 'the user exists'),
+      result(4, 'delivered'),
     ]);
     await act(async () => {
-      finish({ batch_id: 'b-7', status: 'finished', outcomes: { invited: 2, failed: 1 }, elapsed_secs: 3.2, links_file: null, not_finished: 0, stopped_by: null, delivery: null });
+      finish({
+        batch_id: 'b-7',
+        status: 'finished',
+        outcomes: { invited: 2, failed: 1 },
+        elapsed_secs: 3.2,
+        links_file: null,
+        not_finished: 0,
+        stopped_by: null,
+        delivered_as: 'written_to_outbox',
+        delivery: null,
+      });
     });
-    expect(await screen.findByTestId('run-summary')).toHaveTextContent('2 invited, 1 failed in 3.2 s');
+    expect(await screen.findByTestId('summary-counts')).toHaveTextContent('2 written to outbox, 1 failed in 3.2 s');
+    expect(screen.getByTestId('delivered-where')).toHaveTextContent('Nothing was sent');
+    await user.click(screen.getByRole('button', { name: 'Open the outbox folder' }));
+    expect(ipc.openDeliveryFolder).toHaveBeenCalledWith('b-7');
+    // Closing the dialog saves nothing and says nothing.
+    ipc.exportResults.mockResolvedValueOnce(null);
+    await user.click(screen.getByRole('button', { name: 'Export results' }));
+    expect(screen.queryByTestId('exported')).toBeNull();
     ipc.exportResults.mockResolvedValue('/home/a/Downloads/results-b-7.csv');
     await user.click(screen.getByRole('button', { name: 'Export results' }));
     expect(await screen.findByTestId('exported')).toHaveTextContent('/home/a/Downloads/results-b-7.csv');
+    await user.click(within(screen.getByTestId('exported')).getByRole('button', { name: 'Open folder' }));
+    expect(ipc.openSavedFolder).toHaveBeenCalledWith('/home/a/Downloads/results-b-7.csv');
 
     ipc.resumeRun.mockReturnValue(new Promise(() => {}));
     await user.click(screen.getByRole('button', { name: 'Retry failed' }));
@@ -131,23 +205,23 @@ describe('RunScreen', () => {
     const user = userEvent.setup();
     render(<RunScreen />);
     const summary = (id: string): RunSummary => ({
-      batch_id: id, status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null, not_finished: 0, stopped_by: null, delivery: null,
+      batch_id: id, status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null, not_finished: 0, stopped_by: null, delivered_as: 'sent', delivery: null,
     });
     await act(async () => {
-      void runStore.start('Sandbox', { id: 'b-1' } as never, false);
+      void runStore.start('Sandbox', batch('b-1'), false);
     });
     await act(async () => {
-      emit([{ event: 'started', batch_id: 'b-1', total: 1, creation: 'individual', resumed: false }]);
+      emit([started('b-1', 1)]);
       finish(summary('b-1'));
     });
     ipc.exportResults.mockResolvedValue('/home/a/Downloads/results-b-1.csv');
     await user.click(await screen.findByRole('button', { name: 'Export results' }));
     expect(await screen.findByTestId('exported')).toHaveTextContent('results-b-1.csv');
     await act(async () => {
-      void runStore.start('Sandbox', { id: 'b-2' } as never, false);
+      void runStore.start('Sandbox', batch('b-2'), false);
     });
     await act(async () => {
-      emit([{ event: 'started', batch_id: 'b-2', total: 1, creation: 'individual', resumed: false }]);
+      emit([started('b-2', 1)]);
       finish(summary('b-2'));
     });
     expect(await screen.findByTestId('run-summary')).toBeInTheDocument();
@@ -158,23 +232,25 @@ describe('RunScreen', () => {
     const user = userEvent.setup();
     render(<RunScreen />);
     await act(async () => {
-      void runStore.start('Sandbox', { id: 'b-9' } as never, false);
+      void runStore.start('Sandbox', batch('b-9'), false);
     });
-    ipc.results.mockResolvedValue([]);
+    ipc.results.mockResolvedValue([result(2, 'delivered'), result(3, 'pending'), result(4, 'ticketed')]);
     await act(async () => {
       finish({
         batch_id: 'b-9',
         status: 'interrupted',
-        outcomes: { invited: 5 },
-        not_finished: 7,
+        outcomes: { invited: 1 },
+        not_finished: 2,
         elapsed_secs: 2,
         links_file: null,
         stopped_by: { code: 'network', message: '127.0.0.1:2525 refused the connection' },
+        delivered_as: 'sent',
         delivery: null,
       });
     });
-    // Those the run never got to are not failed.
-    expect(screen.getByTestId('run-summary')).toHaveTextContent('5 invited, 7 not finished in 2.0 s');
+    // Those the run never got to are not failed: not started, or halfway (a link issued).
+    expect(await screen.findByTestId('summary-counts')).toHaveTextContent('1 not started, 1 link issued, 1 sent in 2.0 s');
+    expect(screen.getByTestId('summary-counts')).not.toHaveTextContent('failed');
     expect(await screen.findByTestId('stopped-by')).toHaveTextContent(
       'The run stopped itself: several people in a row failed the same way (127.0.0.1:2525 refused the connection)',
     );
@@ -186,7 +262,7 @@ describe('RunScreen', () => {
   it('keeps a 100k-person run to a window of rendered rows', async () => {
     render(<RunScreen />);
     await act(async () => {
-      void runStore.start('Sandbox', { id: 'b-8' } as never, false);
+      void runStore.start('Sandbox', batch('b-8'), false);
     });
     const events: RunEvent[] = [];
     for (let line = 2; line < 100_002; line += 1) events.push(person(line, 'pending'));

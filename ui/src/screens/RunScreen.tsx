@@ -2,18 +2,20 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNotice } from '../components/ErrorNotice';
-import type { AppError, PersonState, RetryChoice } from '../generated/bindings';
+import type { AppError, DeliveredAs, PersonState, RetryChoice } from '../generated/bindings';
 import { FINAL_STATES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
+import { personChoice } from '../state/findPerson';
 import { followUpChoice } from '../state/followUp';
 import { useNavigate } from '../state/nav';
 import { type PersonRow, runStore } from '../state/runStore';
+import { countsInWords, stateWords } from '../words';
 
 type Filter = 'all' | 'failed' | 'working' | 'done';
 
 
 function matches(row: PersonRow, filter: Filter, search: string): boolean {
-  if (search && !row.email.includes(search)) return false;
+  if (search && !row.email.includes(search) && !row.name.toLowerCase().includes(search)) return false;
   switch (filter) {
     case 'all':
       return true;
@@ -34,7 +36,31 @@ function eta(secs: number | null): string {
 
 const ROW_HEIGHT = 32;
 
-function PeopleTable({ rows }: { rows: readonly PersonRow[] }) {
+/** What the run did with the messages, and where they are: only `sent` left the machine. */
+function deliveredWhere(deliveredAs: DeliveredAs | null): string | null {
+  switch (deliveredAs) {
+    case 'sent':
+      return 'Each message counted as sent was accepted by the mail server.';
+    case 'written_to_outbox':
+      return 'Nothing was sent: each message is an .eml file in the outbox folder, for you to send from your mail program.';
+    case 'link_exported':
+      return 'Nothing was sent: each link is in the link export, for you to hand over.';
+    case 'sent_by_auth0':
+      return 'Auth0 sends each organization invitation itself.';
+    default:
+      return null;
+  }
+}
+
+function PeopleTable({
+  rows,
+  deliveredAs,
+  onOpen,
+}: {
+  rows: readonly PersonRow[];
+  deliveredAs: DeliveredAs | null;
+  onOpen: (row: PersonRow) => void;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   // The virtualizer is mutable by design; this component re-renders on every run update anyway.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -48,10 +74,11 @@ function PeopleTable({ rows }: { rows: readonly PersonRow[] }) {
   return (
     <div className="vtable" role="table" aria-label="People" aria-rowcount={rows.length}>
       <div className="vtable__head" role="row">
-        <span role="columnheader">Line</span>
         <span role="columnheader">Email</span>
-        <span role="columnheader">State</span>
-        <span role="columnheader">User id / problem</span>
+        <span role="columnheader">Name</span>
+        <span role="columnheader">Result</span>
+        <span role="columnheader">Problem / user id</span>
+        <span role="columnheader">Line</span>
       </div>
       <div ref={scroller} className="vtable__body" data-testid="people-table">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -62,19 +89,33 @@ function PeopleTable({ rows }: { rows: readonly PersonRow[] }) {
               <div
                 key={row.line}
                 role="row"
+                tabIndex={0}
                 aria-rowindex={item.index + 1}
+                aria-label={`${row.email}: ${stateWords(row.state, deliveredAs)}. Open their timeline`}
                 data-state={row.state}
-                className={`vtable__row state-${row.state}`}
+                className={`vtable__row vtable__row--link state-${row.state}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => onOpen(row)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') onOpen(row);
+                }}
               >
-                <span role="cell">{row.line}</span>
-                <span role="cell">{row.email}</span>
-                <span role="cell" className="state">
-                  {row.state.replace('_', ' ')}
+                <span role="cell" title={row.email}>
+                  {row.email}
                 </span>
-                <span role="cell" title={row.error_message ?? undefined}>
+                <span role="cell" title={row.name}>
+                  {row.name}
+                </span>
+                <span role="cell" className="state">
+                  {stateWords(row.state, deliveredAs)}
+                </span>
+                <span
+                  role="cell"
+                  title={row.error_message ? `${row.error_message} (${row.error_code ?? 'error'})` : (row.user_id ?? undefined)}
+                >
                   {row.error_message ? `${row.error_message} (${row.error_code ?? 'error'})` : (row.user_id ?? '')}
                 </span>
+                <span role="cell">{row.line}</span>
               </div>
             );
           })}
@@ -90,9 +131,12 @@ export function RunScreen() {
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
   // An export's answer belongs to the batch it was for: the next batch's screen does not show it.
-  const [exportAnswer, setExportAnswer] = useState<{ batchId: string; saved: string | null; error: AppError | null } | null>(
-    null,
-  );
+  const [exportAnswer, setExportAnswer] = useState<{
+    batchId: string;
+    saved: string | null;
+    error: AppError | null;
+  } | null>(null);
+  const [folderError, setFolderError] = useState<AppError | null>(null);
   const forThisBatch = exportAnswer && exportAnswer.batchId === run.batchId ? exportAnswer : null;
   const exported = forThisBatch?.saved ?? null;
   const exportError = forThisBatch?.error ?? null;
@@ -117,11 +161,22 @@ export function RunScreen() {
   const counts = p?.counts ?? countStates(run.rows);
   const failedCount = counts.failed ?? 0;
   const unconfirmedCount = counts.unconfirmed ?? 0;
+  const openFolder = (open: () => Promise<unknown>) => {
+    setFolderError(null);
+    open().catch((reason: unknown) => setFolderError(reason as AppError));
+  };
+  const openTimeline = (row: PersonRow) => {
+    personChoice.choose(row.email);
+    navigate('find-person');
+  };
 
   return (
-    <section aria-label="Run" className="stack">
-      <p>
-        Batch <code data-testid="batch-id">{run.batchId ?? 'starting…'}</code>{' '}
+    <section aria-label="Run" className="stack run">
+      <p className="run__title">
+        <strong data-testid="batch-name">{run.name ?? 'Unnamed batch'}</strong>{' '}
+        <code className="muted" data-testid="batch-id">
+          {run.batchId ?? 'starting…'}
+        </code>{' '}
         <span data-testid="run-status">
           {run.running ? (run.paused ? 'paused' : 'running') : (run.summary?.status ?? 'finished')}
         </span>
@@ -151,9 +206,9 @@ export function RunScreen() {
         </div>
       )}
       <ul className="chips" aria-label="Counts by state">
-        {Object.entries(counts).map(([state, n]) => (
+        {(Object.entries(counts) as [PersonState, number][]).map(([state, n]) => (
           <li key={state} className={`chip state-${state}`} data-count={state}>
-            {state.replace('_', ' ')}: {n}
+            {stateWords(state, run.deliveredAs)}: {n}
           </li>
         ))}
       </ul>
@@ -188,13 +243,23 @@ export function RunScreen() {
       {run.summary && (
         <div className="panel" data-testid="run-summary" aria-live="polite">
           <h2>{run.summary.status === 'finished' ? 'Finished' : 'Stopped before the end'}</h2>
-          <p>
-            {[
-              ...Object.entries(run.summary.outcomes).map(([k, v]) => `${v} ${k}`),
-              ...(run.summary.not_finished > 0 ? [`${run.summary.not_finished} not finished`] : []),
-            ].join(', ')}{' '}
-            in {run.summary.elapsed_secs.toFixed(1)} s
+          <p data-testid="summary-counts">
+            {countsInWords(countStates(run.rows), run.summary.delivered_as)} in {run.summary.elapsed_secs.toFixed(1)} s
           </p>
+          {(counts.delivered ?? 0) > 0 && deliveredWhere(run.summary.delivered_as) && (
+            <p data-testid="delivered-where">
+              {deliveredWhere(run.summary.delivered_as)}{' '}
+              {run.summary.delivered_as === 'written_to_outbox' && (
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => openFolder(() => commands.openDeliveryFolder(run.summary?.batch_id ?? ''))}
+                >
+                  Open the outbox folder
+                </button>
+              )}
+            </p>
+          )}
           {run.summary.stopped_by && (
             <p className="warn" data-testid="stopped-by">
               The run stopped itself: several people in a row failed the same way ({run.summary.stopped_by.message}).
@@ -203,7 +268,14 @@ export function RunScreen() {
           )}
           {run.summary.links_file && (
             <p>
-              Links written to <code>{run.summary.links_file}</code> (bearer secrets: share each only with its owner)
+              Links written to <code>{run.summary.links_file}</code> (bearer secrets: share each only with its owner){' '}
+              <button
+                type="button"
+                className="small"
+                onClick={() => openFolder(() => commands.openDeliveryFolder(run.summary?.batch_id ?? ''))}
+              >
+                Open folder
+              </button>
             </p>
           )}
           {(run.summary.outcomes.invited ?? 0) > 0 && (
@@ -265,10 +337,14 @@ export function RunScreen() {
       )}
       {exported && (
         <p className="ok" data-testid="exported">
-          Results saved to <code>{exported}</code>
+          Results saved to <code>{exported}</code>{' '}
+          <button type="button" className="small" onClick={() => openFolder(() => commands.openSavedFolder(exported))}>
+            Open folder
+          </button>
         </p>
       )}
       {exportError && <ErrorNotice error={exportError} />}
+      {folderError && <ErrorNotice error={folderError} />}
       <div className="toolbar">
         <label>
           Show
@@ -285,7 +361,7 @@ export function RunScreen() {
         </label>
         <span className="muted">{rows.length} shown</span>
       </div>
-      <PeopleTable rows={rows} />
+      <PeopleTable rows={rows} deliveredAs={run.deliveredAs} onOpen={openTimeline} />
     </section>
   );
 }

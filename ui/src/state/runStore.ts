@@ -3,6 +3,7 @@
 import type {
   AppError,
   BatchFile,
+  DeliveredAs,
   PersonResult,
   PersonErrorCode,
   PersonState,
@@ -12,11 +13,14 @@ import type {
   RunEvent,
   RunSummary,
 } from '../generated/bindings';
+import { FINAL_STATES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 
 export interface PersonRow {
   line: number;
   email: string;
+  /** Their name as the list gave it ('' when it gave none). */
+  name: string;
   state: PersonState;
   user_id: string | null;
   error_code: PersonErrorCode | null;
@@ -26,6 +30,10 @@ export interface PersonRow {
 export interface RunSnapshot {
   version: number;
   batchId: string | null;
+  /** The name the admin gave the batch. */
+  name: string | null;
+  /** What "delivered" means for this batch (null until known). */
+  deliveredAs: DeliveredAs | null;
   total: number;
   running: boolean;
   paused: boolean;
@@ -38,6 +46,8 @@ export interface RunSnapshot {
 const EMPTY: RunSnapshot = {
   version: 0,
   batchId: null,
+  name: null,
+  deliveredAs: null,
   total: 0,
   running: false,
   paused: false,
@@ -51,6 +61,8 @@ export class RunStore {
   private snapshot: RunSnapshot = EMPTY;
   private rows: PersonRow[] = [];
   private byLine = new Map<number, number>();
+  /** Names by line, from the batch or its results: run events carry only the address. */
+  private names = new Map<number, string>();
   private listeners = new Set<() => void>();
 
   subscribe = (listener: () => void): (() => void) => {
@@ -69,6 +81,7 @@ export class RunStore {
   private reset(batchId: string | null, running = true) {
     this.rows = [];
     this.byLine = new Map();
+    this.names = new Map();
     this.snapshot = { ...EMPTY, batchId, running, version: this.snapshot.version };
     this.publish({});
   }
@@ -92,11 +105,14 @@ export class RunStore {
         case 'started':
           patch.batchId = event.batch_id;
           patch.total = event.total;
+          patch.name = event.name;
+          patch.deliveredAs = event.delivered_as;
           break;
         case 'person':
           this.upsert({
             line: event.line,
             email: event.email,
+            name: this.names.get(event.line) ?? '',
             state: event.state,
             user_id: event.user_id,
             error_code: event.error_code,
@@ -123,7 +139,7 @@ export class RunStore {
   private async track(work: Promise<RunSummary>) {
     try {
       const summary = await work;
-      this.publish({ summary, running: false, batchId: summary.batch_id });
+      this.publish({ summary, running: false, batchId: summary.batch_id, deliveredAs: summary.delivered_as });
       await this.loadResults(summary.batch_id, false);
     } catch (reason) {
       this.publish({ error: reason as AppError, running: false });
@@ -132,17 +148,27 @@ export class RunStore {
 
   start(profile: string, batch: BatchFile, confirmedProduction: boolean): Promise<void> {
     this.reset(batch.id);
+    for (const p of batch.people) this.names.set(p.line, personName(p));
+    this.publish({ name: batch.name });
     return this.track(commands.startRun(profile, batch, confirmedProduction, this.apply));
   }
 
   resume(batchId: string, retry: RetryChoice): Promise<void> {
     this.reset(batchId);
-    return this.track(commands.resumeRun(batchId, retry, this.apply));
-  }
-
-  resend(email: string): Promise<void> {
-    this.reset(null);
-    return this.track(commands.resend(email, this.apply));
+    // Everyone as the journal has them first (names, the states of those already done); the
+    // run's events then move each on.
+    const known = commands.results(batchId).then(
+      (results) => {
+        for (const r of results) {
+          this.names.set(r.line, personName(r));
+          if (!this.byLine.has(r.line)) this.upsert(rowOf(r));
+        }
+        this.rows = [...this.rows];
+        this.publish({});
+      },
+      () => {},
+    );
+    return known.then(() => this.track(commands.resumeRun(batchId, retry, this.apply)));
   }
 
   async control(action: RunAction): Promise<void> {
@@ -157,27 +183,45 @@ export class RunStore {
   }
 
   /** Shows a past batch's results (History → Open), or refreshes the rows after a run. */
-  async loadResults(batchId: string, fresh = true): Promise<void> {
+  async loadResults(
+    batchId: string,
+    fresh = true,
+    known?: { name: string | null; deliveredAs: DeliveredAs | null },
+  ): Promise<void> {
     if (fresh) this.reset(batchId, false);
+    if (known) this.publish({ name: known.name, deliveredAs: known.deliveredAs });
     try {
       const results: PersonResult[] = await commands.results(batchId);
       this.rows = [];
       this.byLine = new Map();
       for (const r of results) {
-        this.upsert({
-          line: r.line,
-          email: r.email,
-          state: r.state,
-          user_id: r.user_id,
-          error_code: r.error_code,
-          error_message: r.error,
-        });
+        this.names.set(r.line, personName(r));
+        this.upsert(rowOf(r));
       }
       this.publish({ total: results.length, batchId });
     } catch (reason) {
       this.publish({ error: reason as AppError });
     }
   }
+}
+
+/** "Ann Lee" from a person's or a result's given and family name (or full name). */
+function personName(p: { given_name: string | null; family_name: string | null; name?: string | null }): string {
+  const parts = [p.given_name, p.family_name].filter((part): part is string => !!part);
+  return parts.length > 0 ? parts.join(' ') : (p.name ?? '');
+}
+
+function rowOf(r: PersonResult): PersonRow {
+  return {
+    line: r.line,
+    email: r.email,
+    name: personName(r),
+    state: r.state,
+    user_id: r.user_id,
+    // Someone the run did not finish has a state, not a problem: resuming takes them up.
+    error_code: FINAL_STATES.includes(r.state) ? r.error_code : null,
+    error_message: FINAL_STATES.includes(r.state) ? r.error : null,
+  };
 }
 
 export const runStore = new RunStore();

@@ -120,37 +120,7 @@ pub struct FollowUpAction {
     pub resumed: bool,
 }
 
-/// How a batch delivers, in the words the screens use for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveredAs {
-    Sent,
-    WrittenToOutbox,
-    LinkExported,
-    SentByAuth0,
-}
-
-impl DeliveredAs {
-    pub fn of(delivery: &crate::batch::Delivery) -> DeliveredAs {
-        use crate::batch::Delivery;
-        match delivery {
-            Delivery::Smtp { .. } => DeliveredAs::Sent,
-            Delivery::Outbox { .. } => DeliveredAs::WrittenToOutbox,
-            Delivery::ExportLinks { .. } => DeliveredAs::LinkExported,
-            Delivery::Auth0 => DeliveredAs::SentByAuth0,
-        }
-    }
-
-    /// "sent", "written to the outbox", …
-    pub fn words(self) -> &'static str {
-        match self {
-            DeliveredAs::Sent => "sent",
-            DeliveredAs::WrittenToOutbox => "written to the outbox",
-            DeliveredAs::LinkExported => "put in the link export",
-            DeliveredAs::SentByAuth0 => "sent by Auth0",
-        }
-    }
-}
+pub use crate::journal::DeliveredAs;
 
 impl FollowUpAction {
     /// A wave that had nobody to go to.

@@ -444,6 +444,7 @@ fn the_built_in_reminder_and_reissue_carry_the_link_and_say_what_they_must() {
         app_metadata: serde_json::Map::new(),
         user_metadata: serde_json::Map::new(),
         locale: None,
+        external_id: None,
     };
     let link = Link {
         url: "https://t.example/u/reset-password?ticket=SECRETCODE#".into(),

@@ -24,9 +24,13 @@ pub enum Creation {
 pub enum RunEvent {
     Started {
         batch_id: String,
+        /// The name the admin gave the batch.
+        name: Option<String>,
         total: u64,
         creation: Creation,
         resumed: bool,
+        /// What "delivered" means for this batch: sent, written to outbox, link exported…
+        delivered_as: crate::journal::DeliveredAs,
     },
     Person {
         batch_id: String,

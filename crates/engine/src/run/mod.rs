@@ -557,6 +557,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     tracing::info!(batch = %ctx.id(), total = records.len(), bulk, resumed, "batch run started");
     ctx.emit(RunEvent::Started {
         batch_id: ctx.id().to_owned(),
+        name: ctx.batch.name.clone(),
         total: records.len() as u64,
         creation: if bulk {
             Creation::Bulk
@@ -564,6 +565,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
             Creation::Individual
         },
         resumed,
+        delivered_as: ctx.batch.delivery.delivered_as(),
     });
     let ticker = tokio::spawn(progress_ticker(ctx.clone(), records.len() as u64));
 
@@ -614,11 +616,8 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
         RunStatus::Finished
     };
     lock(&ctx.journal).set_batch_status(ctx.id(), status.batch_status())?;
-    let results: Vec<PersonResult> = lock(&ctx.journal)
-        .people(ctx.id())?
-        .iter()
-        .map(results::person_result)
-        .collect();
+    let results: Vec<PersonResult> =
+        results::batch_results(&lock(&ctx.journal).people(ctx.id())?, &ctx.batch);
     emit_progress(&ctx, results.len() as u64, &mut VecDeque::new());
     let failed = results
         .iter()

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::AppError;
-use crate::journal::{PersonErrorCode, PersonRecord, PersonState, Unsettled};
+use crate::journal::{DeliveredAs, PersonErrorCode, PersonRecord, PersonState, Unsettled};
+use crate::roster::Person;
 
 /// The outcome scripts branch on (`--results` CSV `status` column).
 #[derive(
@@ -56,9 +57,22 @@ pub struct PersonResult {
     /// The journal's state (finer than `status`).
     pub state: PersonState,
     pub link_expires_at: Option<String>,
+    /// What happened, in the words the app and History use: "sent", "written to outbox",
+    /// "link exported", "not started", "failed"…
+    pub result: String,
+    /// The list's own columns, so a results file can be matched back to it.
+    pub external_id: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
 }
 
-pub fn person_result(record: &PersonRecord) -> PersonResult {
+/// A person's result: `person` is their row in the batch file (for the list's own columns), and
+/// `delivered` how the batch delivers (for the words).
+pub fn person_result(
+    record: &PersonRecord,
+    person: Option<&Person>,
+    delivered: Option<DeliveredAs>,
+) -> PersonResult {
     let (status, error_code, error) = match record.state {
         PersonState::Delivered => (ResultStatus::Invited, None, None),
         PersonState::Skipped => (ResultStatus::Skipped, None, None),
@@ -86,7 +100,27 @@ pub fn person_result(record: &PersonRecord) -> PersonResult {
         line: record.line,
         state: record.state,
         link_expires_at: record.link_expires_at.clone(),
+        result: record.state.words(delivered).to_owned(),
+        external_id: person.and_then(|p| p.external_id.clone()),
+        given_name: person.and_then(|p| p.given_name.clone()),
+        family_name: person.and_then(|p| p.family_name.clone()),
     }
+}
+
+/// Everyone's result in `batch`, by line.
+pub fn batch_results(
+    records: &[PersonRecord],
+    batch: &crate::batch::BatchFile,
+) -> Vec<PersonResult> {
+    let people: std::collections::HashMap<u64, &Person> =
+        batch.people.iter().map(|p| (p.line, p)).collect();
+    let delivered = Some(batch.delivery.delivered_as());
+    let mut out: Vec<PersonResult> = records
+        .iter()
+        .map(|r| person_result(r, people.get(&r.line).copied(), delivered))
+        .collect();
+    out.sort_by_key(|r| r.line);
+    out
 }
 
 /// Prefixes a cell a spreadsheet would evaluate as a formula with `'`.
@@ -94,8 +128,9 @@ fn cell(text: &str) -> String {
     invite_desk_mail::links::neutralize(text).into_owned()
 }
 
-/// The CSV columns, in order. Scripts rely on the first four.
-pub const CSV_HEADER: [&str; 8] = [
+/// The CSV columns, in order. Scripts rely on the first four; new ones are only ever added at the
+/// end.
+pub const CSV_HEADER: [&str; 12] = [
     "email",
     "status",
     "user_id",
@@ -104,10 +139,31 @@ pub const CSV_HEADER: [&str; 8] = [
     "state",
     "line",
     "link_expires_at",
+    "result",
+    "external_id",
+    "given_name",
+    "family_name",
 ];
+
+/// Who opens a CSV: a script (`--results`: plain UTF-8) or a spreadsheet (the app's export: a
+/// byte-order mark first, without which Excel reads UTF-8 accents as Windows-1252).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvReader {
+    Script,
+    Spreadsheet,
+}
 
 /// Writes the results as CSV (`.csv`) or a JSON array (`.json`), atomically.
 pub fn write_results(path: &Path, results: &[PersonResult]) -> Result<(), AppError> {
+    write_results_for(path, results, CsvReader::Script)
+}
+
+/// [`write_results`], for a spreadsheet or a script.
+pub fn write_results_for(
+    path: &Path,
+    results: &[PersonResult],
+    reader: CsvReader,
+) -> Result<(), AppError> {
     let io = |e: &dyn std::fmt::Display| {
         AppError::new(
             crate::ErrorCode::Io,
@@ -126,6 +182,9 @@ pub fn write_results(path: &Path, results: &[PersonResult]) -> Result<(), AppErr
         let text = serde_json::to_string_pretty(results).map_err(|e| io(&e))?;
         temp.write_all(text.as_bytes()).map_err(|e| io(&e))?;
     } else {
+        if reader == CsvReader::Spreadsheet {
+            temp.write_all("\u{feff}".as_bytes()).map_err(|e| io(&e))?;
+        }
         let mut writer = csv::Writer::from_writer(&mut temp);
         writer.write_record(CSV_HEADER).map_err(|e| io(&e))?;
         for r in results {
@@ -142,6 +201,10 @@ pub fn write_results(path: &Path, results: &[PersonResult]) -> Result<(), AppErr
                     r.state.as_str().to_owned(),
                     r.line.to_string(),
                     r.link_expires_at.clone().unwrap_or_default(),
+                    r.result.clone(),
+                    cell(r.external_id.as_deref().unwrap_or_default()),
+                    cell(r.given_name.as_deref().unwrap_or_default()),
+                    cell(r.family_name.as_deref().unwrap_or_default()),
                 ])
                 .map_err(|e| io(&e))?;
         }
@@ -181,7 +244,7 @@ mod tests {
             record("f@example.com", PersonState::Ticketed),
         ]
         .iter()
-        .map(person_result)
+        .map(|r| person_result(r, None, Some(DeliveredAs::WrittenToOutbox)))
         .collect();
         let statuses: Vec<&str> = results.iter().map(|r| r.status.as_str()).collect();
         assert_eq!(

@@ -143,9 +143,11 @@ mod tests {
         });
         c.push(RunEvent::Started {
             batch_id: "b".into(),
+            name: None,
             total: 2,
             creation: crate::run::Creation::Individual,
             resumed: false,
+            delivered_as: crate::journal::DeliveredAs::Sent,
         });
         assert_eq!(sent.lock().unwrap().len(), 1, "started goes out at once");
         c.push(person(2, PersonState::Created));

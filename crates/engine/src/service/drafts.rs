@@ -456,6 +456,7 @@ fn people_as_text(people: &[Person]) -> String {
             ColumnRole::AppMetadata(key) => metadata(p.app_metadata.get(key)),
             ColumnRole::UserMetadata(key) => metadata(p.user_metadata.get(key)),
             ColumnRole::Locale => p.locale.clone().unwrap_or_default(),
+            ColumnRole::ExternalId => p.external_id.clone().unwrap_or_default(),
             ColumnRole::Ignore => String::new(),
         }
     }
@@ -475,6 +476,9 @@ fn people_as_text(people: &[Person]) -> String {
     }
     if people.iter().any(|p| p.locale.is_some()) {
         columns.push(ColumnRole::Locale);
+    }
+    if people.iter().any(|p| p.external_id.is_some()) {
+        columns.push(ColumnRole::ExternalId);
     }
     columns.extend(
         keys(people.iter().map(|p| &p.app_metadata))

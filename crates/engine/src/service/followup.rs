@@ -404,10 +404,7 @@ impl Service {
             .await?;
         let emails = chosen(&batch.follow_up, &report, kind, selection)?;
         if emails.is_empty() {
-            return Ok(FollowUpAction::nothing(
-                kind,
-                followup::DeliveredAs::of(&batch.delivery),
-            ));
+            return Ok(FollowUpAction::nothing(kind, batch.delivery.delivered_as()));
         }
         let wave = wave_batch(&batch, kind, &emails, self.follow_ups_of(batch_id)? + 1);
         let summary = self.start_run(&target, wave, request, sink).await?;
@@ -521,7 +518,7 @@ impl Service {
             kind,
             batch_id: wave_id.to_owned(),
             delivered: count(PersonState::Delivered),
-            delivered_as: followup::DeliveredAs::of(delivery),
+            delivered_as: delivery.delivered_as(),
             accepted_meanwhile: count(PersonState::Skipped),
             unconfirmed: count(PersonState::Unconfirmed),
             failed: count(PersonState::Failed),

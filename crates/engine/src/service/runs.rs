@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use super::Service;
 use crate::batch::{BatchFile, BatchPurpose, Delivery};
-use crate::journal::{BatchStatus, BatchSummary};
+use crate::journal::{BatchStatus, BatchSummary, DeliveredAs};
 use crate::run::deliver::{self, DeliverySecrets};
 use crate::run::preflight::{self, Preflight, PreflightInput};
 use crate::run::results::{self, PersonResult, ResultStatus};
@@ -35,6 +35,9 @@ pub struct RunSummary {
     pub links_file: Option<String>,
     /// The failure several people in a row met, which stopped the run.
     pub stopped_by: Option<AppError>,
+    /// What "delivered" was for this batch (sent, written to outbox, link exported, sent by
+    /// Auth0): the words its counts are told in.
+    pub delivered_as: DeliveredAs,
     /// For a one-person resend: what the delivery was ("accepted by the mail server: 250 …") and
     /// when (RFC 3339, UTC).
     pub delivery: Option<Delivered>,
@@ -286,6 +289,7 @@ impl Service {
                 journal.retry_unconfirmed(&batch.id)?;
             }
         }
+        let delivered_as = batch.delivery.delivered_as();
         let outcome = run::execute(
             RunSetup {
                 client,
@@ -323,6 +327,7 @@ impl Service {
             elapsed_secs: outcome.elapsed.as_secs_f64(),
             links_file: outcome.links_file.map(|p| p.to_string_lossy().into_owned()),
             stopped_by: outcome.stopped_by,
+            delivered_as,
             delivery: None,
         })
     }
@@ -486,37 +491,83 @@ impl Service {
 
     /// One batch as History lists it.
     pub fn batch_summary(&self, batch_id: &str) -> Result<BatchSummary, AppError> {
-        self.history()?
-            .into_iter()
-            .find(|b| b.id == batch_id)
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::NotFound,
-                    format!("no batch {batch_id} in the journal"),
-                )
-            })
+        let mut summary = self.lock_journal().batch_summary(batch_id)?;
+        if summary.status == BatchStatus::Running && self.settle_abandoned(batch_id)? {
+            summary.status = BatchStatus::Interrupted;
+        }
+        Ok(summary)
     }
 
     /// Everyone's result in a batch, by line.
     pub fn results(&self, batch_id: &str) -> Result<Vec<PersonResult>, AppError> {
         let journal = self.lock_journal();
-        journal.batch(batch_id)?;
-        let mut out: Vec<PersonResult> = journal
-            .people(batch_id)?
-            .iter()
-            .map(results::person_result)
-            .collect();
-        out.sort_by_key(|r| r.line);
-        Ok(out)
+        let record = journal.batch(batch_id)?;
+        let people = journal.people(batch_id)?;
+        // Results never depend on the settings still reading: without them, no list columns.
+        Ok(match BatchFile::from_json(&record.settings_json) {
+            Ok(batch) => results::batch_results(&people, &batch),
+            Err(_) => {
+                let mut out: Vec<PersonResult> = people
+                    .iter()
+                    .map(|r| results::person_result(r, None, None))
+                    .collect();
+                out.sort_by_key(|r| r.line);
+                out
+            }
+        })
     }
 
-    /// Writes the batch's results (CSV, no links) into the export folder; the file's path.
-    pub fn export_results(&self, batch_id: &str) -> Result<String, AppError> {
+    /// The folder a batch delivered into: its outbox, or the folder of its link export.
+    pub fn delivery_folder(&self, batch_id: &str) -> Result<PathBuf, AppError> {
+        let record = self.lock_journal().batch(batch_id)?;
+        let batch = BatchFile::from_json(&record.settings_json)?;
+        let folder = match &batch.delivery {
+            Delivery::Outbox { dir, .. } => PathBuf::from(dir),
+            Delivery::ExportLinks { file } => Path::new(file)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            Delivery::Smtp { .. } | Delivery::Auth0 => {
+                return Err(AppError::invalid_input(format!(
+                    "batch {batch_id} {} its messages: there is no folder of them",
+                    batch.delivery.delivered_as().words()
+                )));
+            }
+        };
+        if !folder.is_dir() {
+            return Err(AppError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "{} is not there any more (moved or deleted)",
+                    folder.display()
+                ),
+            ));
+        }
+        Ok(folder)
+    }
+
+    /// Where the batch's results would go in the export folder: named by the batch's name (its id
+    /// when it has none), never an existing file.
+    pub fn results_export_path(&self, batch_id: &str) -> Result<PathBuf, AppError> {
         // It becomes part of a file name.
         crate::files::check_file_id("batch id", batch_id)?;
+        let named = self
+            .batch_summary(batch_id)?
+            .name
+            .and_then(|name| super::templates::file_stem(&name).ok());
+        let stem = format!("results-{}", named.as_deref().unwrap_or(batch_id));
+        Ok(Self::unused_path(&self.export_dir()?, &stem, "csv"))
+    }
+
+    /// Writes the batch's results (no links) for a spreadsheet, with the list's own columns, to
+    /// `to` (`None`: [`Self::results_export_path`]); the file's path.
+    pub fn export_results(&self, batch_id: &str, to: Option<&Path>) -> Result<String, AppError> {
+        let path = match to {
+            Some(path) => path.to_owned(),
+            None => self.results_export_path(batch_id)?,
+        };
         let results = self.results(batch_id)?;
-        let path = Self::unused_path(&self.export_dir()?, &format!("results-{batch_id}"), "csv");
-        results::write_results(&path, &results)?;
+        results::write_results_for(&path, &results, results::CsvReader::Spreadsheet)?;
         Ok(path.to_string_lossy().into_owned())
     }
 
@@ -526,18 +577,17 @@ impl Service {
         target: Option<&RunTarget>,
         email: &str,
     ) -> Result<Lookup, AppError> {
-        let users = match target {
+        let (users, accounts) = match target {
             Some(target) => {
                 let (_, client) = self.interactive_client(target).await?;
-                Some(client.users_by_email(support::checked(email)?).await?)
+                let users = client.users_by_email(support::checked(email)?).await?;
+                let mut accounts = support::accounts(users.clone());
+                support::with_roles(&client, &mut accounts).await;
+                (Some(users), Some(accounts))
             }
-            None => None,
+            None => (None, None),
         };
-        let mut found = support::with_history(
-            users.clone().map(support::accounts),
-            &self.lock_journal(),
-            email,
-        )?;
+        let mut found = support::with_history(accounts, &self.lock_journal(), email)?;
         if let Some((batch, person)) = self.person_follow_up(email, users.as_deref())? {
             found.follow_up = Some(person);
             found.follow_up_batch = Some(batch);

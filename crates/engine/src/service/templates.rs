@@ -27,7 +27,7 @@ const MAX_NAME: usize = 80;
 
 /// The file a name is kept in: letters and digits kept, the rest a dash, so any name the admin
 /// types is a valid file name on every system (and two that differ only in punctuation are one).
-fn file_stem(name: &str) -> Result<String, AppError> {
+pub(super) fn file_stem(name: &str) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::invalid_input("name the template"));

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use super::testing::{InProcessSandbox, MemorySecrets, SANDBOX};
 use super::*;
 use crate::batch::{BatchFile, Delivery, InvitationSettings};
+use crate::journal::DeliveredAs;
 use crate::roster::{ReadOptions, read_text};
 use crate::run::stream::Coalescer;
 use crate::run::{RunEvent, RunStatus};
@@ -172,9 +173,10 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
 
     let outbox = dir.path().join("outbox");
     let mut batch = batch_for(
-        "email,name\nann@example.com,Ann Lee\nbob@example.com,Bob Stone\n",
+        "email,name,Personalnummer\nann@example.com,Ann Lee,P-1001\nbob@example.com,Bob Stone,P-1002\n",
         &outbox,
     );
+    batch.name = Some("Wave 1: Sales".into());
     batch.invitation.roles = vec![report.roles[0].name.clone()];
     let preview = service.preview(&batch, Some(3), None, None).unwrap();
     assert_eq!(preview.to, "Bob Stone <bob@example.com>");
@@ -218,14 +220,42 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
             ..Settings::default()
         })
         .unwrap();
-    let exported = service.export_results(&summary.batch_id).unwrap();
-    assert!(exported.starts_with(export_dir.to_str().unwrap()));
+    // Named by the batch's name, in the export folder; for a spreadsheet (a byte-order mark),
+    // with the list's own columns and the words the app uses.
+    let exported = service.export_results(&summary.batch_id, None).unwrap();
+    assert_eq!(
+        std::path::Path::new(&exported),
+        export_dir.join("results-wave-1-sales.csv")
+    );
     let csv = std::fs::read_to_string(&exported).unwrap();
-    assert!(csv.starts_with("email,status,user_id"));
-    assert!(csv.contains("bob@example.com,invited"));
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark for Excel");
+    assert!(csv.starts_with("email,status,user_id"), "{csv}");
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let bob = rows
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "bob@example.com")
+        .unwrap();
+    assert_eq!(&bob[column("status")], "invited");
+    assert_eq!(&bob[column("result")], "written to outbox");
+    assert_eq!(&bob[column("external_id")], "P-1002");
+    assert_eq!(&bob[column("given_name")], "Bob");
+    assert_eq!(&bob[column("family_name")], "Stone");
     assert!(!csv.contains("ticket="), "no links in results");
-    let again = service.export_results(&summary.batch_id).unwrap();
+    let again = service.export_results(&summary.batch_id, None).unwrap();
     assert_ne!(again, exported, "an export never overwrites another");
+    let chosen = dir.path().join("chosen.csv");
+    service
+        .export_results(&summary.batch_id, Some(&chosen))
+        .unwrap();
+    assert!(std::fs::read_to_string(&chosen).unwrap().contains("P-1001"));
+    assert_eq!(service.delivery_folder(&summary.batch_id).unwrap(), outbox);
+    assert_eq!(history[0].delivered_as, Some(DeliveredAs::WrittenToOutbox));
+    assert_eq!(summary.delivered_as, DeliveredAs::WrittenToOutbox);
 
     let found = service
         .lookup(Some(&sandbox(&service)), "Bob@Example.com")

@@ -39,7 +39,7 @@ const batch: BatchFile = {
   created_at: '2026-12-01T10:00:00Z',
   name: null,
   people: [
-    { line: 2, email: 'ann@x.com', given_name: null, family_name: null, name: null, roles: [], app_metadata: {}, user_metadata: {}, locale: 'de-AT' },
+    { line: 2, email: 'ann@x.com', given_name: null, family_name: null, name: null, roles: [], app_metadata: {}, user_metadata: {}, locale: 'de-AT', external_id: null },
   ],
   invitation: {
     mode: 'password-change',

@@ -1,6 +1,15 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import type { AppError, ColumnRole, EditableRow, ListText, MappingOverride, RosterReport } from '../../generated/bindings';
+import type {
+  AppError,
+  ColumnRole,
+  EditableRow,
+  ListText,
+  MappingOverride,
+  Person,
+  Problem,
+  RosterReport,
+} from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 
 const ROLE_CHOICES: { label: string; role: ColumnRole }[] = [
@@ -10,6 +19,7 @@ const ROLE_CHOICES: { label: string; role: ColumnRole }[] = [
   { label: 'Full name', role: { role: 'name' } },
   { label: 'Roles', role: { role: 'roles' } },
   { label: 'Language', role: { role: 'locale' } },
+  { label: 'External id (kept for the results)', role: { role: 'external_id' } },
   { label: 'Ignore', role: { role: 'ignore' } },
 ];
 
@@ -17,10 +27,28 @@ function roleKey(role: ColumnRole): string {
   return 'key' in role ? `${role.role}:${role.key}` : role.role;
 }
 
-function roleLabel(role: ColumnRole): string {
-  if (role.role === 'app_metadata') return `app_metadata.${role.key}`;
-  if (role.role === 'user_metadata') return `user_metadata.${role.key}`;
-  return ROLE_CHOICES.find((c) => c.role.role === role.role)?.label ?? role.role;
+/** A metadata key from a column's header: its own name, with what Auth0 keys cannot hold replaced. */
+export function metadataKey(header: string | null, index: number): string {
+  const key = (header ?? '').trim().replace(/[\s.$]+/g, '_');
+  return key || `column_${index + 1}`;
+}
+
+/** The choices for one column: the fixed roles, then its own name as app_metadata or user_metadata. */
+function choicesFor(role: ColumnRole, header: string | null, index: number): { label: string; role: ColumnRole }[] {
+  const key = role.role === 'app_metadata' || role.role === 'user_metadata' ? role.key : metadataKey(header, index);
+  return [
+    ...ROLE_CHOICES,
+    { label: `app_metadata: ${key}`, role: { role: 'app_metadata', key } },
+    { label: `user_metadata: ${key}`, role: { role: 'user_metadata', key } },
+  ];
+}
+
+/** Where a problem's field (`email`, `app_metadata.plan`) is among the columns, if it is one. */
+function columnOfField(roles: readonly ColumnRole[], field: string | null): number {
+  if (!field) return -1;
+  return roles.findIndex((role) =>
+    'key' in role ? `${role.role}.${role.key}` === field : role.role === field,
+  );
 }
 
 interface PeopleStepProps {
@@ -64,7 +92,8 @@ function jumpToLine(area: HTMLTextAreaElement | null, text: string, line: number
 
 export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleStepProps) {
   const area = useRef<HTMLTextAreaElement>(null);
-  const [fixing, setFixing] = useState<EditableRow | null>(null);
+  // The row being fixed, and the problem it was opened from (its field is focused and marked).
+  const [fixing, setFixing] = useState<(EditableRow & { problem: Problem }) | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [fileNote, setFileNote] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -116,11 +145,11 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
     };
   }, []);
 
-  const startFix = async (line: number) => {
+  const startFix = async (problem: Problem) => {
     if (!report) return;
     setError(null);
     try {
-      setFixing(await commands.listRow(text, report.source.format, line));
+      setFixing({ ...(await commands.listRow(text, report.source.format, problem.line)), problem });
     } catch (reason) {
       setError(reason as AppError);
     }
@@ -136,11 +165,20 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
     }
   };
 
-  const setRole = (index: number, key: string) => {
+  // A removed row becomes blank lines (skipped when read), so every other problem keeps its line.
+  const removeRow = async () => {
+    if (!report || !fixing) return;
+    try {
+      onText(await commands.removeListRow(text, report.source.format, fixing.line));
+      setFixing(null);
+    } catch (reason) {
+      setError(reason as AppError);
+    }
+  };
+
+  const setRole = (index: number, chosen: ColumnRole) => {
     if (!report) return;
     const roles = report.source.columns.map((c) => c.role);
-    const chosen = ROLE_CHOICES.find((c) => roleKey(c.role) === key)?.role;
-    if (!chosen) return;
     roles[index] = chosen;
     onMapping({ ...(mapping ?? {}), roles });
   };
@@ -196,24 +234,41 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
           {report.source.columns.length > 0 && (
             <fieldset className="mapping">
               <legend>Columns</legend>
-              {report.source.columns.map((column, index) => (
-                <label key={column.index}>
-                  <span>
-                    {column.header ?? `Column ${column.index + 1}`}
-                    {column.sample && <small className="muted"> e.g. {column.sample}</small>}
-                  </span>
-                  <select value={roleKey(column.role)} onChange={(e) => setRole(index, e.target.value)}>
-                    {!ROLE_CHOICES.some((c) => roleKey(c.role) === roleKey(column.role)) && (
-                      <option value={roleKey(column.role)}>{roleLabel(column.role)}</option>
+              {report.source.columns.map((column, index) => {
+                const choices = choicesFor(column.role, column.header, index);
+                const role = column.role;
+                return (
+                  <div key={column.index} className="mapping__column">
+                    <label>
+                      <span>
+                        {column.header ?? `Column ${column.index + 1}`}
+                        {column.sample && <small className="muted"> e.g. {column.sample}</small>}
+                      </span>
+                      <select
+                        value={roleKey(role)}
+                        onChange={(e) => {
+                          const chosen = choices.find((c) => roleKey(c.role) === e.target.value);
+                          if (chosen) setRole(index, chosen.role);
+                        }}
+                      >
+                        {choices.map((c) => (
+                          <option key={roleKey(c.role)} value={roleKey(c.role)}>
+                            {c.label}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    {(role.role === 'app_metadata' || role.role === 'user_metadata') && (
+                      <MetadataKeyField
+                        key={roleKey(role)}
+                        label={`${role.role} key for ${column.header ?? `column ${column.index + 1}`}`}
+                        value={role.key}
+                        onChange={(key) => setRole(index, { role: role.role, key })}
+                      />
                     )}
-                    {ROLE_CHOICES.map((c) => (
-                      <option key={c.label} value={roleKey(c.role)}>
-                        {c.label}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-              ))}
+                  </div>
+                );
+              })}
               <label className="inline">
                 <input
                   type="checkbox"
@@ -240,52 +295,188 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
                     </button>
                     : {p.message}
                     {p.severity === 'error' && (
-                      <button type="button" className="small" onClick={() => startFix(p.line)} data-fix-line={p.line}>
+                      <button type="button" className="small" onClick={() => startFix(p)} data-fix-line={p.line}>
                         Fix
                       </button>
+                    )}
+                    {fixing?.problem === p && (
+                      <FixRow
+                        row={fixing}
+                        headers={report.source.format === 'address_lines' ? ['Line'] : headers}
+                        badCell={
+                          report.source.format === 'address_lines'
+                            ? 0
+                            : columnOfField(
+                                report.source.columns.map((c) => c.role),
+                                p.field,
+                              )
+                        }
+                        onCells={(cells) => setFixing({ ...fixing, cells })}
+                        onApply={applyFix}
+                        onRemove={removeRow}
+                        onCancel={() => setFixing(null)}
+                      />
                     )}
                   </li>
                 ))}
               </ul>
             </div>
           )}
-          {fixing && (
-            <form
-              className="panel fix"
-              aria-label={`Fix line ${fixing.line}`}
-              onSubmit={(e) => {
-                e.preventDefault();
-                void applyFix();
-              }}
-            >
-              <h3>Line {fixing.line}</h3>
-              {fixing.cells.map((cell, i) => (
-                <label key={i}>
-                  {report.source.format === 'address_lines' ? 'Line' : (headers[i] ?? `Column ${i + 1}`)}
-                  <input
-                    data-cell={i}
-                    value={cell}
-                    onChange={(e) => {
-                      const cells = [...fixing.cells];
-                      cells[i] = e.target.value;
-                      setFixing({ ...fixing, cells });
-                    }}
-                  />
-                </label>
-              ))}
-              <div className="actions">
-                <button type="submit" className="primary">
-                  Apply fix
-                </button>
-                <button type="button" onClick={() => setFixing(null)}>
-                  Cancel
-                </button>
-              </div>
-            </form>
-          )}
+          {report.people.length > 0 && <PeopleTable people={report.people} total={report.summary.valid} />}
         </>
       )}
     </div>
+  );
+}
+
+/** One row's cells, edited in place under its problem: the bad cell focused and marked. */
+function FixRow({
+  row,
+  headers,
+  badCell,
+  onCells,
+  onApply,
+  onRemove,
+  onCancel,
+}: {
+  row: EditableRow & { problem: Problem };
+  headers: readonly string[];
+  badCell: number;
+  onCells: (cells: string[]) => void;
+  onApply: () => Promise<void>;
+  onRemove: () => Promise<void>;
+  onCancel: () => void;
+}) {
+  return (
+    <form
+      className="panel fix"
+      aria-label={`Fix line ${row.line}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onApply();
+      }}
+    >
+      {row.cells.map((cell, i) => (
+        <label key={i}>
+          {headers[i] ?? `Column ${i + 1}`}
+          <input
+            data-cell={i}
+            value={cell}
+            // The problem's own field, or the first cell when the problem is the whole row.
+            autoFocus={i === Math.max(badCell, 0)}
+            aria-invalid={i === badCell || undefined}
+            aria-describedby={i === badCell ? `fix-problem-${row.line}` : undefined}
+            onChange={(e) => {
+              const cells = [...row.cells];
+              cells[i] = e.target.value;
+              onCells(cells);
+            }}
+          />
+        </label>
+      ))}
+      <p id={`fix-problem-${row.line}`} className="muted small-text">
+        {row.problem.message}
+      </p>
+      <div className="actions">
+        <button type="submit" className="primary">
+          Apply fix
+        </button>
+        <button type="button" className="danger" onClick={() => void onRemove()}>
+          Remove row
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The most people the table shows: enough to check the mapping, cheap at 100,000 rows. */
+const PEOPLE_SHOWN = 100;
+
+/** The people as the list was read: names split, language, external id, roles and metadata each. */
+function PeopleTable({ people, total }: { people: readonly Person[]; total: number }) {
+  const shown = people.slice(0, PEOPLE_SHOWN);
+  const appKeys = [...new Set(shown.flatMap((p) => Object.keys(p.app_metadata)))];
+  const userKeys = [...new Set(shown.flatMap((p) => Object.keys(p.user_metadata)))];
+  const text = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+  return (
+    <div className="people-table">
+      <h3>
+        People{' '}
+        <span className="muted small-text">
+          {total > shown.length ? `the first ${shown.length} of ${total}` : `${total}`}
+        </span>
+      </h3>
+      <div className="people-table__scroll">
+        <table className="table" aria-label="People as read">
+          <thead>
+            <tr>
+              <th>Line</th>
+              <th>Email</th>
+              <th>Given name</th>
+              <th>Family name</th>
+              <th>Language</th>
+              <th>External id</th>
+              <th>Roles</th>
+              {appKeys.map((k) => (
+                <th key={`a-${k}`}>app_metadata.{k}</th>
+              ))}
+              {userKeys.map((k) => (
+                <th key={`u-${k}`}>user_metadata.{k}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((p) => (
+              <tr key={p.line}>
+                <td>{p.line}</td>
+                <td>{p.email}</td>
+                <td>{p.given_name ?? ''}</td>
+                <td>{p.family_name ?? ''}</td>
+                <td>{p.locale ?? ''}</td>
+                <td>{p.external_id ?? ''}</td>
+                <td>{p.roles.join(', ')}</td>
+                {appKeys.map((k) => (
+                  <td key={`a-${k}`}>{text(p.app_metadata[k])}</td>
+                ))}
+                {userKeys.map((k) => (
+                  <td key={`u-${k}`}>{text(p.user_metadata[k])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** The key a metadata column is written under, renamed when the field is left (or Enter). */
+function MetadataKeyField({ label, value, onChange }: { label: string; value: string; onChange: (key: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  const commit = () => {
+    const key = draft.trim();
+    if (key && key !== value) onChange(key);
+    else setDraft(value);
+  };
+  return (
+    <label className="mapping__key">
+      <span className="sr-only">{label}</span>
+      <input
+        aria-label={label}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            commit();
+          }
+        }}
+      />
+    </label>
   );
 }
 
