@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort, launchApp, pasteInto, repoRoot, saveScreenshot, typeInto as typeIn } from './driver.mjs';
+import { acceptSaveDialog } from './native/dialog.mjs';
 
 
 /** Starts a child and resolves once its stdout has printed `ready` (or a line matching it). */
@@ -150,23 +151,33 @@ test('a pasted list with a bad row is fixed in place, previewed, run, and its re
   const run = await browser.$('[data-screen-panel="run"]');
   const finished = await run.$('[data-testid="run-summary"]');
   await finished.waitForDisplayed({ timeout: 60000 });
-  assert.match(await finished.getText(), /3 invited/);
+  // The mail server took them: "sent", the word History and the export use too.
+  assert.match(await finished.getText(), /3 sent in/);
+  assert.doesNotMatch(await finished.getText(), /delivered|invited/);
   assert.equal(mails().length, 3, 'three invitations reached the SMTP server');
   const ann = readFileSync(path.join(smtpOut, mails().sort()[0]), 'utf8');
   assert.match(ann, /ticket=/);
   assert.equal(await run.$('[role="progressbar"]').getAttribute('aria-valuenow'), '3');
   await saveScreenshot(browser, 'run', true);
 
+  // Export asks where, in the native dialog, offering the export folder and the batch's name.
   await run.$('button=Export results').click();
+  await acceptSaveDialog('Export the results');
   const exported = await run.$('[data-testid="exported"]');
   await exported.waitForDisplayed({ timeout: 10000 });
-  const file = (await exported.getText()).replace(/^Results saved to /, '');
+  const file = await exported.$('code').getText();
+  assert.match(path.basename(file), /^results-.*\.csv$/);
   assert.ok(file.startsWith(exportDir), file);
   assert.ok(existsSync(file));
-  const csv = readFileSync(file, 'utf8').trim().split('\n');
-  assert.equal(csv[0], 'email,status,user_id,error,error_code,state,line,link_expires_at');
+  const text = readFileSync(file, 'utf8');
+  assert.ok(text.startsWith('\uFEFF'), 'a byte-order mark, so Excel reads UTF-8');
+  const csv = text.slice(1).trim().split('\n');
+  assert.equal(
+    csv[0],
+    'email,status,user_id,error,error_code,state,line,link_expires_at,result,external_id,given_name,family_name',
+  );
   assert.equal(csv.length, 4);
-  assert.ok(csv.slice(1).every((row) => row.includes(',invited,')));
+  assert.ok(csv.slice(1).every((row) => row.includes(',invited,') && row.includes(',sent,')), csv.join('\n'));
   assert.ok(!csv.join('\n').includes('ticket='), 'no links in the results');
 
   const history = await go('history');
@@ -186,12 +197,12 @@ test('support finds one person and resends their invitation', async () => {
     .waitForDisplayed({ timeout: 10000 })
     .catch(async () => assert.fail(`no account shown; the screen shows:\n${await find.getText()}`));
   assert.match(await account.getText(), /Username-Password-Authentication/);
-  assert.match(await find.$('[data-testid="history"]').getText(), /delivered in batch/);
+  assert.match(await find.$('[data-testid="history"]').getText(), /Invitation, sent in “/);
   const before = mails().length;
   await find.$('button=Resend invitation').click();
   await find.$('[data-testid="resent"]').waitForDisplayed({ timeout: 30000 });
   // It says what happened: the mail server took the message, with its answer and the time.
-  assert.match(await find.$('[data-testid="resent"]').getText(), /^Resent: accepted by the mail server: 250 /);
+  assert.match(await find.$('[data-testid="resent"]').getText(), /^Sent again: accepted by the mail server: 250 /);
   await browser.waitUntil(() => mails().length === before + 1, { timeout: 10000, timeoutMsg: 'no new mail for bob' });
   const newest = mails().sort().at(-1);
   assert.match(readFileSync(path.join(smtpOut, newest), 'utf8'), /bob@example.com/);
@@ -201,7 +212,7 @@ test('support finds one person and resends their invitation', async () => {
   await find.$('button=Copy a new link').click();
   const field = await find.$('[data-testid="link"]');
   await field.waitForDisplayed({ timeout: 30000 });
-  const shown = await field.getValue();
+  const shown = await field.getText();
   assert.match(shown, /\/u\/reset-password\?ticket=/);
   assert.equal(await find.$('[data-testid="link-copied"]').getText(), 'Copied to the clipboard.');
   // The system Python, which has GTK's bindings (as the drag test's source window does).

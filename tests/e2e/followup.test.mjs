@@ -95,7 +95,7 @@ test('who accepted, reminders for the rest, and the same after a restart', async
   await wizard.$('button=Run now').click();
   const run = await browser.$('[data-screen-panel="run"]');
   const finished = await run.$('[data-testid="run-summary"]');
-  await browser.waitUntil(async () => /3 invited/.test(await finished.getText()), {
+  await browser.waitUntil(async () => /3 written to outbox/.test(await finished.getText()), {
     timeout: 60000,
     timeoutMsg: 'the batch did not finish',
   });
