@@ -34,6 +34,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
+use crate::close_guard::CloseGuard;
 use crate::dialogs;
 use crate::drops::DropListener;
 use crate::opened_file::OpenedAtStart;
@@ -131,6 +132,20 @@ webview_commands! {
     fn list_drops[drops: State<'_, DropListener>](on_drop: Channel<DroppedList>) -> () {
         drops.subscribe(on_drop);
         Ok(())
+    }
+
+    /// The window subscribes here to be asked before it closes while a batch runs (the batch's id
+    /// comes through the channel; see `close_guard`).
+    fn window_close_requests[guard: State<'_, CloseGuard>](on_request: Channel<String>) -> () {
+        guard.subscribe(on_request);
+        Ok(())
+    }
+
+    /// Closes the window for good (after the admin chose to stop the run, or when nothing runs).
+    fn window_close[window: tauri::WebviewWindow]() -> () {
+        window
+            .destroy()
+            .map_err(|e| AppError::internal(format!("the window could not close: {e}")))
     }
 
     fn list_row[](text: String, format: SourceFormat, line: u64) -> EditableRow {

@@ -1,5 +1,6 @@
 //! The desktop shell: a window, native dialogs, and thin commands that call the engine's `Service`.
 
+mod close_guard;
 mod commands;
 mod dialogs;
 mod drops;
@@ -120,10 +121,12 @@ pub fn run() {
         .manage(window_state::PendingSave::default())
         .manage(drops::DropListener::default())
         .manage(dialogs::SavedFiles::default())
+        .manage(close_guard::CloseGuard::default())
         .manage(opened_file::OpenedAtStart::from_args(std::env::args()))
         .on_window_event(|window, event| {
             window_state::on_window_event(window, event);
             drops::on_window_event(window, event);
+            close_guard::on_window_event(window, event);
         })
         .register_uri_scheme_protocol(PREVIEW_SCHEME, |ctx, request| {
             preview_protocol::respond(

@@ -1,7 +1,9 @@
 import { useState, type ReactElement } from 'react';
 import appIcon from '../../icons/app-icon.svg';
 import { SCREENS, type ScreenId } from './screens';
+import { CloseGuard } from './components/CloseGuard';
 import { DueNotice } from './components/DueNotice';
+import { InterruptedNotice } from './components/InterruptedNotice';
 import { FindPersonScreen } from './screens/FindPersonScreen';
 import { FollowUpScreen } from './screens/FollowUpScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
@@ -50,7 +52,9 @@ export function App() {
       </nav>
       <main className="frame__main" aria-labelledby="screen-title">
         <h1 id="screen-title">{title}</h1>
+        <InterruptedNotice />
         <DueNotice />
+        <CloseGuard />
         {/* Screens stay mounted while hidden, so a half-done wizard survives a look at the Run screen. */}
         {SCREENS.map(({ id }) => {
           const Screen = RENDER[id];

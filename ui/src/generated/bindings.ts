@@ -1073,7 +1073,7 @@ code: ErrorCode | null, };
 
 export type Preflight = { checks: Array<Check>, };
 
-export type RunAction = "pause" | "resume" | "cancel";
+export type RunAction = "pause" | "resume" | "cancel" | "interrupt";
 
 /**
  * Which people a resumed batch takes up again besides those it had not finished.

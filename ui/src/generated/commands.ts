@@ -22,6 +22,15 @@ export function webviewCommands(invoke: Invoke) {
      * The People step subscribes here for files dragged onto the window (see `drops`).
      */
     listDrops: (onDrop: Channel<DroppedList>): Promise<null> => invoke('list_drops', { onDrop }),
+    /**
+     * The window subscribes here to be asked before it closes while a batch runs (the batch's id
+     * comes through the channel; see `close_guard`).
+     */
+    windowCloseRequests: (onRequest: Channel<string>): Promise<null> => invoke('window_close_requests', { onRequest }),
+    /**
+     * Closes the window for good (after the admin chose to stop the run, or when nothing runs).
+     */
+    windowClose: (): Promise<null> => invoke('window_close'),
     listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => invoke('list_row', { text, format, line }),
     listSetRow: (text: string, format: SourceFormat, line: number, cells: Array<string>): Promise<string> => invoke('list_set_row', { text, format, line, cells }),
     /**

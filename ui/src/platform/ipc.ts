@@ -117,6 +117,14 @@ export const commands = {
     channel.onmessage = onDrop;
     return rust.listDrops(channel);
   },
+  /** Closes of the window held while a batch runs (the batch's id), for the window to ask first. */
+  closeRequests: (onRequest: (batchId: string) => void): Promise<null> => {
+    const channel = new Channel<string>();
+    channel.onmessage = onRequest;
+    return rust.windowCloseRequests(channel);
+  },
+  /** Closes the window for good. */
+  closeWindow: (): Promise<null> => rust.windowClose(),
   listRow: (text: string, format: SourceFormat, line: number): Promise<EditableRow> => rust.listRow(text, format, line),
   /** The text with the row on `line` blanked out (every other line keeps its number). */
   removeListRow: (text: string, format: SourceFormat, line: number): Promise<string> =>

@@ -216,6 +216,37 @@ describe('NewBatchScreen', () => {
     expect(people).toHaveTextContent('Vertrieb');
   });
 
+  it('reviews as a summary of what will happen, with the left-out rows and the way back to them', async () => {
+    ipc.readList.mockImplementation(async () => report(true));
+    ipc.plan.mockResolvedValue({
+      to_create: 1,
+      existing: 0,
+      skipped: 0,
+      messages: 1,
+      api_calls: 3,
+      estimated_secs: 2,
+      rate: { plan: 'Enterprise', plan_detected: false, summary: '' },
+      people: [],
+    } as never);
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(screen.getByLabelText(/Paste the list/));
+    await user.paste('email\nann@example.com\nbob(at)example.com\n');
+    await screen.findByTestId('roster-summary');
+    await user.click(screen.getByRole('tab', { name: '4. Review' }));
+    const summary = await screen.findByTestId('review-summary');
+    expect(summary).toHaveTextContent('Sandbox');
+    expect(summary).toHaveTextContent('not production');
+    expect(screen.getByTestId('review-people')).toHaveTextContent('1 person · 1 row of the list left out');
+    expect(summary).toHaveTextContent('Link works for7 days');
+    expect(screen.getByTestId('review-delivery')).toHaveTextContent('written as .eml files to /tmp/outbox: nothing is sent');
+    expect(await screen.findByTestId('review-estimate')).toHaveTextContent('3 API calls, about 2 s at Enterprise rate limits');
+    expect(ipc.plan).toHaveBeenCalledWith(null, expect.anything());
+    await user.click(screen.getByRole('button', { name: 'See why in People' }));
+    expect(await screen.findByLabelText('Problems')).toHaveTextContent('bob(at)example.com');
+  });
+
   it('says while the list is made who will read the batch language instead of their own', async () => {
     ipc.readList.mockResolvedValue(report(false));
     ipc.languageNotice.mockResolvedValue(

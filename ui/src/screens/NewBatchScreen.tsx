@@ -281,6 +281,8 @@ export function NewBatchScreen() {
             openedFrom={draft.opened_from}
             onName={(name) => update({ batch: { ...draft.batch, name } })}
             onRun={run}
+            leftOut={report?.summary.errors ?? 0}
+            onShowPeople={() => update({ step: 'people' })}
           />
         )}
       </div>

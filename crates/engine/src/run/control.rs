@@ -11,6 +11,9 @@ enum Mode {
     Running,
     Paused,
     Cancelled,
+    /// Stopped as a cancel is, because whoever ran it is going away (the window closes): the
+    /// batch ends `interrupted`, which the next launch offers to resume.
+    Interrupted,
 }
 
 /// Cheap to clone; every clone controls the same run.
@@ -57,8 +60,18 @@ impl RunControl {
         self.mode.send_replace(Mode::Cancelled);
     }
 
+    /// Stops the run at the next step boundary, as `cancel`, leaving it `interrupted`.
+    pub fn interrupt(&self) {
+        self.mode.send_replace(Mode::Interrupted);
+    }
+
+    /// Whether the run is stopping (cancelled or interrupted).
     pub fn is_cancelled(&self) -> bool {
-        *self.mode.borrow() == Mode::Cancelled
+        matches!(*self.mode.borrow(), Mode::Cancelled | Mode::Interrupted)
+    }
+
+    pub fn is_interrupted(&self) -> bool {
+        *self.mode.borrow() == Mode::Interrupted
     }
 
     pub fn is_paused(&self) -> bool {
@@ -71,7 +84,7 @@ impl RunControl {
         loop {
             match *rx.borrow_and_update() {
                 Mode::Running => return true,
-                Mode::Cancelled => return false,
+                Mode::Cancelled | Mode::Interrupted => return false,
                 Mode::Paused => {}
             }
             if rx.changed().await.is_err() {

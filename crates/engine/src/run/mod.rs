@@ -608,7 +608,7 @@ pub async fn execute(setup: RunSetup, sink: EventSink) -> Result<RunOutcome, App
     if stopped_by.is_none() && !ctx.control.is_cancelled() {
         fail_held(&ctx)?;
     }
-    let status = if stopped_by.is_some() {
+    let status = if stopped_by.is_some() || ctx.control.is_interrupted() {
         RunStatus::Interrupted
     } else if ctx.control.is_cancelled() {
         RunStatus::Cancelled

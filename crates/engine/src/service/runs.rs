@@ -56,6 +56,9 @@ pub enum RunAction {
     Pause,
     Resume,
     Cancel,
+    /// Stop as `cancel` does because the window is closing: the batch is left `interrupted`, and
+    /// the next launch offers to resume it.
+    Interrupt,
 }
 
 /// A new link for one person, for support to paste into a ticket (a bearer secret, shown because
@@ -433,6 +436,7 @@ impl Service {
             RunAction::Pause => control.pause(),
             RunAction::Resume => control.resume(),
             RunAction::Cancel => control.cancel(),
+            RunAction::Interrupt => control.interrupt(),
         }
         Ok(())
     }

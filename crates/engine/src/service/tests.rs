@@ -474,6 +474,57 @@ async fn a_paused_run_can_be_cancelled_and_resumed_later() {
     assert_eq!(resumed.outcomes.get("invited"), Some(&40));
 }
 
+/// The window closing mid-run stops it as Cancel does, but leaves it `interrupted` (what the next
+/// launch offers to resume), with nobody it did not reach counted as failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_stopped_because_the_window_closes_is_interrupted_and_resumes_once() {
+    let (dir, service) = service();
+    let service = Arc::new(service);
+    let text: String = (0..40).map(|i| format!("p{i}@example.com\n")).collect();
+    let outbox = dir.path().join("outbox");
+    let batch = batch_for(&text, &outbox);
+    let id = batch.id.clone();
+    let (_, sink, _) = collector();
+    let runner = {
+        let service = Arc::clone(&service);
+        tokio::spawn(async move {
+            service
+                .start_run(&sandbox(&service), batch, app(), sink)
+                .await
+        })
+    };
+    while service.active_run().is_none() || service.history().unwrap().is_empty() {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    service.control_run(&id, RunAction::Pause).unwrap();
+    service.control_run(&id, RunAction::Interrupt).unwrap();
+    let summary = runner.await.unwrap().unwrap();
+    assert_eq!(summary.status, RunStatus::Interrupted);
+    assert!(summary.stopped_by.is_none(), "no failure stopped it");
+    let listed = service.batch_summary(&id).unwrap();
+    assert_eq!(listed.status, crate::journal::BatchStatus::Interrupted);
+    let results = service.results(&id).unwrap();
+    let not_started = results.iter().filter(|r| r.result == "not started").count();
+    assert!(not_started > 0, "a paused run had people left: {results:?}");
+    assert!(
+        results
+            .iter()
+            .all(|r| r.state != crate::journal::PersonState::Failed)
+    );
+    let (_, sink, _) = collector();
+    let resumed = service
+        .resume_run(&id, RetryChoice::default(), app(), sink)
+        .await
+        .unwrap();
+    assert_eq!(resumed.status, RunStatus::Finished);
+    assert_eq!(resumed.outcomes.get("invited"), Some(&40));
+    assert_eq!(
+        std::fs::read_dir(&outbox).unwrap().count(),
+        40,
+        "one message each"
+    );
+}
+
 #[test]
 fn drafts_save_at_any_step_and_come_back_as_they_were() {
     let (dir, service) = service();

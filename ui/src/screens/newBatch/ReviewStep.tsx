@@ -12,6 +12,7 @@ import type {
 } from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
+import { ReviewSummary } from './ReviewSummary';
 
 interface ReviewStepProps {
   profile: string | null;
@@ -21,6 +22,9 @@ interface ReviewStepProps {
   openedFrom: string | null;
   onName: (name: string | null) => void;
   onRun: (confirmedProduction: boolean) => void;
+  /** Rows of the list left out (errors), and the way back to them. */
+  leftOut: number;
+  onShowPeople: () => void;
 }
 
 const CHECK_NAMES: Record<CheckItem, string> = {
@@ -102,7 +106,7 @@ function duration(secs: number): string {
   return `${(secs / 3600).toFixed(1)} h`;
 }
 
-export function ReviewStep({ profile, production, batch, openedFrom, onName, onRun }: ReviewStepProps) {
+export function ReviewStep({ profile, production, batch, openedFrom, onName, onRun, leftOut, onShowPeople }: ReviewStepProps) {
   const [lookUp, setLookUp] = useState(false);
   // The answer and the confirmation hold for the profile and batch they were given for only: any
   // change asks again.
@@ -130,6 +134,19 @@ export function ReviewStep({ profile, production, batch, openedFrom, onName, onR
     setConfirmed(checked && profile ? { profile, batch, value: true } : null);
   const mustConfirm = Boolean(openedFrom) && (destinations === null || destinations.needs_confirmation);
   const [plan, setPlan] = useState<Plan | null>(null);
+  // The estimate for the summary: the engine's plan without asking the tenant (no network), for
+  // the batch as it is now.
+  const [estimated, setEstimated] = useState<{ batch: BatchFile; plan: Plan } | null>(null);
+  useEffect(() => {
+    let current = true;
+    commands.plan(null, batch).then(
+      (made) => current && setEstimated({ batch, plan: made }),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [batch]);
   const [savedTo, setSavedTo] = useState<string | null>(null);
   // The production question holds for the profile it was asked about only.
   const [confirmingFor, setConfirmingFor] = useState<string | null>(null);
@@ -146,10 +163,14 @@ export function ReviewStep({ profile, production, batch, openedFrom, onName, onR
         Batch name
         <input name="batch_name" value={batch.name ?? ''} onChange={(e) => onName(e.target.value || null)} />
       </label>
-      <p>
-        {batch.people.length} people · tenant profile <strong>{profile ?? 'none'}</strong>
-        {production && <span className="badge badge--danger">Production</span>}
-      </p>
+      <ReviewSummary
+        batch={batch}
+        profile={profile}
+        production={production}
+        leftOut={leftOut}
+        plan={estimated?.batch === batch ? estimated.plan : null}
+        onShowPeople={onShowPeople}
+      />
       {openedFrom && !profile && <p className="muted">Choose the tenant profile to see where this batch file sends things.</p>}
       {destinationsError && <ErrorNotice error={destinationsError} />}
       {openedFrom && destinations && <DestinationList destinations={destinations} file={openedFrom} />}
