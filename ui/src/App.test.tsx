@@ -1,8 +1,10 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { commands } from './platform/ipc';
 import { followUpChoice } from './state/followUp';
+import { profilesChanged } from './state/profiles';
+import { mockCommands, sandboxProfile } from './test/ipcMock';
 import { App } from './App';
 import { SCREENS } from './screens';
 
@@ -51,6 +53,87 @@ describe('App frame', () => {
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Follow-up');
     expect(screen.queryByTestId('due-notice')).toBeNull();
     followUpChoice.choose(null);
+  });
+
+  it('offers a first run on the Sandbox with a sample list, which New batch opens', async () => {
+    const ipc = vi.mocked(commands);
+    ipc.profiles.mockResolvedValue([sandboxProfile]);
+    ipc.history.mockResolvedValue([]);
+    await profilesChanged();
+    ipc.newDraft.mockImplementation(async () => ({
+      id: 'd-1',
+      saved_at: '',
+      step: 'people',
+      profile: 'Sandbox',
+      source_text: '',
+      mapping: null,
+      opened_from: null,
+      batch: { id: 'b-1', name: null, people: [] } as never,
+    }));
+    ipc.readList.mockReturnValue(new Promise(() => {}));
+    const user = userEvent.setup();
+    render(<App />);
+    const card = await screen.findByTestId('first-run');
+    expect(card).toHaveTextContent('simulated Auth0 tenant');
+    expect(within(card).getAllByRole('listitem')).toHaveLength(3);
+    await user.click(within(card).getByRole('button', { name: 'Try it with the sample list' }));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('New batch');
+    const box = (await screen.findByLabelText(/Paste the list/)) as HTMLTextAreaElement;
+    expect(box.value).toMatch(/^E-Mail;Vorname;Nachname;Abteilung;Personalnummer;Sprache\n/);
+    expect(ipc.newDraft).toHaveBeenCalledWith('Sandbox');
+    Object.assign(ipc, mockCommands());
+    await profilesChanged();
+  });
+
+  it('offers at launch to resume a batch the app was closed during', async () => {
+    const ipc = vi.mocked(commands);
+    ipc.history.mockResolvedValue([
+      { id: 'b-3', created_at: '2026-12-01T10:00:00Z', status: 'interrupted', name: 'Wave 2', total: 40, counts: { delivered: 12, ticketed: 2, pending: 26 }, delivered_as: 'written_to_outbox', follow_up: null },
+    ]);
+    ipc.results.mockResolvedValue([]);
+    ipc.resumeRun.mockReturnValue(new Promise(() => {}));
+    ipc.followUpView.mockReturnValue(new Promise(() => {}));
+    const user = userEvent.setup();
+    render(<App />);
+    const notice = await screen.findByTestId('interrupted-notice');
+    expect(notice).toHaveTextContent('“Wave 2” stopped before the end: 12 of 40 people are done.');
+    await user.click(within(notice).getByRole('button', { name: 'Resume' }));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Run');
+    await vi.waitFor(() => expect(ipc.resumeRun).toHaveBeenCalledWith('b-3', { failed: false, unconfirmed: false }, expect.any(Function)));
+    Object.assign(ipc, mockCommands());
+  });
+
+  it('asks before the window closes during a run, and stops the run safely before closing', async () => {
+    const ipc = vi.mocked(commands);
+    let ask: (batchId: string) => void = () => {};
+    ipc.closeRequests.mockImplementation(async (onRequest) => {
+      ask = onRequest;
+      return null;
+    });
+    let finish: (summary: never) => void = () => {};
+    ipc.startRun.mockImplementation(() => new Promise((resolve) => (finish = resolve as never)));
+    ipc.controlRun.mockResolvedValue(null);
+    ipc.followUpView.mockReturnValue(new Promise(() => {}));
+    const { runStore } = await import('./state/runStore');
+    const user = userEvent.setup();
+    render(<App />);
+    await vi.waitFor(() => expect(ipc.closeRequests).toHaveBeenCalled());
+    void runStore.start('Sandbox', { id: 'b-5', name: null, people: [] } as never, false);
+    act(() => ask('b-5'));
+    const guard = await screen.findByTestId('close-guard');
+    expect(guard).toHaveTextContent('A batch is still running');
+    await user.click(within(guard).getByRole('button', { name: 'Keep running' }));
+    expect(screen.queryByTestId('close-guard')).toBeNull();
+    expect(ipc.controlRun).not.toHaveBeenCalled();
+    act(() => ask('b-5'));
+    await user.click(within(await screen.findByTestId('close-guard')).getByRole('button', { name: 'Stop safely and close' }));
+    expect(ipc.controlRun).toHaveBeenCalledWith('b-5', 'interrupt');
+    expect(ipc.closeWindow).not.toHaveBeenCalled();
+    await act(async () => {
+      finish({ batch_id: 'b-5', status: 'interrupted', outcomes: {}, not_finished: 0, elapsed_secs: 1, links_file: null, stopped_by: null, delivered_as: 'sent', delivery: null } as never);
+    });
+    await vi.waitFor(() => expect(ipc.closeWindow).toHaveBeenCalled());
+    Object.assign(ipc, mockCommands());
   });
 
   it('can be driven from the keyboard', async () => {

@@ -3,6 +3,7 @@ import appIcon from '../../icons/app-icon.svg';
 import { SCREENS, type ScreenId } from './screens';
 import { CloseGuard } from './components/CloseGuard';
 import { DueNotice } from './components/DueNotice';
+import { FirstRunCard } from './components/FirstRunCard';
 import { InterruptedNotice } from './components/InterruptedNotice';
 import { FindPersonScreen } from './screens/FindPersonScreen';
 import { FollowUpScreen } from './screens/FollowUpScreen';
@@ -60,6 +61,7 @@ export function App() {
           const Screen = RENDER[id];
           return (
             <div key={id} hidden={id !== current} data-screen-panel={id}>
+              {id === 'tenants' && <FirstRunCard />}
               <Screen />
             </div>
           );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
 import type { AppError, BatchFile, Draft, DraftSummary, RosterReport } from '../generated/bindings';
@@ -6,6 +6,7 @@ import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
 import { useProfiles } from '../state/profiles';
 import { runStore } from '../state/runStore';
+import { sampleChoice } from '../state/sample';
 import { EmailStep } from './newBatch/EmailStep';
 import { FollowUpFields } from './newBatch/FollowUpFields';
 import { InvitationStep } from './newBatch/InvitationStep';
@@ -46,6 +47,20 @@ export function NewBatchScreen() {
   useEffect(() => {
     commands.drafts().then(setDrafts, setError);
   }, []);
+
+  // The first-run card's sample list: a new draft on the Sandbox with the list in it.
+  const sample = useSyncExternalStore(sampleChoice.subscribe, sampleChoice.getSnapshot);
+  useEffect(() => {
+    if (sample === null) return;
+    sampleChoice.choose(null);
+    commands.newDraft('Sandbox').then(
+      (made) => {
+        setReport(null);
+        setDraft({ ...made, source_text: sample, batch: { ...made.batch, name: 'Sandbox trial' } });
+      },
+      setError,
+    );
+  }, [sample]);
 
   // Every change of the list or its mapping is read again by the engine (debounced while typing).
   const text = draft?.source_text ?? '';

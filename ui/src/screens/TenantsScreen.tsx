@@ -283,7 +283,7 @@ export function TenantsScreen() {
         </div>
       )}
       {!editing && (
-        <button type="button" className="primary" onClick={() => setEditing({ profile: BLANK, isNew: true })}>
+        <button type="button" onClick={() => setEditing({ profile: BLANK, isNew: true })}>
           Add a profile
         </button>
       )}
