@@ -68,7 +68,7 @@ describe('App frame', () => {
       source_text: '',
       mapping: null,
       opened_from: null,
-      batch: { id: 'b-1', name: null, people: [] } as never,
+      batch: { id: 'b-1', name: null, people: [], invitation: { mode: 'password-change' } } as never,
     }));
     ipc.readList.mockReturnValue(new Promise(() => {}));
     const user = userEvent.setup();

@@ -247,6 +247,54 @@ describe('NewBatchScreen', () => {
     expect(await screen.findByLabelText('Problems')).toHaveTextContent('bob(at)example.com');
   });
 
+  it('checks the invitation fields as they are typed, keeps what was typed, and Review refuses until fixed', async () => {
+    ipc.readList.mockImplementation(async () => report(false));
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.click(screen.getByLabelText(/Paste the list/));
+    await user.paste('email\nann@example.com\nbob@example.com\n');
+    await screen.findByTestId('roster-summary');
+    await user.click(screen.getByRole('tab', { name: '2. Invitation' }));
+
+    const url = screen.getByLabelText(/go to \(result URL\)/);
+    await user.type(url, 'app.example.com/welcome');
+    expect(url).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByText(/Write the whole address, starting with https:\/\//)).toBeInTheDocument();
+    expect(screen.getByText(/invalid_input: result_url "app.example.com\/welcome" is not a URL/)).toBeInTheDocument();
+
+    const days = screen.getByLabelText(/The link stays valid for/);
+    await user.clear(days);
+    await user.type(days, '400');
+    expect(screen.getByText("A link can stay valid 365 days at most (Auth0's limit).")).toBeInTheDocument();
+
+    const metadata = screen.getByLabelText(/app_metadata stamped/);
+    await user.clear(metadata);
+    await user.paste('{"plan": ');
+    expect(screen.getByText(/This is not valid JSON yet/)).toBeInTheDocument();
+
+    // Review lists all three and does not run; what was typed is still there on the way back.
+    await user.click(screen.getByRole('tab', { name: '4. Review' }));
+    const blockers = await screen.findByTestId('review-blockers');
+    expect(within(blockers).getAllByRole('listitem')).toHaveLength(3);
+    expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    await user.click(within(blockers).getByRole('button', { name: 'Go to Invitation' }));
+    expect(screen.getByLabelText(/go to \(result URL\)/)).toHaveValue('app.example.com/welcome');
+
+    await user.clear(screen.getByLabelText(/go to \(result URL\)/));
+    await user.type(screen.getByLabelText(/go to \(result URL\)/), 'https://app.example.com/welcome');
+    await user.clear(screen.getByLabelText(/The link stays valid for/));
+    await user.type(screen.getByLabelText(/The link stays valid for/), '14');
+    await user.clear(screen.getByLabelText(/app_metadata stamped/));
+    await user.paste('{"plan": "gold"}');
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByRole('tab', { name: '4. Review' }));
+    expect(screen.queryByTestId('review-blockers')).toBeNull();
+    expect(await screen.findByTestId('review-summary')).toHaveTextContent('Link works for14 days');
+    expect(screen.getByTestId('review-summary')).toHaveTextContent('https://app.example.com/welcome');
+    expect(screen.getByTestId('review-summary')).toHaveTextContent('plan for everyone');
+  });
+
   it('says while the list is made who will read the batch language instead of their own', async () => {
     ipc.readList.mockResolvedValue(report(false));
     ipc.languageNotice.mockResolvedValue(

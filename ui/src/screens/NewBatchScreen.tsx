@@ -12,6 +12,7 @@ import { FollowUpFields } from './newBatch/FollowUpFields';
 import { InvitationStep } from './newBatch/InvitationStep';
 import { PeopleStep } from './newBatch/PeopleStep';
 import { ReviewStep } from './newBatch/ReviewStep';
+import { FIELD_LABELS, type FieldName, type RawFields, fieldProblems } from './newBatch/invitationFields';
 import { LocalTime } from '../components/LocalTime';
 
 const STEPS = [
@@ -32,6 +33,8 @@ export function NewBatchScreen() {
   const [drafts, setDrafts] = useState<DraftSummary[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // The Invitation step's fields as typed, for the draft they were typed in.
+  const [typed, setTyped] = useState<{ draftId: string; raw: RawFields } | null>(null);
 
   // A batch file the app was started with (a double-clicked file) opens here, at its Review.
   useEffect(() => {
@@ -161,6 +164,8 @@ export function NewBatchScreen() {
   }
 
   const step = draft.step as StepId;
+  const raw: RawFields = typed?.draftId === draft.id ? typed.raw : {};
+  const problems = fieldProblems(raw, draft.batch.invitation.mode === 'organization');
   const stepIndex = STEPS.findIndex(([id]) => id === step);
   const goTo = (index: number) => {
     const target = STEPS[index];
@@ -280,6 +285,8 @@ export function NewBatchScreen() {
               profile={draft.profile}
               invitation={draft.batch.invitation}
               onChange={(invitation) => update({ batch: { ...draft.batch, invitation } })}
+              raw={raw}
+              onRaw={(next) => setTyped({ draftId: draft.id, raw: next })}
             />
             <FollowUpFields
               followUp={draft.batch.follow_up}
@@ -298,6 +305,10 @@ export function NewBatchScreen() {
             onRun={run}
             leftOut={report?.summary.errors ?? 0}
             onShowPeople={() => update({ step: 'people' })}
+            blockers={(Object.entries(problems) as [FieldName, { message: string }][]).map(
+              ([field, problem]) => `${FIELD_LABELS[field]}: ${problem.message}`,
+            )}
+            onShowInvitation={() => update({ step: 'invitation' })}
           />
         )}
       </div>

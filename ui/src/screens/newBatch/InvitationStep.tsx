@@ -3,19 +3,46 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import type { ExistingPolicy, InvitationSettings, InviteMode, TenantReport } from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
+import {
+  type FieldProblem,
+  type RawFields,
+  fieldProblems,
+  maxDays,
+  metadataFromText,
+  resultUrlProblem,
+  ttlFromDays,
+} from './invitationFields';
 
 interface InvitationStepProps {
   profile: string | null;
   invitation: InvitationSettings;
   onChange: (invitation: InvitationSettings) => void;
+  /** The fields as typed (kept by the wizard, so a wrong value survives leaving the step). */
+  raw: RawFields;
+  onRaw: (raw: RawFields) => void;
 }
 
 const DAY = 86400;
 
-export function InvitationStep({ profile, invitation, onChange }: InvitationStepProps) {
+/** A field's problem in plain words beside it, the engine's wording in a details line. */
+function Problem({ id, problem }: { id: string; problem: FieldProblem | undefined }) {
+  if (!problem) return null;
+  return (
+    <div className="field-problem" id={id} role="alert">
+      <span className="warn">{problem.message}</span>
+      <details>
+        <summary>Details</summary>
+        <code>{problem.detail}</code>
+      </details>
+    </div>
+  );
+}
+
+export function InvitationStep({ profile, invitation, onChange, raw, onRaw }: InvitationStepProps) {
   const [tenant, setTenant] = useState<TenantReport | null>(null);
-  const [metadataText, setMetadataText] = useState(JSON.stringify(invitation.app_metadata, null, 2));
-  const [metadataError, setMetadataError] = useState<string | null>(null);
+  const organization = invitation.mode === 'organization';
+  const problems = fieldProblems(raw, organization);
+  const metadataText = raw.metadata ?? JSON.stringify(invitation.app_metadata, null, 2);
   const load = useAction(commands.checkTenant);
   const set = <K extends keyof InvitationSettings>(key: K, value: InvitationSettings[K]) =>
     onChange({ ...invitation, [key]: value });
@@ -84,13 +111,19 @@ export function InvitationStep({ profile, invitation, onChange }: InvitationStep
         The link stays valid for (days)
         <input
           name="ttl_days"
-          type="number"
-          min={1}
-          max={invitation.mode === 'organization' ? 30 : 365}
-          value={Math.round((invitation.ttl_secs / DAY) * 100) / 100}
-          onChange={(e) => set('ttl_secs', Math.max(1, Math.round(Number(e.target.value) * DAY)))}
+          inputMode="decimal"
+          aria-invalid={problems.ttl_days ? true : undefined}
+          aria-describedby="ttl-problem"
+          value={raw.ttlDays ?? String(Math.round((invitation.ttl_secs / DAY) * 100) / 100)}
+          onChange={(e) => {
+            onRaw({ ...raw, ttlDays: e.target.value });
+            const ttl = ttlFromDays(e.target.value, organization);
+            if ('secs' in ttl) set('ttl_secs', ttl.secs);
+          }}
         />
+        <small className="muted">1 to {maxDays(organization)} days.</small>
       </label>
+      <Problem id="ttl-problem" problem={problems.ttl_days} />
       {invitation.mode !== 'organization' && (
         <>
           <label>
@@ -98,10 +131,20 @@ export function InvitationStep({ profile, invitation, onChange }: InvitationStep
             <input
               name="result_url"
               placeholder="https://app.example.com/welcome"
-              value={invitation.result_url ?? ''}
-              onChange={(e) => onChange({ ...invitation, result_url: e.target.value || null, client_id: e.target.value ? null : invitation.client_id })}
+              aria-invalid={problems.result_url ? true : undefined}
+              aria-describedby="result-url-problem"
+              value={raw.resultUrl ?? invitation.result_url ?? ''}
+              onChange={(e) => {
+                const text = e.target.value;
+                onRaw({ ...raw, resultUrl: text });
+                if (!resultUrlProblem(text)) {
+                  onChange({ ...invitation, result_url: text.trim() || null, client_id: text.trim() ? null : invitation.client_id });
+                }
+              }}
             />
+            <small className="muted">For example https://app.example.com/welcome</small>
           </label>
+          <Problem id="result-url-problem" problem={problems.result_url} />
           <label>
             …or to this application&apos;s login (client id)
             <input
@@ -150,21 +193,18 @@ export function InvitationStep({ profile, invitation, onChange }: InvitationStep
         app_metadata stamped on every user (JSON object)
         <textarea
           rows={3}
+          name="app_metadata"
+          aria-invalid={problems.app_metadata ? true : undefined}
+          aria-describedby="metadata-problem"
           value={metadataText}
           onChange={(e) => {
-            setMetadataText(e.target.value);
-            try {
-              const parsed: unknown = JSON.parse(e.target.value || '{}');
-              if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-              setMetadataError(null);
-              set('app_metadata', parsed as Record<string, unknown>);
-            } catch {
-              setMetadataError('This is not a JSON object yet, e.g. {"plan": "gold"}; the last valid value is kept.');
-            }
+            onRaw({ ...raw, metadata: e.target.value });
+            const metadata = metadataFromText(e.target.value);
+            if ('value' in metadata) set('app_metadata', metadata.value);
           }}
         />
       </label>
-      {metadataError && <p className="warn">{metadataError}</p>}
+      <Problem id="metadata-problem" problem={problems.app_metadata} />
       <fieldset>
         <legend>People who already have an account</legend>
         {(

@@ -25,6 +25,9 @@ interface ReviewStepProps {
   /** Rows of the list left out (errors), and the way back to them. */
   leftOut: number;
   onShowPeople: () => void;
+  /** Fields typed wrong in an earlier step ("Result URL: …"): the run waits until they are fixed. */
+  blockers: string[];
+  onShowInvitation: () => void;
 }
 
 const CHECK_NAMES: Record<CheckItem, string> = {
@@ -106,7 +109,18 @@ function duration(secs: number): string {
   return `${(secs / 3600).toFixed(1)} h`;
 }
 
-export function ReviewStep({ profile, production, batch, openedFrom, onName, onRun, leftOut, onShowPeople }: ReviewStepProps) {
+export function ReviewStep({
+  profile,
+  production,
+  batch,
+  openedFrom,
+  onName,
+  onRun,
+  leftOut,
+  onShowPeople,
+  blockers,
+  onShowInvitation,
+}: ReviewStepProps) {
   const [lookUp, setLookUp] = useState(false);
   // The answer and the confirmation hold for the profile and batch they were given for only: any
   // change asks again.
@@ -163,6 +177,19 @@ export function ReviewStep({ profile, production, batch, openedFrom, onName, onR
         Batch name
         <input name="batch_name" value={batch.name ?? ''} onChange={(e) => onName(e.target.value || null)} />
       </label>
+      {blockers.length > 0 && (
+        <div className="notice--warning" role="alert" data-testid="review-blockers">
+          <strong>Fix these in the Invitation step first; the batch would not run as typed:</strong>
+          <ul>
+            {blockers.map((b) => (
+              <li key={b}>{b}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={onShowInvitation}>
+            Go to Invitation
+          </button>
+        </div>
+      )}
       <ReviewSummary
         batch={batch}
         profile={profile}
@@ -214,7 +241,7 @@ export function ReviewStep({ profile, production, batch, openedFrom, onName, onR
         <button
           type="button"
           className="primary"
-          disabled={!profile || batch.people.length === 0 || (mustConfirm && !checkedDestinations)}
+          disabled={!profile || batch.people.length === 0 || blockers.length > 0 || (mustConfirm && !checkedDestinations)}
           onClick={() => (production ? setConfirming(true) : onRun(false))}
         >
           Run now
