@@ -139,8 +139,9 @@ export function NewBatchScreen() {
               {drafts.map((d) => (
                 <li key={d.id}>
                   <button type="button" className="link" onClick={() => open(d.id)}>
-                    {d.name ?? d.id}
+                    {d.name ?? 'Unnamed draft'}
                   </button>{' '}
+                  <code className="muted small-text">{d.id}</code>{' '}
                   <span className="muted">
                     {d.people} people · {d.step} · saved <LocalTime at={d.saved_at} />
                   </span>{' '}

@@ -42,21 +42,25 @@ describe('SettingsScreen', () => {
   });
 
   it('saves the defaults, and shows the engine refusing a bad one with its code', async () => {
-    ipc.saveSettings.mockRejectedValueOnce({ code: 'invalid_input', message: '"forever" is not a duration' });
+    ipc.saveSettings.mockRejectedValueOnce({ code: 'io', message: 'could not write settings.json: disk full' });
     const user = userEvent.setup();
     render(<SettingsScreen />);
-    const ttl = await screen.findByLabelText(/Link lifetime/);
+    // In days, as in New batch.
+    const ttl = await screen.findByLabelText(/The link stays valid for \(days\)/);
+    expect(ttl).toHaveValue('7');
     await user.clear(ttl);
-    await user.type(ttl, 'forever');
+    await user.type(ttl, '400');
+    expect(screen.getByRole('alert')).toHaveTextContent("A link can stay valid 365 days at most (Auth0's limit).");
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+    await user.clear(ttl);
+    await user.type(ttl, '2');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('"forever" is not a duration');
-    expect(alert).toHaveTextContent('invalid_input');
+    expect(alert).toHaveTextContent('disk full');
+    expect(alert).toHaveTextContent('io');
     ipc.saveSettings.mockImplementation(async (s: Settings) => s);
-    await user.clear(ttl);
-    await user.type(ttl, '48h');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    expect(ipc.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ ttl: '48h' }));
+    expect(ipc.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ ttl: '2d' }));
     expect(await screen.findByText('Saved.')).toBeInTheDocument();
   });
 

@@ -7,12 +7,29 @@ import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
 import { BUILTIN_LANGUAGES, languageName } from './newBatch/messageTemplate';
+import { ttlFromDays } from './newBatch/invitationFields';
+
+/** A stored lifetime ("7d", "48h") in days, as the wizard shows it; `null` for another form. */
+function daysOf(duration: string): string | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([dhm])\s*$/.exec(duration);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const days = m[2] === 'd' ? n : m[2] === 'h' ? n / 24 : n / 1440;
+  return String(Math.round(days * 100) / 100);
+}
+
+/** Days as the engine's duration: whole days as "Nd", else minutes. */
+function durationOf(secs: number): string {
+  return secs % 86_400 === 0 ? `${secs / 86_400}d` : `${Math.round(secs / 60)}m`;
+}
 
 type Load = { state: 'loading' } | { state: 'ready'; info: AppInfo } | { state: 'failed'; error: AppError };
 
 export function SettingsScreen() {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [settings, setSettings] = useState<Settings | null>(null);
+  // The lifetime in days as typed (the same unit as the wizard's), until it is a valid one.
+  const [ttlText, setTtlText] = useState<string | null>(null);
   const { profiles } = useProfiles();
   const [saved, setSaved] = useState(false);
   const save = useAction(commands.saveSettings);
@@ -29,6 +46,9 @@ export function SettingsScreen() {
       live = false;
     };
   }, []);
+
+  const ttlCheck = ttlText === null ? null : ttlFromDays(ttlText, false);
+  const ttlProblem = ttlCheck && 'problem' in ttlCheck ? ttlCheck.problem.message : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -58,9 +78,25 @@ export function SettingsScreen() {
             </select>
           </label>
           <label>
-            Link lifetime (e.g. 7d, 48h)
-            <input name="ttl" value={settings.ttl} onChange={(e) => setSettings({ ...settings, ttl: e.target.value })} />
+            The link stays valid for (days)
+            <input
+              name="ttl"
+              inputMode="decimal"
+              aria-invalid={ttlProblem ? true : undefined}
+              value={ttlText ?? daysOf(settings.ttl) ?? settings.ttl}
+              onChange={(e) => {
+                setTtlText(e.target.value);
+                const ttl = ttlFromDays(e.target.value, false);
+                if ('secs' in ttl) setSettings({ ...settings, ttl: durationOf(ttl.secs) });
+              }}
+            />
+            <small className="muted">1 to 365 days, as in New batch.</small>
           </label>
+          {ttlProblem && (
+            <p className="warn" role="alert">
+              {ttlProblem}
+            </p>
+          )}
           <label>
             People who already have an account
             <select
@@ -126,7 +162,7 @@ export function SettingsScreen() {
           </label>
           {save.error && <ErrorNotice error={save.error} />}
           <div className="actions">
-            <button type="submit" className="primary" disabled={save.busy}>
+            <button type="submit" className="primary" disabled={save.busy || ttlProblem !== null}>
               Save settings
             </button>
             {saved && <span className="ok">Saved.</span>}
