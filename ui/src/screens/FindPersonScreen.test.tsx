@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../platform/ipc';
@@ -123,9 +123,10 @@ describe('FindPersonScreen', () => {
     expect(screen.getByTestId('link-copied')).toHaveTextContent('Not copied');
   });
 
-  it('looks up at once the person chosen in the Run table', async () => {
-    personChoice.choose('bob@example.com');
+  it('looks up at once the person chosen in the Run table, while the screen is mounted', async () => {
     render(<FindPersonScreen />);
+    await screen.findByRole('option', { name: 'acme-prod' });
+    act(() => personChoice.choose('bob@example.com'));
     expect(await screen.findByTestId('account-name')).toHaveTextContent('Bob Stone');
     expect(ipc.lookup).toHaveBeenCalledWith('Sandbox', 'bob@example.com');
     expect(screen.getByLabelText('Email')).toHaveValue('bob@example.com');

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
 import type { LinkCopy, Lookup, RunSummary } from '../generated/bindings';
@@ -43,7 +43,7 @@ export function FindPersonScreen() {
   const [chosen, setProfile] = useState<string | null>(null);
   const profile = chosen ?? profiles[0]?.profile.name ?? '';
   // A person chosen elsewhere (a click in the Run table) is looked up as the screen opens.
-  const [email, setEmail] = useState(() => personChoice.getSnapshot() ?? '');
+  const [email, setEmail] = useState('');
   const [found, setFound] = useState<Lookup | null>(null);
   const [resent, setResent] = useState<RunSummary | null>(null);
   const [link, setLink] = useState<LinkCopy | null>(null);
@@ -57,18 +57,29 @@ export function FindPersonScreen() {
     setLink(null);
     setFound((await lookup.run(profile || null, email)) ?? null);
   };
-  // Someone chosen elsewhere is looked up once the profiles are known (the first one's tenant is
-  // asked, as a typed look-up would).
-  const [opened] = useState(() => personChoice.getSnapshot());
+  // Someone chosen elsewhere (a click in the Run table; this screen stays mounted) is put in the
+  // field and looked up once the profiles are known: the first one's tenant is asked, as a typed
+  // look-up would.
+  const chosenElsewhere = useSyncExternalStore(personChoice.subscribe, personChoice.getSnapshot);
+  const [opening, setOpening] = useState<string | null>(null);
+  if (chosenElsewhere !== null && chosenElsewhere !== opening) {
+    setOpening(chosenElsewhere);
+    setEmail(chosenElsewhere);
+    setResent(null);
+    setLink(null);
+  }
   const profilesKnown = profiles.length > 0 || loadError !== null;
   const openLookup = lookup.run;
   useEffect(() => {
-    if (!opened || !profilesKnown) return;
+    if (!opening || !profilesKnown) return;
     personChoice.choose(null);
-    void openLookup(profile || null, opened).then((answer) => setFound(answer ?? null));
-    // Once: a later change of profile is the admin's to look up again.
+    void openLookup(profile || null, opening).then((answer) => {
+      setFound(answer ?? null);
+      setOpening(null);
+    });
+    // Once per choice: a later change of profile is the admin's to look up again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, profilesKnown]);
+  }, [opening, profilesKnown]);
 
   return (
     <section aria-label="Find person" className="stack">

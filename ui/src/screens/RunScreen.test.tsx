@@ -150,14 +150,15 @@ describe('RunScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Resume' }));
     expect(ipc.controlRun).toHaveBeenLastCalledWith('b-7', 'resume');
     // Cancel asks first: a slip of the mouse stops nothing.
-    const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false);
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
-    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('Stop this run?'));
+    const asked = screen.getByRole('alertdialog', { name: 'Stop this run?' });
+    expect(asked).toHaveTextContent('Those not reached yet stay not started');
+    await user.click(within(asked).getByRole('button', { name: 'Keep running' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(ipc.controlRun).toHaveBeenLastCalledWith('b-7', 'resume');
-    confirm.mockReturnValueOnce(true);
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await user.click(screen.getByRole('button', { name: 'Stop the run' }));
     expect(ipc.controlRun).toHaveBeenLastCalledWith('b-7', 'cancel');
-    confirm.mockRestore();
 
     await user.selectOptions(screen.getByLabelText('Show'), 'failed');
     const rows = within(screen.getByTestId('people-table')).getAllByRole('row');

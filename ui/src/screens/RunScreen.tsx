@@ -137,6 +137,8 @@ export function RunScreen() {
     error: AppError | null;
   } | null>(null);
   const [folderError, setFolderError] = useState<AppError | null>(null);
+  // Cancel asks first, in the window (a slip of the mouse stops nothing), for the batch it was for.
+  const [confirmingCancel, setConfirmingCancel] = useState<string | null>(null);
   const forThisBatch = exportAnswer && exportAnswer.batchId === run.batchId ? exportAnswer : null;
   const exported = forThisBatch?.saved ?? null;
   const exportError = forThisBatch?.error ?? null;
@@ -223,20 +225,33 @@ export function RunScreen() {
               Pause
             </button>
           )}
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              if (
-                window.confirm(
-                  'Stop this run? The steps under way finish and are recorded; nobody is left half-done, and Resume in History continues it later.',
-                )
-              )
-                void runStore.control('cancel');
-            }}
-          >
+          <button type="button" className="danger" onClick={() => setConfirmingCancel(run.batchId)}>
             Cancel
           </button>
+        </div>
+      )}
+      {run.running && confirmingCancel !== null && confirmingCancel === run.batchId && (
+        <div role="alertdialog" aria-labelledby="cancel-title" className="panel confirm" data-testid="cancel-confirm">
+          <h3 id="cancel-title">Stop this run?</h3>
+          <p>
+            The steps under way finish and are recorded; nobody is left half-done. Those not reached yet stay not
+            started, and Resume continues the batch later without inviting anyone twice.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                setConfirmingCancel(null);
+                void runStore.control('cancel');
+              }}
+            >
+              Stop the run
+            </button>
+            <button type="button" autoFocus onClick={() => setConfirmingCancel(null)}>
+              Keep running
+            </button>
+          </div>
         </div>
       )}
       {run.error && <ErrorNotice error={run.error} />}

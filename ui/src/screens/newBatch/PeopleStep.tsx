@@ -299,7 +299,9 @@ export function PeopleStep({ text, mapping, report, onText, onMapping }: PeopleS
                         Fix
                       </button>
                     )}
-                    {fixing?.problem === p && (
+                    {/* The list is read again after every change (a mapping too): the problem is the same
+                        one when its line and words are. */}
+                    {fixing && fixing.problem.line === p.line && fixing.problem.message === p.message && (
                       <FixRow
                         row={fixing}
                         headers={report.source.format === 'address_lines' ? ['Line'] : headers}
