@@ -78,6 +78,24 @@ describe('TenantsScreen', () => {
     expect(screen.queryByDisplayValue('top-secret')).toBeNull();
   });
 
+  it('checks the fields as they are typed, with an example under each', async () => {
+    const user = userEvent.setup();
+    render(<TenantsScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Add a profile' }));
+    const form = screen.getByRole('form', { name: 'Profile' });
+    expect(form).toHaveTextContent('For example smtp://user@mail.example.com:587?tls=required');
+    const domain = within(form).getByLabelText('Tenant domain');
+    await user.type(domain, 'https://acme.eu.auth0.com/');
+    expect(domain).toHaveAttribute('aria-invalid', 'true');
+    expect(within(form).getByRole('alert')).toHaveTextContent("Write only the tenant's host name, without https://");
+    expect(within(form).getByRole('button', { name: 'Save profile' })).toBeDisabled();
+    await user.clear(domain);
+    await user.type(domain, 'acme.eu.auth0.com');
+    expect(within(form).queryByRole('alert')).toBeNull();
+    await user.type(within(form).getByLabelText('SMTP server URL'), 'smtp://it:hunter2@mail.example.com');
+    expect(within(form).getByRole('alert')).toHaveTextContent('Leave the password out of the URL');
+  });
+
   it('shows a save error with its code and keeps the form', async () => {
     ipc.saveProfile.mockRejectedValue({ code: 'keychain', message: 'no keychain service is available' });
     const user = userEvent.setup();

@@ -4,6 +4,9 @@ import type { Profile, Readiness, SecretKind, TenantReport } from '../generated/
 import { commands } from '../platform/ipc';
 import { profilesChanged, useProfiles } from '../state/profiles';
 import { useAction } from '../state/useAsync';
+import { type CheckedField, profileFieldProblem } from './profileFields';
+
+const CHECKED: readonly string[] = ['domain', 'smtp_url', 'from'] satisfies CheckedField[];
 
 const SECRET_LABEL: Record<SecretKind, string> = {
   'client-secret': 'client secret',
@@ -150,6 +153,9 @@ export function TenantsScreen() {
 
   const field = (key: keyof Profile, value: string) =>
     editing && setEditing({ ...editing, profile: { ...editing.profile, [key]: value === '' ? null : value } });
+  const problemOf = (name: TextKey): string | null =>
+    editing && CHECKED.includes(name) ? profileFieldProblem(name as CheckedField, editing.profile[name]) : null;
+  const formHasProblem = FORM_FIELDS.some((f) => !f.secret && problemOf(f.name) !== null);
 
   return (
     <section aria-label="Tenant profiles" className="stack">
@@ -304,17 +310,30 @@ export function TenantsScreen() {
                 />
               </label>
             ) : (
-              <label key={f.name}>
-                {f.label}
-                <input
-                  name={f.name}
-                  required={f.required}
-                  placeholder={f.placeholder}
-                  readOnly={f.name === 'name' && !editing.isNew}
-                  value={editing.profile[f.name] ?? ''}
-                  onChange={(e) => field(f.name, e.target.value)}
-                />
-              </label>
+              <div key={f.name} className="field">
+                <label>
+                  {f.label}
+                  <input
+                    name={f.name}
+                    required={f.required}
+                    placeholder={f.placeholder}
+                    readOnly={f.name === 'name' && !editing.isNew}
+                    aria-invalid={problemOf(f.name) ? true : undefined}
+                    aria-describedby={`${f.name}-hint`}
+                    value={editing.profile[f.name] ?? ''}
+                    onChange={(e) => field(f.name, e.target.value)}
+                  />
+                </label>
+                <div id={`${f.name}-hint`}>
+                  {f.placeholder && <small className="muted">For example {f.placeholder}</small>}
+                  {problemOf(f.name) && (
+                    <small className="warn field-problem" role="alert">
+                      {' '}
+                      {problemOf(f.name)}
+                    </small>
+                  )}
+                </div>
+              </div>
             ),
           )}
           <label>
@@ -345,7 +364,7 @@ export function TenantsScreen() {
           <p className="muted">Secrets go to the operating system&apos;s keychain; this window never sees them again.</p>
           {save.error && <ErrorNotice error={save.error} />}
           <div className="actions">
-            <button type="submit" className="primary" disabled={save.busy}>
+            <button type="submit" className="primary" disabled={save.busy || formHasProblem}>
               Save profile
             </button>
             <button type="button" onClick={() => setEditing(null)}>
