@@ -135,10 +135,21 @@ pub fn run() {
             )
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        tracing::error!(error = %err, "desktop app failed");
-        eprintln!("Invite Desk stopped: {err}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(err) => {
+            tracing::error!(error = %err, "desktop app failed");
+            eprintln!("Invite Desk stopped: {err}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        // The process ends right after this without running destructors: the Sandbox's tenant
+        // would lose what changed in its last fraction of a second (a user just created).
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<Shell>().service.stop_builtin();
+            tracing::info!("desktop app exiting");
+        }
+    });
 }

@@ -118,6 +118,10 @@ impl BuiltinTenant for SandboxTenant {
         })
     }
 
+    fn stop(&self) {
+        self.0.stop_now();
+    }
+
     fn reach(&self) -> Reached<'_> {
         Box::pin(async move {
             let url = self.0.base_url().await.map_err(|e| {

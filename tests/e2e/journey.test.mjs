@@ -175,6 +175,11 @@ async function journey(width, height) {
     await browser.waitUntil(async () => !instanceRunning(), { timeout: 30000, timeoutMsg: 'the app did not close' });
     closed = true;
     await app.close().catch(() => {});
+    // The run stopped itself and said so (a killed app would leave no such line: its batch would
+    // only be found abandoned at the next launch).
+    const logs = readdirSync(path.join(dataDir, 'logs')).map((f) => readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('');
+    assert.match(logs, /close held: a batch is running/);
+    assert.match(logs, /batch run ended batch=\S+ status="interrupted"/);
 
     // Relaunched: the interrupted batch is offered.
     app = await launchApp(env);

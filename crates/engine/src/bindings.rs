@@ -138,6 +138,7 @@ pub fn typescript() -> String {
         declare::<SavedTemplate>(&cfg, &mut out);
         declare::<DroppedList>(&cfg, &mut out);
         declare::<Settings>(&cfg, &mut out);
+        declare::<DeliveryDefault>(&cfg, &mut out);
         declare::<DestinationKind>(&cfg, &mut out);
         declare::<Destination>(&cfg, &mut out);
         declare::<Destinations>(&cfg, &mut out);

@@ -731,36 +731,37 @@ impl Journal {
         self.summaries(
             "b.follows IS NULL
              OR COALESCE(b.purpose, '') NOT IN ('reminder', 'reissue', 'resend', 'link_copy')",
-            "",
+            &[],
         )
     }
 
     /// One batch as History would list it, whatever it was for.
     pub fn batch_summary(&self, id: &str) -> Result<BatchSummary, AppError> {
-        self.summaries("b.id = ?1", id)?.pop().ok_or_else(|| {
+        self.summaries("b.id = ?1", &[&id])?.pop().ok_or_else(|| {
             AppError::new(ErrorCode::NotFound, format!("no batch {id} in the journal"))
         })
     }
 
-    /// The batches `condition` (an SQL condition on `b`, taking `?1` as `param` when it names it)
-    /// picks, newest first.
-    fn summaries(&self, condition: &str, param: &str) -> Result<Vec<BatchSummary>, AppError> {
+    /// The batches `condition` (an SQL condition on `b`, its parameters `params`) picks, newest
+    /// first.
+    fn summaries(
+        &self,
+        condition: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<BatchSummary>, AppError> {
         let mut query = self
             .db
             .prepare(&format!(
-                "WITH counts AS (SELECT batch_id, state, COUNT(*) AS n FROM people GROUP BY batch_id, state)
-                 SELECT b.id, b.created_at, b.status, b.name, c.state, c.n,
-                        json_extract(b.settings, '$.delivery.kind')
-                 FROM batches b LEFT JOIN counts c ON c.batch_id = b.id
-                 WHERE {condition}
-                 ORDER BY b.created_at DESC, b.rowid DESC, b.id"
+                // The delivery kind is read out of each batch's settings once, not once per state.
+                "WITH counts AS (SELECT batch_id, state, COUNT(*) AS n FROM people GROUP BY batch_id, state),
+                      picked AS (SELECT b.id, b.created_at, b.status, b.name, b.rowid AS row_order,
+                                        json_extract(b.settings, '$.delivery.kind') AS kind
+                                 FROM batches b WHERE {condition})
+                 SELECT b.id, b.created_at, b.status, b.name, c.state, c.n, b.kind
+                 FROM picked b LEFT JOIN counts c ON c.batch_id = b.id
+                 ORDER BY b.created_at DESC, b.row_order DESC, b.id"
             ))
             .map_err(|e| db_error("prepare", e))?;
-        let params: &[&dyn rusqlite::ToSql] = if condition.contains("?1") {
-            &[&param]
-        } else {
-            &[]
-        };
         let rows = query
             .query_map(params, |r| {
                 Ok((

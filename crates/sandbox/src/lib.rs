@@ -404,6 +404,16 @@ impl OnDemand {
         self.config.lock().clone()
     }
 
+    /// Stops a running sandbox now, its state file given the last changes (when it is not being
+    /// started or reconfigured this very moment).
+    pub fn stop_now(&self) {
+        if let Ok(mut running) = self.running.try_lock()
+            && let Some(sandbox) = running.take()
+        {
+            sandbox.shutdown();
+        }
+    }
+
     /// From now on, sandboxes start with `config`; a running one stops (its users with it).
     pub async fn reconfigure(&self, config: SandboxConfig) {
         let mut running = self.running.lock().await;

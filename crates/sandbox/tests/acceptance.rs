@@ -401,6 +401,28 @@ async fn without_read_logs_the_logs_answer_403_and_they_have_their_own_bucket() 
     ));
 }
 
+/// The app stops its on-demand Sandbox as it exits (a process exit runs no destructor): a user
+/// created a moment before is in the kept file, not lost in the quiet wait before a save.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_an_on_demand_sandbox_keeps_the_change_just_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sandbox-tenant.json");
+    let on_demand = invite_desk_sandbox::OnDemand::new(SandboxConfig {
+        state_file: Some(file.clone()),
+        ..SandboxConfig::default()
+    });
+    on_demand.base_url().await.unwrap();
+    let client = on_demand
+        .with_running(client_for)
+        .await
+        .expect("it runs once reached");
+    user(&client, "ivy@example.com").await;
+    on_demand.stop_now();
+    let kept = std::fs::read_to_string(&file).expect("saved as it stopped");
+    assert!(kept.contains("ivy@example.com"), "{kept}");
+    assert!(on_demand.with_running(|_| ()).await.is_none(), "it stopped");
+}
+
 #[tokio::test]
 async fn a_kept_tenant_outlives_its_process_on_the_same_port_and_its_links_still_work() {
     let dir = tempfile::tempdir().unwrap();

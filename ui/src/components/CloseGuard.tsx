@@ -1,19 +1,21 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import type { AppError } from '../generated/bindings';
 import { commands } from '../platform/ipc';
-import { runStore } from '../state/runStore';
 import { ErrorNotice } from './ErrorNotice';
+
+/** How often the window asks whether the stopped run has ended. */
+const POLL_MS = 250;
 
 /**
  * Asked when the window is closed while a batch runs (the close is held in Rust). There is no tray
  * to keep running in, so the choice is to stop safely (the steps under way finish and are
- * recorded; Resume continues later) and close, or to keep the window and the run.
+ * recorded; Resume continues later) and close, or to keep the window and the run. The batch is
+ * the one Rust names, whichever screen started it (a run, a follow-up wave, a resend).
  */
 export function CloseGuard() {
   const [asked, setAsked] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
-  const run = useSyncExternalStore(runStore.subscribe, runStore.getSnapshot);
 
   useEffect(() => {
     commands.closeRequests((batchId) => setAsked(batchId)).catch(setError);
@@ -21,10 +23,25 @@ export function CloseGuard() {
 
   // Once the stopped run has ended (its steps under way recorded), the window closes.
   useEffect(() => {
-    if (closing && !run.running) {
-      commands.closeWindow().catch(setError);
-    }
-  }, [closing, run.running]);
+    if (!closing) return;
+    let live = true;
+    const timer = setInterval(() => {
+      commands.activeRun().then(
+        (running) => {
+          if (live && running === null) {
+            live = false;
+            clearInterval(timer);
+            commands.closeWindow().catch(setError);
+          }
+        },
+        (reason: AppError) => setError(reason),
+      );
+    }, POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [closing]);
 
   if (!asked) return error ? <ErrorNotice error={error} /> : null;
   return (
@@ -32,7 +49,16 @@ export function CloseGuard() {
       <div className="panel modal__body">
         <h2 id="close-guard-title">A batch is still running</h2>
         {closing ? (
-          <p aria-busy="true">Stopping safely: the steps under way finish and are recorded, then the window closes…</p>
+          <>
+            <p aria-busy="true">Stopping safely: the steps under way finish and are recorded, then the window closes…</p>
+            <div className="actions">
+              {/* Never a window that cannot close: quitting now leaves the steps under way to the
+                  next resume, which finds out what happened before doing anything again. */}
+              <button type="button" onClick={() => commands.closeWindow().catch(setError)}>
+                Close now without waiting
+              </button>
+            </div>
+          </>
         ) : (
           <>
             <p>
@@ -47,7 +73,7 @@ export function CloseGuard() {
                 onClick={() => {
                   setClosing(true);
                   // Left `interrupted`, not cancelled: the next launch offers to resume it.
-                  void runStore.control('interrupt');
+                  commands.controlRun(asked, 'interrupt').catch(setError);
                 }}
               >
                 Stop safely and close

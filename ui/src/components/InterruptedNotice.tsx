@@ -38,7 +38,11 @@ export function InterruptedNotice() {
           type="button"
           className="primary"
           onClick={() => {
-            void runStore.resume(batch.id, { failed: false, unconfirmed: false });
+            void runStore.resume(
+              batch.id,
+              { failed: false, unconfirmed: false },
+              { name: batch.name, deliveredAs: batch.delivered_as },
+            );
             setBatch(null);
             navigate('run');
           }}

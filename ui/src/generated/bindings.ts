@@ -987,7 +987,20 @@ export_dir: string | null,
 /**
  * By profile: the saved template its new batches start with.
  */
-default_template: { [key in string]: string }, };
+default_template: { [key in string]: string }, 
+/**
+ * How new batches deliver.
+ */
+delivery: DeliveryDefault, 
+/**
+ * The outbox folder of new batches (default: `outbox/` in the data folder).
+ */
+outbox_dir: string | null, };
+
+/**
+ * How new batches deliver, so a second wave starts as the first was sent.
+ */
+export type DeliveryDefault = "profile_mail_server" | "outbox";
 
 /**
  * One thing a batch sends somewhere, or decides.

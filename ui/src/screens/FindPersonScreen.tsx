@@ -121,7 +121,7 @@ export function FindPersonScreen() {
               <dd>{a.user_id}</dd>
               <dt>Roles</dt>
               <dd data-testid="account-roles">
-                {a.roles === null ? 'not known (the tenant did not say: read:roles)' : a.roles.length === 0 ? 'none' : a.roles.join(', ')}
+                {a.roles === null ? 'not known (the tenant did not answer; it needs the read:roles scope)' : a.roles.length === 0 ? 'none' : a.roles.join(', ')}
               </dd>
               <MetadataList label="app_metadata" values={a.app_metadata} />
               <MetadataList label="user_metadata" values={a.user_metadata} />

@@ -96,7 +96,11 @@ export function HistoryScreen() {
                     type="button"
                     className="small"
                     onClick={() => {
-                      void runStore.resume(b.id, { failed: false, unconfirmed: false });
+                      void runStore.resume(
+                        b.id,
+                        { failed: false, unconfirmed: false },
+                        { name: b.name, deliveredAs: b.delivered_as },
+                      );
                       navigate('run');
                     }}
                   >

@@ -15,7 +15,7 @@ type Filter = 'all' | 'failed' | 'working' | 'done';
 
 
 function matches(row: PersonRow, filter: Filter, search: string): boolean {
-  if (search && !row.email.includes(search) && !row.name.toLowerCase().includes(search)) return false;
+  if (search && !row.email.toLowerCase().includes(search) && !row.name.toLowerCase().includes(search)) return false;
   switch (filter) {
     case 'all':
       return true;
@@ -337,14 +337,23 @@ export function RunScreen() {
             <button
               type="button"
               onClick={() =>
-                runStore.resume(run.batchId ?? '', { failed: failedCount > 0, unconfirmed: resendUnconfirmed })
+                runStore.resume(
+                  run.batchId ?? '',
+                  { failed: failedCount > 0, unconfirmed: resendUnconfirmed },
+                  { name: run.name, deliveredAs: run.deliveredAs },
+                )
               }
             >
               {failedCount > 0 ? 'Retry failed' : 'Send new links'}
             </button>
           )}
           {(run.summary?.status === 'cancelled' || run.summary?.status === 'interrupted') && (
-            <button type="button" onClick={() => runStore.resume(run.batchId ?? '', NOTHING_AGAIN)}>
+            <button
+              type="button"
+              onClick={() =>
+                runStore.resume(run.batchId ?? '', NOTHING_AGAIN, { name: run.name, deliveredAs: run.deliveredAs })
+              }
+            >
               Resume
             </button>
           )}

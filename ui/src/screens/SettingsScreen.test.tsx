@@ -16,6 +16,8 @@ const defaults: Settings = {
   message: { app_name: '', organization: '', support_contact: '', date_format: 'written', language: 'en' },
   export_dir: null,
   default_template: {},
+  delivery: 'profile_mail_server',
+  outbox_dir: null,
 };
 
 describe('SettingsScreen', () => {
@@ -59,8 +61,12 @@ describe('SettingsScreen', () => {
     expect(alert).toHaveTextContent('disk full');
     expect(alert).toHaveTextContent('io');
     ipc.saveSettings.mockImplementation(async (s: Settings) => s);
+    await user.selectOptions(screen.getByLabelText('New batches deliver'), 'outbox');
+    await user.type(screen.getByLabelText(/Outbox folder/), '/srv/invitations');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    expect(ipc.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ ttl: '2d' }));
+    expect(ipc.saveSettings).toHaveBeenLastCalledWith(
+      expect.objectContaining({ ttl: '2d', delivery: 'outbox', outbox_dir: '/srv/invitations' }),
+    );
     expect(await screen.findByText('Saved.')).toBeInTheDocument();
   });
 

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
-import type { AppError, AppInfo, ExistingPolicy, Settings } from '../generated/bindings';
+import type { AppError, AppInfo, DeliveryDefault, ExistingPolicy, Settings } from '../generated/bindings';
 import type { Folder } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
@@ -152,6 +152,34 @@ export function SettingsScreen() {
               ))}
             </select>
           </label>
+          <label>
+            New batches deliver
+            <select
+              name="delivery"
+              value={settings.delivery}
+              onChange={(e) => setSettings({ ...settings, delivery: e.target.value as DeliveryDefault })}
+            >
+              <option value="profile_mail_server">Through the profile&apos;s mail server (else to the outbox)</option>
+              <option value="outbox">To the outbox folder (nothing is sent; you send the .eml files)</option>
+            </select>
+          </label>
+          <label>
+            Outbox folder (empty: outbox in the data folder)
+            <input
+              name="outbox_dir"
+              value={settings.outbox_dir ?? ''}
+              onChange={(e) => setSettings({ ...settings, outbox_dir: e.target.value || null })}
+            />
+          </label>
+          {Object.keys(settings.default_template).length > 0 && (
+            <p className="muted" data-testid="default-templates">
+              Templates new batches start with:{' '}
+              {Object.entries(settings.default_template)
+                .map(([profile, template]) => `${template} (${profile})`)
+                .join(', ')}
+              . Set from the Email step.
+            </p>
+          )}
           <label>
             Export folder (empty: Downloads)
             <input

@@ -153,11 +153,17 @@ export class RunStore {
     return this.track(commands.startRun(profile, batch, confirmedProduction, this.apply));
   }
 
-  resume(batchId: string, retry: RetryChoice): Promise<void> {
+  resume(
+    batchId: string,
+    retry: RetryChoice,
+    known?: { name: string | null; deliveredAs: DeliveredAs | null },
+  ): Promise<void> {
     this.reset(batchId);
+    // Said in the batch's words from the first row, before the run's own start event.
+    if (known) this.publish({ name: known.name, deliveredAs: known.deliveredAs });
     // Everyone as the journal has them first (names, the states of those already done); the
     // run's events then move each on.
-    const known = commands.results(batchId).then(
+    const prefilled = commands.results(batchId).then(
       (results) => {
         for (const r of results) {
           this.names.set(r.line, personName(r));
@@ -168,7 +174,7 @@ export class RunStore {
       },
       () => {},
     );
-    return known.then(() => this.track(commands.resumeRun(batchId, retry, this.apply)));
+    return prefilled.then(() => this.track(commands.resumeRun(batchId, retry, this.apply)));
   }
 
   async control(action: RunAction): Promise<void> {

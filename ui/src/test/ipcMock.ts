@@ -119,6 +119,8 @@ export function mockCommands() {
       message: { app_name: '', organization: '', support_contact: '', date_format: 'written', language: 'en' },
       export_dir: null,
       default_template: {},
+      delivery: 'profile_mail_server',
+      outbox_dir: null,
     }),
     saveSettings: vi.fn(),
     openFolder: vi.fn(),

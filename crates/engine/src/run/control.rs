@@ -61,8 +61,16 @@ impl RunControl {
     }
 
     /// Stops the run at the next step boundary, as `cancel`, leaving it `interrupted`.
+    /// A run the admin already cancelled stays cancelled (closing the window then is no
+    /// reason to offer it again at the next launch).
     pub fn interrupt(&self) {
-        self.mode.send_replace(Mode::Interrupted);
+        self.mode.send_if_modified(|m| {
+            let change = matches!(*m, Mode::Running | Mode::Paused);
+            if change {
+                *m = Mode::Interrupted;
+            }
+            change
+        });
     }
 
     /// Whether the run is stopping (cancelled or interrupted).
@@ -97,6 +105,19 @@ impl RunControl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interrupt_stops_a_run_but_leaves_a_cancelled_one_cancelled() {
+        let control = RunControl::new();
+        control.pause();
+        control.interrupt();
+        assert!(control.is_cancelled() && control.is_interrupted());
+        let cancelled = RunControl::new();
+        cancelled.cancel();
+        cancelled.interrupt();
+        assert!(cancelled.is_cancelled());
+        assert!(!cancelled.is_interrupted(), "a cancel stays a cancel");
+    }
 
     #[tokio::test]
     async fn a_paused_worker_waits_until_resumed_or_cancelled() {

@@ -86,8 +86,8 @@ pub fn person_result(
             ResultStatus::Failed,
             Some(Unsettled::NotFinished.into()),
             Some(format!(
-                "not finished (stopped at \"{}\"): resume the batch",
-                record.state.as_str()
+                "not finished ({}): resume the batch",
+                record.state.words(delivered)
             )),
         ),
     };

@@ -171,6 +171,8 @@ pub trait BuiltinTenant: Send + Sync {
             AppError::invalid_input(format!("this tenant has no plans to choose from ({plan})"));
         Box::pin(async move { Err(refusal) })
     }
+    /// Stops it as the app exits, keeping what it holds (a process exit runs no destructor).
+    fn stop(&self) {}
 }
 
 /// The rate-limit plans a built-in tenant offers.

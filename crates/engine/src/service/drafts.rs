@@ -111,19 +111,20 @@ impl Service {
         let mut invitation = InvitationSettings::new(saved.connection.clone().unwrap_or_default());
         invitation.ttl_secs = crate::duration::parse_duration_secs(&settings.ttl)?;
         invitation.existing = settings.existing;
-        let delivery = match (&saved.smtp_url, &saved.from) {
-            (Some(url), Some(from)) => Delivery::Smtp {
+        let delivery = match (settings.delivery, &saved.smtp_url, &saved.from) {
+            (super::DeliveryDefault::ProfileMailServer, Some(url), Some(from)) => Delivery::Smtp {
                 url: url.clone(),
                 from: from.clone(),
                 reply_to: None,
             },
             _ => Delivery::Outbox {
-                dir: self
-                    .paths
-                    .data_dir
-                    .join("outbox")
-                    .to_string_lossy()
-                    .into_owned(),
+                dir: settings.outbox_dir.clone().unwrap_or_else(|| {
+                    self.paths
+                        .data_dir
+                        .join("outbox")
+                        .to_string_lossy()
+                        .into_owned()
+                }),
                 from: saved.from.clone(),
             },
         };

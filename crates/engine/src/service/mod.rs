@@ -35,7 +35,7 @@ pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, list_from_byt
 pub use followup::{DueBatch, Selection, chosen, wave_batch};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
 pub use runs::{Delivered, LinkCopy, RetryChoice, RunAction, RunRequest, RunSummary};
-pub use settings::{Folder, Settings};
+pub use settings::{DeliveryDefault, Folder, Settings};
 pub use templates::{SavedTemplate, read_template_file, saved_template_in};
 pub use tenant::{
     ConnectionSummary, NamedItem, OPTIONAL_SCOPES, OptionalScope, REQUIRED_SCOPES, Readiness,
@@ -164,6 +164,13 @@ impl Service {
     }
 
     /// A tenant the adapter brings along (the app's Sandbox), listed before the saved profiles.
+    /// Stops the built-in tenant, keeping its last changes: for the app's exit.
+    pub fn stop_builtin(&self) {
+        if let Some(builtin) = &self.builtin {
+            builtin.stop();
+        }
+    }
+
     pub fn with_builtin(mut self, builtin: Arc<dyn BuiltinTenant>) -> Service {
         self.builtin = Some(builtin);
         self

@@ -496,24 +496,38 @@ impl Service {
     /// One batch as History lists it.
     pub fn batch_summary(&self, batch_id: &str) -> Result<BatchSummary, AppError> {
         let mut summary = self.lock_journal().batch_summary(batch_id)?;
-        if summary.status == BatchStatus::Running && self.settle_abandoned(batch_id)? {
-            summary.status = BatchStatus::Interrupted;
+        if summary.status == BatchStatus::Running {
+            // As History: a journal that cannot be written now leaves it `running`, not an error.
+            match self.settle_abandoned(batch_id) {
+                Ok(true) => summary.status = BatchStatus::Interrupted,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(batch = %batch_id, error = %e.message, "could not mark an abandoned batch interrupted")
+                }
+            }
         }
         Ok(summary)
     }
 
     /// Everyone's result in a batch, by line.
     pub fn results(&self, batch_id: &str) -> Result<Vec<PersonResult>, AppError> {
-        let journal = self.lock_journal();
-        let record = journal.batch(batch_id)?;
-        let people = journal.people(batch_id)?;
-        // Results never depend on the settings still reading: without them, no list columns.
-        Ok(match BatchFile::from_json(&record.settings_json) {
+        let (record, people, delivered) = {
+            let journal = self.lock_journal();
+            let summary = journal.batch_summary(batch_id)?;
+            (
+                journal.batch(batch_id)?,
+                journal.people(batch_id)?,
+                summary.delivered_as,
+            )
+        };
+        // Read with the journal free (a running batch writes to it), and never depending on the
+        // settings still reading: without them, no list columns, the same words.
+        Ok(match BatchFile::recorded(&record.settings_json) {
             Ok(batch) => results::batch_results(&people, &batch),
             Err(_) => {
                 let mut out: Vec<PersonResult> = people
                     .iter()
-                    .map(|r| results::person_result(r, None, None))
+                    .map(|r| results::person_result(r, None, delivered))
                     .collect();
                 out.sort_by_key(|r| r.line);
                 out
@@ -524,7 +538,7 @@ impl Service {
     /// The folder a batch delivered into: its outbox, or the folder of its link export.
     pub fn delivery_folder(&self, batch_id: &str) -> Result<PathBuf, AppError> {
         let record = self.lock_journal().batch(batch_id)?;
-        let batch = BatchFile::from_json(&record.settings_json)?;
+        let batch = BatchFile::recorded(&record.settings_json)?;
         let folder = match &batch.delivery {
             Delivery::Outbox { dir, .. } => PathBuf::from(dir),
             Delivery::ExportLinks { file } => Path::new(file)

@@ -22,6 +22,21 @@ pub struct Settings {
     pub export_dir: Option<String>,
     /// By profile: the saved template its new batches start with.
     pub default_template: std::collections::BTreeMap<String, String>,
+    /// How new batches deliver.
+    pub delivery: DeliveryDefault,
+    /// The outbox folder of new batches (default: `outbox/` in the data folder).
+    pub outbox_dir: Option<String>,
+}
+
+/// How new batches deliver, so a second wave starts as the first was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryDefault {
+    /// Through the profile's mail server when it names one and a sender, else to the outbox.
+    #[default]
+    ProfileMailServer,
+    /// Always to the outbox folder: written as `.eml` files, sent from a mail program.
+    Outbox,
 }
 
 impl Default for Settings {
@@ -33,6 +48,8 @@ impl Default for Settings {
             message: MessageSettings::default(),
             export_dir: None,
             default_template: Default::default(),
+            delivery: DeliveryDefault::default(),
+            outbox_dir: None,
         }
     }
 }
@@ -71,6 +88,13 @@ impl Service {
         }
         if let Some(name) = &settings.default_profile {
             self.profile(name)?;
+        }
+        if let Some(dir) = &settings.outbox_dir
+            && !std::path::Path::new(dir).is_absolute()
+        {
+            return Err(AppError::invalid_input(format!(
+                "the outbox folder {dir} is not a full path: write it from the top (/home/… or C:\\…)"
+            )));
         }
         if crate::roster::language::normalize(&settings.message.language)
             .map_err(AppError::invalid_input)?

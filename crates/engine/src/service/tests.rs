@@ -617,6 +617,32 @@ fn a_new_draft_takes_the_defaults_of_settings_and_profile() {
     assert_eq!(draft.batch.invitation.ttl_secs, 2 * 86_400);
     assert!(matches!(draft.batch.delivery, Delivery::Smtp { .. }));
     assert!(draft.id.starts_with("d-"));
+    // A second wave starts as the first was delivered: to a chosen outbox, whatever the profile.
+    let outbox = _dir.path().join("wave-outbox");
+    service
+        .save_settings(&Settings {
+            default_profile: Some("staging".into()),
+            delivery: DeliveryDefault::Outbox,
+            outbox_dir: Some(outbox.to_string_lossy().into_owned()),
+            ..Settings::default()
+        })
+        .unwrap();
+    let draft = service.new_draft(None).unwrap();
+    match &draft.batch.delivery {
+        Delivery::Outbox { dir, .. } => assert_eq!(std::path::Path::new(dir), outbox),
+        other => panic!("{other:?}"),
+    }
+    let relative = service
+        .save_settings(&Settings {
+            outbox_dir: Some("outbox".into()),
+            ..Settings::default()
+        })
+        .unwrap_err();
+    assert!(
+        relative.message.contains("not a full path"),
+        "{}",
+        relative.message
+    );
 }
 
 #[test]

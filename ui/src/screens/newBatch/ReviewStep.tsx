@@ -233,7 +233,7 @@ export function ReviewStep({
         </button>
         <button
           type="button"
-          disabled={save.busy}
+          disabled={save.busy || blockers.length > 0}
           onClick={async () => setSavedTo((await save.run(batch)) ?? null)}
         >
           Save batch file
