@@ -83,7 +83,7 @@ async function journey(width, height) {
     const card = await browser.$('[data-testid="first-run"]');
     await card.waitForDisplayed({ timeout: 10000 });
     assert.match(await textOf(card), /simulated Auth0 tenant/);
-    assert.equal((await card.$$('li')).length, 3);
+    assert.equal(await browser.execute((el) => el.querySelectorAll('li').length, card), 3);
     await saveScreenshot(browser, `journey-${size}-first-run`, true);
 
     // Results go to a folder of this test's.
@@ -140,6 +140,17 @@ async function journey(width, height) {
     assert.equal(tableRows.length, 12, 'a header and the 11 people');
     await saveScreenshot(browser, `journey-${size}-people`, true);
 
+    // The invitation: a result URL typed without https:// is said wrong beside the field.
+    await wizard.$('button[data-step="invitation"]').click();
+    const resultUrl = await wizard.$('input[name="result_url"]');
+    await typeInto(browser, resultUrl, 'app.example.com/welcome');
+    const urlProblem = await wizard.$('#result-url-problem');
+    await urlProblem.waitForDisplayed({ timeout: 5000 });
+    assert.match(await textOf(urlProblem), /Write the whole address, starting with https:\/\//);
+    await saveScreenshot(browser, `journey-${size}-invitation`, true);
+    await typeInto(browser, resultUrl, 'https://app.example.com/welcome');
+    await browser.waitUntil(async () => !(await urlProblem.isExisting()), { timeout: 5000, timeoutMsg: 'the fixed URL is still refused' });
+
     // Each person's email, in their language.
     await wizard.$('button[data-step="email"]').click();
     await wizard.$('[data-testid="preview-subject"]').waitForDisplayed({ timeout: 10000 });
@@ -155,6 +166,7 @@ async function journey(width, height) {
     assert.match(reviewed, /People\s*11 people/);
     assert.match(reviewed, /Link works for\s*7 days/);
     assert.match(reviewed, /department from the list/);
+    assert.match(reviewed, /https:\/\/app\.example\.com\/welcome/);
     assert.match(reviewed, /written as \.eml files to .*outbox: nothing is sent/);
     await waitForText(browser, await wizard.$('[data-testid="review-estimate"]'), /API calls, about/, 'no estimate');
     await saveScreenshot(browser, `journey-${size}-review`, true);
@@ -210,6 +222,7 @@ async function journey(width, height) {
     await waitForText(browser, finished, /^Finished/, 'the resumed run did not finish', 90000);
     assert.match(await textOf(again.$('[data-testid="summary-counts"]')), /^11 written to outbox in/);
     assert.match(await textOf(again.$('[data-testid="delivered-where"]')), /Nothing was sent: each message is an \.eml file in the outbox folder/);
+    assert.equal(await again.$('[data-testid="outbox-dir"]').getText(), path.join(dataDir, 'outbox'));
     const emls = readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.endsWith('.eml'));
     assert.equal(emls.length, INVITED, `one message each, whatever was stopped and resumed: ${emls.join(', ')}`);
 
@@ -256,12 +269,21 @@ async function journey(width, height) {
 
     // History: by name, in the same words; the copied link is not a batch.
     const history = await go(browser, 'history');
-    const rows = await history.$$('table[aria-label="Batches"] tbody tr');
+    // Read in one go: History reloads its list as runs end, and elements found before go stale.
+    const listed = () =>
+      browser.execute(() =>
+        [...document.querySelectorAll('[data-screen-panel="history"] table[aria-label="Batches"] tbody tr')].map((tr) => ({
+          text: tr.textContent,
+          outcome: tr.querySelector('[data-testid="outcome"]')?.textContent,
+        })),
+      );
+    await browser.waitUntil(async () => (await listed()).length > 0, { timeout: 10000, timeoutMsg: 'History lists nothing' });
+    const rows = await listed();
     assert.equal(rows.length, 1, 'the copied link is an action on a person, not a batch');
-    assert.match(await textOf(rows[0]), /Welle 1: Vertrieb/);
-    assert.match(await textOf(rows[0].$('[data-testid="outcome"]')), /^11 written to outbox$/);
+    assert.match(rows[0].text, /Welle 1: Vertrieb/);
+    assert.equal(rows[0].outcome, '11 written to outbox');
     await saveScreenshot(browser, `journey-${size}-history`, true);
-    await rows[0].$('button=Follow up').click();
+    await history.$('table[aria-label="Batches"] tbody tr').$('button=Follow up').click();
     const followUp = await browser.$('[data-screen-panel="follow-up"]');
     await followUp.$('[data-testid="funnel"]').waitForDisplayed({ timeout: 15000 });
     await saveScreenshot(browser, `journey-${size}-follow-up`, true);

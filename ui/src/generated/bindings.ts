@@ -1056,6 +1056,10 @@ not_finished: number, elapsed_secs: number,
  */
 links_file: string | null, 
 /**
+ * The folder its messages were written to, if its delivery was the outbox.
+ */
+outbox_dir: string | null, 
+/**
  * The failure several people in a row met, which stopped the run.
  */
 stopped_by: AppError | null, 

@@ -1,4 +1,4 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../platform/ipc';
@@ -59,7 +59,11 @@ describe('FindPersonScreen', () => {
           purpose: 'invitation',
           delivered_as: 'sent',
           record,
-          events: [],
+          events: [
+            ['2026-11-22T10:00:02.000Z', 'intent', 'send_mail'],
+            ['2026-11-22T10:00:03.000Z', 'delivery', 'accepted by the mail server: 250 2.0.0 OK queued as 7'],
+            ['2026-11-22T10:00:03.100Z', 'transition', 'ticketed -> delivered'],
+          ],
         },
       ],
       follow_up: {
@@ -93,13 +97,18 @@ describe('FindPersonScreen', () => {
     const [resend, invitation] = screen.getAllByRole('listitem');
     expect(resend).toHaveTextContent('Resent by support, written to outbox resend-1');
     expect(invitation).toHaveTextContent('Invitation, sent in “Wave 1” b-1');
+    // Sent, with its time: what the mail server said, not the state machine's steps.
+    const events = within(invitation as HTMLElement).getByTestId('events');
+    expect(events).toHaveTextContent(`${localTime('2026-11-22T10:00:03.000Z')}: accepted by the mail server: 250 2.0.0 OK queued as 7`);
+    expect(events).not.toHaveTextContent('send_mail');
+    expect(events).not.toHaveTextContent('ticketed -> delivered');
     expect(screen.getByTestId('person-follow-up')).toHaveTextContent(
       `Follow-up: pending · link works until ${localTime('2026-11-29T10:00:00Z')} · 1 reminder sent (batch b-1)`,
     );
   });
 
   it('resends, and copies a new link only when asked', async () => {
-    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, not_finished: 0, stopped_by: null, delivered_as: 'sent', delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
+    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, outbox_dir: null, not_finished: 0, stopped_by: null, delivered_as: 'sent', delivery: { at: '2026-12-01T09:12:03.120Z', detail: 'accepted by the mail server: 250 2.0.0 OK queued as 3' } });
     ipc.copyLink.mockResolvedValue({ email: 'bob@example.com', url: 'https://t/u/reset?ticket=abc', expires_at: '2026-11-29', batch_id: 'resend-2', copied: true });
     const user = userEvent.setup();
     render(<FindPersonScreen />);
@@ -134,7 +143,7 @@ describe('FindPersonScreen', () => {
   });
 
   it('says a resend to the outbox wrote a file, not that it sent', async () => {
-    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, not_finished: 0, stopped_by: null, delivered_as: 'written_to_outbox', delivery: null });
+    ipc.resend.mockResolvedValue({ batch_id: 'resend-1', status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 0.2, links_file: null, outbox_dir: null, not_finished: 0, stopped_by: null, delivered_as: 'written_to_outbox', delivery: null });
     const user = userEvent.setup();
     render(<FindPersonScreen />);
     await screen.findByRole('option', { name: 'acme-prod' });

@@ -197,6 +197,19 @@ export function FindPersonScreen() {
                   </>
                 )}
                 {h.record.error_message && <span className="warn"> · {h.record.error_message}</span>}
+                {/* What happened and when, in the words of whoever took it ("accepted by the mail
+                    server: 250 …", "written to …"); the state machine's own steps are left out. */}
+                {h.events.some(([, kind]) => kind === 'delivery' || kind === 'note') && (
+                  <ul className="timeline" data-testid="events">
+                    {h.events
+                      .filter(([, kind]) => kind === 'delivery' || kind === 'note')
+                      .map(([at, kind, detail], i) => (
+                        <li key={i} data-kind={kind}>
+                          <LocalTime at={at} />: {detail}
+                        </li>
+                      ))}
+                  </ul>
+                )}
               </li>
             ))}
           </ul>

@@ -177,6 +177,7 @@ describe('RunScreen', () => {
         outcomes: { invited: 2, failed: 1 },
         elapsed_secs: 3.2,
         links_file: null,
+        outbox_dir: '/home/a/Invite Desk/outbox',
         not_finished: 0,
         stopped_by: null,
         delivered_as: 'written_to_outbox',
@@ -185,6 +186,7 @@ describe('RunScreen', () => {
     });
     expect(await screen.findByTestId('summary-counts')).toHaveTextContent('2 written to outbox, 1 failed in 3.2 s');
     expect(screen.getByTestId('delivered-where')).toHaveTextContent('Nothing was sent');
+    expect(screen.getByTestId('outbox-dir')).toHaveTextContent('/home/a/Invite Desk/outbox');
     await user.click(screen.getByRole('button', { name: 'Open the outbox folder' }));
     expect(ipc.openDeliveryFolder).toHaveBeenCalledWith('b-7');
     // Closing the dialog saves nothing and says nothing.
@@ -206,7 +208,7 @@ describe('RunScreen', () => {
     const user = userEvent.setup();
     render(<RunScreen />);
     const summary = (id: string): RunSummary => ({
-      batch_id: id, status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null, not_finished: 0, stopped_by: null, delivered_as: 'sent', delivery: null,
+      batch_id: id, status: 'finished', outcomes: { invited: 1 }, elapsed_secs: 1, links_file: null, outbox_dir: null, not_finished: 0, stopped_by: null, delivered_as: 'sent', delivery: null,
     });
     await act(async () => {
       void runStore.start('Sandbox', batch('b-1'), false);
@@ -243,7 +245,7 @@ describe('RunScreen', () => {
         outcomes: { invited: 1 },
         not_finished: 2,
         elapsed_secs: 2,
-        links_file: null,
+        links_file: null, outbox_dir: null,
         stopped_by: { code: 'network', message: '127.0.0.1:2525 refused the connection' },
         delivered_as: 'sent',
         delivery: null,

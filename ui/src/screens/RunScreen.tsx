@@ -264,6 +264,11 @@ export function RunScreen() {
           {(counts.delivered ?? 0) > 0 && deliveredWhere(run.summary.delivered_as) && (
             <p data-testid="delivered-where">
               {deliveredWhere(run.summary.delivered_as)}{' '}
+              {run.summary.outbox_dir && (
+                <>
+                  <code data-testid="outbox-dir">{run.summary.outbox_dir}</code>{' '}
+                </>
+              )}
               {run.summary.delivered_as === 'written_to_outbox' && (
                 <button
                   type="button"

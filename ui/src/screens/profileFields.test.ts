@@ -4,6 +4,8 @@ import { profileFieldProblem } from './profileFields';
 describe('profile fields', () => {
   it('takes a tenant host name, and says what to write instead of a URL', () => {
     expect(profileFieldProblem('domain', 'acme.eu.auth0.com')).toBeNull();
+    expect(profileFieldProblem('domain', 'http://127.0.0.1:4443')).toBeNull();
+    expect(profileFieldProblem('domain', 'http://evil.example:4443')).toMatch(/without https:\/\//);
     expect(profileFieldProblem('domain', 'https://acme.eu.auth0.com/')).toMatch(/without https:\/\//);
     expect(profileFieldProblem('domain', 'acme')).toMatch(/for example acme\.eu\.auth0\.com/);
   });

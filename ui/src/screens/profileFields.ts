@@ -10,6 +10,8 @@ export function profileFieldProblem(field: CheckedField, value: string | null | 
   if (text === '') return null;
   switch (field) {
     case 'domain':
+      // A local stand-in for a tenant (the sandbox) is given as a loopback URL.
+      if (/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(text)) return null;
       if (text.includes('://') || text.includes('/') || /\s/.test(text) || !text.includes('.')) {
         return "Write only the tenant's host name, without https:// or a path, for example acme.eu.auth0.com.";
       }

@@ -33,6 +33,8 @@ pub struct RunSummary {
     pub elapsed_secs: f64,
     /// The link export this run wrote, if its delivery was "export links".
     pub links_file: Option<String>,
+    /// The folder its messages were written to, if its delivery was the outbox.
+    pub outbox_dir: Option<String>,
     /// The failure several people in a row met, which stopped the run.
     pub stopped_by: Option<AppError>,
     /// What "delivered" was for this batch (sent, written to outbox, link exported, sent by
@@ -293,6 +295,10 @@ impl Service {
             }
         }
         let delivered_as = batch.delivery.delivered_as();
+        let outbox_dir = match &batch.delivery {
+            Delivery::Outbox { dir, .. } => Some(dir.clone()),
+            _ => None,
+        };
         let outcome = run::execute(
             RunSetup {
                 client,
@@ -331,6 +337,7 @@ impl Service {
             links_file: outcome.links_file.map(|p| p.to_string_lossy().into_owned()),
             stopped_by: outcome.stopped_by,
             delivered_as,
+            outbox_dir,
             delivery: None,
         })
     }

@@ -431,27 +431,39 @@ async fn a_run_that_panics_frees_its_slot_and_its_batch() {
     assert_eq!(resumed.outcomes.get("invited"), Some(&2));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_paused_run_can_be_cancelled_and_resumed_later() {
-    let (dir, service) = service();
-    let service = Arc::new(service);
+/// A 40-person batch to `outbox`, started in the background and paused once it runs and is
+/// recorded (its people are in the journal): its id and the task that ends with its summary.
+async fn paused_run(
+    service: &Arc<Service>,
+    outbox: &std::path::Path,
+) -> (
+    String,
+    tokio::task::JoinHandle<Result<RunSummary, AppError>>,
+) {
     let text: String = (0..40).map(|i| format!("p{i}@example.com\n")).collect();
-    let batch = batch_for(&text, &dir.path().join("outbox"));
+    let batch = batch_for(&text, outbox);
     let id = batch.id.clone();
     let (_, sink, _) = collector();
     let runner = {
-        let service = Arc::clone(&service);
+        let service = Arc::clone(service);
         tokio::spawn(async move {
             service
                 .start_run(&sandbox(&service), batch, app(), sink)
                 .await
         })
     };
-    // Running, and recorded (the person is in the journal for the copy-link below to find).
     while service.active_run().is_none() || service.history().unwrap().is_empty() {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     service.control_run(&id, RunAction::Pause).unwrap();
+    (id, runner)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_run_can_be_cancelled_and_resumed_later() {
+    let (dir, service) = service();
+    let service = Arc::new(service);
+    let (id, runner) = paused_run(&service, &dir.path().join("outbox")).await;
     // While it runs, a copy-link is refused before anything is journaled: no link-only batch is
     // left to become a later resend's source.
     let batches_before = service.history().unwrap().len();
@@ -480,23 +492,8 @@ async fn a_paused_run_can_be_cancelled_and_resumed_later() {
 async fn a_run_stopped_because_the_window_closes_is_interrupted_and_resumes_once() {
     let (dir, service) = service();
     let service = Arc::new(service);
-    let text: String = (0..40).map(|i| format!("p{i}@example.com\n")).collect();
     let outbox = dir.path().join("outbox");
-    let batch = batch_for(&text, &outbox);
-    let id = batch.id.clone();
-    let (_, sink, _) = collector();
-    let runner = {
-        let service = Arc::clone(&service);
-        tokio::spawn(async move {
-            service
-                .start_run(&sandbox(&service), batch, app(), sink)
-                .await
-        })
-    };
-    while service.active_run().is_none() || service.history().unwrap().is_empty() {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    service.control_run(&id, RunAction::Pause).unwrap();
+    let (id, runner) = paused_run(&service, &outbox).await;
     service.control_run(&id, RunAction::Interrupt).unwrap();
     let summary = runner.await.unwrap().unwrap();
     assert_eq!(summary.status, RunStatus::Interrupted);
