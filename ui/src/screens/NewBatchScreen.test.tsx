@@ -273,10 +273,13 @@ describe('NewBatchScreen', () => {
     await user.paste('{"plan": ');
     expect(screen.getByText(/This is not valid JSON yet/)).toBeInTheDocument();
 
-    // Review lists all three and does not run; what was typed is still there on the way back.
+    await user.type(screen.getByLabelText(/Remind those who have not accepted/), '6, 3');
+
+    // Review lists all four and does not run; what was typed is still there on the way back.
     await user.click(screen.getByRole('tab', { name: '4. Review' }));
     const blockers = await screen.findByTestId('review-blockers');
-    expect(within(blockers).getAllByRole('listitem')).toHaveLength(3);
+    expect(within(blockers).getAllByRole('listitem')).toHaveLength(4);
+    expect(blockers).toHaveTextContent('Reminder days: Give growing whole days from 1 to 365');
     expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
     await user.click(within(blockers).getByRole('button', { name: 'Go to Invitation' }));
     expect(screen.getByLabelText(/go to \(result URL\)/)).toHaveValue('app.example.com/welcome');
@@ -287,6 +290,8 @@ describe('NewBatchScreen', () => {
     await user.type(screen.getByLabelText(/The link stays valid for/), '14');
     await user.clear(screen.getByLabelText(/app_metadata stamped/));
     await user.paste('{"plan": "gold"}');
+    await user.clear(screen.getByLabelText(/Remind those who have not accepted/));
+    await user.type(screen.getByLabelText(/Remind those who have not accepted/), '3, 6');
     expect(screen.queryByRole('alert')).toBeNull();
     await user.click(screen.getByRole('tab', { name: '4. Review' }));
     expect(screen.queryByTestId('review-blockers')).toBeNull();

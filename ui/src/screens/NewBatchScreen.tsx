@@ -292,6 +292,8 @@ export function NewBatchScreen() {
             <FollowUpFields
               followUp={draft.batch.follow_up}
               onChange={(follow_up) => update({ batch: { ...draft.batch, follow_up } })}
+              raw={raw}
+              onRaw={(next) => setTyped({ draftId: draft.id, raw: next })}
             />
           </>
         )}

@@ -2,7 +2,15 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { FollowUpSettings } from '../../generated/bindings';
+import { useState } from 'react';
 import { FollowUpFields, parseDays } from './FollowUpFields';
+import type { RawFields } from './invitationFields';
+
+/** The wizard keeps what was typed; so does this. */
+function Typed({ onChange }: { onChange: (f: FollowUpSettings) => void }) {
+  const [raw, setRaw] = useState<RawFields>({});
+  return <FollowUpFields followUp={none} onChange={onChange} raw={raw} onRaw={setRaw} />;
+}
 
 const none: FollowUpSettings = {
   remind_after_days: [],
@@ -24,17 +32,18 @@ describe('FollowUpFields', () => {
     expect(parseDays('two')).toBeNull();
   });
 
-  it('saves a valid cadence and says what is wrong with an invalid one, keeping the last valid', async () => {
+  it('saves a valid cadence and says what is wrong with an invalid one, keeping the text as typed', async () => {
     const onChange = vi.fn();
     const user = userEvent.setup();
-    render(<FollowUpFields followUp={none} onChange={onChange} />);
+    render(<Typed onChange={onChange} />);
     const days = screen.getByRole('textbox', { name: /Remind those who have not accepted/ });
     await user.type(days, '3, 6');
     expect(onChange).toHaveBeenLastCalledWith({ ...none, remind_after_days: [3, 6] });
     onChange.mockClear();
     await user.type(days, ', 2');
     expect(days).toHaveAttribute('aria-invalid', 'true');
-    expect(screen.getByText(/Give growing whole days/)).toBeInTheDocument();
+    expect(screen.getByText(/Give growing whole days/)).toHaveTextContent('Review waits until the list is valid.');
+    expect(days).toHaveValue('3, 6, 2');
     expect(onChange).not.toHaveBeenCalledWith(expect.objectContaining({ remind_after_days: [3, 6, 2] }));
     await user.click(screen.getByRole('checkbox', { name: /send a new one/ }));
     expect(onChange).toHaveBeenLastCalledWith({ ...none, reissue_expired: true });

@@ -1,23 +1,19 @@
-import { useState } from 'react';
 import type { FollowUpSettings } from '../../generated/bindings';
+import { type RawFields, parseDays } from './invitationFields';
+
+export { parseDays } from './invitationFields';
 
 interface FollowUpFieldsProps {
   followUp: FollowUpSettings;
   onChange: (followUp: FollowUpSettings) => void;
-}
-
-/** "3, 6" as the days it names; `null` while the text is not a growing list of days 1 to 365. */
-export function parseDays(text: string): number[] | null {
-  const trimmed = text.trim();
-  if (trimmed === '') return [];
-  const days = trimmed.split(/[\s,;]+/).map(Number);
-  if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) return null;
-  return days.every((d, i) => i === 0 || d > (days[i - 1] ?? 0)) ? days : null;
+  /** The fields as typed (kept by the wizard: Review waits while the days are not a valid list). */
+  raw: RawFields;
+  onRaw: (raw: RawFields) => void;
 }
 
 /** The cadence saved with the batch: reminders after some days, one new link for the expired, writing acceptance back. */
-export function FollowUpFields({ followUp, onChange }: FollowUpFieldsProps) {
-  const [daysText, setDaysText] = useState(followUp.remind_after_days.join(', '));
+export function FollowUpFields({ followUp, onChange, raw, onRaw }: FollowUpFieldsProps) {
+  const daysText = raw.remindDays ?? followUp.remind_after_days.join(', ');
   const parsed = parseDays(daysText);
   return (
     <fieldset>
@@ -31,7 +27,7 @@ export function FollowUpFields({ followUp, onChange }: FollowUpFieldsProps) {
           aria-invalid={parsed === null}
           aria-describedby="remind-after-help"
           onChange={(e) => {
-            setDaysText(e.target.value);
+            onRaw({ ...raw, remindDays: e.target.value });
             const days = parseDays(e.target.value);
             if (days) onChange({ ...followUp, remind_after_days: days });
           }}
@@ -39,7 +35,7 @@ export function FollowUpFields({ followUp, onChange }: FollowUpFieldsProps) {
       </label>
       <p id="remind-after-help" className={parsed === null ? 'warn' : 'muted'}>
         {parsed === null
-          ? 'Give growing whole days from 1 to 365, e.g. 3, 6; the last valid list is kept until then.'
+          ? 'Give growing whole days from 1 to 365, e.g. 3, 6. Review waits until the list is valid.'
           : `At most ${followUp.max_reminders} reminders a person. The app says when they are due; invite-desk followup --due sends them from a scheduled task.`}
       </p>
       <label className="inline">

@@ -7,9 +7,19 @@ export interface RawFields {
   ttlDays?: string;
   resultUrl?: string;
   metadata?: string;
+  remindDays?: string;
 }
 
-export type FieldName = 'ttl_days' | 'result_url' | 'app_metadata';
+export type FieldName = 'ttl_days' | 'result_url' | 'app_metadata' | 'remind_after_days';
+
+/** "3, 6" as the days it names; `null` while the text is not a growing list of days 1 to 365. */
+export function parseDays(text: string): number[] | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return [];
+  const days = trimmed.split(/[\s,;]+/).map(Number);
+  if (days.some((d) => !Number.isInteger(d) || d < 1 || d > 365)) return null;
+  return days.every((d, i) => i === 0 || d > (days[i - 1] ?? 0)) ? days : null;
+}
 
 export interface FieldProblem {
   /** Plain words, next to the field. */
@@ -105,6 +115,12 @@ export function fieldProblems(raw: RawFields, organization: boolean): Partial<Re
     const problem = resultUrlProblem(raw.resultUrl);
     if (problem) out.result_url = problem;
   }
+  if (raw.remindDays !== undefined && parseDays(raw.remindDays) === null) {
+    out.remind_after_days = {
+      message: 'Give growing whole days from 1 to 365, e.g. 3, 6.',
+      detail: `invalid_input: "${raw.remindDays}" is not a growing list of days`,
+    };
+  }
   if (raw.metadata !== undefined) {
     const metadata = metadataFromText(raw.metadata);
     if ('problem' in metadata) out.app_metadata = metadata.problem;
@@ -116,4 +132,5 @@ export const FIELD_LABELS: Record<FieldName, string> = {
   ttl_days: 'Link lifetime',
   result_url: 'Result URL',
   app_metadata: 'app_metadata',
+  remind_after_days: 'Reminder days',
 };
