@@ -50,18 +50,6 @@ pub struct Lookup {
     pub follow_up_batch: Option<String>,
 }
 
-pub async fn lookup(
-    client: Option<&ManagementClient>,
-    journal: &Journal,
-    email: &str,
-) -> Result<Lookup, AppError> {
-    let tenant = match client {
-        Some(client) => Some(tenant_accounts(client, email).await?),
-        None => None,
-    };
-    with_history(tenant, journal, email)
-}
-
 pub fn checked(email: &str) -> Result<&str, AppError> {
     let email = email.trim();
     if !email.contains('@') {
@@ -70,14 +58,6 @@ pub fn checked(email: &str) -> Result<&str, AppError> {
         )));
     }
     Ok(email)
-}
-
-/// The tenant's accounts with this address (any connection).
-pub async fn tenant_accounts(
-    client: &ManagementClient,
-    email: &str,
-) -> Result<Vec<TenantAccount>, AppError> {
-    Ok(accounts(client.users_by_email(checked(email)?).await?))
 }
 
 /// The tenant's users as Find person shows them.
