@@ -518,20 +518,17 @@ impl Service {
 
     /// Everyone's result in a batch, by line.
     pub fn results(&self, batch_id: &str) -> Result<Vec<PersonResult>, AppError> {
-        let (record, people, delivered) = {
+        let (record, people) = {
             let journal = self.lock_journal();
-            let summary = journal.batch_summary(batch_id)?;
-            (
-                journal.batch(batch_id)?,
-                journal.people(batch_id)?,
-                summary.delivered_as,
-            )
+            (journal.batch(batch_id)?, journal.people(batch_id)?)
         };
         // Read with the journal free (a running batch writes to it), and never depending on the
         // settings still reading: without them, no list columns, the same words.
         Ok(match BatchFile::recorded(&record.settings_json) {
             Ok(batch) => results::batch_results(&people, &batch),
             Err(_) => {
+                // The words still come from the journal's own reading of the delivery kind.
+                let delivered = self.lock_journal().batch_summary(batch_id)?.delivered_as;
                 let mut out: Vec<PersonResult> = people
                     .iter()
                     .map(|r| results::person_result(r, None, delivered))
