@@ -57,10 +57,30 @@ async function textOf(element) {
   return (await element.getText()).replace(/\s+/g, ' ');
 }
 
-async function waitForText(browser, element, pattern, what, timeout = 60000) {
-  await browser.waitUntil(async () => (await element.isExisting()) && pattern.test(await textOf(element)), {
-    timeout,
-    timeoutMsg: `${what}; it says: ${(await element.isExisting()) ? await textOf(element) : '(nothing)'}`,
+/** Waits for `element` to say `pattern`; a timeout says what it said last (and `detail`, then read). */
+async function waitForText(browser, element, pattern, what, timeout = 60000, detail = async () => '') {
+  let last = '(nothing)';
+  try {
+    await browser.waitUntil(
+      async () => {
+        last = (await element.isExisting()) ? await textOf(element) : '(nothing)';
+        return pattern.test(last);
+      },
+      { timeout },
+    );
+  } catch (reason) {
+    throw new Error(`${what}; it says: ${last} ${await detail()}`, { cause: reason });
+  }
+}
+
+/** What the People step holds, for a failure to say: the list's lines, the problems, any error. */
+function listState(browser) {
+  return browser.execute(() => {
+    const panel = document.querySelector('[data-screen-panel="new-batch"]');
+    const lines = panel?.querySelector('textarea')?.value.split(/\r?\n/) ?? [];
+    const problems = panel?.querySelector('[aria-label="Problems"]')?.textContent ?? 'no problems';
+    const errors = [...(panel?.querySelectorAll('[role="alert"]') ?? [])].map((e) => e.textContent);
+    return JSON.stringify({ lines, problems, errors });
   });
 }
 
@@ -127,8 +147,11 @@ async function journey(width, height) {
 
     // The duplicate, removed from its problem.
     await problems.$(`button[data-fix-line="${DUPLICATE_LINE}"]`).click();
-    await wizard.$(`form[aria-label="Fix line ${DUPLICATE_LINE}"]`).$('button=Remove row').click();
-    await waitForText(browser, summary, /^11 of 11 rows ready/, 'the duplicate was not removed');
+    const duplicate = await wizard.$(`form[aria-label="Fix line ${DUPLICATE_LINE}"]`);
+    await duplicate.waitForDisplayed({ timeout: 5000 });
+    await duplicate.$('button=Remove row').click();
+    await duplicate.waitForExist({ reverse: true, timeout: 10000, timeoutMsg: 'Remove row left its form open' });
+    await waitForText(browser, summary, /^11 of 11 rows ready/, 'the duplicate was not removed', 60000, () => listState(browser));
     const people = await wizard.$('table[aria-label="People as read"]');
     await waitForText(browser, people, /app_metadata\.department/, 'the people table has no department');
     const tableRows = await browser.execute(
@@ -174,7 +197,9 @@ async function journey(width, height) {
     // Run, pause, and close the window mid-run: it asks, and stops safely.
     await wizard.$('button=Run now').click();
     const run = await browser.$('[data-screen-panel="run"]');
-    await run.$('button=Pause').waitForClickable({ timeout: 10000 });
+    // Pause waits for the engine to take the run up (the Sandbox starts, the batch is locked).
+    await waitForText(browser, await run.$('[data-testid="run-status"]'), /^running$/, 'the run did not start', 30000);
+    await run.$('button=Pause').waitForEnabled({ timeout: 5000 });
     await run.$('button=Pause').click();
     await waitForText(browser, await run.$('[data-testid="run-status"]'), /^paused$/, 'the run did not pause', 10000);
     assert.equal(await run.$('[data-testid="batch-name"]').getText(), 'Welle 1: Vertrieb');
@@ -206,7 +231,8 @@ async function journey(width, height) {
 
     // A cancel asks first; those it did not reach are "not started", not failed.
     const again = await browser.$('[data-screen-panel="run"]');
-    await again.$('button=Pause').waitForClickable({ timeout: 10000 });
+    await waitForText(browser, await again.$('[data-testid="run-status"]'), /^running$/, 'the resume did not start', 30000);
+    await again.$('button=Pause').waitForEnabled({ timeout: 5000 });
     await again.$('button=Pause').click();
     await again.$('button=Cancel').click();
     const asked = await again.$('[data-testid="cancel-confirm"]');

@@ -102,6 +102,10 @@ describe('RunScreen', () => {
       void runStore.start('Sandbox', batch('b-7', 'Wave 1: Sales'), false);
     });
     expect(screen.getByTestId('batch-name')).toHaveTextContent('Wave 1: Sales');
+    // Before the engine names the batch, a pause or cancel would have nothing to act on.
+    expect(screen.getByTestId('run-status')).toHaveTextContent('starting');
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeDisabled();
     await act(async () => {
       emit([
         started('b-7', 3, 'written_to_outbox'),
@@ -143,6 +147,7 @@ describe('RunScreen', () => {
     expect(personChoice.getSnapshot()).toBe('p2@example.com');
     expect(navigate).toHaveBeenCalledWith('find-person');
 
+    expect(screen.getByTestId('run-status')).toHaveTextContent('running');
     ipc.controlRun.mockResolvedValue(null);
     await user.click(screen.getByRole('button', { name: 'Pause' }));
     expect(ipc.controlRun).toHaveBeenCalledWith('b-7', 'pause');

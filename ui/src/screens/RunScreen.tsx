@@ -180,7 +180,13 @@ export function RunScreen() {
           {run.batchId ?? 'starting…'}
         </code>{' '}
         <span data-testid="run-status">
-          {run.running ? (run.paused ? 'paused' : 'running') : (run.summary?.status ?? 'finished')}
+          {run.running
+            ? !run.started
+              ? 'starting'
+              : run.paused
+                ? 'paused'
+                : 'running'
+            : (run.summary?.status ?? 'finished')}
         </span>
       </p>
       <div
@@ -215,17 +221,24 @@ export function RunScreen() {
         ))}
       </ul>
       {run.running && (
+        // Until the engine has taken the run up (its tenant reached, the batch locked) there is
+        // nothing to pause or cancel: a click then would be refused, so the buttons wait.
         <div className="actions">
           {run.paused ? (
             <button type="button" onClick={() => runStore.control('resume')}>
               Resume
             </button>
           ) : (
-            <button type="button" onClick={() => runStore.control('pause')}>
+            <button type="button" disabled={!run.started} onClick={() => runStore.control('pause')}>
               Pause
             </button>
           )}
-          <button type="button" className="danger" onClick={() => setConfirmingCancel(run.batchId)}>
+          <button
+            type="button"
+            className="danger"
+            disabled={!run.started}
+            onClick={() => setConfirmingCancel(run.batchId)}
+          >
             Cancel
           </button>
         </div>

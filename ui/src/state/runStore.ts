@@ -36,6 +36,8 @@ export interface RunSnapshot {
   deliveredAs: DeliveredAs | null;
   total: number;
   running: boolean;
+  /** The engine has taken up the run (its `started` event): only then can it be paused or cancelled. */
+  started: boolean;
   paused: boolean;
   progress: Progress | null;
   summary: RunSummary | null;
@@ -50,6 +52,7 @@ const EMPTY: RunSnapshot = {
   deliveredAs: null,
   total: 0,
   running: false,
+  started: false,
   paused: false,
   progress: null,
   summary: null,
@@ -104,6 +107,7 @@ export class RunStore {
       switch (event.event) {
         case 'started':
           patch.batchId = event.batch_id;
+          patch.started = true;
           patch.total = event.total;
           patch.name = event.name;
           patch.deliveredAs = event.delivered_as;
