@@ -192,6 +192,16 @@ async function journey(width, height) {
     assert.match(reviewed, /https:\/\/app\.example\.com\/welcome/);
     assert.match(reviewed, /written as \.eml files to .*outbox: nothing is sent/);
     await waitForText(browser, await wizard.$('[data-testid="review-estimate"]'), /API calls, about/, 'no estimate');
+    // The checks before the first write ran on their own: the Sandbox's token, and the outbox.
+    const checks = await wizard.$('[data-testid="preflight"]');
+    await checks.waitForDisplayed({ timeout: 30000 });
+    const checkStates = await browser.execute(
+      (el) => [...el.querySelectorAll('li[data-status]')].map((li) => `${li.dataset.status} ${li.textContent}`),
+      checks,
+    );
+    assert.ok(checkStates.some((c) => /^passed .*Tenant credentials/.test(c)), checkStates.join('\n'));
+    assert.ok(checkStates.some((c) => /^passed .*Delivery/.test(c)), checkStates.join('\n'));
+    assert.ok(!checkStates.some((c) => c.startsWith('failed')), checkStates.join('\n'));
     await saveScreenshot(browser, `journey-${size}-review`, true);
 
     // Run, pause, and close the window mid-run: it asks, and stops safely.

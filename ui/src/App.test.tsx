@@ -68,6 +68,7 @@ describe('App frame', () => {
       source_text: '',
       mapping: null,
       opened_from: null,
+      typed: { ttl_days: null, result_url: null, app_metadata: null, remind_after_days: null },
       batch: { id: 'b-1', name: null, people: [], invitation: { mode: 'password-change' } } as never,
     }));
     ipc.readList.mockReturnValue(new Promise(() => {}));
@@ -88,7 +89,7 @@ describe('App frame', () => {
   it('offers at launch to resume a batch the app was closed during', async () => {
     const ipc = vi.mocked(commands);
     ipc.history.mockResolvedValue([
-      { id: 'b-3', created_at: '2026-12-01T10:00:00Z', status: 'interrupted', name: 'Wave 2', total: 40, counts: { delivered: 12, ticketed: 2, pending: 26 }, delivered_as: 'written_to_outbox', follow_up: null },
+      { id: 'b-3', created_at: '2026-12-01T10:00:00Z', status: 'interrupted', name: 'Wave 2', total: 40, counts: { delivered: 12, ticketed: 2, pending: 26 }, delivered_as: 'written_to_outbox', profile: 'Sandbox', follow_up: null },
     ]);
     ipc.results.mockResolvedValue([]);
     ipc.resumeRun.mockReturnValue(new Promise(() => {}));

@@ -83,6 +83,11 @@ fn run_invites_a_list_and_keeps_the_contract() {
     let history: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(history[0]["id"], batch_id.as_str());
     assert_eq!(history[0]["status"], "finished");
+    assert_eq!(
+        history[0]["profile"],
+        Value::Null,
+        "run without a saved profile"
+    );
 
     let out = world.run(&["show", &batch_id, "--json"]);
     let shown: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -577,6 +582,9 @@ fn production_profiles_need_a_go_ahead_before_anything_is_done() {
     let out = run(&["--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(world.users_per_email().len(), 3);
+    // History names the profile it ran on: where its people are looked up.
+    let history: Value = serde_json::from_str(&stdout(&world.run(&["history", "--json"]))).unwrap();
+    assert_eq!(history[0]["profile"], "prod");
 
     for args in [
         vec!["resend", "person001@example.com"],

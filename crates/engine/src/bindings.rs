@@ -133,6 +133,7 @@ pub fn typescript() -> String {
         declare::<Readiness>(&cfg, &mut out);
         declare::<TenantReport>(&cfg, &mut out);
         declare::<Draft>(&cfg, &mut out);
+        declare::<TypedFields>(&cfg, &mut out);
         declare::<DraftSummary>(&cfg, &mut out);
         declare::<PreviewMessage>(&cfg, &mut out);
         declare::<SavedTemplate>(&cfg, &mut out);

@@ -451,6 +451,9 @@ pub struct BatchSummary {
     pub counts: std::collections::BTreeMap<String, u64>,
     /// How it delivers (`None` for a batch file of an unknown kind).
     pub delivered_as: Option<DeliveredAs>,
+    /// The tenant profile it ran on (`None`: run without a saved profile, or recorded before
+    /// targets were kept): whom to look its people up in.
+    pub profile: Option<String>,
     /// What the last follow-up check saw (`None` before one): History's funnel without asking
     /// the tenant again.
     pub follow_up: Option<CheckedCounts>,
@@ -755,9 +758,10 @@ impl Journal {
                 // The delivery kind is read out of each batch's settings once, not once per state.
                 "WITH counts AS (SELECT batch_id, state, COUNT(*) AS n FROM people GROUP BY batch_id, state),
                       picked AS (SELECT b.id, b.created_at, b.status, b.name, b.rowid AS row_order,
-                                        json_extract(b.settings, '$.delivery.kind') AS kind
+                                        json_extract(b.settings, '$.delivery.kind') AS kind,
+                                        json_extract(b.target, '$.profile') AS profile
                                  FROM batches b WHERE {condition})
-                 SELECT b.id, b.created_at, b.status, b.name, c.state, c.n, b.kind
+                 SELECT b.id, b.created_at, b.status, b.name, c.state, c.n, b.kind, b.profile
                  FROM picked b LEFT JOIN counts c ON c.batch_id = b.id
                  ORDER BY b.created_at DESC, b.row_order DESC, b.id"
             ))
@@ -772,12 +776,13 @@ impl Journal {
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<i64>>(5)?,
                     r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
                 ))
             })
             .map_err(|e| db_error("read the batches", e))?;
         let mut out: Vec<BatchSummary> = Vec::new();
         for row in rows {
-            let (id, created_at, status, name, state, count, delivery) =
+            let (id, created_at, status, name, state, count, delivery, profile) =
                 row.map_err(|e| db_error("read a batch", e))?;
             if out.last().is_none_or(|b| b.id != id) {
                 out.push(BatchSummary {
@@ -788,6 +793,7 @@ impl Journal {
                     total: 0,
                     counts: Default::default(),
                     delivered_as: delivery.as_deref().and_then(DeliveredAs::from_kind),
+                    profile,
                     follow_up: None,
                 });
             }
@@ -1469,12 +1475,23 @@ mod tests {
         )
         .unwrap();
         j.create_batch("b2", "{}", &[]).unwrap();
+        j.create_batch_for(
+            "b3",
+            "{}",
+            r#"{"domain":"acme.eu.auth0.com","client_id":"c","profile":"acme-prod"}"#,
+            &[],
+        )
+        .unwrap();
         j.begin("b1", "a@example.com", Step::CreateUser).unwrap();
         created(&mut j, "b1", "a@example.com", "auth0|1");
 
         let batches = j.batches().unwrap();
         let b1 = batches.iter().find(|b| b.id == "b1").unwrap();
         assert_eq!(b1.name.as_deref(), Some("Spring intake"));
+        // The profile it ran on, where its people are looked up; none when it was not kept.
+        assert_eq!(b1.profile, None);
+        let b3 = batches.iter().find(|b| b.id == "b3").unwrap();
+        assert_eq!(b3.profile.as_deref(), Some("acme-prod"));
         assert_eq!(b1.total, 3);
         assert_eq!(b1.counts.get("pending"), Some(&2));
         assert_eq!(b1.counts.get("created"), Some(&1));

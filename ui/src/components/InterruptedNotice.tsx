@@ -3,7 +3,7 @@ import type { BatchSummary } from '../generated/bindings';
 import { FINAL_STATES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
-import { runStore } from '../state/runStore';
+import { knownOf, runStore } from '../state/runStore';
 
 /** When the app opens: the newest batch a closed window (or a crash) left unfinished, with Resume. */
 export function InterruptedNotice() {
@@ -41,7 +41,7 @@ export function InterruptedNotice() {
             void runStore.resume(
               batch.id,
               { failed: false, unconfirmed: false },
-              { name: batch.name, deliveredAs: batch.delivered_as },
+              knownOf(batch),
             );
             setBatch(null);
             navigate('run');

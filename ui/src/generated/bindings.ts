@@ -507,6 +507,11 @@ counts: Partial<Record<PersonState, number>>,
  */
 delivered_as: DeliveredAs | null, 
 /**
+ * The tenant profile it ran on (`None`: run without a saved profile, or recorded before
+ * targets were kept): whom to look its people up in.
+ */
+profile: string | null, 
+/**
  * What the last follow-up check saw (`None` before one): History's funnel without asking
  * the tenant again.
  */
@@ -911,7 +916,18 @@ step: string, profile: string | null, source_text: string, mapping: MappingOverr
  * The batch file this draft was opened from (its name): its destinations are shown and, where
  * they differ from the profile, confirmed before it runs.
  */
-opened_from: string | null, };
+opened_from: string | null, 
+/**
+ * The Invitation step's fields as typed where that differs from the batch's own values.
+ */
+typed: TypedFields, };
+
+/**
+ * Fields typed in a form that do not read yet (a URL without `https://`, 400 days, half a JSON
+ * object), kept as typed: a saved draft opens with what the admin wrote, not with the last value
+ * that read, and Review still waits until it is fixed. `None`: the field shows the batch's value.
+ */
+export type TypedFields = { ttl_days: string | null, result_url: string | null, app_metadata: string | null, remind_after_days: string | null, };
 
 export type DraftSummary = { id: string, saved_at: string, name: string | null, step: string, people: number, };
 

@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../platform/ipc';
@@ -132,14 +132,28 @@ describe('FindPersonScreen', () => {
     expect(screen.getByTestId('link-copied')).toHaveTextContent('Not copied');
   });
 
-  it('looks up at once the person chosen in the Run table, while the screen is mounted', async () => {
+  it("looks up at once the person chosen in the Run table, in their batch's tenant, while the screen is mounted", async () => {
     render(<FindPersonScreen />);
     await screen.findByRole('option', { name: 'acme-prod' });
-    act(() => personChoice.choose('bob@example.com'));
+    // Not the first profile (Sandbox): the one the batch ran on.
+    act(() => personChoice.choose({ email: 'bob@example.com', profile: 'acme-prod' }));
     expect(await screen.findByTestId('account-name')).toHaveTextContent('Bob Stone');
-    expect(ipc.lookup).toHaveBeenCalledWith('Sandbox', 'bob@example.com');
+    expect(ipc.lookup).toHaveBeenCalledWith('acme-prod', 'bob@example.com');
     expect(screen.getByLabelText('Email')).toHaveValue('bob@example.com');
+    expect(screen.getByRole('combobox', { name: 'Tenant' })).toHaveValue('acme-prod');
     expect(personChoice.getSnapshot()).toBeNull();
+  });
+
+  it("looks a person up in this machine's history when their batch's profile is gone", async () => {
+    // Chosen before the profiles are read: the look-up waits for them.
+    personChoice.choose({ email: 'bob@example.com', profile: 'old-staging' });
+    render(<FindPersonScreen />);
+    expect(await screen.findByTestId('profile-gone')).toHaveTextContent(
+      'The tenant profile “old-staging” this batch ran on is no longer on this machine',
+    );
+    await waitFor(() => expect(ipc.lookup).toHaveBeenCalledWith(null, 'bob@example.com'));
+    expect(ipc.lookup).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('combobox', { name: 'Tenant' })).toHaveValue('');
   });
 
   it('says a resend to the outbox wrote a file, not that it sent', async () => {

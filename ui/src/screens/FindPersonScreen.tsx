@@ -8,7 +8,7 @@ import { STATUS_WORDS } from './FollowUpScreen';
 import { useAction } from '../state/useAsync';
 import { localTime } from '../format';
 import { LocalTime } from '../components/LocalTime';
-import { personChoice } from '../state/findPerson';
+import { type ChosenPerson, personChoice } from '../state/findPerson';
 import { stateWords } from '../words';
 
 /** What a batch in a person's timeline was, when it was not the admin's invitation batch. */
@@ -41,7 +41,11 @@ function MetadataList({ label, values }: { label: string; values: Record<string,
 export function FindPersonScreen() {
   const { profiles, error: loadError } = useProfiles();
   const [chosen, setProfile] = useState<string | null>(null);
-  const profile = chosen ?? profiles[0]?.profile.name ?? '';
+  const profilesKnown = profiles.length > 0 || loadError !== null;
+  // A batch's profile deleted since it ran: its people are looked up in this machine's history only.
+  const missingProfile =
+    chosen && profilesKnown && !profiles.some((p) => p.profile.name === chosen) ? chosen : null;
+  const profile = missingProfile ? '' : (chosen ?? profiles[0]?.profile.name ?? '');
   // A person chosen elsewhere (a click in the Run table) is looked up as the screen opens.
   const [email, setEmail] = useState('');
   const [found, setFound] = useState<Lookup | null>(null);
@@ -58,22 +62,21 @@ export function FindPersonScreen() {
     setFound((await lookup.run(profile || null, email)) ?? null);
   };
   // Someone chosen elsewhere (a click in the Run table; this screen stays mounted) is put in the
-  // field and looked up once the profiles are known: the first one's tenant is asked, as a typed
-  // look-up would.
+  // field, with their batch's tenant, and looked up once the profiles are known.
   const chosenElsewhere = useSyncExternalStore(personChoice.subscribe, personChoice.getSnapshot);
-  const [opening, setOpening] = useState<string | null>(null);
+  const [opening, setOpening] = useState<ChosenPerson | null>(null);
   if (chosenElsewhere !== null && chosenElsewhere !== opening) {
     setOpening(chosenElsewhere);
-    setEmail(chosenElsewhere);
+    setEmail(chosenElsewhere.email);
+    setProfile(chosenElsewhere.profile ?? '');
     setResent(null);
     setLink(null);
   }
-  const profilesKnown = profiles.length > 0 || loadError !== null;
   const openLookup = lookup.run;
   useEffect(() => {
     if (!opening || !profilesKnown) return;
     personChoice.choose(null);
-    void openLookup(profile || null, opening).then((answer) => {
+    void openLookup(profile || null, opening.email).then((answer) => {
       setFound(answer ?? null);
       setOpening(null);
     });
@@ -107,6 +110,12 @@ export function FindPersonScreen() {
           Look up
         </button>
       </form>
+      {missingProfile && (
+        <p className="muted" data-testid="profile-gone">
+          The tenant profile “{missingProfile}” this batch ran on is no longer on this machine: only this
+          machine&apos;s history is shown.
+        </p>
+      )}
       {lookup.error && <ErrorNotice error={lookup.error} />}
       {found && (
         <div className="stack" data-testid="lookup">

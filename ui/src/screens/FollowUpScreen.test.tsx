@@ -46,7 +46,7 @@ describe('FollowUpScreen', () => {
     Object.assign(ipc, mockCommands());
     followUpChoice.choose(null);
     ipc.history.mockResolvedValue([
-      { id: 'b-1', created_at: '2026-12-01T10:00:00Z', status: 'finished', name: 'Seats', total: 5, counts: { delivered: 4, failed: 1 }, delivered_as: 'sent', follow_up: null },
+      { id: 'b-1', created_at: '2026-12-01T10:00:00Z', status: 'finished', name: 'Seats', total: 5, counts: { delivered: 4, failed: 1 }, delivered_as: 'sent', profile: 'Sandbox', follow_up: null },
     ]);
   });
 

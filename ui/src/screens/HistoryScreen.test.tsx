@@ -21,8 +21,8 @@ describe('HistoryScreen', () => {
 
   it('lists batches with their outcome; resumes an interrupted one; exports', async () => {
     ipc.history.mockResolvedValue([
-      { id: 'b-2', created_at: '2026-11-22T09:00:00Z', status: 'interrupted', name: 'Spring hires', total: 40, counts: { delivered: 12, pending: 28 }, delivered_as: 'written_to_outbox', follow_up: null },
-      { id: 'b-1', created_at: '2026-11-21T09:00:00Z', status: 'finished', name: null, total: 2, counts: { delivered: 2 }, delivered_as: 'sent', follow_up: { checked_at: '2026-11-23T08:00:00Z', accepted: 1, pending: 1, expired: 0, not_invited: 0, signed_in: 0 } },
+      { id: 'b-2', created_at: '2026-11-22T09:00:00Z', status: 'interrupted', name: 'Spring hires', total: 40, counts: { delivered: 12, pending: 28 }, delivered_as: 'written_to_outbox', profile: 'Sandbox', follow_up: null },
+      { id: 'b-1', created_at: '2026-11-21T09:00:00Z', status: 'finished', name: null, total: 2, counts: { delivered: 2 }, delivered_as: 'sent', profile: null, follow_up: { checked_at: '2026-11-23T08:00:00Z', accepted: 1, pending: 1, expired: 0, not_invited: 0, signed_in: 0 } },
     ]);
     ipc.resumeRun.mockReturnValue(new Promise(() => {}));
     ipc.exportResults.mockResolvedValue('/x/results-b-1.csv');

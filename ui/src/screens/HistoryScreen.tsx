@@ -6,7 +6,7 @@ import { RESUMABLE_STATUSES } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
 import { followUpChoice } from '../state/followUp';
-import { runStore } from '../state/runStore';
+import { knownOf, runStore } from '../state/runStore';
 import { localTime } from '../format';
 import { LocalTime } from '../components/LocalTime';
 import { countsInWords } from '../words';
@@ -85,7 +85,7 @@ export function HistoryScreen() {
                   type="button"
                   className="small"
                   onClick={() => {
-                    void runStore.loadResults(b.id, true, { name: b.name, deliveredAs: b.delivered_as });
+                    void runStore.loadResults(b.id, true, knownOf(b));
                     navigate('run');
                   }}
                 >
@@ -99,7 +99,7 @@ export function HistoryScreen() {
                       void runStore.resume(
                         b.id,
                         { failed: false, unconfirmed: false },
-                        { name: b.name, deliveredAs: b.delivered_as },
+                        knownOf(b),
                       );
                       navigate('run');
                     }}

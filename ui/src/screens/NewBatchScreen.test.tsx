@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BatchFile, Draft, DroppedList, RosterReport } from '../generated/bindings';
+import type { BatchFile, Draft, DroppedList, Preflight, RosterReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { mockCommands } from '../test/ipcMock';
 import { NewBatchScreen } from './NewBatchScreen';
@@ -55,6 +55,7 @@ const draft = (profile = 'Sandbox'): Draft => ({
   mapping: null,
   opened_from: null,
   batch,
+  typed: { ttl_days: null, result_url: null, app_metadata: null, remind_after_days: null },
 });
 
 const person = (line: number, email: string) => ({
@@ -281,6 +282,9 @@ describe('NewBatchScreen', () => {
     expect(within(blockers).getAllByRole('listitem')).toHaveLength(4);
     expect(blockers).toHaveTextContent('Reminder days: Give growing whole days from 1 to 365');
     expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    // Nothing is checked for a batch that would not run as typed.
+    expect(screen.getByTestId('review-checks')).toHaveTextContent('Checked once the fields listed above are fixed.');
+    expect(ipc.preflight).not.toHaveBeenCalled();
     await user.click(within(blockers).getByRole('button', { name: 'Go to Invitation' }));
     expect(screen.getByLabelText(/go to \(result URL\)/)).toHaveValue('app.example.com/welcome');
 
@@ -298,6 +302,41 @@ describe('NewBatchScreen', () => {
     expect(await screen.findByTestId('review-summary')).toHaveTextContent('Link works for14 days');
     expect(screen.getByTestId('review-summary')).toHaveTextContent('https://app.example.com/welcome');
     expect(screen.getByTestId('review-summary')).toHaveTextContent('plan for everyone');
+    // Fixed, it is checked on entering Review, with the values as fixed.
+    await waitFor(() => expect(ipc.preflight).toHaveBeenCalledTimes(1));
+    expect(ipc.preflight.mock.calls[0]?.[1].invitation.ttl_secs).toBe(14 * 86400);
+  });
+
+  it('saves wrongly typed fields as typed, and the reopened draft still waits for them', async () => {
+    ipc.newDraft.mockResolvedValue({ ...draft(), step: 'invitation', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
+    ipc.saveDraft.mockResolvedValue({ id: 'd-1', saved_at: '2026-12-02T08:00:00Z', name: null, step: 'invitation', people: 1 });
+    const user = userEvent.setup();
+    const first = render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await user.type(screen.getByLabelText(/go to \(result URL\)/), 'app.example.com/welcome');
+    const days = screen.getByLabelText(/The link stays valid for/);
+    await user.clear(days);
+    await user.type(days, '400');
+    await user.click(screen.getByRole('button', { name: 'Save draft' }));
+    const saved = ipc.saveDraft.mock.calls.at(-1)?.[0] as Draft;
+    expect(saved.typed).toEqual({ ttl_days: '400', result_url: 'app.example.com/welcome', app_metadata: null, remind_after_days: null });
+    // The batch holds only values that read, never the wrong ones (40 days was read on the way
+    // to 400); the typed fields decide what the reopened draft shows and waits for.
+    expect(saved.batch.invitation.result_url).toBeNull();
+    expect(saved.batch.invitation.ttl_secs).toBe(40 * 86400);
+    first.unmount();
+
+    // Opened again later: what was typed is back, said wrong, and Review waits.
+    ipc.drafts.mockResolvedValue([{ id: 'd-1', saved_at: '2026-12-02T08:00:00Z', name: 'Wave 3', step: 'invitation', people: 1 }]);
+    ipc.loadDraft.mockResolvedValue(saved);
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Wave 3' }));
+    expect(await screen.findByLabelText(/go to \(result URL\)/)).toHaveValue('app.example.com/welcome');
+    expect(screen.getByText(/Write the whole address, starting with https:\/\//)).toBeInTheDocument();
+    expect(screen.getByLabelText(/The link stays valid for/)).toHaveValue('400');
+    await user.click(screen.getByRole('tab', { name: '4. Review' }));
+    expect(await screen.findByTestId('review-blockers')).toHaveTextContent('Result URL');
+    expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
   });
 
   it('says while the list is made who will read the batch language instead of their own', async () => {
@@ -527,22 +566,58 @@ describe('NewBatchScreen', () => {
 
   it('shows the checks a run makes before its first write, each with what was seen', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft('acme-prod'), step: 'review', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
-    ipc.preflight.mockResolvedValue({
+    let answer: (value: Preflight) => void = () => {};
+    ipc.preflight.mockReturnValueOnce(new Promise<Preflight>((resolve) => (answer = resolve)));
+    const preflight: Preflight = {
       checks: [
         { item: 'credentials', status: 'passed', detail: 'the tenant gave the client a token', code: null },
         { item: 'delivery', status: 'failed', detail: 'the mail server mail.acme.example:587 refused: 535 bad login', code: 'auth' },
         { item: 'roles', status: 'skipped', detail: 'the batch grants no roles', code: null },
       ],
-    });
+    };
     const user = userEvent.setup();
     render(<NewBatchScreen />);
     await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
-    await user.click(await screen.findByRole('button', { name: 'Check before running' }));
+    // Review checks a batch made here on its own, once, and says so while it does.
+    expect(await screen.findByTestId('preflight-checking')).toHaveTextContent('Checking the tenant');
+    expect(screen.getByRole('button', { name: 'Check before running' })).toBeDisabled();
+    await act(async () => answer(preflight));
     const list = await screen.findByTestId('preflight');
+    expect(screen.queryByTestId('preflight-checking')).toBeNull();
+    expect(ipc.preflight).toHaveBeenCalledTimes(1);
     expect(ipc.preflight).toHaveBeenCalledWith('acme-prod', expect.objectContaining({ id: 'b-1' }));
     const items = within(list).getAllByRole('listitem');
     expect(items.map((li) => li.dataset.status)).toEqual(['passed', 'failed', 'skipped']);
     expect(items[0]).toHaveTextContent('Tenant credentials: the tenant gave the client a token');
     expect(items[1]).toHaveTextContent('Delivery: the mail server mail.acme.example:587 refused: 535 bad login');
+    // Typing the name does not check again; the button does, and its answer replaces the list.
+    await user.type(screen.getByRole('textbox', { name: 'Batch name' }), 'Wave 2');
+    expect(ipc.preflight).toHaveBeenCalledTimes(1);
+    ipc.preflight.mockRejectedValueOnce({ code: 'network', message: 'the tenant acme.eu.auth0.com did not answer' });
+    await user.click(screen.getByRole('button', { name: 'Check again' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('the tenant acme.eu.auth0.com did not answer');
+    expect(screen.queryByTestId('preflight')).toBeNull();
+    expect(ipc.preflight).toHaveBeenCalledTimes(2);
+  });
+
+  it('checks a batch file only when asked, and not while a field is typed wrong', async () => {
+    ipc.batchOpenedAtStart.mockResolvedValue({
+      ...draft('acme-prod'),
+      step: 'review',
+      opened_from: 'travelled.json',
+      batch: { ...batch, people: [person(2, 'ann@example.com')] },
+    });
+    ipc.destinations.mockResolvedValue({ needs_confirmation: false, items: [] });
+    ipc.preflight.mockResolvedValue({
+      checks: [{ item: 'credentials', status: 'passed', detail: 'the tenant gave the client a token', code: null }],
+    });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await screen.findByTestId('destinations');
+    expect(screen.getByTestId('review-checks')).toHaveTextContent('A batch file is checked when you ask');
+    expect(ipc.preflight).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Check before running' }));
+    expect(await screen.findByTestId('preflight')).toHaveTextContent('Tenant credentials');
+    expect(ipc.preflight).toHaveBeenCalledTimes(1);
   });
 });

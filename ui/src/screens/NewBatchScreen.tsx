@@ -12,7 +12,14 @@ import { FollowUpFields } from './newBatch/FollowUpFields';
 import { InvitationStep } from './newBatch/InvitationStep';
 import { PeopleStep } from './newBatch/PeopleStep';
 import { ReviewStep } from './newBatch/ReviewStep';
-import { FIELD_LABELS, type FieldName, type RawFields, fieldProblems } from './newBatch/invitationFields';
+import {
+  FIELD_LABELS,
+  type FieldName,
+  type RawFields,
+  fieldProblems,
+  rawOf,
+  typedOf,
+} from './newBatch/invitationFields';
 import { LocalTime } from '../components/LocalTime';
 
 const STEPS = [
@@ -33,8 +40,6 @@ export function NewBatchScreen() {
   const [drafts, setDrafts] = useState<DraftSummary[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  // The Invitation step's fields as typed, for the draft they were typed in.
-  const [typed, setTyped] = useState<{ draftId: string; raw: RawFields } | null>(null);
 
   // A batch file the app was started with (a double-clicked file) opens here, at its Review.
   useEffect(() => {
@@ -165,7 +170,8 @@ export function NewBatchScreen() {
   }
 
   const step = draft.step as StepId;
-  const raw: RawFields = typed?.draftId === draft.id ? typed.raw : {};
+  // The Invitation step's fields as typed, kept in the draft (and saved with it) even when wrong.
+  const raw: RawFields = rawOf(draft.typed);
   const problems = fieldProblems(raw, draft.batch.invitation.mode === 'organization');
   const stepIndex = STEPS.findIndex(([id]) => id === step);
   const goTo = (index: number) => {
@@ -173,7 +179,9 @@ export function NewBatchScreen() {
     if (target) update({ step: target[0] });
   };
   const profile = profiles.find((p) => p.profile.name === draft.profile);
-  const update = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  // On the draft as it is by then: a field that changes the batch and how it was typed makes two
+  // updates in one handler, and the second must not undo the first.
+  const update = (patch: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...patch } : d));
 
   // Another tenant brings its own connection and mail settings; the list and the text stay. A
   // batch opened from a file keeps its own: they are what its Review sets beside the profile.
@@ -287,13 +295,13 @@ export function NewBatchScreen() {
               invitation={draft.batch.invitation}
               onChange={(invitation) => update({ batch: { ...draft.batch, invitation } })}
               raw={raw}
-              onRaw={(next) => setTyped({ draftId: draft.id, raw: next })}
+              onRaw={(next) => update({ typed: typedOf(next) })}
             />
             <FollowUpFields
               followUp={draft.batch.follow_up}
               onChange={(follow_up) => update({ batch: { ...draft.batch, follow_up } })}
               raw={raw}
-              onRaw={(next) => setTyped({ draftId: draft.id, raw: next })}
+              onRaw={(next) => update({ typed: typedOf(next) })}
             />
           </>
         )}

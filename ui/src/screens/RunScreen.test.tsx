@@ -144,7 +144,7 @@ describe('RunScreen', () => {
     expect(cells[1]).toHaveTextContent('Given2 Family2');
     expect(cells[2]).toHaveTextContent('written to outbox');
     await user.click(first);
-    expect(personChoice.getSnapshot()).toBe('p2@example.com');
+    expect(personChoice.getSnapshot()).toEqual({ email: 'p2@example.com', profile: 'Sandbox' });
     expect(navigate).toHaveBeenCalledWith('find-person');
 
     expect(screen.getByTestId('run-status')).toHaveTextContent('running');

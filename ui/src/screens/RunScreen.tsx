@@ -168,7 +168,7 @@ export function RunScreen() {
     open().catch((reason: unknown) => setFolderError(reason as AppError));
   };
   const openTimeline = (row: PersonRow) => {
-    personChoice.choose(row.email);
+    personChoice.choose({ email: row.email, profile: run.profile });
     navigate('find-person');
   };
 
@@ -358,7 +358,7 @@ export function RunScreen() {
                 runStore.resume(
                   run.batchId ?? '',
                   { failed: failedCount > 0, unconfirmed: resendUnconfirmed },
-                  { name: run.name, deliveredAs: run.deliveredAs },
+                  { name: run.name, deliveredAs: run.deliveredAs, profile: run.profile },
                 )
               }
             >
@@ -369,7 +369,7 @@ export function RunScreen() {
             <button
               type="button"
               onClick={() =>
-                runStore.resume(run.batchId ?? '', NOTHING_AGAIN, { name: run.name, deliveredAs: run.deliveredAs })
+                runStore.resume(run.batchId ?? '', NOTHING_AGAIN, { name: run.name, deliveredAs: run.deliveredAs, profile: run.profile })
               }
             >
               Resume

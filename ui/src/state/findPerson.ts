@@ -1,4 +1,10 @@
-// Whom Find person looks up when it opens: a click on a person in the Run table chooses them.
+// Whom Find person looks up when it opens: a click on a person in the Run table chooses them, with
+// the tenant profile their batch ran on (null when it ran without one).
 import { makeChoice } from './choice';
 
-export const personChoice = makeChoice<string>();
+export interface ChosenPerson {
+  email: string;
+  profile: string | null;
+}
+
+export const personChoice = makeChoice<ChosenPerson>();

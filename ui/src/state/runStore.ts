@@ -3,6 +3,7 @@
 import type {
   AppError,
   BatchFile,
+  BatchSummary,
   DeliveredAs,
   PersonResult,
   PersonErrorCode,
@@ -27,11 +28,27 @@ export interface PersonRow {
   error_message: string | null;
 }
 
+/** What History knows of a batch: said from the first row, before the run's own events. */
+export interface KnownBatch {
+  name: string | null;
+  deliveredAs: DeliveredAs | null;
+  /** The tenant profile it ran on: where Find person looks its people up. */
+  profile: string | null;
+}
+
+export const knownOf = (b: BatchSummary): KnownBatch => ({
+  name: b.name,
+  deliveredAs: b.delivered_as,
+  profile: b.profile,
+});
+
 export interface RunSnapshot {
   version: number;
   batchId: string | null;
   /** The name the admin gave the batch. */
   name: string | null;
+  /** The tenant profile the batch runs on (null when not known). */
+  profile: string | null;
   /** What "delivered" means for this batch (null until known). */
   deliveredAs: DeliveredAs | null;
   total: number;
@@ -49,6 +66,7 @@ const EMPTY: RunSnapshot = {
   version: 0,
   batchId: null,
   name: null,
+  profile: null,
   deliveredAs: null,
   total: 0,
   running: false,
@@ -153,18 +171,18 @@ export class RunStore {
   start(profile: string, batch: BatchFile, confirmedProduction: boolean): Promise<void> {
     this.reset(batch.id);
     for (const p of batch.people) this.names.set(p.line, personName(p));
-    this.publish({ name: batch.name });
+    this.publish({ name: batch.name, profile });
     return this.track(commands.startRun(profile, batch, confirmedProduction, this.apply));
   }
 
   resume(
     batchId: string,
     retry: RetryChoice,
-    known?: { name: string | null; deliveredAs: DeliveredAs | null },
+    known?: KnownBatch,
   ): Promise<void> {
     this.reset(batchId);
     // Said in the batch's words from the first row, before the run's own start event.
-    if (known) this.publish({ name: known.name, deliveredAs: known.deliveredAs });
+    if (known) this.publish(known);
     // Everyone as the journal has them first (names, the states of those already done); the
     // run's events then move each on.
     const prefilled = commands.results(batchId).then(
@@ -196,10 +214,10 @@ export class RunStore {
   async loadResults(
     batchId: string,
     fresh = true,
-    known?: { name: string | null; deliveredAs: DeliveredAs | null },
+    known?: KnownBatch,
   ): Promise<void> {
     if (fresh) this.reset(batchId, false);
-    if (known) this.publish({ name: known.name, deliveredAs: known.deliveredAs });
+    if (known) this.publish(known);
     try {
       const results: PersonResult[] = await commands.results(batchId);
       this.rows = [];

@@ -85,7 +85,7 @@ export function mockCommands() {
     importTemplate: vi.fn(),
     exportTemplate: vi.fn(),
     plan: vi.fn().mockRejectedValue({ code: 'internal', message: 'no plan in this test' }),
-    preflight: vi.fn(),
+    preflight: vi.fn().mockRejectedValue({ code: 'internal', message: 'no preflight in this test' }),
     drafts: vi.fn().mockResolvedValue([]),
     newDraft: vi.fn(),
     saveDraft: vi.fn(),

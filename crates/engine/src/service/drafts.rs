@@ -33,6 +33,24 @@ pub struct Draft {
     /// they differ from the profile, confirmed before it runs.
     #[serde(default)]
     pub opened_from: Option<String>,
+    /// The Invitation step's fields as typed where that differs from the batch's own values.
+    #[serde(default)]
+    pub typed: TypedFields,
+}
+
+/// Fields typed in a form that do not read yet (a URL without `https://`, 400 days, half a JSON
+/// object), kept as typed: a saved draft opens with what the admin wrote, not with the last value
+/// that read, and Review still waits until it is fixed. `None`: the field shows the batch's value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TypedFields {
+    #[serde(default)]
+    pub ttl_days: Option<String>,
+    #[serde(default)]
+    pub result_url: Option<String>,
+    #[serde(default)]
+    pub app_metadata: Option<String>,
+    #[serde(default)]
+    pub remind_after_days: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -142,6 +160,7 @@ impl Service {
             mapping: None,
             batch,
             opened_from: None,
+            typed: TypedFields::default(),
         })
     }
 
@@ -237,6 +256,7 @@ impl Service {
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             )),
+            typed: TypedFields::default(),
         })
     }
 

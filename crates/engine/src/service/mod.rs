@@ -31,7 +31,7 @@ pub use credentials::{
 };
 pub use destinations::{Destination, DestinationKind, Destinations};
 pub use drafts::batch_from_file;
-pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, list_from_bytes};
+pub use drafts::{Draft, DraftSummary, DroppedList, PreviewMessage, TypedFields, list_from_bytes};
 pub use followup::{DueBatch, Selection, chosen, wave_batch};
 pub use preview_pages::{PREVIEW_PAGE_POLICY, PREVIEW_SCHEME};
 pub use runs::{Delivered, LinkCopy, RetryChoice, RunAction, RunRequest, RunSummary};

@@ -535,11 +535,26 @@ fn drafts_save_at_any_step_and_come_back_as_they_were() {
         mapping: None,
         batch,
         opened_from: None,
+        // A wrongly typed field comes back as typed, not as the last value that read.
+        typed: TypedFields {
+            result_url: Some("app.example.com/welcome".into()),
+            ttl_days: Some("400".into()),
+            ..TypedFields::default()
+        },
     };
     let saved = service.save_draft(draft.clone()).unwrap();
     assert_eq!(saved.people, 1);
     let back = service.draft("d-1").unwrap();
     assert_eq!(back.source_text, draft.source_text);
+    assert_eq!(back.typed, draft.typed);
+    // A draft saved before typed fields were kept opens with none.
+    let mut older: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("drafts/d-1.json")).unwrap())
+            .unwrap();
+    older.as_object_mut().unwrap().remove("typed");
+    std::fs::write(dir.path().join("drafts/d-0.json"), older.to_string()).unwrap();
+    assert_eq!(service.draft("d-0").unwrap().typed, TypedFields::default());
+    service.delete_draft("d-0").unwrap();
     assert_eq!(service.drafts().unwrap()[0].id, "d-1");
     assert!(service.draft("../etc/passwd").is_err());
     std::fs::write(dir.path().join("drafts/broken.json"), "{").unwrap();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type {
   AppError,
@@ -166,9 +166,47 @@ export function ReviewStep({
   const [confirmingFor, setConfirmingFor] = useState<string | null>(null);
   const confirming = confirmingFor !== null && confirmingFor === profile;
   const setConfirming = (open: boolean) => setConfirmingFor(open ? profile : null);
-  const [checks, setChecks] = useState<Preflight | null>(null);
+  // The checks before the first write, kept per profile they were made for. A batch made here is
+  // checked once on entering Review (all read-only: a token, the tenant's connection and roles, a
+  // hello to the mail server). A batch file is checked only when asked: until its destinations are
+  // read and confirmed, nothing it names is contacted on its own.
+  const [checked, setChecked] = useState<Record<string, Preflight | AppError>>({});
+  const checksOnEntry = !openedFrom && profile !== null && blockers.length === 0 && batch.people.length > 0;
+  const checkedOnEntryFor = useRef<string | null>(null);
+  const record = (forProfile: string, value: Preflight | AppError) =>
+    setChecked((all) => ({ ...all, [forProfile]: value }));
+  useEffect(() => {
+    if (!checksOnEntry || profile === null || checkedOnEntryFor.current === profile) return;
+    checkedOnEntryFor.current = profile;
+    // Not dropped when the batch changes meanwhile (its name typed): the answer is the profile's.
+    commands.preflight(profile, batch).then(
+      (value) => setChecked((all) => ({ ...all, [profile]: value })),
+      (value: AppError) => setChecked((all) => ({ ...all, [profile]: value })),
+    );
+  }, [checksOnEntry, profile, batch]);
+  const checks = profile === null ? null : (checked[profile] ?? null);
+  const [checkingNow, setCheckingNow] = useState(false);
+  const checkNow = async () => {
+    if (profile === null) return;
+    const forProfile = profile;
+    setCheckingNow(true);
+    try {
+      record(forProfile, await commands.preflight(forProfile, batch));
+    } catch (reason) {
+      record(forProfile, reason as AppError);
+    } finally {
+      setCheckingNow(false);
+    }
+  };
+  const checking = checkingNow || (checksOnEntry && checks === null);
+  const notChecked = openedFrom
+    ? 'A batch file is checked when you ask: Check before running.'
+    : blockers.length > 0
+      ? 'Checked once the fields listed above are fixed.'
+      : profile === null
+        ? 'Choose the tenant profile to check it.'
+        : 'Nobody on the list is ready yet: there is nothing to check for.';
   const makePlan = useAction(commands.plan);
-  const check = useAction(commands.preflight);
   const save = useAction(commands.exportBatch);
 
   return (
@@ -198,6 +236,17 @@ export function ReviewStep({
         plan={estimated?.batch === batch ? estimated.plan : null}
         onShowPeople={onShowPeople}
       />
+      <section className="review-checks" aria-labelledby="review-checks-title" data-testid="review-checks">
+        <h3 id="review-checks-title">Checks before the first write</h3>
+        {checking && (
+          <p className="muted" role="status" data-testid="preflight-checking">
+            Checking the tenant, the connection, the roles and the delivery…
+          </p>
+        )}
+        {!checking && checks === null && <p className="muted">{notChecked}</p>}
+        {checks && 'checks' in checks && <PreflightList preflight={checks} />}
+        {checks && 'code' in checks && <ErrorNotice error={checks} />}
+      </section>
       {openedFrom && !profile && <p className="muted">Choose the tenant profile to see where this batch file sends things.</p>}
       {destinationsError && <ErrorNotice error={destinationsError} />}
       {openedFrom && destinations && <DestinationList destinations={destinations} file={openedFrom} />}
@@ -224,12 +273,8 @@ export function ReviewStep({
         >
           Dry run
         </button>
-        <button
-          type="button"
-          disabled={check.busy}
-          onClick={async () => setChecks((await check.run(profile, batch)) ?? null)}
-        >
-          Check before running
+        <button type="button" disabled={checking || profile === null} onClick={() => void checkNow()}>
+          {checks === null ? 'Check before running' : 'Check again'}
         </button>
         <button
           type="button"
@@ -248,8 +293,6 @@ export function ReviewStep({
         </button>
       </div>
       {makePlan.error && <ErrorNotice error={makePlan.error} />}
-      {check.error && <ErrorNotice error={check.error} />}
-      {checks && <PreflightList preflight={checks} />}
       {save.error && <ErrorNotice error={save.error} />}
       {savedTo && (
         <p className="ok" data-testid="saved-batch">

@@ -1,7 +1,8 @@
 // The Invitation step's typed fields, checked as they are filled in with the engine's rules
 // (batch.rs: https URLs, http only for this machine; link lifetime; a JSON object of metadata).
 // What is typed is kept as typed, even when wrong: Review refuses to run until it is fixed, so
-// nothing is silently replaced by an earlier value.
+// nothing is silently replaced by an earlier value. A saved draft keeps them as typed too.
+import type { TypedFields } from '../../generated/bindings';
 
 export interface RawFields {
   ttlDays?: string;
@@ -11,6 +12,25 @@ export interface RawFields {
 }
 
 export type FieldName = 'ttl_days' | 'result_url' | 'app_metadata' | 'remind_after_days';
+
+/** The fields as a saved draft keeps them (`null`: not typed, the batch's value shows). */
+export function rawOf(typed: TypedFields | undefined): RawFields {
+  const raw: RawFields = {};
+  if (typed?.ttl_days != null) raw.ttlDays = typed.ttl_days;
+  if (typed?.result_url != null) raw.resultUrl = typed.result_url;
+  if (typed?.app_metadata != null) raw.metadata = typed.app_metadata;
+  if (typed?.remind_after_days != null) raw.remindDays = typed.remind_after_days;
+  return raw;
+}
+
+export function typedOf(raw: RawFields): TypedFields {
+  return {
+    ttl_days: raw.ttlDays ?? null,
+    result_url: raw.resultUrl ?? null,
+    app_metadata: raw.metadata ?? null,
+    remind_after_days: raw.remindDays ?? null,
+  };
+}
 
 /** "3, 6" as the days it names; `null` while the text is not a growing list of days 1 to 365. */
 export function parseDays(text: string): number[] | null {
