@@ -103,8 +103,36 @@ describe('FindPersonScreen', () => {
     expect(events).not.toHaveTextContent('send_mail');
     expect(events).not.toHaveTextContent('ticketed -> delivered');
     expect(screen.getByTestId('person-follow-up')).toHaveTextContent(
-      `Follow-up: pending · link works until ${localTime('2026-11-29T10:00:00Z')} · 1 reminder sent (batch b-1)`,
+      `Follow-up: pending · link works until ${localTime('2026-11-29T10:00:00Z')} · 1 reminder sent for “Wave 1” b-1`,
     );
+  });
+
+  it('says reminders written to the outbox as written, not sent', async () => {
+    const looked = await ipc.lookup(null, 'bob@example.com');
+    ipc.lookup.mockResolvedValue({
+      ...looked,
+      history: [
+        {
+          batch_id: 'r-1',
+          batch_created_at: '2026-11-25T10:00:00Z',
+          batch_name: 'Reminder for Wave 1',
+          purpose: 'reminder',
+          delivered_as: 'written_to_outbox',
+          record,
+          events: [],
+        },
+        ...looked.history,
+      ],
+      follow_up: looked.follow_up && { ...looked.follow_up, reminders: 2 },
+    });
+    const user = userEvent.setup();
+    render(<FindPersonScreen />);
+    await screen.findByRole('option', { name: 'acme-prod' });
+    await user.type(screen.getByLabelText('Email'), 'bob@example.com');
+    await user.click(screen.getByRole('button', { name: 'Look up' }));
+    const said = await screen.findByTestId('person-follow-up');
+    expect(said).toHaveTextContent('2 reminders written to outbox for “Wave 1”');
+    expect(said).not.toHaveTextContent('sent');
   });
 
   it('resends, and copies a new link only when asked', async () => {

@@ -2,6 +2,7 @@ import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
 import type { LinkCopy, Lookup, RunSummary } from '../generated/bindings';
+import { DELIVERED_WORDS } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useProfiles } from '../state/profiles';
 import { STATUS_WORDS } from './FollowUpScreen';
@@ -36,6 +37,18 @@ function MetadataList({ label, values }: { label: string; values: Record<string,
       </dd>
     </>
   );
+}
+
+/** "2 reminders written to outbox": said as what delivering was for the reminder waves. */
+function remindersInWords(found: Lookup): string {
+  const count = found.follow_up?.reminders ?? 0;
+  if (count === 0) return 'no reminder yet';
+  // The newest reminder wave's delivery (the history is newest first), else the batch's own.
+  const wave =
+    found.history.find((h) => h.purpose === 'reminder') ??
+    found.history.find((h) => h.batch_id === found.follow_up_batch);
+  const how = wave?.delivered_as ? DELIVERED_WORDS[wave.delivered_as] : 'delivered';
+  return `${count} reminder${count === 1 ? '' : 's'} ${how}`;
 }
 
 export function FindPersonScreen() {
@@ -176,11 +189,12 @@ export function FindPersonScreen() {
                 </>
               )}
               {' · '}
-              {found.follow_up.reminders} reminder{found.follow_up.reminders === 1 ? '' : 's'} sent
+              {remindersInWords(found)}
               {found.follow_up_batch && (
                 <>
                   {' '}
-                  (batch <code>{found.follow_up_batch}</code>)
+                  for “{found.history.find((h) => h.batch_id === found.follow_up_batch)?.batch_name ?? 'Unnamed batch'}”{' '}
+                  <code className="muted small-text">{found.follow_up_batch}</code>
                 </>
               )}
             </p>
