@@ -137,6 +137,49 @@ describe('App frame', () => {
     Object.assign(ipc, mockCommands());
   });
 
+  it('says why a safe stop could not be asked for, and the window can still close', async () => {
+    const ipc = vi.mocked(commands);
+    let ask: (batchId: string) => void = () => {};
+    ipc.closeRequests.mockImplementation(async (onRequest) => {
+      ask = onRequest;
+      return null;
+    });
+    // The run ended on its own between the close and the click: there is nothing left to stop.
+    ipc.activeRun.mockResolvedValue('b-9');
+    ipc.controlRun.mockRejectedValue({ code: 'not_found', message: 'batch b-9 is not running' });
+    ipc.followUpView.mockReturnValue(new Promise(() => {}));
+    const user = userEvent.setup();
+    render(<App />);
+    await vi.waitFor(() => expect(ipc.closeRequests).toHaveBeenCalled());
+    act(() => ask('b-9'));
+    await user.click(within(await screen.findByTestId('close-guard')).getByRole('button', { name: 'Stop safely and close' }));
+    const guard = screen.getByTestId('close-guard');
+    expect(await within(guard).findByRole('alert')).toHaveTextContent('batch b-9 is not running');
+    expect(ipc.closeWindow).not.toHaveBeenCalled();
+    await user.click(within(guard).getByRole('button', { name: 'Close now without waiting' }));
+    expect(ipc.closeWindow).toHaveBeenCalledTimes(1);
+    Object.assign(ipc, mockCommands());
+  });
+
+  it('stays quiet at launch when the journal cannot be read, and History says why', async () => {
+    const ipc = vi.mocked(commands);
+    ipc.profiles.mockResolvedValue([sandboxProfile]);
+    ipc.history.mockRejectedValue({ code: 'io', message: 'cannot open the journal: permission denied' });
+    await profilesChanged();
+    const user = userEvent.setup();
+    render(<App />);
+    await vi.waitFor(() => expect(ipc.history.mock.calls.length).toBeGreaterThanOrEqual(2));
+    await act(async () => {});
+    // Neither "try the Sandbox" (maybe batches ran) nor "resume" (nothing is known to resume).
+    expect(screen.queryByTestId('first-run')).toBeNull();
+    expect(screen.queryByTestId('interrupted-notice')).toBeNull();
+    await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('button', { name: 'History' }));
+    const history = document.querySelector('[data-screen-panel="history"]') as HTMLElement;
+    expect(await within(history).findByRole('alert')).toHaveTextContent('cannot open the journal: permission denied');
+    Object.assign(ipc, mockCommands());
+    await profilesChanged();
+  });
+
   it('can be driven from the keyboard', async () => {
     const user = userEvent.setup();
     render(<App />);

@@ -194,6 +194,11 @@ describe('RunScreen', () => {
     expect(screen.getByTestId('outbox-dir')).toHaveTextContent('/home/a/Invite Desk/outbox');
     await user.click(screen.getByRole('button', { name: 'Open the outbox folder' }));
     expect(ipc.openDeliveryFolder).toHaveBeenCalledWith('b-7');
+    // A folder that cannot be written: the engine's words, and no "saved" or Open folder.
+    ipc.exportResults.mockRejectedValueOnce({ code: 'io', message: 'cannot write /media/cd/results-b-7.csv: read-only file system' });
+    await user.click(screen.getByRole('button', { name: 'Export results' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('cannot write /media/cd/results-b-7.csv: read-only file system');
+    expect(screen.queryByTestId('exported')).toBeNull();
     // Closing the dialog saves nothing and says nothing.
     ipc.exportResults.mockResolvedValueOnce(null);
     await user.click(screen.getByRole('button', { name: 'Export results' }));
@@ -201,6 +206,7 @@ describe('RunScreen', () => {
     ipc.exportResults.mockResolvedValue('/home/a/Downloads/results-b-7.csv');
     await user.click(screen.getByRole('button', { name: 'Export results' }));
     expect(await screen.findByTestId('exported')).toHaveTextContent('/home/a/Downloads/results-b-7.csv');
+    expect(screen.queryByRole('alert')).toBeNull();
     await user.click(within(screen.getByTestId('exported')).getByRole('button', { name: 'Open folder' }));
     expect(ipc.openSavedFolder).toHaveBeenCalledWith('/home/a/Downloads/results-b-7.csv');
 
