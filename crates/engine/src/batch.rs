@@ -737,6 +737,36 @@ pub fn plan(
 mod tests {
     use super::*;
 
+    /// History reads the kind out of a batch's stored settings (`DeliveredAs::from_kind`, in SQL);
+    /// a running batch asks its `Delivery`. Both must say the same words for every kind.
+    #[test]
+    fn a_delivery_and_its_stored_kind_say_the_same_words() {
+        let all = [
+            Delivery::Smtp {
+                url: "smtp://mail.example.com:587".into(),
+                from: "it@example.com".into(),
+                reply_to: None,
+            },
+            Delivery::Outbox {
+                dir: "/tmp/outbox".into(),
+                from: None,
+            },
+            Delivery::ExportLinks {
+                file: "/tmp/links.csv".into(),
+            },
+            Delivery::Auth0,
+        ];
+        for delivery in all {
+            let stored = serde_json::to_value(&delivery).unwrap();
+            let kind = stored["kind"].as_str().unwrap();
+            assert_eq!(
+                crate::journal::DeliveredAs::from_kind(kind),
+                Some(delivery.delivered_as()),
+                "{kind}"
+            );
+        }
+    }
+
     fn person(line: u64, email: &str, roles: &[&str]) -> Person {
         Person {
             line,
