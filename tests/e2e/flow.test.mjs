@@ -174,7 +174,7 @@ test('a pasted list with a bad row is fixed in place, previewed, run, and its re
   const csv = text.slice(1).trim().split('\n');
   assert.equal(
     csv[0],
-    'email,status,user_id,error,error_code,state,line,link_expires_at,result,external_id,given_name,family_name',
+    'email,status,user_id,error,error_code,state,line,link_expires_at,result,external_id,given_name,family_name,name',
   );
   assert.equal(csv.length, 4);
   assert.ok(csv.slice(1).every((row) => row.includes(',invited,') && row.includes(',sent,')), csv.join('\n'));

@@ -278,6 +278,7 @@ fn rejected_results(problems: &[Problem], accepted_lines: &HashSet<u64>) -> Vec<
             external_id: None,
             given_name: None,
             family_name: None,
+            name: None,
         });
     }
     out

@@ -561,7 +561,11 @@ result: string,
 /**
  * The list's own columns, so a results file can be matched back to it.
  */
-external_id: string | null, given_name: string | null, family_name: string | null, };
+external_id: string | null, given_name: string | null, family_name: string | null, 
+/**
+ * The full name as the list gave it (a list with one name column has no split names).
+ */
+name: string | null, };
 
 export type Progress = { batch_id: string, total: number, 
 /**

@@ -182,6 +182,35 @@ describe('FindPersonScreen', () => {
     await waitFor(() => expect(ipc.lookup).toHaveBeenCalledWith(null, 'bob@example.com'));
     expect(ipc.lookup).toHaveBeenCalledTimes(1);
     expect(screen.getByRole('combobox', { name: 'Tenant' })).toHaveValue('');
+    // A look-up typed afterwards is not that batch's: the notice goes.
+    const user = userEvent.setup();
+    await user.clear(screen.getByLabelText('Email'));
+    await user.type(screen.getByLabelText('Email'), 'ann@example.com');
+    await user.click(screen.getByRole('button', { name: 'Look up' }));
+    await waitFor(() => expect(ipc.lookup).toHaveBeenLastCalledWith(null, 'ann@example.com'));
+    expect(screen.queryByTestId('profile-gone')).toBeNull();
+  });
+
+  it('does not call a profile deleted when the list of profiles could not be read', async () => {
+    ipc.profiles.mockRejectedValue({ code: 'keychain', message: 'the keychain is locked' });
+    personChoice.choose({ email: 'bob@example.com', profile: 'acme-prod' });
+    render(<FindPersonScreen />);
+    expect(await screen.findByText(/the keychain is locked/)).toBeInTheDocument();
+    await waitFor(() => expect(ipc.lookup).toHaveBeenCalledWith('acme-prod', 'bob@example.com'));
+    expect(screen.queryByTestId('profile-gone')).toBeNull();
+  });
+
+  it('says a batch run without a saved profile is looked up here only, and asks the tenant when one is chosen', async () => {
+    render(<FindPersonScreen />);
+    await screen.findByRole('option', { name: 'acme-prod' });
+    act(() => personChoice.choose({ email: 'bob@example.com', profile: null }));
+    expect(await screen.findByTestId('profile-gone')).toHaveTextContent('This batch ran without a saved tenant profile');
+    await waitFor(() => expect(ipc.lookup).toHaveBeenCalledWith(null, 'bob@example.com'));
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Tenant' }), 'acme-prod');
+    expect(screen.queryByTestId('profile-gone')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Look up' }));
+    expect(ipc.lookup).toHaveBeenLastCalledWith('acme-prod', 'bob@example.com');
   });
 
   it('says a resend to the outbox wrote a file, not that it sent', async () => {

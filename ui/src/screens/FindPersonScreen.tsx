@@ -52,12 +52,14 @@ function remindersInWords(found: Lookup): string {
 }
 
 export function FindPersonScreen() {
-  const { profiles, error: loadError } = useProfiles();
+  const { profiles, error: loadError, read: profilesRead } = useProfiles();
   const [chosen, setProfile] = useState<string | null>(null);
-  const profilesKnown = profiles.length > 0 || loadError !== null;
-  // A batch's profile deleted since it ran: its people are looked up in this machine's history only.
+  // The Run row the look-up came from, while it is what the screen shows.
+  const [fromBatch, setFromBatch] = useState<ChosenPerson | null>(null);
+  // A batch's profile deleted since it ran (not a list that could not be read): its people are
+  // looked up in this machine's history only.
   const missingProfile =
-    chosen && profilesKnown && !profiles.some((p) => p.profile.name === chosen) ? chosen : null;
+    chosen && profilesRead && loadError === null && !profiles.some((p) => p.profile.name === chosen) ? chosen : null;
   const profile = missingProfile ? '' : (chosen ?? profiles[0]?.profile.name ?? '');
   // A person chosen elsewhere (a click in the Run table) is looked up as the screen opens.
   const [email, setEmail] = useState('');
@@ -72,6 +74,7 @@ export function FindPersonScreen() {
     event.preventDefault();
     setResent(null);
     setLink(null);
+    setFromBatch(null);
     setFound((await lookup.run(profile || null, email)) ?? null);
   };
   // Someone chosen elsewhere (a click in the Run table; this screen stays mounted) is put in the
@@ -80,6 +83,7 @@ export function FindPersonScreen() {
   const [opening, setOpening] = useState<ChosenPerson | null>(null);
   if (chosenElsewhere !== null && chosenElsewhere !== opening) {
     setOpening(chosenElsewhere);
+    setFromBatch(chosenElsewhere);
     setEmail(chosenElsewhere.email);
     setProfile(chosenElsewhere.profile ?? '');
     setResent(null);
@@ -87,7 +91,7 @@ export function FindPersonScreen() {
   }
   const openLookup = lookup.run;
   useEffect(() => {
-    if (!opening || !profilesKnown) return;
+    if (!opening || !profilesRead) return;
     personChoice.choose(null);
     void openLookup(profile || null, opening.email).then((answer) => {
       setFound(answer ?? null);
@@ -95,7 +99,7 @@ export function FindPersonScreen() {
     });
     // Once per choice: a later change of profile is the admin's to look up again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opening, profilesKnown]);
+  }, [opening, profilesRead]);
 
   return (
     <section aria-label="Find person" className="stack">
@@ -103,7 +107,14 @@ export function FindPersonScreen() {
       <form className="toolbar" onSubmit={submit} aria-label="Look up">
         <label>
           Tenant
-          <select name="profile" value={profile} onChange={(e) => setProfile(e.target.value)}>
+          <select
+            name="profile"
+            value={profile}
+            onChange={(e) => {
+              setProfile(e.target.value);
+              setFromBatch(null);
+            }}
+          >
             <option value="">Only this machine&apos;s history</option>
             <ProfileOptions profiles={profiles} />
           </select>
@@ -123,10 +134,16 @@ export function FindPersonScreen() {
           Look up
         </button>
       </form>
-      {missingProfile && (
+      {fromBatch && missingProfile && (
         <p className="muted" data-testid="profile-gone">
           The tenant profile “{missingProfile}” this batch ran on is no longer on this machine: only this
           machine&apos;s history is shown.
+        </p>
+      )}
+      {fromBatch && fromBatch.profile === null && (
+        <p className="muted" data-testid="profile-gone">
+          This batch ran without a saved tenant profile: only this machine&apos;s history is shown. Choose a tenant and
+          look up again to ask it.
         </p>
       )}
       {lookup.error && <ErrorNotice error={lookup.error} />}

@@ -600,7 +600,34 @@ describe('NewBatchScreen', () => {
     expect(ipc.preflight).toHaveBeenCalledTimes(2);
   });
 
-  it('checks a batch file only when asked, and not while a field is typed wrong', async () => {
+  it('checks again when the list read lands after Review opened, and keeps only the newest answer', async () => {
+    ipc.newDraft.mockResolvedValue({
+      ...draft(),
+      step: 'review',
+      source_text: 'email\nann@example.com\nbob@example.com\n',
+      batch: { ...batch, people: [person(2, 'ann@example.com')] },
+    });
+    let answerRead: (r: RosterReport) => void = () => {};
+    ipc.readList.mockReturnValue(new Promise<RosterReport>((resolve) => (answerRead = resolve)));
+    const answers: ((value: Preflight) => void)[] = [];
+    ipc.preflight.mockImplementation(() => new Promise<Preflight>((resolve) => answers.push(resolve)));
+    const said = (detail: string): Preflight => ({ checks: [{ item: 'credentials', status: 'passed', detail, code: null }] });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await waitFor(() => expect(ipc.preflight).toHaveBeenCalledTimes(1));
+    // The list is read: two people now, so what was checked for one no longer holds.
+    await act(async () => answerRead(report(false)));
+    await waitFor(() => expect(ipc.preflight).toHaveBeenCalledTimes(2));
+    expect(ipc.preflight.mock.calls[1]?.[1].people).toHaveLength(2);
+    await act(async () => answers[1]?.(said('checked for two')));
+    expect(await screen.findByTestId('preflight')).toHaveTextContent('checked for two');
+    // The first answer, late, does not replace it.
+    await act(async () => answers[0]?.(said('checked for one')));
+    expect(screen.getByTestId('preflight')).toHaveTextContent('checked for two');
+  });
+
+  it('checks a batch file only when asked', async () => {
     ipc.batchOpenedAtStart.mockResolvedValue({
       ...draft('acme-prod'),
       step: 'review',

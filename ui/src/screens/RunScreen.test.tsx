@@ -54,6 +54,7 @@ const result = (line: number, state: PersonState, error: string | null = null): 
   external_id: null,
   given_name: `Given${line}`,
   family_name: `Family${line}`,
+  name: null,
 });
 
 // jsdom does no layout: give elements the size the table's scroller has in the app (420 px).
@@ -213,6 +214,16 @@ describe('RunScreen', () => {
     ipc.resumeRun.mockReturnValue(new Promise(() => {}));
     await user.click(screen.getByRole('button', { name: 'Retry failed' }));
     expect(ipc.resumeRun).toHaveBeenCalledWith('b-7', { failed: true, unconfirmed: false }, expect.any(Function));
+  });
+
+  it("names people from the list's one name column when a past batch is opened", async () => {
+    ipc.results.mockResolvedValue([{ ...result(2, 'delivered'), given_name: null, family_name: null, name: 'Ann Lee' }]);
+    render(<RunScreen />);
+    await act(async () => {
+      await runStore.loadResults('b-4', true, { name: 'Wave 4', deliveredAs: 'sent', profile: 'Sandbox' });
+    });
+    const row = within(screen.getByTestId('people-table')).getAllByRole('row')[0] as HTMLElement;
+    expect(within(row).getAllByRole('cell')[1]).toHaveTextContent('Ann Lee');
   });
 
   it("does not show an earlier batch's saved results on the next batch's screen", async () => {

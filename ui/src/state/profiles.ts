@@ -7,9 +7,11 @@ import { commands } from '../platform/ipc';
 interface ProfilesState {
   profiles: ProfileView[];
   error: AppError | null;
+  /** An answer came (the list, or why it could not be read): an empty list then means none. */
+  read: boolean;
 }
 
-let state: ProfilesState = { profiles: [], error: null };
+let state: ProfilesState = { profiles: [], error: null, read: false };
 let loaded = false;
 const listeners = new Set<() => void>();
 
@@ -23,11 +25,11 @@ export function profilesChanged(): Promise<void> {
   loaded = true;
   return commands.profiles().then(
     (profiles) => {
-      set({ profiles, error: null });
+      set({ profiles, error: null, read: true });
       // User timing for the start-up benchmark (scripts/bench-desktop.sh reads the first one).
       performance.mark('invite-desk:profiles-listed');
     },
-    (error: AppError) => set({ ...state, error }),
+    (error: AppError) => set({ ...state, error, read: true }),
   );
 }
 
@@ -47,6 +49,6 @@ export function useProfiles(): ProfilesState {
 
 /** For tests: forget the shared list. */
 export function resetProfilesForTests() {
-  state = { profiles: [], error: null };
+  state = { profiles: [], error: null, read: false };
   loaded = false;
 }

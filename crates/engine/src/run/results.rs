@@ -64,6 +64,8 @@ pub struct PersonResult {
     pub external_id: Option<String>,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
+    /// The full name as the list gave it (a list with one name column has no split names).
+    pub name: Option<String>,
 }
 
 /// A person's result: `person` is their row in the batch file (for the list's own columns), and
@@ -104,6 +106,7 @@ pub fn person_result(
         external_id: person.and_then(|p| p.external_id.clone()),
         given_name: person.and_then(|p| p.given_name.clone()),
         family_name: person.and_then(|p| p.family_name.clone()),
+        name: person.and_then(|p| p.name.clone()),
     }
 }
 
@@ -130,7 +133,7 @@ fn cell(text: &str) -> String {
 
 /// The CSV columns, in order. Scripts rely on the first four; new ones are only ever added at the
 /// end.
-pub const CSV_HEADER: [&str; 12] = [
+pub const CSV_HEADER: [&str; 13] = [
     "email",
     "status",
     "user_id",
@@ -143,6 +146,7 @@ pub const CSV_HEADER: [&str; 12] = [
     "external_id",
     "given_name",
     "family_name",
+    "name",
 ];
 
 /// Who opens a CSV: a script (`--results`: plain UTF-8) or a spreadsheet (the app's export: a
@@ -205,6 +209,7 @@ pub fn write_results_for(
                     cell(r.external_id.as_deref().unwrap_or_default()),
                     cell(r.given_name.as_deref().unwrap_or_default()),
                     cell(r.family_name.as_deref().unwrap_or_default()),
+                    cell(r.name.as_deref().unwrap_or_default()),
                 ])
                 .map_err(|e| io(&e))?;
         }

@@ -33,7 +33,7 @@ pub struct Draft {
     /// they differ from the profile, confirmed before it runs.
     #[serde(default)]
     pub opened_from: Option<String>,
-    /// The Invitation step's fields as typed where that differs from the batch's own values.
+    /// The Invitation step's fields as typed, once typed in (right or wrong): what the form shows.
     #[serde(default)]
     pub typed: TypedFields,
 }

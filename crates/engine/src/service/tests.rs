@@ -245,6 +245,12 @@ async fn the_sandbox_profile_runs_the_whole_flow_in_process() {
     assert_eq!(&bob[column("external_id")], "P-1002");
     assert_eq!(&bob[column("given_name")], "Bob");
     assert_eq!(&bob[column("family_name")], "Stone");
+    assert_eq!(&bob[column("name")], "Bob Stone");
+    assert_eq!(
+        header.iter().next_back(),
+        Some("name"),
+        "new columns only ever at the end"
+    );
     assert!(!csv.contains("ticket="), "no links in results");
     let again = service.export_results(&summary.batch_id, None).unwrap();
     assert_ne!(again, exported, "an export never overwrites another");

@@ -43,6 +43,23 @@ const CHECK_NAMES: Record<CheckItem, string> = {
 
 const CHECK_MARKS: Record<CheckStatus, string> = { passed: '✓', warning: '!', failed: '✗', skipped: '–' };
 
+/** What a preflight answer holds for: the profile, and the parts of the batch it looks at. */
+interface Checked {
+  basis: {
+    profile: string | null;
+    parts: readonly unknown[];
+  };
+  value: Preflight | AppError;
+}
+
+function checkBasis(profile: string | null, batch: BatchFile): Checked['basis'] {
+  return { profile, parts: [batch.people, batch.invitation, batch.delivery, batch.template, batch.message] };
+}
+
+function sameBasis(a: Checked['basis'], b: Checked['basis']): boolean {
+  return a.profile === b.profile && a.parts.length === b.parts.length && a.parts.every((part, i) => part === b.parts[i]);
+}
+
 function PreflightList({ preflight }: { preflight: Preflight }) {
   return (
     <ul className="checklist" data-testid="preflight" aria-label="Checks before the first write">
@@ -166,39 +183,45 @@ export function ReviewStep({
   const [confirmingFor, setConfirmingFor] = useState<string | null>(null);
   const confirming = confirmingFor !== null && confirmingFor === profile;
   const setConfirming = (open: boolean) => setConfirmingFor(open ? profile : null);
-  // The checks before the first write, kept per profile they were made for. A batch made here is
-  // checked once on entering Review (all read-only: a token, the tenant's connection and roles, a
-  // hello to the mail server). A batch file is checked only when asked: until its destinations are
-  // read and confirmed, nothing it names is contacted on its own.
-  const [checked, setChecked] = useState<Record<string, Preflight | AppError>>({});
+  // The checks before the first write, for the profile and the batch they were made for (its name
+  // aside). A batch made here is checked on entering Review (all read-only: a token, the tenant's
+  // connection and roles, a hello to the mail server), and again if its people or settings change
+  // meanwhile (a list read that lands late). A batch file is checked only when asked: until its
+  // destinations are read and confirmed, nothing it names is contacted on its own.
+  const [checked, setChecked] = useState<Checked | null>(null);
+  const [checkingNow, setCheckingNow] = useState<Checked['basis'] | null>(null);
+  // Only the newest request's answer is kept: an older one arriving late never replaces it.
+  const newestCheck = useRef(0);
+  const basis = checkBasis(profile, batch);
   const checksOnEntry = !openedFrom && profile !== null && blockers.length === 0 && batch.people.length > 0;
-  const checkedOnEntryFor = useRef<string | null>(null);
-  const record = (forProfile: string, value: Preflight | AppError) =>
-    setChecked((all) => ({ ...all, [forProfile]: value }));
-  useEffect(() => {
-    if (!checksOnEntry || profile === null || checkedOnEntryFor.current === profile) return;
-    checkedOnEntryFor.current = profile;
-    // Not dropped when the batch changes meanwhile (its name typed): the answer is the profile's.
-    commands.preflight(profile, batch).then(
-      (value) => setChecked((all) => ({ ...all, [profile]: value })),
-      (value: AppError) => setChecked((all) => ({ ...all, [profile]: value })),
-    );
-  }, [checksOnEntry, profile, batch]);
-  const checks = profile === null ? null : (checked[profile] ?? null);
-  const [checkingNow, setCheckingNow] = useState(false);
-  const checkNow = async () => {
-    if (profile === null) return;
-    const forProfile = profile;
-    setCheckingNow(true);
-    try {
-      record(forProfile, await commands.preflight(forProfile, batch));
-    } catch (reason) {
-      record(forProfile, reason as AppError);
-    } finally {
-      setCheckingNow(false);
-    }
+  const askedOnEntry = useRef<Checked['basis'] | null>(null);
+  const askChecks = (forProfile: string, forBatch: BatchFile, onEnd?: () => void) => {
+    const request = ++newestCheck.current;
+    const forBasis = checkBasis(forProfile, forBatch);
+    const keep = (value: Preflight | AppError) => {
+      if (request === newestCheck.current) setChecked({ basis: forBasis, value });
+    };
+    return commands
+      .preflight(forProfile, forBatch)
+      .then(keep, keep)
+      .finally(() => onEnd?.());
   };
-  const checking = checkingNow || (checksOnEntry && checks === null);
+  useEffect(() => {
+    if (!checksOnEntry || profile === null) return;
+    if (askedOnEntry.current && sameBasis(askedOnEntry.current, basis)) return;
+    askedOnEntry.current = basis;
+    void askChecks(profile, batch);
+    // The basis's parts are what matter, not the batch object (a new one for each letter of its name).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [checksOnEntry, profile, batch.people, batch.invitation, batch.delivery, batch.template, batch.message]);
+  const checks = checked && sameBasis(checked.basis, basis) ? checked.value : null;
+  const checkNow = () => {
+    if (profile === null) return;
+    setCheckingNow(basis);
+    void askChecks(profile, batch, () => setCheckingNow(null));
+  };
+  const checking =
+    (checkingNow !== null && sameBasis(checkingNow, basis)) || (checksOnEntry && checks === null);
   const notChecked = openedFrom
     ? 'A batch file is checked when you ask: Check before running.'
     : blockers.length > 0
