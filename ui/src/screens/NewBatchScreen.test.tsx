@@ -307,6 +307,33 @@ describe('NewBatchScreen', () => {
     expect(ipc.preflight.mock.calls[0]?.[1].invitation.ttl_secs).toBe(14 * 86400);
   });
 
+  it('waits in Review for a delivery the Email step left without a sender, and leads back there', async () => {
+    ipc.newDraft.mockResolvedValue({
+      ...draft(),
+      step: 'review',
+      batch: {
+        ...batch,
+        people: [person(2, 'ann@example.com')],
+        delivery: { kind: 'smtp', url: 'smtp://mail.acme.example:587', from: '', reply_to: null },
+      },
+    });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    const blockers = await screen.findByTestId('review-blockers');
+    expect(blockers).toHaveTextContent('Email: Sender: Write who the messages are from.');
+    expect(screen.getByRole('button', { name: 'Run now' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Save batch file' })).toBeDisabled();
+    expect(ipc.preflight).not.toHaveBeenCalled();
+    expect(within(blockers).queryByRole('button', { name: 'Go to Invitation' })).toBeNull();
+    await user.click(within(blockers).getByRole('button', { name: 'Go to Email' }));
+    expect(screen.getByRole('tab', { name: '3. Email' })).toHaveAttribute('aria-selected', 'true');
+    await user.type(screen.getByRole('textbox', { name: 'Sender' }), 'IT <it@acme.example>');
+    await user.click(screen.getByRole('tab', { name: '4. Review' }));
+    expect(screen.queryByTestId('review-blockers')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Run now' })).toBeEnabled();
+  });
+
   it('saves wrongly typed fields as typed, and the reopened draft still waits for them', async () => {
     ipc.newDraft.mockResolvedValue({ ...draft(), step: 'invitation', batch: { ...batch, people: [person(2, 'ann@example.com')] } });
     ipc.saveDraft.mockResolvedValue({ id: 'd-1', saved_at: '2026-12-02T08:00:00Z', name: null, step: 'invitation', people: 1 });

@@ -20,6 +20,7 @@ import {
   rawOf,
   typedOf,
 } from './newBatch/invitationFields';
+import { DELIVERY_LABELS, type DeliveryField, deliveryProblems } from './newBatch/deliveryFields';
 import { LocalTime } from '../components/LocalTime';
 
 const STEPS = [
@@ -316,10 +317,16 @@ export function NewBatchScreen() {
             onRun={run}
             leftOut={report?.summary.errors ?? 0}
             onShowPeople={() => update({ step: 'people' })}
-            blockers={(Object.entries(problems) as [FieldName, { message: string }][]).map(
-              ([field, problem]) => `${FIELD_LABELS[field]}: ${problem.message}`,
-            )}
-            onShowInvitation={() => update({ step: 'invitation' })}
+            blockers={[
+              ...(Object.entries(problems) as [FieldName, { message: string }][]).map(([field, problem]) => ({
+                text: `${FIELD_LABELS[field]}: ${problem.message}`,
+                step: 'invitation' as const,
+              })),
+              ...(Object.entries(deliveryProblems(draft.batch.delivery)) as [DeliveryField, string][]).map(
+                ([field, message]) => ({ text: `${DELIVERY_LABELS[field]}: ${message}`, step: 'email' as const }),
+              ),
+            ]}
+            onShowStep={(target) => update({ step: target })}
           />
         )}
       </div>

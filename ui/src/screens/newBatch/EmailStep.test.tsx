@@ -190,6 +190,35 @@ describe('EmailStep', () => {
     expect((last.template?.languages.en as { greeting: string }).greeting).toContain('{{ person.email }}');
   });
 
+  it('checks the mail server and the sender as they are typed, with an example under the URL', async () => {
+    const seen = vi.fn();
+    const user = userEvent.setup();
+    render(<Harness seen={seen} />);
+    await user.click(screen.getByRole('radio', { name: 'Send by SMTP' }));
+    const url = screen.getByRole('textbox', { name: 'SMTP server URL' });
+    expect(screen.getByText(/For example smtp:\/\/it@mail\.example\.com:587/)).toBeInTheDocument();
+    // Nothing is said wrong before anything is typed.
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.type(url, 'https://mail.acme.example');
+    expect(url).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByTestId('smtp_url-problem')).toHaveTextContent('A mail server URL starts with smtp:// or smtps://, not https://.');
+    await user.clear(url);
+    await user.type(url, 'smtp://it:secret@mail.acme.example:587');
+    expect(screen.getByTestId('smtp_url-problem')).toHaveTextContent('Leave the password out of the URL');
+    await user.clear(url);
+    await user.type(url, 'smtp://it@mail.acme.example:587');
+    expect(url).not.toHaveAttribute('aria-invalid');
+    const from = screen.getByRole('textbox', { name: 'Sender' });
+    await user.type(from, 'IT department');
+    expect(screen.getByTestId('from-problem')).toHaveTextContent('Write an address, or a name and an address');
+    await user.type(from, ' <it@acme.example>');
+    expect(screen.queryByRole('alert')).toBeNull();
+    // What was typed is what the batch holds.
+    expect(seen).toHaveBeenLastCalledWith(
+      expect.objectContaining({ delivery: expect.objectContaining({ url: 'smtp://it@mail.acme.example:587', from: 'IT department <it@acme.example>' }) }),
+    );
+  });
+
   it('sends the test in the chosen language', async () => {
     ipc.sendTest.mockResolvedValue('sent to me@x.com in German: the server answered 250 OK');
     const user = userEvent.setup();

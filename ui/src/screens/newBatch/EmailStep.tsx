@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import type { AppError, BatchFile, Delivery, MessageKind, PreviewMessage } from '../../generated/bindings';
 import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
+import { DELIVERY_LABELS, type DeliveryField, SMTP_URL_EXAMPLE, deliveryProblems } from './deliveryFields';
 import { MessageEditor } from './MessageEditor';
 import { BUILTIN_LANGUAGES, languageName, ownTemplate } from './messageTemplate';
 
@@ -40,6 +41,46 @@ function useFit(width: number) {
     };
   }, [pane, width]);
   return { pane: setPane, scale: Math.min(1, available / width) };
+}
+
+/** A delivery field, its problem said beside it once something is typed (an empty one in Review). */
+function DeliveryInput({
+  name,
+  value,
+  problems,
+  example,
+  onChange,
+}: {
+  name: DeliveryField;
+  value: string;
+  problems: Partial<Record<DeliveryField, string>>;
+  example?: string;
+  onChange: (value: string) => void;
+}) {
+  const problem = value.trim() === '' ? undefined : problems[name];
+  return (
+    <div className="field">
+      <label>
+        {DELIVERY_LABELS[name]}
+        <input
+          name={name}
+          value={value}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={`${name}-hint`}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      <div id={`${name}-hint`}>
+        {example && <small className="muted">For example {example}</small>}
+        {problem && (
+          <small className="warn field-problem" role="alert" data-testid={`${name}-problem`}>
+            {' '}
+            {problem}
+          </small>
+        )}
+      </div>
+    </div>
+  );
 }
 
 export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
@@ -86,6 +127,7 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
     onChange({ ...batch, message: { ...batch.message, [key]: value } });
   const setDelivery = (delivery: Delivery) => onChange({ ...batch, delivery });
   const d = batch.delivery;
+  const problems = deliveryProblems(d);
 
   return (
     <div className="email-step">
@@ -180,27 +222,32 @@ export function EmailStep({ profile, batch, onChange }: EmailStepProps) {
           )}
           {d.kind === 'smtp' && (
             <>
-              <label>
-                SMTP server URL
-                <input name="smtp_url" value={d.url} onChange={(e) => setDelivery({ ...d, url: e.target.value })} />
-              </label>
-              <label>
-                Sender
-                <input name="from" value={d.from} onChange={(e) => setDelivery({ ...d, from: e.target.value })} />
-              </label>
+              <DeliveryInput
+                name="smtp_url"
+                value={d.url}
+                problems={problems}
+                example={SMTP_URL_EXAMPLE}
+                onChange={(url) => setDelivery({ ...d, url })}
+              />
+              <DeliveryInput
+                name="from"
+                value={d.from}
+                problems={problems}
+                example="Acme IT <it@acme.example>"
+                onChange={(from) => setDelivery({ ...d, from })}
+              />
             </>
           )}
           {d.kind === 'outbox' && (
-            <label>
-              Outbox folder
-              <input name="outbox_dir" value={d.dir} onChange={(e) => setDelivery({ ...d, dir: e.target.value })} />
-            </label>
+            <DeliveryInput name="outbox_dir" value={d.dir} problems={problems} onChange={(dir) => setDelivery({ ...d, dir })} />
           )}
           {d.kind === 'export-links' && (
-            <label>
-              Links file
-              <input name="links_file" value={d.file} onChange={(e) => setDelivery({ ...d, file: e.target.value })} />
-            </label>
+            <DeliveryInput
+              name="links_file"
+              value={d.file}
+              problems={problems}
+              onChange={(file) => setDelivery({ ...d, file })}
+            />
           )}
         </fieldset>
         {d.kind === 'smtp' && (

@@ -14,6 +14,14 @@ import { commands } from '../../platform/ipc';
 import { useAction } from '../../state/useAsync';
 import { ReviewSummary } from './ReviewSummary';
 
+/** A field of an earlier step the batch cannot run with, and that step. */
+export interface Blocker {
+  text: string;
+  step: 'invitation' | 'email';
+}
+
+const STEP_TITLES: Record<Blocker['step'], string> = { invitation: 'Invitation', email: 'Email' };
+
 interface ReviewStepProps {
   profile: string | null;
   production: boolean;
@@ -25,9 +33,9 @@ interface ReviewStepProps {
   /** Rows of the list left out (errors), and the way back to them. */
   leftOut: number;
   onShowPeople: () => void;
-  /** Fields typed wrong in an earlier step ("Result URL: …"): the run waits until they are fixed. */
-  blockers: string[];
-  onShowInvitation: () => void;
+  /** Fields wrong or missing in an earlier step ("Result URL: …"): the run waits until they are fixed. */
+  blockers: Blocker[];
+  onShowStep: (step: Blocker['step']) => void;
 }
 
 const CHECK_NAMES: Record<CheckItem, string> = {
@@ -136,7 +144,7 @@ export function ReviewStep({
   leftOut,
   onShowPeople,
   blockers,
-  onShowInvitation,
+  onShowStep,
 }: ReviewStepProps) {
   const [lookUp, setLookUp] = useState(false);
   // The answer and the confirmation hold for the profile and batch they were given for only: any
@@ -240,15 +248,23 @@ export function ReviewStep({
       </label>
       {blockers.length > 0 && (
         <div className="notice--warning" role="alert" data-testid="review-blockers">
-          <strong>Fix these in the Invitation step first; the batch would not run as typed:</strong>
+          <strong>Fix these first; the batch would not run as it is:</strong>
           <ul>
             {blockers.map((b) => (
-              <li key={b}>{b}</li>
+              <li key={b.text}>
+                {STEP_TITLES[b.step]}: {b.text}
+              </li>
             ))}
           </ul>
-          <button type="button" onClick={onShowInvitation}>
-            Go to Invitation
-          </button>
+          <div className="actions">
+            {(['invitation', 'email'] as const)
+              .filter((step) => blockers.some((b) => b.step === step))
+              .map((step) => (
+                <button key={step} type="button" onClick={() => onShowStep(step)}>
+                  Go to {STEP_TITLES[step]}
+                </button>
+              ))}
+          </div>
         </div>
       )}
       <ReviewSummary
