@@ -922,7 +922,7 @@ step: string, profile: string | null, source_text: string, mapping: MappingOverr
  */
 opened_from: string | null, 
 /**
- * The Invitation step's fields as typed where that differs from the batch's own values.
+ * The Invitation step's fields as typed, once typed in (right or wrong): what the form shows.
  */
 typed: TypedFields, };
 
