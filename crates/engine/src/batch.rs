@@ -756,6 +756,15 @@ mod tests {
             },
             Delivery::Auth0,
         ];
+        // A new kind stops this match compiling: give it the next slot and put one in `all`.
+        let slot = |d: &Delivery| match d {
+            Delivery::Smtp { .. } => 0,
+            Delivery::Outbox { .. } => 1,
+            Delivery::ExportLinks { .. } => 2,
+            Delivery::Auth0 => 3,
+        };
+        let slots: std::collections::BTreeSet<usize> = all.iter().map(slot).collect();
+        assert_eq!(slots, (0..4).collect(), "one of every kind of delivery");
         for delivery in all {
             let stored = serde_json::to_value(&delivery).unwrap();
             let kind = stored["kind"].as_str().unwrap();

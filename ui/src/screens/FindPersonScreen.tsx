@@ -43,11 +43,9 @@ function MetadataList({ label, values }: { label: string; values: Record<string,
 function remindersInWords(found: Lookup): string {
   const count = found.follow_up?.reminders ?? 0;
   if (count === 0) return 'no reminder yet';
-  // The newest reminder wave's delivery (the history is newest first), else the batch's own.
-  const wave =
-    found.history.find((h) => h.purpose === 'reminder') ??
-    found.history.find((h) => h.batch_id === found.follow_up_batch);
-  const how = wave?.delivered_as ? DELIVERED_WORDS[wave.delivered_as] : 'delivered';
+  // A batch's reminder waves deliver as the batch does (they take its delivery).
+  const batch = found.history.find((h) => h.batch_id === found.follow_up_batch);
+  const how = batch?.delivered_as ? DELIVERED_WORDS[batch.delivered_as] : 'delivered';
   return `${count} reminder${count === 1 ? '' : 's'} ${how}`;
 }
 

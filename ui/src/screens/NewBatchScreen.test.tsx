@@ -654,6 +654,24 @@ describe('NewBatchScreen', () => {
     expect(screen.getByTestId('preflight')).toHaveTextContent('checked for two');
   });
 
+  it('checks a saved draft opened at Review once, though its list is read again', async () => {
+    ipc.newDraft.mockResolvedValue({
+      ...draft(),
+      step: 'review',
+      source_text: 'email\nann@example.com\nbob@example.com\n',
+      batch: { ...batch, people: report(false).people },
+    });
+    ipc.readList.mockResolvedValue(report(false));
+    ipc.preflight.mockResolvedValue({ checks: [{ item: 'credentials', status: 'passed', detail: 'a token', code: null }] });
+    const user = userEvent.setup();
+    render(<NewBatchScreen />);
+    await user.click(await screen.findByRole('button', { name: 'Start a new batch' }));
+    await waitFor(() => expect(ipc.readList).toHaveBeenCalled());
+    expect(await screen.findByTestId('preflight')).toHaveTextContent('a token');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(ipc.preflight).toHaveBeenCalledTimes(1);
+  });
+
   it('checks a batch file only when asked', async () => {
     ipc.batchOpenedAtStart.mockResolvedValue({
       ...draft('acme-prod'),

@@ -1,7 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProfileOptions } from '../components/ProfileOptions';
-import type { AppError, BatchFile, Draft, DraftSummary, RosterReport } from '../generated/bindings';
+import type { AppError, BatchFile, Draft, DraftSummary, Person, RosterReport } from '../generated/bindings';
 import { commands } from '../platform/ipc';
 import { useNavigate } from '../state/nav';
 import { useProfiles } from '../state/profiles';
@@ -31,6 +31,10 @@ const STEPS = [
 ] as const;
 
 type StepId = (typeof STEPS)[number][0];
+
+function samePeople(a: readonly Person[], b: readonly Person[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+}
 
 export function NewBatchScreen() {
   const navigate = useNavigate();
@@ -83,7 +87,10 @@ export function NewBatchScreen() {
           if (!live) return;
           setReport(r);
           setListError(null);
-          setDraft((d) => (d ? { ...d, batch: { ...d.batch, people: r.people } } : d));
+          // The same people read again stay the same array: Review's checks hold for them.
+          setDraft((d) =>
+            d ? { ...d, batch: { ...d.batch, people: samePeople(d.batch.people, r.people) ? d.batch.people : r.people } } : d,
+          );
         },
         (e: AppError) => {
           if (!live) return;

@@ -21,6 +21,9 @@ describe('profile fields', () => {
   it('takes an address, or a name and an address', () => {
     expect(profileFieldProblem('from', 'it@acme.example')).toBeNull();
     expect(profileFieldProblem('from', 'Acme IT <it@acme.example>')).toBeNull();
+    // What the engine's parser takes, the form takes: a host without a dot too.
+    expect(profileFieldProblem('from', 'noreply@localhost')).toBeNull();
+    expect(profileFieldProblem('from', 'it@ acme.example')).toMatch(/Write an address/);
     expect(profileFieldProblem('from', 'Acme IT')).toMatch(/Acme IT <it@acme\.example>/);
     expect(profileFieldProblem('from', '')).toBeNull();
   });

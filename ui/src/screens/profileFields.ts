@@ -3,7 +3,8 @@
 
 export type CheckedField = 'domain' | 'smtp_url' | 'from';
 
-const ADDRESS = /^[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+$/;
+// As loose as the engine's parser (lettre's Mailbox): noreply@localhost is an address too.
+const ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/;
 
 export function profileFieldProblem(field: CheckedField, value: string | null | undefined): string | null {
   const text = (value ?? '').trim();
