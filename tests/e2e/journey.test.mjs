@@ -244,6 +244,8 @@ async function journey(width, height) {
     await waitForText(browser, await again.$('[data-testid="run-status"]'), /^running$/, 'the resume did not start', 30000);
     await again.$('button=Pause').waitForEnabled({ timeout: 5000 });
     await again.$('button=Pause').click();
+    // Paused first: the run is held while the question is asked.
+    await waitForText(browser, await again.$('[data-testid="run-status"]'), /^paused$/, 'the resumed run did not pause', 10000);
     await again.$('button=Cancel').click();
     const asked = await again.$('[data-testid="cancel-confirm"]');
     await asked.waitForDisplayed({ timeout: 5000 });

@@ -224,12 +224,14 @@ export function RunScreen() {
         // Until the engine has taken the run up (its tenant reached, the batch locked) there is
         // nothing to pause or cancel: a click then would be refused, so the buttons wait.
         <div className="actions">
+          {/* One button of one width: Cancel beside it does not move when it turns to Resume (a
+              click aimed at Cancel as the run paused landed on Resume). */}
           {run.paused ? (
-            <button type="button" onClick={() => runStore.control('resume')}>
+            <button type="button" className="run__toggle" onClick={() => runStore.control('resume')}>
               Resume
             </button>
           ) : (
-            <button type="button" disabled={!run.started} onClick={() => runStore.control('pause')}>
+            <button type="button" className="run__toggle" disabled={!run.started} onClick={() => runStore.control('pause')}>
               Pause
             </button>
           )}
