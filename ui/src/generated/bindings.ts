@@ -927,9 +927,10 @@ opened_from: string | null,
 typed: TypedFields, };
 
 /**
- * Fields typed in a form that do not read yet (a URL without `https://`, 400 days, half a JSON
- * object), kept as typed: a saved draft opens with what the admin wrote, not with the last value
- * that read, and Review still waits until it is fixed. `None`: the field shows the batch's value.
+ * The Invitation step's fields as the admin typed them, right or wrong (a URL without
+ * `https://`, 400 days, half a JSON object): a saved draft opens with what was written, not with
+ * the last value that read, and Review waits until it reads. `None`: never typed, the field shows
+ * the batch's value.
  */
 export type TypedFields = { ttl_days: string | null, result_url: string | null, app_metadata: string | null, remind_after_days: string | null, };
 

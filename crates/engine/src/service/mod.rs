@@ -164,16 +164,16 @@ impl Service {
     }
 
     /// A tenant the adapter brings along (the app's Sandbox), listed before the saved profiles.
+    pub fn with_builtin(mut self, builtin: Arc<dyn BuiltinTenant>) -> Service {
+        self.builtin = Some(builtin);
+        self
+    }
+
     /// Stops the built-in tenant, keeping its last changes: for the app's exit.
     pub fn stop_builtin(&self) {
         if let Some(builtin) = &self.builtin {
             builtin.stop();
         }
-    }
-
-    pub fn with_builtin(mut self, builtin: Arc<dyn BuiltinTenant>) -> Service {
-        self.builtin = Some(builtin);
-        self
     }
 
     pub fn paths(&self) -> &AppPaths {
