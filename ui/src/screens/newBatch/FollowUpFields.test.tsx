@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { FollowUpSettings } from '../../generated/bindings';
 import { useState } from 'react';
-import { FollowUpFields, parseDays } from './FollowUpFields';
+import { FollowUpFields } from './FollowUpFields';
+import { parseDays } from './invitationFields';
 import type { RawFields } from './invitationFields';
 
 /** The wizard keeps what was typed; so does this. */

@@ -1,7 +1,5 @@
 import type { FollowUpSettings } from '../../generated/bindings';
-import { type RawFields, parseDays } from './invitationFields';
-
-export { parseDays } from './invitationFields';
+import { REMIND_DAYS_PROBLEM, type RawFields, parseDays } from './invitationFields';
 
 interface FollowUpFieldsProps {
   followUp: FollowUpSettings;
@@ -35,7 +33,7 @@ export function FollowUpFields({ followUp, onChange, raw, onRaw }: FollowUpField
       </label>
       <p id="remind-after-help" className={parsed === null ? 'warn' : 'muted'}>
         {parsed === null
-          ? 'Give growing whole days from 1 to 365, e.g. 3, 6. Review waits until the list is valid.'
+          ? `${REMIND_DAYS_PROBLEM} Review waits until the list is valid.`
           : `At most ${followUp.max_reminders} reminders a person. The app says when they are due; invite-desk followup --due sends them from a scheduled task.`}
       </p>
       <label className="inline">

@@ -32,6 +32,9 @@ export function typedOf(raw: RawFields): TypedFields {
   };
 }
 
+/** Said beside the reminder days and in Review while they are not a growing list. */
+export const REMIND_DAYS_PROBLEM = 'Give growing whole days from 1 to 365, e.g. 3, 6.';
+
 /** "3, 6" as the days it names; `null` while the text is not a growing list of days 1 to 365. */
 export function parseDays(text: string): number[] | null {
   const trimmed = text.trim();
@@ -137,7 +140,7 @@ export function fieldProblems(raw: RawFields, organization: boolean): Partial<Re
   }
   if (raw.remindDays !== undefined && parseDays(raw.remindDays) === null) {
     out.remind_after_days = {
-      message: 'Give growing whole days from 1 to 365, e.g. 3, 6.',
+      message: REMIND_DAYS_PROBLEM,
       detail: `invalid_input: "${raw.remindDays}" is not a growing list of days`,
     };
   }
