@@ -8,7 +8,7 @@ import { commands } from '../platform/ipc';
 import { personChoice } from '../state/findPerson';
 import { followUpChoice } from '../state/followUp';
 import { useNavigate } from '../state/nav';
-import { type PersonRow, runStore } from '../state/runStore';
+import { type KnownBatch, type PersonRow, runStore } from '../state/runStore';
 import { countsInWords, stateWords } from '../words';
 
 type Filter = 'all' | 'failed' | 'working' | 'done';
@@ -167,6 +167,8 @@ export function RunScreen() {
     setFolderError(null);
     open().catch((reason: unknown) => setFolderError(reason as AppError));
   };
+  // What a resume from here already knows of the batch, said from its first row.
+  const knownRun: KnownBatch = { name: run.name, deliveredAs: run.deliveredAs, profile: run.profile };
   const openTimeline = (row: PersonRow) => {
     personChoice.choose({ email: row.email, profile: run.profile });
     navigate('find-person');
@@ -360,7 +362,7 @@ export function RunScreen() {
                 runStore.resume(
                   run.batchId ?? '',
                   { failed: failedCount > 0, unconfirmed: resendUnconfirmed },
-                  { name: run.name, deliveredAs: run.deliveredAs, profile: run.profile },
+                  knownRun,
                 )
               }
             >
@@ -371,7 +373,7 @@ export function RunScreen() {
             <button
               type="button"
               onClick={() =>
-                runStore.resume(run.batchId ?? '', NOTHING_AGAIN, { name: run.name, deliveredAs: run.deliveredAs, profile: run.profile })
+                runStore.resume(run.batchId ?? '', NOTHING_AGAIN, knownRun)
               }
             >
               Resume
