@@ -39,12 +39,17 @@ function MetadataList({ label, values }: { label: string; values: Record<string,
   );
 }
 
+/** The batch whose follow-up the person's status comes from, as this machine's history has it. */
+function followUpBatchOf(found: Lookup) {
+  return found.history.find((h) => h.batch_id === found.follow_up_batch);
+}
+
 /** "2 reminders written to outbox": said as what delivering was for the reminder waves. */
 function remindersInWords(found: Lookup): string {
   const count = found.follow_up?.reminders ?? 0;
   if (count === 0) return 'no reminder yet';
   // A batch's reminder waves deliver as the batch does (they take its delivery).
-  const batch = found.history.find((h) => h.batch_id === found.follow_up_batch);
+  const batch = followUpBatchOf(found);
   const how = batch?.delivered_as ? DELIVERED_WORDS[batch.delivered_as] : 'delivered';
   return `${count} reminder${count === 1 ? '' : 's'} ${how}`;
 }
@@ -208,7 +213,7 @@ export function FindPersonScreen() {
               {found.follow_up_batch && (
                 <>
                   {' '}
-                  for “{found.history.find((h) => h.batch_id === found.follow_up_batch)?.batch_name ?? 'Unnamed batch'}”{' '}
+                  for “{followUpBatchOf(found)?.batch_name ?? 'Unnamed batch'}”{' '}
                   <code className="muted small-text">{found.follow_up_batch}</code>
                 </>
               )}
